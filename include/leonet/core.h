@@ -1,0 +1,96 @@
+/*
+ * core.h - allocator hook, diagnostics, constants, time, progress.
+ *
+ * Units inside leonet: km, km/s, rad, s. Degrees and metres appear only at
+ * the edges and are converted on entry with the constants below. The sim
+ * clock is a double: seconds since the Unix epoch (UTC, POSIX, no leap
+ * seconds). Astronomy code uses two-part Julian dates (jd = jd1 + jd2).
+ */
+#ifndef LEONET_CORE_H
+#define LEONET_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "leonet/err.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- constants ------------------------------------------------------- */
+#define LN_PI 3.14159265358979323846
+#define LN_TWOPI 6.28318530717958647692
+#define LN_DEG2RAD (LN_PI / 180.0)
+#define LN_RAD2DEG (180.0 / LN_PI)
+#define LN_C_KM_S 299792.458          /* speed of light in vacuum, km/s */
+#define LN_WGS84_A_KM 6378.137        /* WGS-84 equatorial radius, km */
+#define LN_WGS84_F (1.0 / 298.257223563) /* WGS-84 flattening */
+#define LN_JD_UNIX 2440587.5          /* Julian date of 1970-01-01 00:00 UTC */
+#define LN_SEC_PER_DAY 86400.0
+
+/* ---- allocator hook -------------------------------------------------- */
+/* All heap memory goes through these, so tests can fail the Nth call. */
+void *ln_malloc(size_t n);
+void *ln_calloc(size_t count, size_t n);
+void *ln_realloc(void *p, size_t n);
+void ln_free(void *p);
+char *ln_strdup(const char *s);
+
+/* Test hook: make the Nth allocation from now fail (0 = never). Returns
+ * the number of allocations made since the last call. Not thread-safe:
+ * tests only. */
+long ln_alloc_fail_after(long n);
+
+/* ---- diagnostics ----------------------------------------------------- */
+/* Where a parser found bad input: file, 1-based line and column (0 when
+ * unknown), a field path ("features[3].geometry.coordinates[0]") and a
+ * message. Parsers fill it; callers print it with ln_diag_format. */
+typedef struct ln_diag {
+    char file[256];
+    long line;     /* 1-based, 0 = unknown */
+    long col;      /* 1-based, 0 = unknown */
+    char path[256]; /* field path, "" when not applicable */
+    char msg[512];
+} ln_diag;
+
+void ln_diag_clear(ln_diag *d);
+/* Sets every field; file/path may be NULL. Returns code, for chaining. */
+int ln_diag_set(ln_diag *d, int code, const char *file, long line, long col,
+                const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+/* "file:line:col: path: msg" (parts that are empty are left out). */
+const char *ln_diag_format(const ln_diag *d, char *buf, size_t n);
+
+/* ---- time ------------------------------------------------------------ */
+/* Given y, mo, d, h, mi (UTC, Gregorian) and s (seconds, may be fractional)
+ * returns seconds since the Unix epoch. */
+double ln_time_from_utc(int y, int mo, int d, int h, int mi, double s);
+/* Parses ISO 8601 "YYYY-MM-DD[THH:MM[:SS[.fff]]][Z]". 0 or LN_EPARSE. */
+int ln_time_parse_iso(const char *s, double *t_unix_s /* OUT */);
+/* Writes "YYYY-MM-DDTHH:MM:SS[.ffffff]Z"; decimals 0..9. Returns buf. */
+char *ln_time_format_iso(double t_unix_s, int decimals, char *buf, size_t n);
+/* Splits t into UTC calendar fields. */
+void ln_time_to_utc(double t_unix_s, int *y, int *mo, int *d, int *h,
+                    int *mi, double *s);
+/* Unix seconds <-> two-part Julian date (jd1 holds the .5 day part). */
+void ln_time_unix_to_jd(double t_unix_s, double *jd1, double *jd2);
+double ln_time_jd_to_unix(double jd1, double jd2);
+
+/* ---- progress -------------------------------------------------------- */
+/* A progress bar on stderr, shown only when stderr is a terminal and CI is
+ * not set; otherwise silent. */
+typedef struct ln_progress ln_progress;
+ln_progress *ln_progress_new(const char *label, uint64_t total);
+void ln_progress_update(ln_progress *p, uint64_t done);
+void ln_progress_free(ln_progress *p); /* finishes the line; NULL ok */
+
+/* ---- threads --------------------------------------------------------- */
+/* Number of online CPUs (>= 1). */
+int ln_ncpu(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,49 @@
+/*
+ * cli.h - the leonet command-line tool: verb table and argument helpers.
+ *
+ * Each verb is a function int verb(int argc, char **argv) where argv[0] is
+ * the verb's name; it returns the process exit code (0 ok, 1 the job ran
+ * but some items failed, 2 usage or input error).
+ */
+#ifndef LN_CLI_H
+#define LN_CLI_H
+
+#include <stddef.h>
+
+/* Global options, parsed in main before the verb. */
+extern int ln_cli_threads; /* --threads N; 0 = all cores */
+
+/* A parsed option list: --name value, --name=value, and flags. */
+typedef struct ln_opt_spec {
+    const char *name;  /* without the leading "--" */
+    int has_value;     /* 1: takes a value; 0: a flag */
+} ln_opt_spec;
+
+typedef struct ln_args {
+    const char *values[64]; /* value per spec index (flags: "1"), or NULL */
+    const char *pos[16];    /* positional arguments */
+    int npos;
+} ln_args;
+
+/* Parses argv[1..argc) against specs (NULL-terminated by name). Prints an
+ * error naming the offending argument and returns 2 on bad usage; 0 ok.
+ * "--threads N" is accepted anywhere and stored in ln_cli_threads. */
+int ln_args_parse(int argc, char **argv, const ln_opt_spec *specs,
+                  ln_args *a, const char *verb);
+/* Value of option name, or NULL. */
+const char *ln_args_get(const ln_args *a, const ln_opt_spec *specs,
+                        const char *name);
+/* Strict number parsing of an option value; prints an error, returns 2. */
+int ln_args_double(const char *verb, const char *name, const char *s,
+                   double *out);
+int ln_args_long(const char *verb, const char *name, const char *s,
+                 long *out);
+
+/* The verbs. */
+int ln_cmd_propagate(int argc, char **argv);
+int ln_cmd_bench(int argc, char **argv);
+
+/* Bench sub-verbs ("leonet bench X"). */
+int ln_bench_propagate(int argc, char **argv);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * main.c - the leonet command-line tool: global options and the verb
+ * table. Each verb lives in its own cmd_<verb>.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+typedef struct verb {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} verb;
+
+static const verb verbs[] = {
+    {"propagate", ln_cmd_propagate,
+     "positions of satellites from TLE/OMM or Walker shells (SGP4/SDP4)"},
+    {"bench", ln_cmd_bench, "time the hot paths (propagate, ...)"},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "leonet - an open digital twin of a LEO satellite-internet "
+            "service\n\n"
+            "usage: leonet [--threads N] VERB [options]\n\n"
+            "verbs:\n");
+    for (const verb *v = verbs; v->name; v++)
+        fprintf(f, "  %-11s %s\n", v->name, v->summary);
+    fprintf(f,
+            "\nglobal options (before or after the verb):\n"
+            "  --threads N  worker threads (default: all cores)\n"
+            "  --help       this text; 'leonet VERB --help' for a verb\n");
+}
+
+int main(int argc, char **argv)
+{
+    int i = 1;
+    /* global options before the verb */
+    while (i < argc && strncmp(argv[i], "--", 2) == 0) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        }
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("leonet 0.1.0\n");
+            return 0;
+        }
+        if (strncmp(argv[i], "--threads", 9) == 0) {
+            const char *val = NULL;
+            if (argv[i][9] == '=')
+                val = argv[i] + 10;
+            else if (argv[i][9] == '\0' && i + 1 < argc)
+                val = argv[++i];
+            long n;
+            if (!val || ln_args_long("", "threads", val, &n) || n < 0 ||
+                n > 1024) {
+                fprintf(stderr, "leonet: --threads needs a number 0..1024\n");
+                return 2;
+            }
+            ln_cli_threads = (int)n;
+            i++;
+            continue;
+        }
+        fprintf(stderr, "leonet: unknown option '%s'\n", argv[i]);
+        usage(stderr);
+        return 2;
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[i], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    for (const verb *v = verbs; v->name; v++)
+        if (strcmp(v->name, argv[i]) == 0)
+            return v->fn(argc - i, argv + i);
+    fprintf(stderr, "leonet: unknown verb '%s'\n\n", argv[i]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,97 @@
+/*
+ * test_core.c - time conversions (hand-checked values), diagnostics,
+ * error codes, the allocator hook.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "leonet/core.h"
+
+static void test_time_known_dates(void **state)
+{
+    (void)state;
+    /* `date -u -d 2022-10-09T00:00:00Z +%s` = 1665273600 */
+    assert_true(ln_time_from_utc(2022, 10, 9, 0, 0, 0) == 1665273600.0);
+    assert_true(ln_time_from_utc(1970, 1, 1, 0, 0, 0) == 0.0);
+    /* 2000-01-01T12:00:00 is JD 2451545.0 (J2000), Unix 946728000 */
+    assert_true(ln_time_from_utc(2000, 1, 1, 12, 0, 0) == 946728000.0);
+    double j1, j2;
+    ln_time_unix_to_jd(946728000.0, &j1, &j2);
+    assert_true(fabs(j1 + j2 - 2451545.0) < 1e-12);
+    assert_true(fabs(ln_time_jd_to_unix(j1, j2) - 946728000.0) < 1e-6);
+    /* leap day and a date before 1970 */
+    assert_true(ln_time_from_utc(2024, 2, 29, 0, 0, 0) == 1709164800.0);
+    assert_true(ln_time_from_utc(1957, 10, 4, 19, 28, 34) == -386310686.0);
+}
+
+static void test_time_iso(void **state)
+{
+    (void)state;
+    double t;
+    assert_int_equal(ln_time_parse_iso("2022-10-09T00:00:00Z", &t), 0);
+    assert_true(t == 1665273600.0);
+    assert_int_equal(ln_time_parse_iso("2022-10-09T06:30:15.25", &t), 0);
+    assert_true(fabs(t - (1665273600.0 + 6 * 3600 + 30 * 60 + 15.25)) < 1e-6);
+    assert_int_equal(ln_time_parse_iso("2022-10-09", &t), 0);
+    assert_int_equal(ln_time_parse_iso("2022-13-09", &t), LN_EPARSE);
+    assert_int_equal(ln_time_parse_iso("2023-02-29", &t), LN_EPARSE);
+    assert_int_equal(ln_time_parse_iso("2022-10-09T25:00", &t), LN_EPARSE);
+    assert_int_equal(ln_time_parse_iso("garbage", &t), LN_EPARSE);
+    assert_int_equal(ln_time_parse_iso("2022-10-09T00:00:00Zx", &t),
+                     LN_EPARSE);
+    char buf[64];
+    ln_time_format_iso(1665273600.0 + 59.9999999, 3, buf, sizeof buf);
+    assert_string_equal(buf, "2022-10-09T00:01:00.000Z");
+    ln_time_format_iso(1665273600.0 + 3661.5, 1, buf, sizeof buf);
+    assert_string_equal(buf, "2022-10-09T01:01:01.5Z");
+    ln_time_format_iso(1665273600.0, 0, buf, sizeof buf);
+    assert_string_equal(buf, "2022-10-09T00:00:00Z");
+}
+
+static void test_diag_and_errors(void **state)
+{
+    (void)state;
+    ln_diag d;
+    char buf[1024];
+    ln_diag_clear(&d);
+    assert_int_equal(ln_diag_set(&d, LN_EPARSE, "a.tle", 3, 7, NULL,
+                                 "bad %s", "digit"),
+                     LN_EPARSE);
+    assert_string_equal(ln_diag_format(&d, buf, sizeof buf),
+                        "a.tle:3:7: bad digit");
+    ln_diag_set(&d, LN_EPARSE, "s.json", 0, 0, "terminals[2].lat", "x");
+    assert_string_equal(ln_diag_format(&d, buf, sizeof buf),
+                        "s.json: terminals[2].lat: x");
+    assert_string_equal(ln_strerror(LN_ENOMEM), "out of memory");
+    assert_string_equal(ln_errname(LN_EORBIT_DECAY), "LN_EORBIT_DECAY");
+    assert_int_equal(LN_EORBIT_ECC - LN_EORBIT_DECAY, 5);
+    assert_string_equal(ln_strerror(12345), "unknown error");
+}
+
+static void test_alloc_fail(void **state)
+{
+    (void)state;
+    ln_alloc_fail_after(2);
+    void *a = ln_malloc(8);
+    void *b = ln_malloc(8);
+    assert_non_null(a);
+    assert_null(b);
+    ln_free(a);
+    assert_int_equal(ln_alloc_fail_after(0), 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_time_known_dates),
+        cmocka_unit_test(test_time_iso),
+        cmocka_unit_test(test_diag_and_errors),
+        cmocka_unit_test(test_alloc_fail),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
