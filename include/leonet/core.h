@@ -63,6 +63,11 @@ int ln_diag_set(ln_diag *d, int code, const char *file, long line, long col,
 /* "file:line:col: path: msg" (parts that are empty are left out). */
 const char *ln_diag_format(const ln_diag *d, char *buf, size_t n);
 
+/* Reads a whole file into an ln_malloc'd, NUL-terminated buffer; refuses
+ * files over max_bytes with LN_ETOOBIG. */
+int ln_read_file(const char *path, size_t max_bytes, char **buf /* OUT */,
+                 size_t *len /* OUT */, ln_diag *diag);
+
 /* ---- time ------------------------------------------------------------ */
 /* Given y, mo, d, h, mi (UTC, Gregorian) and s (seconds, may be fractional)
  * returns seconds since the Unix epoch. */

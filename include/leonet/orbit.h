@@ -95,11 +95,6 @@ int ln_omm_parse(const char *text, size_t len, const char *file,
 int ln_omm_read_file(const char *path, ln_elset **out, size_t *n,
                      ln_diag *diag);
 
-/* Reads a whole file into an ln_malloc'd, NUL-terminated buffer; refuses
- * files over max_bytes with LN_ETOOBIG. */
-int ln_read_file(const char *path, size_t max_bytes, char **buf /* OUT */,
-                 size_t *len /* OUT */, ln_diag *diag);
-
 /* ---- SGP4 / SDP4 (scalar, the reference path) ------------------------ */
 
 typedef struct ln_sgp4 ln_sgp4; /* opaque: initialised SGP4 state */
