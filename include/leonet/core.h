@@ -68,6 +68,12 @@ const char *ln_diag_format(const ln_diag *d, char *buf, size_t n);
 int ln_read_file(const char *path, size_t max_bytes, char **buf /* OUT */,
                  size_t *len /* OUT */, ln_diag *diag);
 
+/* Line and column (1-based) of the member at path ("a.b[2].c", a leading
+ * "$" allowed) in a JSON text, for messages about well-formed documents.
+ * Returns 0, or -1 (line = col = 0) when the path is not found. */
+int ln_json_locate(const char *text, size_t len, const char *path,
+                   long *line, long *col);
+
 /* ---- time ------------------------------------------------------------ */
 /* Given y, mo, d, h, mi (UTC, Gregorian) and s (seconds, may be fractional)
  * returns seconds since the Unix epoch. */

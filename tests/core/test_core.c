@@ -85,6 +85,25 @@ static void test_alloc_fail(void **state)
     assert_int_equal(ln_alloc_fail_after(0), 2);
 }
 
+static void test_json_locate(void **state)
+{
+    (void)state;
+    const char *t = "{\n  \"a\": 1,\n  \"b\": [\n    {\"x\": \"s]\\\"\"},\n"
+                    "    {\"x\": 2, \"y\": [1, {\"z\": null}]}\n  ]\n}\n";
+    long l, c;
+    assert_int_equal(ln_json_locate(t, strlen(t), "a", &l, &c), 0);
+    assert_int_equal(l, 2);
+    assert_int_equal(c, 8);
+    assert_int_equal(ln_json_locate(t, strlen(t), "b[1].y[1].z", &l, &c), 0);
+    assert_int_equal(l, 5);
+    assert_int_equal(c, 29);
+    assert_int_equal(ln_json_locate(t, strlen(t), "$.b[0].x", &l, &c), 0);
+    assert_int_equal(l, 4);
+    assert_int_equal(ln_json_locate(t, strlen(t), "b[2]", &l, &c), -1);
+    assert_int_equal(ln_json_locate(t, strlen(t), "c", &l, &c), -1);
+    assert_int_equal(ln_json_locate("[", 1, "[3]", &l, &c), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -92,6 +111,7 @@ int main(void)
         cmocka_unit_test(test_time_iso),
         cmocka_unit_test(test_diag_and_errors),
         cmocka_unit_test(test_alloc_fail),
+        cmocka_unit_test(test_json_locate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
