@@ -1,0 +1,132 @@
+/*
+ * geodesy.h - WGS-84 geodetic <-> ECEF, topocentric look angles, and
+ * great-circle distance and bearing.
+ *
+ * Frames and units: ECEF vectors in km (x towards lat 0 / lon 0, z towards
+ * the north pole; in leonet the ECEF frame is the one ln_teme_to_ecef
+ * produces, i.e. Vallado's PEF without polar motion). Geodetic coordinates
+ * are WGS-84 (LN_WGS84_A_KM, LN_WGS84_F of core.h): latitude and longitude
+ * in rad, ellipsoidal height in km. Angles returned are in rad: azimuth
+ * from north through east, 0..2pi; elevation -pi/2..pi/2.
+ *
+ * Accuracy: ln_ecef_to_geodetic agrees with ERFA's eraGc2gd to well below
+ * 1 mm anywhere (poles and equator included) from the Earth's centre region
+ * out to GEO distance. Distances on the sphere use the IUGG mean radius
+ * LN_EARTH_MEAN_R_KM (haversine: ~0.5 % off the ellipsoidal distance).
+ */
+#ifndef LEONET_GEODESY_H
+#define LEONET_GEODESY_H
+
+#include "leonet/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LN_EARTH_MEAN_R_KM 6371.0088 /* IUGG mean radius R1 = (2a+b)/3, km */
+
+typedef struct ln_geodetic {
+    double lat_rad; /* geodetic latitude, -pi/2..pi/2 */
+    double lon_rad; /* longitude, east positive, -pi..pi */
+    double h_km;    /* height above the WGS-84 ellipsoid, km */
+} ln_geodetic;
+
+/* Look angles of a target seen from a site. */
+typedef struct ln_topo {
+    double az_rad;          /* azimuth from north through east, 0..2pi */
+    double el_rad;          /* elevation above the local horizon plane
+                               (normal to the ellipsoid), -pi/2..pi/2 */
+    double range_km;        /* slant range, >= 0 */
+    double range_rate_km_s; /* d(range)/dt, > 0 receding; NaN when no
+                               velocity was given */
+} ln_topo;
+
+/* A site prepared for fast repeated look-angle work (the simulator's hot
+ * path): its ECEF position and local unit vectors, all in ECEF. */
+typedef struct ln_site {
+    ln_geodetic geo;    /* the site as given */
+    double r_ecef[3];   /* km */
+    double up[3];       /* ellipsoid normal (unit) */
+    double east[3];     /* unit, horizontal */
+    double north[3];    /* unit, horizontal */
+} ln_site;
+
+/* ln_geodetic_to_ecef
+ * Given:    g      WGS-84 latitude, longitude (rad) and height (km)
+ * Returned: r_ecef ECEF position, km
+ * Notes:    closed form (N = a / sqrt(1 - e^2 sin^2 lat)); exact to
+ *           rounding. */
+void ln_geodetic_to_ecef(const ln_geodetic *g, double r_ecef[3] /* OUT */);
+
+/* ln_ecef_to_geodetic
+ * Given:    r_ecef ECEF position, km
+ * Returned: g      WGS-84 latitude, longitude (rad), height (km)
+ * Status:   0, or LN_EINVAL when r is not finite or lies within 1 m of the
+ *           Earth's centre (where latitude is undefined; g is then set to
+ *           lat 0, lon 0, h = |r| - a).
+ * Notes:    Bowring's method (1976) iterated on the parametric latitude to
+ *           convergence (2-3 iterations for |h| < 40000 km); height from
+ *           h = p cos(lat) + z sin(lat) - a sqrt(1 - e^2 sin^2 lat), which
+ *           stays well conditioned at the poles. At r on the z axis,
+ *           lon = 0. */
+int ln_ecef_to_geodetic(const double r_ecef[3], ln_geodetic *g /* OUT */);
+
+/* ln_topocentric
+ * Given:    site   the observer, WGS-84
+ *           r_ecef target position, ECEF km
+ *           v_ecef target velocity, ECEF km/s (relative to the Earth-fixed
+ *                  site), or NULL
+ * Returned: out    azimuth, elevation (rad), range (km), range rate
+ *                  (km/s, NaN when v_ecef is NULL)
+ * Notes:    elevation is geodetic (measured from the plane normal to the
+ *           ellipsoid); no refraction. For a target at the site itself
+ *           (range 0) az = 0, el = pi/2. Near the zenith the azimuth is
+ *           ill-conditioned, as it must be. Use ln_site_prepare /
+ *           ln_site_look when the same site is used many times. */
+void ln_topocentric(const ln_geodetic *site, const double r_ecef[3],
+                    const double v_ecef[3], ln_topo *out /* OUT */);
+
+/* ln_site_prepare
+ * Given:    g      the site, WGS-84
+ * Returned: s      its ECEF position and local up/east/north unit vectors
+ * Notes:    at the poles east is taken as the direction of increasing
+ *           longitude at lon (well defined), north as up x east. */
+void ln_site_prepare(const ln_geodetic *g, ln_site *s /* OUT */);
+
+/* ln_site_sin_elevation
+ * Given:    s      a prepared site
+ *           r_ecef target position, ECEF km
+ * Returned: sin(elevation), -1..1 (1 when the target is at the site)
+ * Notes:    one subtraction, two dot products and a square root; no
+ *           trigonometry. Compare with sin(mask) for visibility tests. */
+double ln_site_sin_elevation(const ln_site *s, const double r_ecef[3]);
+
+/* ln_site_elevation: the same as an angle, rad (-pi/2..pi/2). */
+double ln_site_elevation(const ln_site *s, const double r_ecef[3]);
+
+/* ln_site_look: ln_topocentric for a prepared site (same results). */
+void ln_site_look(const ln_site *s, const double r_ecef[3],
+                  const double v_ecef[3], ln_topo *out /* OUT */);
+
+/* ln_geo_distance_km
+ * Given:    lat1, lon1, lat2, lon2  two points, rad
+ * Returned: great-circle distance on the sphere of radius
+ *           LN_EARTH_MEAN_R_KM, km (haversine form: accurate for small and
+ *           large separations alike; antipodal points give pi R).
+ * Notes:    spherical model: within ~0.5 % of the WGS-84 geodesic. */
+double ln_geo_distance_km(double lat1_rad, double lon1_rad, double lat2_rad,
+                          double lon2_rad);
+
+/* ln_geo_bearing_rad
+ * Given:    lat1, lon1, lat2, lon2  two points, rad
+ * Returned: initial bearing (forward azimuth) of the great circle from
+ *           point 1 to point 2, from north through east, 0..2pi, rad
+ * Notes:    spherical; 0 when the points coincide; from a pole the
+ *           bearing is measured against the meridian lon1. */
+double ln_geo_bearing_rad(double lat1_rad, double lon1_rad, double lat2_rad,
+                          double lon2_rad);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
