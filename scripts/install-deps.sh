@@ -10,7 +10,8 @@ build_pkgs="build-essential cmake pkg-config libjansson-dev libcairo2-dev
   libpng-dev libmicrohttpd-dev libsodium-dev libsqlite3-dev libpq-dev
   libcmocka-dev liberfa-dev"
 test_pkgs="clang libclang-rt-14-dev libgeos-dev python3 python3-sgp4
-  python3-shapely python3-networkx python3-numpy nodejs"
+  python3-shapely python3-networkx python3-numpy python3-ephem nodejs
+  chromium"
 want="$build_pkgs"
 [ "${1:-}" = "--test" ] && want="$build_pkgs $test_pkgs"
 missing=""

@@ -42,6 +42,14 @@ int ln_args_long(const char *verb, const char *name, const char *s,
 /* The verbs. */
 int ln_cmd_propagate(int argc, char **argv);
 int ln_cmd_bench(int argc, char **argv);
+int ln_cmd_run(int argc, char **argv);
+int ln_cmd_scenario(int argc, char **argv);
+int ln_cmd_route(int, char **);
+int ln_cmd_geofence(int, char **);
+int ln_cmd_map(int, char **);
+int ln_bench_geofence(int, char **);
+int ln_cmd_cell(int, char **);
+int ln_bench_cell(int, char **);
 
 /* Bench sub-verbs ("leonet bench X"). */
 int ln_bench_propagate(int argc, char **argv);

@@ -16,6 +16,10 @@ typedef struct bench_verb {
 static const bench_verb benches[] = {
     {"propagate", ln_bench_propagate,
      "batch SGP4 propagation; prints propagations_per_s="},
+    {"geofence", ln_bench_geofence,
+     "zone decisions on random points; prints decisions_per_s="},
+    {"cell", ln_bench_cell,
+     "point -> H3 cell on random points; prints cells_per_s="},
     {NULL, NULL, NULL},
 };
 

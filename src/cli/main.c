@@ -15,8 +15,19 @@ typedef struct verb {
 } verb;
 
 static const verb verbs[] = {
+    {"run", ln_cmd_run,
+     "simulate a scenario (default: the built-in ukraine-2022)"},
+    {"scenario", ln_cmd_scenario, "list, show or check scenarios"},
     {"propagate", ln_cmd_propagate,
      "positions of satellites from TLE/OMM or Walker shells (SGP4/SDP4)"},
+    {"geofence", ln_cmd_geofence,
+     "allow/deny decisions for positions against GeoJSON zones"},
+    {"route", ln_cmd_route,
+     "paths and latency over the laser mesh; Hypatia state files"},
+    {"cell", ln_cmd_cell,
+     "H3-compatible cells: point to id, outline, polyfill, cell sets"},
+    {"map", ln_cmd_map,
+     "draw the activity map (PNG, page) of a finished run"},
     {"bench", ln_cmd_bench, "time the hot paths (propagate, ...)"},
     {NULL, NULL, NULL},
 };

@@ -1,0 +1,331 @@
+/*
+ * geofence.h - polygons with a spatial index, the GeoJSON reader, zone
+ * sets and the allow/deny decision for a position.
+ *
+ * Exports
+ *   ln_geo_shape_*   a polygonal area (rings, even-odd) with its index:
+ *                    a two-level grid over the bounding box whose cells are
+ *                    inside / outside / boundary; boundary cells keep short
+ *                    edge lists. A point costs one or two table look-ups
+ *                    and, in boundary cells only, a few exact predicates.
+ *   ln_geojson_*     RFC 7946 reader (Polygon, MultiPolygon, Feature,
+ *                    FeatureCollection) with validation and diagnostics.
+ *   ln_zoneset_*     zones (geometry + id, name, action, priority, validity
+ *                    window) and the decision: the highest-priority zone
+ *                    containing the point wins, else the default action.
+ *
+ * Coordinates. Polygons are stored as given: longitude and latitude in
+ * degrees, edges straight in (lon, lat) as RFC 7946 says. The decision
+ * functions take radians (leonet's internal unit) and convert once with
+ * LN_RAD2DEG; the *_deg variants take degrees and are exact on the input
+ * coordinates (CLI, tests).
+ * LN-DEV: vertices stay in degrees rather than rad so that the boundary
+ * rule below is exact on the coordinates the file gives.
+ *
+ * Boundary rule. A point exactly on an edge or vertex of a zone (exact
+ * arithmetic on the doubles, no tolerance) is INSIDE that zone. So a point
+ * on the line between an allowed and a denied area is decided by priority,
+ * and a point on the edge of a deny zone is denied.
+ *
+ * Antimeridian. RFC 7946 asks for geometries cut at +-180; such pieces work
+ * as they are, and lon -180 and +180 are the same meridian. A ring with an
+ * edge whose longitude jumps by more than 180 deg is taken to cross the
+ * antimeridian (the short way), and is unwrapped. Rings that encircle a
+ * pole are refused (LN_EGEOM).
+ *
+ * Threads. A zone set is built single-threaded; once built, every decide
+ * function may be called from any number of threads at once (read-only).
+ *
+ * References: J. O'Rourke, Computational Geometry in C (2nd ed.), 7.4
+ * (crossing number); J. R. Shewchuk, "Adaptive precision floating-point
+ * arithmetic and fast robust geometric predicates" (1997) for orient2d;
+ * H. Edelsbrunner, E. Muecke, "Simulation of Simplicity" (1990) for the
+ * degenerate cases of the grid walk.
+ */
+#ifndef LEONET_GEOFENCE_H
+#define LEONET_GEOFENCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leonet/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- polygons --------------------------------------------------------- */
+
+/* One ring: n positions as (lon, lat) pairs in degrees. The closing
+ * position may be repeated or not. */
+typedef struct ln_geo_ring {
+    const double *lonlat_deg; /* 2*n doubles: lon0, lat0, lon1, lat1, ... */
+    size_t n;                 /* positions */
+} ln_geo_ring;
+
+/* One polygon: rings[0] is the exterior, the others are holes. */
+typedef struct ln_geo_polygon {
+    const ln_geo_ring *rings;
+    size_t nrings; /* >= 1 */
+} ln_geo_polygon;
+
+/* Flags for building shapes and reading GeoJSON. */
+#define LN_GEO_REPAIR_EVENODD 0x1 /* accept self-intersecting rings and
+                                     overlapping parts: the area is then
+                                     read with the even-odd rule (a point
+                                     is inside when a ray from it crosses
+                                     the rings an odd number of times).
+                                     Default: refuse with LN_EGEOM. */
+#define LN_GEO_NO_SELFCHECK 0x2   /* skip the self-intersection check
+                                     (trusted input; build is faster) */
+
+/* Index build figures. */
+typedef struct ln_geo_index_stats {
+    double build_s;        /* wall time of the index build, s */
+    size_t bytes;          /* memory held by the shape + index, bytes */
+    size_t vertices;       /* ring vertices (closing ones not counted) */
+    size_t edges;          /* edges indexed */
+    long coarse_cells;     /* top-level grid cells */
+    long fine_cells;       /* cells of the fine grid (virtual) */
+    long fine_blocks;      /* coarse cells refined into fine blocks */
+    long boundary_cells;   /* fine cells crossed by an edge */
+    double edges_per_bcell; /* mean edge-list length of boundary cells */
+    long self_intersections; /* conflicting edge pairs found, counted once
+                                per grid cell they share (0 if unchecked) */
+} ln_geo_index_stats;
+
+typedef struct ln_geo_shape ln_geo_shape;
+
+/* ln_geo_shape_new
+ * Given:    polys, npolys  the polygons (copied); the area is the union of
+ *                          the polygons, which must not overlap (grid
+ *                          cells, MultiPolygon parts) unless
+ *                          LN_GEO_REPAIR_EVENODD is set
+ *           flags          LN_GEO_* flags
+ * Returned: out            the shape with its index (ln_geo_shape_free)
+ *           diag           on error: what and where ("polygon 2 ring 1:
+ *                          edge 17 crosses edge 40 at lon, lat"), path
+ *                          "[p][r]" in GeoJSON coordinate order
+ * Status:   0, LN_EGEOM (fewer than 3 distinct positions, non-finite or
+ *           out-of-range coordinates, pole-encircling ring, self-
+ *           intersection unless repaired), LN_ENOMEM.
+ * Notes:    lon must be within [-180, 180] (or unwrapped past +-180 by an
+ *           antimeridian-crossing ring), lat within [-90, 90]. */
+int ln_geo_shape_new(const ln_geo_polygon *polys, size_t npolys, int flags,
+                     ln_geo_shape **out /* OUT */, ln_diag *diag);
+void ln_geo_shape_free(ln_geo_shape *s); /* NULL ok */
+
+/* 1 if the point is inside the shape or on its boundary, else 0 (also for
+ * non-finite input). Thread-safe on a built shape. */
+int ln_geo_shape_contains_deg(const ln_geo_shape *s, double lon_deg,
+                              double lat_deg);
+/* Reference implementation: crossing number over every edge, same rule,
+ * no index (tests, and the bench's "no index" line). */
+int ln_geo_shape_contains_slow_deg(const ln_geo_shape *s, double lon_deg,
+                                   double lat_deg);
+/* ln_geo_shape_contains_many_deg
+ * Given:    s, n       shape and number of points to test
+ *           lon_deg, lat_deg  coordinates, degrees
+ *           idx        NULL: test points 0..n-1; else n indices into
+ *                      lon_deg/lat_deg
+ * Returned: out        n bytes: 1 inside or on the boundary, else 0
+ * Notes:    same answers as ln_geo_shape_contains_deg, faster: points go
+ *           through the grid levels in chunks so table loads overlap. */
+void ln_geo_shape_contains_many_deg(const ln_geo_shape *s, size_t n,
+                                    const double *lon_deg,
+                                    const double *lat_deg,
+                                    const uint32_t *idx,
+                                    uint8_t *out /* OUT */);
+void ln_geo_shape_stats(const ln_geo_shape *s,
+                        ln_geo_index_stats *st /* OUT */);
+/* Bounding box in degrees (lon may exceed 180 for unwrapped rings). */
+void ln_geo_shape_bbox(const ln_geo_shape *s, double *lon_min,
+                       double *lat_min, double *lon_max, double *lat_max);
+
+/* ---- GeoJSON ------------------------------------------------------------ */
+
+/* One Feature with areal geometry (Polygon or MultiPolygon). A bare
+ * geometry or Feature counts as a collection of one. */
+typedef struct ln_geojson_feature {
+    long index;          /* position in the file's features, 0-based */
+    char *id;            /* Feature "id", else properties.id, else the
+                            index, as text */
+    char *name;          /* properties.name, or NULL */
+    ln_geo_polygon *polys; /* the geometry (a Polygon is one polygon) */
+    size_t npolys;
+    int multipolygon;    /* 1: MultiPolygon (coordinates[p][r]), 0:
+                            Polygon (coordinates[r]) */
+    const void *properties; /* borrowed jansson json_t * object (or
+                               NULL), valid until ln_geojson_free */
+} ln_geojson_feature;
+
+typedef struct ln_geojson {
+    ln_geojson_feature *features;
+    size_t nfeatures;
+    void *priv_; /* owned storage (jansson root, coordinates) */
+} ln_geojson;
+
+/* Size cap of ln_geojson_read (a bigger file is refused, LN_ETOOBIG). */
+#define LN_GEOJSON_MAX_BYTES ((size_t)256 << 20)
+
+/* ln_geojson_parse
+ * Given:    buf, len   the document (need not be NUL-terminated)
+ *           fname      name for diagnostics (may be NULL)
+ *           flags      LN_GEO_* (self-intersection handling is done by
+ *                      ln_geo_shape_new, not here)
+ * Returned: out        the features (ln_geojson_free)
+ *           diag       invalid JSON: line and column; valid JSON that is
+ *                      not GeoJSON: the path of the offending member, e.g.
+ *                      features[3].geometry.coordinates[0][5][1]
+ * Status:   0, LN_EGEOJSON (bad JSON or bad GeoJSON: unknown type, missing
+ *           member, non-numeric or out-of-range coordinate, ring not
+ *           closed or with fewer than 4 positions), LN_ENOMEM.
+ * Notes:    Point/LineString features are refused (a zone needs an
+ *           area); null geometry is refused. Nesting deeper than 2048 is
+ *           refused by jansson. */
+int ln_geojson_parse(const char *buf, size_t len, const char *fname,
+                     int flags, ln_geojson *out /* OUT */, ln_diag *diag);
+/* Reads a file (up to LN_GEOJSON_MAX_BYTES) and parses it. */
+int ln_geojson_read(const char *path, int flags, ln_geojson *out /* OUT */,
+                    ln_diag *diag);
+void ln_geojson_free(ln_geojson *g); /* NULL ok; leaves g empty */
+
+/* ---- zones and decisions ------------------------------------------------ */
+
+typedef enum ln_zone_action {
+    LN_ZONE_ALLOW = 0,
+    LN_ZONE_DENY = 1
+} ln_zone_action;
+
+/* The answer for one position. */
+typedef struct ln_zone_decision {
+    int action;          /* LN_ZONE_ALLOW or LN_ZONE_DENY */
+    int zone;            /* deciding zone's index in the set, -1 = none
+                            (the default action applied) */
+    const char *zone_id; /* its id (lives as long as the set), or NULL */
+} ln_zone_decision;
+
+/* A zone as the set holds it (ln_zoneset_zone). */
+typedef struct ln_zone_info {
+    const char *id;
+    const char *name;       /* may be NULL */
+    int action;             /* LN_ZONE_* */
+    int priority;           /* higher wins */
+    double valid_from_unix_s;  /* -INFINITY when open */
+    double valid_until_unix_s; /* +INFINITY when open; valid on
+                                  [from, until) */
+    const char *source;     /* file it came from, or NULL */
+    const ln_geo_shape *shape;
+} ln_zone_info;
+
+typedef struct ln_zoneset ln_zoneset;
+
+/* ln_zoneset_new
+ * Given:    default_action  LN_ZONE_ALLOW or LN_ZONE_DENY: the answer where
+ *                           no zone applies
+ * Returned: out             an empty set (ln_zoneset_free)
+ * Status:   0, LN_EINVAL, LN_ENOMEM */
+int ln_zoneset_new(int default_action, ln_zoneset **out /* OUT */);
+void ln_zoneset_free(ln_zoneset *zs); /* NULL ok */
+
+/* ln_zoneset_load_geojson / ln_zoneset_load_buffer
+ * Given:    path (or buf, len, name)  a GeoJSON document; each Feature is
+ *                       one zone. Properties: id (string or number; else
+ *                       the Feature id; else the index in the file), name,
+ *                       action "deny"|"allow" (default "deny"), priority
+ *                       (integer, default 0), valid_from / valid_until
+ *                       (ISO 8601 UTC, null or absent = open)
+ *           flags       LN_GEO_* flags
+ * Returned: diag        on error: file, line/col or member path, message
+ * Status:   0, LN_EGEOJSON, LN_EGEOM, LN_EZONE (bad zone property),
+ *           LN_EIO, LN_ETOOBIG, LN_ENOMEM. On error the set is unchanged.
+ * Notes:    bumps the set's version. */
+int ln_zoneset_load_geojson(ln_zoneset *zs, const char *path, int flags,
+                            ln_diag *diag);
+int ln_zoneset_load_buffer(ln_zoneset *zs, const char *buf, size_t len,
+                           const char *name, int flags, ln_diag *diag);
+
+/* ln_zoneset_add_polygons
+ * Given:    id, name     the zone's id (copied; required) and name (or NULL)
+ *           action       LN_ZONE_ALLOW / LN_ZONE_DENY
+ *           priority     higher wins
+ *           valid_from_unix_s, valid_until_unix_s  validity [from, until)
+ *                        in Unix seconds UTC; -INFINITY / INFINITY = open
+ *           polys, npolys  the geometry in degrees (copied), e.g. the
+ *                        boundaries of H3 cells: polygons must have disjoint
+ *                        interiors (shared edges are fine)
+ *           flags        LN_GEO_* flags
+ * Returned: diag         on error
+ * Status:   0, LN_EINVAL, LN_EGEOM, LN_ENOMEM
+ * Notes:    builds the zone's index; bumps the set's version. */
+int ln_zoneset_add_polygons(ln_zoneset *zs, const char *id, const char *name,
+                            int action, int priority,
+                            double valid_from_unix_s,
+                            double valid_until_unix_s,
+                            const ln_geo_polygon *polys, size_t npolys,
+                            int flags, ln_diag *diag);
+
+size_t ln_zoneset_count(const ln_zoneset *zs);
+/* Zone i (0 <= i < count) or NULL. */
+const ln_zone_info *ln_zoneset_zone(const ln_zoneset *zs, size_t i);
+/* Version of the set: incremented by every change (load, add), so a
+ * holder can tell that the policy changed (see ln_zoneset_diff). */
+uint64_t ln_zoneset_version(const ln_zoneset *zs);
+/* Sums of the per-zone index figures (build_s, bytes, cells, ...). */
+void ln_zoneset_stats(const ln_zoneset *zs, ln_geo_index_stats *st /* OUT */);
+
+/* ln_zoneset_decide
+ * Given:    zs        a set (read-only; any thread)
+ *           lon_rad, lat_rad  position, WGS-84 rad
+ *           t_unix_s  time, Unix seconds UTC; NaN = ignore validity windows
+ * Returned: the decision: action, deciding zone index and id (zone -1 and
+ *           id NULL when no zone contains the point: default action)
+ * Notes:    zones are tried by priority (higher first); at equal priority
+ *           deny before allow, then by order of addition. A point on a
+ *           zone's boundary is inside it. Non-finite positions match no
+ *           zone. */
+ln_zone_decision ln_zoneset_decide(const ln_zoneset *zs, double lon_rad,
+                                   double lat_rad, double t_unix_s);
+ln_zone_decision ln_zoneset_decide_deg(const ln_zoneset *zs, double lon_deg,
+                                       double lat_deg, double t_unix_s);
+
+/* ln_zoneset_decide_batch
+ * Given:    zs, n       set and number of points
+ *           lon, lat    n positions, rad (the _deg variant: degrees)
+ *           t_unix_s    n times, or NULL to use t0_unix_s for all
+ *           nthreads    OpenMP threads, 0 = all cores
+ * Returned: out         n decisions
+ * Notes:    deterministic: out[i] depends only on point i. */
+void ln_zoneset_decide_batch(const ln_zoneset *zs, size_t n,
+                             const double *lon_rad, const double *lat_rad,
+                             const double *t_unix_s, double t0_unix_s,
+                             ln_zone_decision *out /* OUT */, int nthreads);
+void ln_zoneset_decide_batch_deg(const ln_zoneset *zs, size_t n,
+                                 const double *lon_deg,
+                                 const double *lat_deg,
+                                 const double *t_unix_s, double t0_unix_s,
+                                 ln_zone_decision *out /* OUT */,
+                                 int nthreads);
+
+/* ln_zoneset_diff
+ * Given:    before, after  two versions of a policy (e.g. occupied area of
+ *                          2022-08-31, then 2022-11-15)
+ *           n, lon_deg, lat_deg  the points; t_unix_s their common time
+ *                          (NaN = ignore validity)
+ * Returned: changed        indices (ascending) of the points whose action
+ *                          or deciding zone id differs, ln_malloc'd
+ *                          (ln_free), NULL when none
+ *           nchanged       their number
+ * Status:   0, LN_ENOMEM */
+int ln_zoneset_diff(const ln_zoneset *before, const ln_zoneset *after,
+                    size_t n, const double *lon_deg, const double *lat_deg,
+                    double t_unix_s, size_t **changed /* OUT */,
+                    size_t *nchanged /* OUT */);
+
+/* "allow" / "deny". */
+const char *ln_zone_action_name(int action);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,190 @@
+/*
+ * sim.h - scenarios and the time-stepped simulation of a whole
+ * satellite-internet service (`leonet run`).
+ *
+ * A scenario is a JSON document (docs/scenario.md). ln_scenario_parse
+ * validates it completely before anything runs; errors name the member
+ * path ("terminals[1].tracks[0].waypoints[3].lat") and its line and
+ * column in the file. Relative file names in a scenario are looked up
+ * next to the scenario file, then in $LEONET_DATA, then in the data
+ * folder leonet was built with.
+ *
+ * ln_sim_run executes the data path of docs/DESIGN.md for every step and
+ * writes the outputs into a directory. Results are deterministic: the same
+ * scenario and seed give byte-identical outputs for any thread count.
+ */
+#ifndef LEONET_SIM_H
+#define LEONET_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leonet/core.h"
+#include "leonet/link.h"
+#include "leonet/meter.h"
+#include "leonet/orbit.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LN_NAME_MAX 64
+#define LN_PATH_MAX 1024
+
+typedef struct ln_sc_gateway {
+    char name[LN_NAME_MAX];
+    double lat_rad, lon_rad;
+    int antennas;            /* satellites it can serve at once, >= 1 */
+} ln_sc_gateway;
+
+typedef struct ln_sc_zone {
+    char file[LN_PATH_MAX];  /* resolved path; GeoJSON or H3 cell list */
+    int is_cells;            /* 1: file lists H3 cell ids */
+    char id[LN_NAME_MAX];    /* "" = ids from the file's features */
+    char name[LN_NAME_MAX];
+    int action;              /* LN_ZONE_ALLOW / LN_ZONE_DENY */
+    int priority;
+    double valid_from, valid_until; /* Unix s; -inf/+inf when open */
+} ln_sc_zone;
+
+typedef struct ln_sc_account {
+    char id[LN_NAME_MAX];
+    char name[128];
+    int plan;                /* index into plans */
+} ln_sc_account;
+
+typedef struct ln_sc_track {
+    char name[LN_NAME_MAX];
+    size_t n;
+    double *lon_rad, *lat_rad, *t_unix_s;
+} ln_sc_track;
+
+enum { LN_TG_FIXED = 0, LN_TG_MOBILE = 1 };
+
+typedef struct ln_sc_group {
+    char name[LN_NAME_MAX];
+    int kind;                /* LN_TG_* */
+    long count;
+    int account;
+    uint64_t seed;
+    /* fixed */
+    char region[LN_PATH_MAX];  /* GeoJSON of the area */
+    char exclude[LN_PATH_MAX]; /* GeoJSON: no terminal inside ("" none) */
+    char places[LN_PATH_MAX];  /* CSV name,lat,lon,pop_max,... or "" */
+    double places_sigma_km;    /* spread around a place of 1e6 people */
+    double rural_share;
+    ln_weight_point *points;   /* extra weighted points */
+    size_t npoints;
+    /* mobile */
+    ln_sc_track *tracks;
+    size_t ntracks;
+    double spread_km;          /* units spread around the track, km */
+    double stagger_s;          /* units' time shifts spread over this */
+} ln_sc_group;
+
+typedef struct ln_sc_policy_event {
+    double t;
+    int account;             /* -1 = all */
+    int action;              /* LN_POLICY_* */
+} ln_sc_policy_event;
+
+typedef struct ln_scenario {
+    char name[LN_NAME_MAX];
+    char description[512];
+    char source[LN_PATH_MAX];  /* file it was read from, or "built-in" */
+    double start;            /* Unix s */
+    double duration_s;
+    double step_s;
+    uint64_t seed;
+    /* constellation */
+    char tle[LN_PATH_MAX], omm[LN_PATH_MAX], preset[LN_NAME_MAX];
+    ln_shell *shells;        /* explicit Walker shells */
+    size_t nshells;
+    char name_prefix[LN_NAME_MAX]; /* keep sets whose name starts so */
+    double min_alt_km;       /* on-station rule */
+    /* link */
+    double mask_rad;         /* terminal elevation mask */
+    double gw_mask_rad;      /* gateway elevation mask */
+    double sat_capacity_mbps;
+    double beam_capacity_mbps;
+    int beams_per_sat;
+    int beam_res;            /* H3 resolution of a beam's cell */
+    int isl;                 /* 1: use the laser mesh when no bent pipe */
+    /* the rest */
+    ln_sc_gateway *gateways;
+    size_t ngateways;
+    ln_sc_zone *zones;
+    size_t nzones;
+    int default_action;
+    ln_plan *plans;
+    size_t nplans;
+    ln_sc_account *accounts;
+    size_t naccounts;
+    ln_sc_group *groups;
+    size_t ngroups;
+    ln_sc_policy_event *events;
+    size_t nevents;
+    /* outputs */
+    char out_dir[LN_PATH_MAX];
+    int map_res;
+    double window_s;
+    double compare_usd_per_year; /* a public figure to compare cost with */
+} ln_scenario;
+
+/* ln_scenario_parse
+ * Given:    text, len   the JSON document
+ *           file        its path (for messages and relative names), or
+ *                       NULL / "built-in" for the built-in scenario
+ * Returned: out         the scenario (ln_scenario_free)
+ *           diag        file, line, column, member path and message
+ * Status:   0, LN_ESCENARIO, LN_ENOMEM */
+int ln_scenario_parse(const char *text, size_t len, const char *file,
+                      ln_scenario **out /* OUT */, ln_diag *diag);
+int ln_scenario_load(const char *path, ln_scenario **out, ln_diag *diag);
+void ln_scenario_free(ln_scenario *s);
+
+/* The built-in scenarios: "ukraine-2022". Returns the JSON text or NULL. */
+const char *ln_scenario_builtin(const char *name);
+/* Names of the built-in scenarios, NULL-terminated. */
+const char *const *ln_scenario_builtin_names(void);
+
+/* Resolves a data file name: absolute, next to base_file, $LEONET_DATA,
+ * the built-in data folder. Writes the first that exists into out (or the
+ * name itself when none does). */
+void ln_data_path(const char *name, const char *base_file, char *out,
+                  size_t n);
+
+/* ---- running --------------------------------------------------------- */
+
+typedef struct ln_sim_options {
+    int nthreads;            /* 0 = all cores */
+    const char *out_dir;     /* overrides the scenario's, or NULL */
+    int quiet;               /* 1: no progress bar, no summary text */
+    int write_outputs;       /* 0: compute only (benchmarks) */
+    long max_terminals;      /* > 0: scale every group down to this total
+                                (benchmarks); 0 = as the scenario says */
+    double duration_s;       /* > 0: override the duration */
+} ln_sim_options;
+
+typedef struct ln_sim_stats {
+    long satellites, in_service, terminals, steps;
+    double terminal_steps;
+    double wall_s;           /* time of the step loop, s */
+    double availability;     /* served / terminal-steps */
+    double annual_cost_usd;
+} ln_sim_stats;
+
+/* ln_sim_run
+ * Given:    sc   a parsed scenario
+ *           opt  options (NULL = defaults)
+ * Returned: st   headline figures (may be NULL)
+ *           diag on error: what failed (a data file, an output)
+ * Status:   0, LN_EIO, LN_ESCENARIO (data files that do not load),
+ *           LN_ENOMEM */
+int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
+               ln_sim_stats *st /* OUT */, ln_diag *diag);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

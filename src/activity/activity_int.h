@@ -1,0 +1,101 @@
+/*
+ * activity_int.h - private to src/activity: the activity data of a run as
+ * read from its directory, and the helpers the PNG and HTML writers share.
+ *
+ * Coordinates are degrees here (lon, lat), as in the files: this module
+ * only draws, it never computes geometry beyond projecting for a picture.
+ * Per-cell values are float: the files carry two decimals.
+ */
+#ifndef LN_ACTIVITY_INT_H
+#define LN_ACTIVITY_INT_H
+
+#include <stddef.h>
+
+#include "leonet/activity.h"
+#include "leonet/cell.h"
+#include "leonet/geofence.h"
+
+#define LN_PATH_MAX_ACT 4352 /* a path in the run directory, bytes */
+/* PNG layout at width 1600 (sizes scale with width / 1600), px */
+#define LN__ACT_MARGIN 24.0  /* left and right of the map */
+#define LN__ACT_TITLE_H 88.0 /* title band above the map */
+
+/* One H3 cell with its outline and its values per window. */
+typedef struct ln__act_cell {
+    ln_cell id;
+    char sid[LN_CELL_STRLEN]; /* 15 lowercase hex digits */
+    int nv;                   /* outline vertices, 5..10 */
+    double lon[LN_CELL_MAX_VERTS], lat[LN_CELL_MAX_VERTS]; /* deg */
+    double clon, clat;        /* centre, deg */
+    double mean_active;       /* mean over the windows of active */
+    double max_active, max_denied, max_outage;
+} ln__act_cell;
+
+/* A polygonal layer: rings of (lon, lat) degrees, grouped in polygons. */
+typedef struct ln__act_layer {
+    ln_geojson gj;   /* owned */
+    int *action;     /* per feature: LN_ZONE_ALLOW/DENY (zones), or 0 */
+} ln__act_layer;
+
+typedef struct ln__act {
+    char scenario[128];
+    double start_unix_s;  /* start of window 0, Unix s */
+    double window_s;      /* s */
+    long nwin;            /* >= 1 */
+    int res;              /* H3 resolution of the cells, -1 unknown */
+    size_t ncells;
+    ln__act_cell *cells;
+    float *active, *denied, *outage; /* [cell * nwin + w], terminals */
+    double *ts_active, *ts_denied, *ts_outage; /* [w], whole run */
+    int ts_from_summary;  /* 1: series from summary.json, 0: summed */
+    ln__act_layer zones;  /* empty when zones.geojson is absent */
+    ln__act_layer outline[4];
+    int noutline;
+    float *sats;          /* lat, lon pairs, deg, all windows */
+    size_t *sat_off;      /* nwin + 1 offsets (in pairs) into sats */
+    double bbox[4];       /* lon_min, lat_min, lon_max, lat_max, deg */
+    struct ln__act_place {
+        char name[48];
+        double lat, lon;  /* deg */
+    } places[16];         /* the largest cities, for labels */
+    int nplaces;
+} ln__act;
+
+/* Reads run_dir (and outlines from data_dir, NULL = skip). */
+int ln__act_load(ln__act *a, const char *run_dir, const char *data_dir,
+                 int quiet, ln_diag *diag);
+void ln__act_free(ln__act *a);
+
+/* Parses activity.geojson text (tests call this directly). */
+int ln__act_parse_cells(ln__act *a, const char *buf, size_t len,
+                        const char *fname, ln_diag *diag);
+
+/* Perceptual colour scale (viridis), t in [0, 1] -> r, g, b in [0, 1]. */
+void ln__act_viridis(double t, double rgb[3]);
+/* Value -> t for the colour scale: log10(1 + v) / log10(1 + vmax). */
+double ln__act_scale(double v, double vmax);
+
+/* "2022-10-09 00:00" (UTC) */
+void ln__act_fmt_time(double t_unix_s, char *buf, size_t n);
+/* The default title: "<scenario>: <start> - <end> UTC". */
+void ln__act_title(const ln__act *a, char *buf, size_t n);
+
+int ln__act_write_png(const ln__act *a, const char *path,
+                      const char *title, int width_px, long window,
+                      ln_diag *diag);
+int ln__act_write_pgw(const ln__act *a, const char *path, int width_px);
+int ln__act_write_html(const ln__act *a, const char *path,
+                       const char *title, const char *tmpl_path,
+                       ln_diag *diag);
+
+/* Map projection of the PNG: equirectangular, x scaled by cos(lat0). */
+typedef struct ln__act_proj {
+    double lon0, lat1;  /* top-left corner of the map, deg */
+    double kx, ky;      /* px per degree of lon, of lat */
+    double ox, oy;      /* map origin in the image, px */
+    double w, h;        /* map size, px */
+} ln__act_proj;
+void ln__act_proj_make(const ln__act *a, double map_w_px,
+                       ln__act_proj *p /* OUT */);
+
+#endif

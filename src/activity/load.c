@@ -1,0 +1,504 @@
+/*
+ * load.c - reads the activity data of a finished run from its directory:
+ * activity.geojson (cells and their per-window values), summary.json
+ * (scenario name, time series), zones.geojson, activity-sats.json, and
+ * country outlines from the data directory.
+ *
+ * Exports (private): ln__act_load, ln__act_free, ln__act_parse_cells.
+ *
+ * Every input is checked: a bad file gives a diagnostic naming the file
+ * and the member (features[12].properties.active[3]); optional files that
+ * are absent are skipped, ones that are present but malformed are errors.
+ * Sizes are capped: 512 MB per file (ln_read_file), 1 M cells, 100 000
+ * windows.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "activity/activity_int.h"
+
+#define MAX_FILE_BYTES ((size_t)512 << 20)
+#define MAX_CELLS 1000000L
+#define MAX_WINDOWS 100000L
+
+static int file_exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static json_t *load_json(const char *path, ln_diag *diag, int *rc)
+{
+    char *buf;
+    size_t len;
+    *rc = ln_read_file(path, MAX_FILE_BYTES, &buf, &len, diag);
+    if (*rc)
+        return NULL;
+    json_error_t je;
+    json_t *root = json_loadb(buf, len, 0, &je);
+    ln_free(buf);
+    if (!root)
+        *rc = ln_diag_set(diag, LN_EPARSE, path, je.line, je.column, NULL,
+                          "%s", je.text);
+    return root;
+}
+
+/* Reads a numeric array of length n into out (float); a missing member
+ * gives zeros, except "active", which is required: so every window of
+ * every cell costs input bytes, and memory stays a small multiple of the
+ * file's size whatever "windows" says. */
+static int read_series(json_t *props, const char *name, long n, float *out,
+                       const char *fname, size_t fi, ln_diag *diag)
+{
+    json_t *arr = json_object_get(props, name);
+    if (!arr && strcmp(name, "active") == 0)
+        return ln_diag_set(diag, LN_EPARSE, fname, 0, 0, NULL,
+                           "features[%zu].properties.active: missing", fi);
+    if (!arr) {
+        memset(out, 0, (size_t)n * sizeof *out);
+        return 0;
+    }
+    if (!json_is_array(arr) || (long)json_array_size(arr) != n)
+        return ln_diag_set(diag, LN_EPARSE, fname, 0, 0, NULL,
+                           "features[%zu].properties.%s: want an array of "
+                           "%ld numbers", fi, name, n);
+    for (long w = 0; w < n; w++) {
+        json_t *v = json_array_get(arr, (size_t)w);
+        double d = json_number_value(v);
+        if (!json_is_number(v) || !isfinite(d) || d < 0 || d > 1e9)
+            return ln_diag_set(diag, LN_EPARSE, fname, 0, 0, NULL,
+                               "features[%zu].properties.%s[%ld]: want a "
+                               "number in 0..1e9", fi, name, w);
+        out[w] = (float)d;
+    }
+    return 0;
+}
+
+int ln__act_parse_cells(ln__act *a, const char *buf, size_t len,
+                        const char *fname, ln_diag *diag)
+{
+    json_error_t je;
+    json_t *root = json_loadb(buf, len, 0, &je);
+    if (!root)
+        return ln_diag_set(diag, LN_EPARSE, fname, je.line, je.column, NULL,
+                           "%s", je.text);
+    int rc = 0;
+    json_t *feats = json_object_get(root, "features");
+    if (!json_is_array(feats)) {
+        rc = ln_diag_set(diag, LN_EGEOJSON, fname, 0, 0, "features",
+                         "want a FeatureCollection");
+        goto out;
+    }
+    size_t nf = json_array_size(feats);
+    if (nf > (size_t)MAX_CELLS) {
+        rc = ln_diag_set(diag, LN_ETOOBIG, fname, 0, 0, "features",
+                         "%zu cells (at most %ld)", nf, MAX_CELLS);
+        goto out;
+    }
+    /* windows: the top-level count, else the first feature's series */
+    json_t *jw = json_object_get(root, "windows");
+    long nwin = json_is_integer(jw) ? (long)json_integer_value(jw) : -1;
+    if (nwin < 0 && nf) {
+        json_t *p0 = json_object_get(json_array_get(feats, 0), "properties");
+        json_t *s0 = json_object_get(p0, "active");
+        nwin = json_is_array(s0) ? (long)json_array_size(s0) : -1;
+    }
+    if (nwin < 1 || nwin > MAX_WINDOWS) {
+        rc = ln_diag_set(diag, LN_EPARSE, fname, 0, 0, "windows",
+                         "want 1..%ld windows", MAX_WINDOWS);
+        goto out;
+    }
+    a->nwin = nwin;
+    json_t *jws = json_object_get(root, "window_s");
+    a->window_s = json_is_number(jws) ? json_number_value(jws) : 900.0;
+    if (!(a->window_s > 0 && a->window_s < 1e8)) {
+        rc = ln_diag_set(diag, LN_EPARSE, fname, 0, 0, "window_s",
+                         "want a positive number of seconds");
+        goto out;
+    }
+    const char *st = json_string_value(json_object_get(root, "start"));
+    a->start_unix_s = 0;
+    if (st && ln_time_parse_iso(st, &a->start_unix_s)) {
+        rc = ln_diag_set(diag, LN_EPARSE, fname, 0, 0, "start",
+                         "want an ISO 8601 time, got '%s'", st);
+        goto out;
+    }
+    json_t *jr = json_object_get(root, "map_res");
+    a->res = json_is_integer(jr) ? (int)json_integer_value(jr) : -1;
+    const char *name = json_string_value(json_object_get(root, "name"));
+    if (name && !a->scenario[0]) {
+        snprintf(a->scenario, sizeof a->scenario, "%s", name);
+        char *sfx = strstr(a->scenario, " activity");
+        if (sfx && sfx[9] == '\0')
+            *sfx = '\0';
+    }
+
+    a->ncells = nf;
+    a->cells = ln_calloc(nf ? nf : 1, sizeof *a->cells);
+    size_t nv = (nf ? nf : 1) * (size_t)nwin;
+    a->active = ln_malloc(nv * sizeof(float));
+    a->denied = ln_malloc(nv * sizeof(float));
+    a->outage = ln_malloc(nv * sizeof(float));
+    if (!a->cells || !a->active || !a->denied || !a->outage) {
+        rc = LN_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < nf; i++) {
+        json_t *f = json_array_get(feats, i);
+        ln__act_cell *c = &a->cells[i];
+        json_t *props = json_object_get(f, "properties");
+        const char *id = json_string_value(json_object_get(f, "id"));
+        if (!id)
+            id = json_string_value(json_object_get(props, "cell"));
+        if (!id || ln_cell_from_string(id, &c->id)) {
+            rc = ln_diag_set(diag, LN_ECELL, fname, 0, 0, NULL,
+                             "features[%zu].id: want a 15-hex-digit H3 cell "
+                             "id", i);
+            goto out;
+        }
+        ln_cell_to_string(c->id, c->sid, sizeof c->sid);
+        double clat, clon;
+        ln_cell_center(c->id, &clat, &clon);
+        c->clat = clat * LN_RAD2DEG;
+        c->clon = clon * LN_RAD2DEG;
+        /* the outline: the feature's ring, else the cell's boundary */
+        json_t *ring = json_array_get(
+            json_object_get(json_object_get(f, "geometry"), "coordinates"), 0);
+        size_t nr = json_array_size(ring);
+        if (nr >= 4 && nr <= LN_CELL_MAX_VERTS + 1) {
+            c->nv = (int)nr - 1;
+            for (int v = 0; v < c->nv; v++) {
+                json_t *p = json_array_get(ring, (size_t)v);
+                c->lon[v] = json_number_value(json_array_get(p, 0));
+                c->lat[v] = json_number_value(json_array_get(p, 1));
+                if (!json_is_number(json_array_get(p, 0)) ||
+                    !json_is_number(json_array_get(p, 1)) ||
+                    fabs(c->lon[v]) > 360 || fabs(c->lat[v]) > 90) {
+                    rc = ln_diag_set(diag, LN_EGEOJSON, fname, 0, 0, NULL,
+                                     "features[%zu].geometry.coordinates"
+                                     "[0][%d]: want [lon, lat]", i, v);
+                    goto out;
+                }
+            }
+        } else {
+            ln_cell_boundary b;
+            ln_cell_boundary_of(c->id, &b);
+            c->nv = b.n;
+            for (int v = 0; v < b.n; v++) {
+                c->lon[v] = b.lon_rad[v] * LN_RAD2DEG;
+                c->lat[v] = b.lat_rad[v] * LN_RAD2DEG;
+            }
+        }
+        /* keep the ring on the centre's side of the antimeridian */
+        for (int v = 0; v < c->nv; v++) {
+            if (c->lon[v] - c->clon > 180)
+                c->lon[v] -= 360;
+            else if (c->lon[v] - c->clon < -180)
+                c->lon[v] += 360;
+        }
+        float *ac = a->active + i * (size_t)nwin;
+        float *de = a->denied + i * (size_t)nwin;
+        float *ou = a->outage + i * (size_t)nwin;
+        rc = read_series(props, "active", nwin, ac, fname, i, diag);
+        if (!rc)
+            rc = read_series(props, "denied", nwin, de, fname, i, diag);
+        if (!rc)
+            rc = read_series(props, "outage", nwin, ou, fname, i, diag);
+        if (rc)
+            goto out;
+        double sum = 0;
+        for (long w = 0; w < nwin; w++) {
+            sum += ac[w];
+            c->max_active = fmax(c->max_active, ac[w]);
+            c->max_denied = fmax(c->max_denied, de[w]);
+            c->max_outage = fmax(c->max_outage, ou[w]);
+        }
+        c->mean_active = sum / (double)nwin;
+    }
+out:
+    json_decref(root);
+    return rc;
+}
+
+/* summary.json: scenario name and the time series (when they fit). */
+static int load_summary(ln__act *a, const char *path, ln_diag *diag)
+{
+    int rc;
+    json_t *root = load_json(path, diag, &rc);
+    if (!root)
+        return rc;
+    const char *sc = json_string_value(
+        json_object_get(json_object_get(root, "run"), "scenario"));
+    if (sc)
+        snprintf(a->scenario, sizeof a->scenario, "%s", sc);
+    json_t *ts = json_object_get(root, "time_series");
+    json_t *s[3] = {json_object_get(ts, "active_terminals"),
+                    json_object_get(ts, "denied_terminals"),
+                    json_object_get(ts, "outage_terminals")};
+    double *dst[3] = {a->ts_active, a->ts_denied, a->ts_outage};
+    int ok = 1;
+    for (int k = 0; k < 3; k++)
+        ok &= json_is_array(s[k]) && (long)json_array_size(s[k]) == a->nwin;
+    if (ok) {
+        for (int k = 0; k < 3; k++)
+            for (long w = 0; w < a->nwin; w++)
+                dst[k][w] = json_number_value(json_array_get(s[k], (size_t)w));
+        a->ts_from_summary = 1;
+    }
+    json_decref(root);
+    return 0;
+}
+
+static int load_sats(ln__act *a, const char *path, ln_diag *diag)
+{
+    int rc;
+    json_t *root = load_json(path, diag, &rc);
+    if (!root)
+        return rc;
+    json_t *wins = json_object_get(root, "windows");
+    a->sat_off = ln_calloc((size_t)a->nwin + 1, sizeof *a->sat_off);
+    if (!a->sat_off) {
+        json_decref(root);
+        return LN_ENOMEM;
+    }
+    size_t total = 0;
+    for (long w = 0; w < a->nwin; w++) {
+        a->sat_off[w] = total;
+        total += json_array_size(json_array_get(wins, (size_t)w)) / 2;
+    }
+    a->sat_off[a->nwin] = total;
+    a->sats = ln_malloc((total ? total : 1) * 2 * sizeof(float));
+    if (!a->sats) {
+        json_decref(root);
+        return LN_ENOMEM;
+    }
+    for (long w = 0; w < a->nwin; w++) {
+        json_t *arr = json_array_get(wins, (size_t)w);
+        size_t n = a->sat_off[w + 1] - a->sat_off[w];
+        float *o = a->sats + 2 * a->sat_off[w];
+        for (size_t k = 0; k < 2 * n; k++) {
+            json_t *v = json_array_get(arr, k);
+            if (!json_is_number(v)) {
+                json_decref(root);
+                return ln_diag_set(diag, LN_EPARSE, path, 0, 0, NULL,
+                                   "windows[%ld][%zu]: want a number", w, k);
+            }
+            o[k] = (float)json_number_value(v);
+        }
+    }
+    json_decref(root);
+    return 0;
+}
+
+static int load_layer(ln__act_layer *l, const char *path, int zones,
+                      ln_diag *diag)
+{
+    int rc = ln_geojson_read(path, 0, &l->gj, diag);
+    if (rc)
+        return rc;
+    l->action = ln_calloc(l->gj.nfeatures ? l->gj.nfeatures : 1, sizeof(int));
+    if (!l->action)
+        return LN_ENOMEM;
+    for (size_t f = 0; f < l->gj.nfeatures && zones; f++) {
+        const char *act = json_string_value(json_object_get(
+            (json_t *)l->gj.features[f].properties, "action"));
+        l->action[f] = act && strcmp(act, "allow") == 0 ? LN_ZONE_ALLOW
+                                                        : LN_ZONE_DENY;
+    }
+    return 0;
+}
+
+static void layer_free(ln__act_layer *l)
+{
+    ln_geojson_free(&l->gj);
+    ln_free(l->action);
+    l->action = NULL;
+}
+
+/* Cities of at least 500 000 people (name,lat,lon,pop_max,...) from the
+ * Natural Earth places file, for labels; a bad line is skipped (the file
+ * is ours, and labels are decoration). */
+static void load_places(ln__act *a, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char line[512];
+    /* LN-DEV: Natural Earth 4.0 spells Kiev, Odessa, Lvov; the map uses the
+     * spellings Ukraine's government asks for. */
+    static const char *const fix[][2] = {{"Kiev", "Kyiv"},
+                                         {"Odessa", "Odesa"},
+                                         {"Lvov", "Lviv"}};
+    while (fgets(line, sizeof line, f) && a->nplaces < 16) {
+        char name[48];
+        double lat, lon, pop;
+        if (sscanf(line, "%47[^,],%lf,%lf,%lf", name, &lat, &lon, &pop) != 4 ||
+            pop < 500000 || !isfinite(lat) || !isfinite(lon))
+            continue;
+        struct ln__act_place *pl = &a->places[a->nplaces++];
+        snprintf(pl->name, sizeof pl->name, "%s", name);
+        for (size_t k = 0; k < sizeof fix / sizeof fix[0]; k++)
+            if (strcmp(name, fix[k][0]) == 0)
+                snprintf(pl->name, sizeof pl->name, "%s", fix[k][1]);
+        pl->lat = lat;
+        pl->lon = lon;
+    }
+    fclose(f);
+}
+
+static void bbox_add(double bb[4], double lon, double lat)
+{
+    bb[0] = fmin(bb[0], lon);
+    bb[1] = fmin(bb[1], lat);
+    bb[2] = fmax(bb[2], lon);
+    bb[3] = fmax(bb[3], lat);
+}
+
+/* The map's extent: the cells and the deny zones, with a margin; without
+ * either, the outlines; without those, Ukraine's box. */
+static void compute_bbox(ln__act *a)
+{
+    double bb[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    for (size_t i = 0; i < a->ncells; i++)
+        for (int v = 0; v < a->cells[i].nv; v++)
+            bbox_add(bb, a->cells[i].lon[v], a->cells[i].lat[v]);
+    double cb[4] = {bb[0], bb[1], bb[2], bb[3]};
+    const ln_geojson *g = &a->zones.gj;
+    for (size_t f = 0; f < g->nfeatures; f++) {
+        if (a->zones.action[f] != LN_ZONE_DENY)
+            continue;
+        for (size_t p = 0; p < g->features[f].npolys; p++) {
+            const ln_geo_ring *r = &g->features[f].polys[p].rings[0];
+            for (size_t k = 0; k < r->n; k++) {
+                double lon = r->lonlat_deg[2 * k];
+                double lat = r->lonlat_deg[2 * k + 1];
+                /* a zone far larger than the cells does not widen the map
+                 * beyond 5 deg around them */
+                if (a->ncells && (lon < cb[0] - 5 || lon > cb[2] + 5 ||
+                                  lat < cb[1] - 5 || lat > cb[3] + 5))
+                    continue;
+                bbox_add(bb, lon, lat);
+            }
+        }
+    }
+    if (!isfinite(bb[0]))
+        for (int o = 0; o < a->noutline && o < 1; o++) {
+            const ln_geojson *og = &a->outline[o].gj;
+            for (size_t f = 0; f < og->nfeatures; f++)
+                for (size_t p = 0; p < og->features[f].npolys; p++) {
+                    const ln_geo_ring *r = &og->features[f].polys[p].rings[0];
+                    for (size_t k = 0; k < r->n; k++)
+                        bbox_add(bb, r->lonlat_deg[2 * k],
+                                 r->lonlat_deg[2 * k + 1]);
+                }
+        }
+    if (!isfinite(bb[0])) {
+        bb[0] = 22.0;
+        bb[1] = 44.3;
+        bb[2] = 40.3;
+        bb[3] = 52.4;
+    }
+    double mx = fmax(0.04 * (bb[2] - bb[0]), 0.2);
+    double my = fmax(0.04 * (bb[3] - bb[1]), 0.2);
+    a->bbox[0] = bb[0] - mx;
+    a->bbox[1] = fmax(bb[1] - my, -85);
+    a->bbox[2] = bb[2] + mx;
+    a->bbox[3] = fmin(bb[3] + my, 85);
+}
+
+int ln__act_load(ln__act *a, const char *run_dir, const char *data_dir,
+                 int quiet, ln_diag *diag)
+{
+    memset(a, 0, sizeof *a);
+    char p[LN_PATH_MAX_ACT];
+    int rc;
+    snprintf(p, sizeof p, "%s/activity.geojson", run_dir);
+    if (!file_exists(p))
+        return ln_diag_set(diag, LN_ENOTFOUND, p, 0, 0, NULL,
+                           "no activity.geojson: is this the output "
+                           "directory of 'leonet run'?");
+    char *buf;
+    size_t len;
+    rc = ln_read_file(p, MAX_FILE_BYTES, &buf, &len, diag);
+    if (rc)
+        return rc;
+    rc = ln__act_parse_cells(a, buf, len, p, diag);
+    ln_free(buf);
+    if (rc)
+        goto fail;
+    a->ts_active = ln_calloc((size_t)a->nwin, sizeof(double));
+    a->ts_denied = ln_calloc((size_t)a->nwin, sizeof(double));
+    a->ts_outage = ln_calloc((size_t)a->nwin, sizeof(double));
+    if (!a->ts_active || !a->ts_denied || !a->ts_outage) {
+        rc = LN_ENOMEM;
+        goto fail;
+    }
+    snprintf(p, sizeof p, "%s/summary.json", run_dir);
+    if (file_exists(p) && (rc = load_summary(a, p, diag)))
+        goto fail;
+    if (!a->ts_from_summary)
+        for (size_t i = 0; i < a->ncells; i++)
+            for (long w = 0; w < a->nwin; w++) {
+                size_t k = i * (size_t)a->nwin + (size_t)w;
+                a->ts_active[w] += a->active[k];
+                a->ts_denied[w] += a->denied[k];
+                a->ts_outage[w] += a->outage[k];
+            }
+    if (!a->scenario[0])
+        snprintf(a->scenario, sizeof a->scenario, "run");
+    snprintf(p, sizeof p, "%s/zones.geojson", run_dir);
+    if (file_exists(p) && (rc = load_layer(&a->zones, p, 1, diag)))
+        goto fail;
+    snprintf(p, sizeof p, "%s/activity-sats.json", run_dir);
+    if (file_exists(p) && (rc = load_sats(a, p, diag)))
+        goto fail;
+    if (data_dir) {
+        static const char *const files[] = {
+            "geo/outlines/neighbours_ne50m.geojson",
+            "geo/ukraine_ne10m_dejure.geojson"};
+        for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+            snprintf(p, sizeof p, "%s/%s", data_dir, files[k]);
+            if (!file_exists(p)) {
+                if (!quiet && k == 1)
+                    fprintf(stderr, "leonet map: note: no outline %s\n", p);
+                continue;
+            }
+            rc = load_layer(&a->outline[a->noutline], p, 0, diag);
+            if (rc)
+                goto fail;
+            a->noutline++;
+        }
+        snprintf(p, sizeof p, "%s/geo/ukraine_places_ne10m.csv", data_dir);
+        load_places(a, p);
+    }
+    compute_bbox(a);
+    return 0;
+fail:
+    ln__act_free(a);
+    return rc;
+}
+
+void ln__act_free(ln__act *a)
+{
+    if (!a)
+        return;
+    ln_free(a->cells);
+    ln_free(a->active);
+    ln_free(a->denied);
+    ln_free(a->outage);
+    ln_free(a->ts_active);
+    ln_free(a->ts_denied);
+    ln_free(a->ts_outage);
+    layer_free(&a->zones);
+    for (int o = 0; o < a->noutline; o++)
+        layer_free(&a->outline[o]);
+    ln_free(a->sats);
+    ln_free(a->sat_off);
+    memset(a, 0, sizeof *a);
+}

@@ -1,0 +1,139 @@
+/*
+ * bench_geofence.c - "leonet bench geofence": decisions per second of a
+ * zone set on uniform random points over the zones' bounding box.
+ *
+ *   leonet bench geofence --zones FILE[,FILE2...] [--points N]
+ *                         [--threads N] [--repeat R]
+ *
+ * Points: N (default 10,000,000) uniform in the bounding box of all zones,
+ * from a fixed-seed splitmix64 generator, in radians (the engine's unit).
+ * Each of R runs (default 3) decides them all with
+ * ln_zoneset_decide_batch; the best run counts. Threads: the global
+ * --threads N (0 or absent: all cores). Prints the index figures, then, as
+ * its last line, "decisions_per_s=<number>".
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "leonet/geofence.h"
+
+static const ln_opt_spec specs[] = {
+    {"zones", 1}, {"points", 1}, {"repeat", 1}, {"help", 0}, {NULL, 0},
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static uint64_t splitmix(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+int ln_bench_geofence(int argc, char **argv)
+{
+    ln_args a;
+    if (ln_args_parse(argc, argv, specs, &a, "bench geofence"))
+        return 2;
+    const char *zones = ln_args_get(&a, specs, "zones");
+    if (ln_args_get(&a, specs, "help") || !zones) {
+        fprintf(zones ? stdout : stderr,
+                "usage: leonet bench geofence --zones FILE[,FILE2...] "
+                "[--points N] [--threads N] [--repeat R]\n"
+                "Decides N (default 1e7) uniform random points over the "
+                "zones' bounding box.\nLast line: decisions_per_s=<number>."
+                "\n");
+        return zones ? 0 : 2;
+    }
+    long n = 10000000, rep = 3;
+    const char *sn = ln_args_get(&a, specs, "points");
+    const char *sr = ln_args_get(&a, specs, "repeat");
+    if ((sn && (ln_args_long("bench geofence", "points", sn, &n) ||
+                n < 1 || n > 1000000000L)) ||
+        (sr && (ln_args_long("bench geofence", "repeat", sr, &rep) ||
+                rep < 1 || rep > 100)))
+        return 2;
+    ln_zoneset *zs;
+    if (ln_zoneset_new(LN_ZONE_ALLOW, &zs))
+        return 2;
+    char *list = strdup(zones), *save = NULL;
+    int rc = 0;
+    for (char *f = strtok_r(list, ",", &save); f && !rc;
+         f = strtok_r(NULL, ",", &save)) {
+        ln_diag d;
+        ln_diag_clear(&d);
+        if (ln_zoneset_load_geojson(zs, f, 0, &d)) {
+            char buf[1200];
+            fprintf(stderr, "leonet bench geofence: %s\n",
+                    ln_diag_format(&d, buf, sizeof buf));
+            rc = 2;
+        }
+    }
+    free(list);
+    if (rc || ln_zoneset_count(zs) == 0) {
+        ln_zoneset_free(zs);
+        return 2;
+    }
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    for (size_t i = 0; i < ln_zoneset_count(zs); i++) {
+        double a0, b0, a1, b1;
+        ln_geo_shape_bbox(ln_zoneset_zone(zs, i)->shape, &a0, &b0, &a1, &b1);
+        x0 = fmin(x0, a0);
+        y0 = fmin(y0, b0);
+        x1 = fmax(x1, a1);
+        y1 = fmax(y1, b1);
+    }
+    ln_geo_index_stats st;
+    ln_zoneset_stats(zs, &st);
+    double *lon = malloc((size_t)n * sizeof *lon);
+    double *lat = malloc((size_t)n * sizeof *lat);
+    ln_zone_decision *dec = malloc((size_t)n * sizeof *dec);
+    if (!lon || !lat || !dec) {
+        fprintf(stderr, "leonet bench geofence: out of memory\n");
+        rc = 2;
+        goto out;
+    }
+    uint64_t seed = 20221115;
+    for (long i = 0; i < n; i++) {
+        double u = (double)(splitmix(&seed) >> 11) * 0x1.0p-53;
+        double v = (double)(splitmix(&seed) >> 11) * 0x1.0p-53;
+        lon[i] = (x0 + u * (x1 - x0)) * LN_DEG2RAD;
+        lat[i] = (y0 + v * (y1 - y0)) * LN_DEG2RAD;
+    }
+    double best = INFINITY;
+    long denied = 0;
+    for (long r = 0; r < rep; r++) {
+        double t = now_s();
+        ln_zoneset_decide_batch(zs, (size_t)n, lon, lat, NULL, NAN, dec,
+                                ln_cli_threads);
+        t = now_s() - t;
+        if (t < best)
+            best = t;
+    }
+    for (long i = 0; i < n; i++)
+        denied += dec[i].action == LN_ZONE_DENY;
+    printf("zones=%zu vertices=%zu edges=%zu\n", ln_zoneset_count(zs),
+           st.vertices, st.edges);
+    printf("index_build_ms=%.3f index_bytes=%zu fine_cells=%ld "
+           "boundary_cells=%ld\n",
+           st.build_s * 1e3, st.bytes, st.fine_cells, st.boundary_cells);
+    printf("points=%ld threads=%d denied=%ld best_of=%ld time_s=%.4f\n", n,
+           ln_cli_threads, denied, rep, best);
+    printf("decisions_per_s=%.0f\n", (double)n / best);
+out:
+    free(lon);
+    free(lat);
+    free(dec);
+    ln_zoneset_free(zs);
+    return rc;
+}

@@ -1,0 +1,382 @@
+/*
+ * cmd_cell.c - "leonet cell": H3-compatible cells from the command line.
+ *
+ *   leonet cell --res R --lat LAT --lon LON        the cell id of a point
+ *   leonet cell --res R --points FILE.csv [--output FILE]
+ *        CSV in with header id,lat,lon (degrees); CSV out
+ *        "id,lat,lon,cell" (lat, lon as given; cell: 15 lowercase hex)
+ *   leonet cell --boundary ID        the cell's outline as GeoJSON
+ *   leonet cell --polyfill FILE.geojson --res R [--output FILE]
+ *        the cells whose centres are inside the polygons, one id a line
+ *   leonet cell --outline FILE.txt [--output FILE]
+ *        a cell-id file (one a line) merged into a GeoJSON MultiPolygon
+ * Degrees are converted as h3-js converts them, so ids agree with it.
+ * Exit codes: 0 ok, 1 some rows failed, 2 usage or input error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "leonet/cell.h"
+#include "leonet/geofence.h"
+
+static const ln_opt_spec specs[] = {
+    {"res", 1},     {"lat", 1},     {"lon", 1},     {"points", 1},
+    {"output", 1},  {"boundary", 1}, {"polyfill", 1}, {"outline", 1},
+    {"help", 0},    {NULL, 0},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: leonet cell --res R --lat LAT --lon LON\n"
+            "       leonet cell --res R --points FILE.csv [--output FILE]\n"
+            "       leonet cell --boundary ID\n"
+            "       leonet cell --polyfill FILE.geojson --res R "
+            "[--output FILE]\n"
+            "       leonet cell --outline FILE.txt [--output FILE]\n"
+            "H3-compatible cells (resolution 0..15); degrees in and out.\n"
+            "--points: CSV with header id,lat,lon; writes id,lat,lon,cell.\n");
+}
+
+static double r2d(double r) { return r * 180.0 / LN_PI; }
+
+static FILE *open_out(const char *path)
+{
+    if (!path)
+        return stdout;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fprintf(stderr, "leonet cell: cannot write %s: %s\n", path,
+                strerror(errno));
+    return f;
+}
+
+static int close_out(FILE *f, const char *path)
+{
+    if (f == stdout)
+        return fflush(f) ? 2 : 0;
+    if (fclose(f)) {
+        fprintf(stderr, "leonet cell: error writing %s\n", path);
+        return 2;
+    }
+    return 0;
+}
+
+/* splits a CSV line in place at commas (no quoting); returns fields */
+static int split(char *s, char **fld, int max)
+{
+    int n = 0;
+    fld[n++] = s;
+    for (char *p = s; *p && n < max; p++)
+        if (*p == ',') {
+            *p = 0;
+            fld[n++] = p + 1;
+        }
+    return n;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == '\r' || s[n - 1] == '\n' || s[n - 1] == ' ' ||
+                 s[n - 1] == '\t'))
+        s[--n] = 0;
+    return s;
+}
+
+static int do_points(const char *path, int res, const char *outp)
+{
+    FILE *in = fopen(path, "r");
+    if (!in) {
+        fprintf(stderr, "leonet cell: cannot open %s: %s\n", path,
+                strerror(errno));
+        return 2;
+    }
+    char line[4096];
+    long ln = 0;
+    int col_id = -1, col_lat = -1, col_lon = -1, rc = 0;
+    if (!fgets(line, sizeof line, in)) {
+        fprintf(stderr, "leonet cell: %s: empty file\n", path);
+        fclose(in);
+        return 2;
+    }
+    ln++;
+    char *fld[64];
+    int nf = split(line, fld, 64);
+    for (int i = 0; i < nf; i++) {
+        char *t = trim(fld[i]);
+        if (!strcmp(t, "id"))
+            col_id = i;
+        else if (!strcmp(t, "lat"))
+            col_lat = i;
+        else if (!strcmp(t, "lon"))
+            col_lon = i;
+    }
+    if (col_id < 0 || col_lat < 0 || col_lon < 0) {
+        fprintf(stderr, "leonet cell: %s:1: header must name id,lat,lon\n",
+                path);
+        fclose(in);
+        return 2;
+    }
+    FILE *out = open_out(outp);
+    if (!out) {
+        fclose(in);
+        return 2;
+    }
+    fprintf(out, "id,lat,lon,cell\n");
+    while (fgets(line, sizeof line, in)) {
+        ln++;
+        if (!strchr(line, '\n') && !feof(in)) {
+            fprintf(stderr, "leonet cell: %s:%ld: line too long\n", path, ln);
+            rc = 2;
+            break;
+        }
+        char *t = trim(line);
+        if (!*t)
+            continue;
+        nf = split(t, fld, 64);
+        int need = col_id > col_lat ? col_id : col_lat;
+        need = need > col_lon ? need : col_lon;
+        double la, lo;
+        const char *id = nf > need ? trim(fld[col_id]) : "";
+        if (nf <= need ||
+            ln_args_double("cell", "lat", trim(fld[col_lat]), &la) ||
+            ln_args_double("cell", "lon", trim(fld[col_lon]), &lo) ||
+            la < -90 || la > 90) {
+            fprintf(stderr, "leonet cell: %s:%ld: bad row\n", path, ln);
+            rc = rc ? rc : 1;
+            continue;
+        }
+        ln_cell c;
+        char buf[LN_CELL_STRLEN];
+        if (ln_cell_from_latlon_deg(la, lo, res, &c)) {
+            fprintf(stderr, "leonet cell: %s:%ld: no cell\n", path, ln);
+            rc = rc ? rc : 1;
+            continue;
+        }
+        fprintf(out, "%s,%s,%s,%s\n", id, trim(fld[col_lat]),
+                trim(fld[col_lon]), ln_cell_to_string(c, buf, sizeof buf));
+    }
+    fclose(in);
+    int rc2 = close_out(out, outp);
+    return rc2 ? rc2 : rc;
+}
+
+static void print_ring(FILE *f, const double *lat, const double *lon,
+                       size_t n)
+{
+    fputc('[', f);
+    for (size_t i = 0; i <= n; i++)
+        fprintf(f, "%s[%.15g,%.15g]", i ? "," : "", r2d(lon[i % n]),
+                r2d(lat[i % n]));
+    fputc(']', f);
+}
+
+static int do_boundary(const char *s)
+{
+    ln_cell c;
+    int st = ln_cell_from_string(s, &c);
+    if (st) {
+        fprintf(stderr, "leonet cell: '%s': %s\n", s, ln_strerror(st));
+        return 2;
+    }
+    ln_cell_boundary b;
+    double la, lo;
+    ln_cell_boundary_of(c, &b);
+    ln_cell_center(c, &la, &lo);
+    char buf[LN_CELL_STRLEN];
+    printf("{\"type\":\"Feature\",\"properties\":{\"cell\":\"%s\","
+           "\"res\":%d,\"base_cell\":%d,\"pentagon\":%s,"
+           "\"center\":[%.15g,%.15g]},\"geometry\":{\"type\":\"Polygon\","
+           "\"coordinates\":[",
+           ln_cell_to_string(c, buf, sizeof buf), ln_cell_res(c),
+           ln_cell_base(c), ln_cell_is_pentagon(c) ? "true" : "false",
+           r2d(lo), r2d(la));
+    print_ring(stdout, b.lat_rad, b.lon_rad, (size_t)b.n);
+    printf("]}}\n");
+    return 0;
+}
+
+static int cmp_cell(const void *a, const void *b)
+{
+    ln_cell x = *(const ln_cell *)a, y = *(const ln_cell *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int do_polyfill(const char *path, int res, const char *outp)
+{
+    ln_geojson g;
+    ln_diag d;
+    char msg[1200];
+    ln_diag_clear(&d);
+    int st = ln_geojson_read(path, 0, &g, &d);
+    if (st) {
+        fprintf(stderr, "leonet cell: %s\n", ln_diag_format(&d, msg, sizeof msg));
+        return 2;
+    }
+    ln_cell *all = NULL;
+    size_t nall = 0;
+    int rc = 0;
+    for (size_t fi = 0; fi < g.nfeatures && !rc; fi++) {
+        const ln_geojson_feature *ft = &g.features[fi];
+        for (size_t p = 0; p < ft->npolys && !rc; p++) {
+            const ln_geo_polygon *gp = &ft->polys[p];
+            ln_cell_ring *rings = calloc(gp->nrings, sizeof *rings);
+            ln_cell_poly poly = {rings, gp->nrings};
+            for (size_t r = 0; rings && r < gp->nrings; r++) {
+                size_t n = gp->rings[r].n;
+                rings[r].lat_rad = malloc(n * sizeof(double));
+                rings[r].lon_rad = malloc(n * sizeof(double));
+                rings[r].n = n;
+                for (size_t i = 0; rings[r].lat_rad && rings[r].lon_rad &&
+                                   i < n; i++) {
+                    rings[r].lon_rad[i] =
+                        gp->rings[r].lonlat_deg[2 * i] * LN_PI / 180.0;
+                    rings[r].lat_rad[i] =
+                        gp->rings[r].lonlat_deg[2 * i + 1] * LN_PI / 180.0;
+                }
+            }
+            ln_cell *cells = NULL;
+            size_t nc = 0;
+            st = rings ? ln_cell_polyfill(&poly, res, &cells, &nc)
+                       : LN_ENOMEM;
+            if (st) {
+                fprintf(stderr, "leonet cell: %s: feature %zu polygon %zu: "
+                        "%s\n", path, fi, p, ln_strerror(st));
+                rc = 2;
+            } else {
+                ln_cell *na = realloc(all, (nall + nc + 1) * sizeof *na);
+                if (na) {
+                    all = na;
+                    memcpy(all + nall, cells, nc * sizeof *cells);
+                    nall += nc;
+                } else {
+                    rc = 2;
+                }
+            }
+            ln_free(cells);
+            for (size_t r = 0; rings && r < gp->nrings; r++) {
+                free(rings[r].lat_rad);
+                free(rings[r].lon_rad);
+            }
+            free(rings);
+        }
+    }
+    ln_geojson_free(&g);
+    if (!rc) {
+        FILE *out = open_out(outp);
+        if (!out) {
+            free(all);
+            return 2;
+        }
+        qsort(all, nall, sizeof *all, cmp_cell);
+        char buf[LN_CELL_STRLEN];
+        for (size_t i = 0; i < nall; i++)
+            if (i == 0 || all[i] != all[i - 1])
+                fprintf(out, "%s\n", ln_cell_to_string(all[i], buf, sizeof buf));
+        rc = close_out(out, outp);
+    }
+    free(all);
+    return rc;
+}
+
+static int do_outline(const char *path, const char *outp)
+{
+    ln_cell *cells;
+    size_t n;
+    ln_diag d;
+    char msg[1200];
+    ln_diag_clear(&d);
+    if (ln_cell_read_file(path, &cells, &n, &d)) {
+        fprintf(stderr, "leonet cell: %s\n", ln_diag_format(&d, msg, sizeof msg));
+        return 2;
+    }
+    ln_cell_poly *polys;
+    size_t np;
+    int st = ln_cell_outline(cells, n, &polys, &np);
+    ln_free(cells);
+    if (st) {
+        fprintf(stderr, "leonet cell: %s: %s\n", path, ln_strerror(st));
+        return 2;
+    }
+    FILE *out = open_out(outp);
+    if (!out) {
+        ln_cell_polys_free(polys, np);
+        return 2;
+    }
+    fprintf(out, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":"
+            "\"Feature\",\"properties\":{\"cells\":%zu},\"geometry\":{"
+            "\"type\":\"MultiPolygon\",\"coordinates\":[", n);
+    for (size_t p = 0; p < np; p++) {
+        fprintf(out, "%s[", p ? "," : "");
+        for (size_t r = 0; r < polys[p].nrings; r++) {
+            if (r)
+                fputc(',', out);
+            print_ring(out, polys[p].rings[r].lat_rad,
+                       polys[p].rings[r].lon_rad, polys[p].rings[r].n);
+        }
+        fputc(']', out);
+    }
+    fprintf(out, "]}}]}\n");
+    ln_cell_polys_free(polys, np);
+    return close_out(out, outp);
+}
+
+int ln_cmd_cell(int argc, char **argv)
+{
+    ln_args a;
+    if (ln_args_parse(argc, argv, specs, &a, "cell"))
+        return 2;
+    if (ln_args_get(&a, specs, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    const char *sres = ln_args_get(&a, specs, "res");
+    const char *out = ln_args_get(&a, specs, "output");
+    long res = -1;
+    if (sres && (ln_args_long("cell", "res", sres, &res) || res < 0 ||
+                 res > LN_CELL_MAX_RES)) {
+        fprintf(stderr, "leonet cell: --res must be 0..15\n");
+        return 2;
+    }
+    const char *s;
+    if ((s = ln_args_get(&a, specs, "boundary")))
+        return do_boundary(s);
+    if ((s = ln_args_get(&a, specs, "outline")))
+        return do_outline(s, out);
+    if (res < 0) {
+        usage(stderr);
+        return 2;
+    }
+    if ((s = ln_args_get(&a, specs, "polyfill")))
+        return do_polyfill(s, (int)res, out);
+    if ((s = ln_args_get(&a, specs, "points")))
+        return do_points(s, (int)res, out);
+    const char *sla = ln_args_get(&a, specs, "lat");
+    const char *slo = ln_args_get(&a, specs, "lon");
+    double la, lo;
+    if (!sla || !slo) {
+        usage(stderr);
+        return 2;
+    }
+    if (ln_args_double("cell", "lat", sla, &la) ||
+        ln_args_double("cell", "lon", slo, &lo))
+        return 2;
+    if (la < -90 || la > 90) {
+        fprintf(stderr, "leonet cell: --lat must be within -90..90\n");
+        return 2;
+    }
+    ln_cell c;
+    char buf[LN_CELL_STRLEN];
+    if (ln_cell_from_latlon_deg(la, lo, (int)res, &c)) {
+        fprintf(stderr, "leonet cell: no cell for that point\n");
+        return 2;
+    }
+    printf("%s\n", ln_cell_to_string(c, buf, sizeof buf));
+    return 0;
+}

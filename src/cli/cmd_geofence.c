@@ -1,0 +1,296 @@
+/*
+ * cmd_geofence.c - "leonet geofence": allow/deny decisions for positions
+ * against zones read from GeoJSON files.
+ *
+ *   leonet geofence --zones A.geojson[,B.geojson...]
+ *                   (--points FILE.csv | --lon X --lat Y)
+ *                   [--at ISO8601] [--default allow|deny] [--repair]
+ *                   [--output FILE] [--stats]
+ *
+ * Points CSV: header "id,lon,lat" (degrees), one point a line, no quoting.
+ * Output CSV: "id,lon,lat,decision,zone", lon/lat echoed as given,
+ * decision allow|deny, zone the deciding zone's id (empty when none).
+ * Without --at the zones' validity windows are checked against the
+ * current time. --stats prints the index figures (build time, memory,
+ * cells) and, without points, nothing else.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "leonet/geofence.h"
+
+static const ln_opt_spec specs[] = {
+    {"zones", 1}, {"points", 1}, {"lon", 1}, {"lat", 1}, {"at", 1},
+    {"output", 1}, {"stats", 0}, {"default", 1}, {"repair", 0},
+    {"help", 0}, {NULL, 0},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: leonet geofence --zones FILE.geojson[,FILE2...]\n"
+        "                       (--points FILE.csv | --lon X --lat Y)\n"
+        "                       [--at ISO8601] [--default allow|deny]"
+        " [--repair]\n"
+        "                       [--output FILE] [--stats]\n\n"
+        "Decides allow/deny for each point: the highest-priority zone that\n"
+        "contains it (on its boundary counts as inside) decides; else the\n"
+        "default (allow). Points CSV header: id,lon,lat (degrees).\n"
+        "Output CSV: id,lon,lat,decision,zone.\n"
+        "  --at       time for the zones' validity windows (default: now)\n"
+        "  --repair   accept self-intersecting rings (even-odd rule)\n"
+        "  --stats    print index build time, memory and cells\n");
+}
+
+typedef struct pts {
+    char **id, **lons, **lats;
+    double *lon, *lat;
+    size_t n, cap;
+} pts;
+
+static void pts_free(pts *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->id[i]);
+        free(p->lons[i]);
+        free(p->lats[i]);
+    }
+    free(p->id);
+    free(p->lons);
+    free(p->lats);
+    free(p->lon);
+    free(p->lat);
+}
+
+static int pts_add(pts *p, const char *id, const char *lo, const char *la,
+                   double lon, double lat)
+{
+    if (p->n == p->cap) {
+        size_t nc = p->cap ? p->cap * 2 : 1024;
+        char **a = realloc(p->id, nc * sizeof *a);
+        if (a)
+            p->id = a;
+        char **b = realloc(p->lons, nc * sizeof *b);
+        if (b)
+            p->lons = b;
+        char **c = realloc(p->lats, nc * sizeof *c);
+        if (c)
+            p->lats = c;
+        double *d = realloc(p->lon, nc * sizeof *d);
+        if (d)
+            p->lon = d;
+        double *e = realloc(p->lat, nc * sizeof *e);
+        if (e)
+            p->lat = e;
+        if (!a || !b || !c || !d || !e)
+            return -1;
+        p->cap = nc;
+    }
+    p->id[p->n] = strdup(id);
+    p->lons[p->n] = strdup(lo);
+    p->lats[p->n] = strdup(la);
+    p->lon[p->n] = lon;
+    p->lat[p->n] = lat;
+    p->n++;
+    return 0;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' ||
+                 s[n - 1] == '\n'))
+        s[--n] = '\0';
+    return s;
+}
+
+static int parse_num(const char *s, double *v)
+{
+    char *end;
+    if (!*s)
+        return -1;
+    *v = strtod(s, &end);
+    return *end || !isfinite(*v) ? -1 : 0;
+}
+
+static int read_points(const char *path, pts *p)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "leonet geofence: %s: cannot open\n", path);
+        return 2;
+    }
+    char line[4096];
+    long ln = 0;
+    int rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        ln++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            fprintf(stderr, "leonet geofence: %s:%ld: line too long\n",
+                    path, ln);
+            rc = 2;
+            break;
+        }
+        char *s = trim(line);
+        if (ln == 1) {
+            if (strcmp(s, "id,lon,lat") != 0) {
+                fprintf(stderr, "leonet geofence: %s:1: header must be "
+                        "'id,lon,lat'\n", path);
+                rc = 2;
+                break;
+            }
+            continue;
+        }
+        if (!*s)
+            continue;
+        char *c1 = strchr(s, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+        if (!c1 || !c2 || strchr(c2 + 1, ',')) {
+            fprintf(stderr, "leonet geofence: %s:%ld: expected 3 fields "
+                    "id,lon,lat\n", path, ln);
+            rc = 2;
+            break;
+        }
+        *c1 = *c2 = '\0';
+        char *id = trim(s), *lo = trim(c1 + 1), *la = trim(c2 + 1);
+        double lon, lat;
+        if (parse_num(lo, &lon) || parse_num(la, &lat) || lon < -180 ||
+            lon > 180 || lat < -90 || lat > 90) {
+            fprintf(stderr, "leonet geofence: %s:%ld: lon/lat must be "
+                    "numbers in [-180,180] / [-90,90]\n", path, ln);
+            rc = 2;
+            break;
+        }
+        if (pts_add(p, id, lo, la, lon, lat)) {
+            fprintf(stderr, "leonet geofence: out of memory\n");
+            rc = 2;
+            break;
+        }
+    }
+    if (!rc && ln == 0) {
+        fprintf(stderr, "leonet geofence: %s: empty file (header "
+                "'id,lon,lat' expected)\n", path);
+        rc = 2;
+    }
+    fclose(f);
+    return rc;
+}
+
+static void print_stats(FILE *f, const ln_zoneset *zs)
+{
+    ln_geo_index_stats st;
+    ln_zoneset_stats(zs, &st);
+    fprintf(f, "zones=%zu\nvertices=%zu\nedges=%zu\n"
+            "index_build_ms=%.3f\nindex_bytes=%zu\ncoarse_cells=%ld\n"
+            "fine_cells=%ld\nrefined_blocks=%ld\nboundary_cells=%ld\n"
+            "edges_per_boundary_cell=%.2f\n",
+            ln_zoneset_count(zs), st.vertices, st.edges, st.build_s * 1e3,
+            st.bytes, st.coarse_cells, st.fine_cells, st.fine_blocks,
+            st.boundary_cells, st.edges_per_bcell);
+}
+
+int ln_cmd_geofence(int argc, char **argv)
+{
+    ln_args a;
+    if (ln_args_parse(argc, argv, specs, &a, "geofence"))
+        return 2;
+    if (ln_args_get(&a, specs, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    const char *zones = ln_args_get(&a, specs, "zones");
+    const char *pfile = ln_args_get(&a, specs, "points");
+    const char *slon = ln_args_get(&a, specs, "lon");
+    const char *slat = ln_args_get(&a, specs, "lat");
+    const char *at = ln_args_get(&a, specs, "at");
+    const char *ofile = ln_args_get(&a, specs, "output");
+    const char *def = ln_args_get(&a, specs, "default");
+    int stats = ln_args_get(&a, specs, "stats") != NULL;
+    int flags = ln_args_get(&a, specs, "repair") ? LN_GEO_REPAIR_EVENODD : 0;
+    if (!zones || a.npos || (!stats && !pfile && !slon && !slat) ||
+        (pfile && (slon || slat)) || (!pfile && (!slon) != (!slat))) {
+        usage(stderr);
+        return 2;
+    }
+    int defact = LN_ZONE_ALLOW;
+    if (def && strcmp(def, "deny") == 0)
+        defact = LN_ZONE_DENY;
+    else if (def && strcmp(def, "allow") != 0) {
+        fprintf(stderr, "leonet geofence: --default: allow or deny\n");
+        return 2;
+    }
+    double t = (double)time(NULL);
+    if (at && ln_time_parse_iso(at, &t)) {
+        fprintf(stderr, "leonet geofence: --at: expected ISO 8601 UTC, "
+                "got '%s'\n", at);
+        return 2;
+    }
+    ln_zoneset *zs;
+    if (ln_zoneset_new(defact, &zs))
+        return 2;
+    char *list = strdup(zones), *save = NULL;
+    int rc = 0;
+    for (char *f = strtok_r(list, ",", &save); f && !rc;
+         f = strtok_r(NULL, ",", &save)) {
+        ln_diag d;
+        ln_diag_clear(&d);
+        int e = ln_zoneset_load_geojson(zs, f, flags, &d);
+        if (e) {
+            char buf[1200];
+            fprintf(stderr, "leonet geofence: %s (%s)\n",
+                    ln_diag_format(&d, buf, sizeof buf), ln_errname(e));
+            rc = 2;
+        }
+    }
+    free(list);
+    pts p = {0};
+    if (!rc && stats)
+        print_stats(stdout, zs);
+    if (!rc && pfile)
+        rc = read_points(pfile, &p);
+    if (!rc && slon) {
+        double lon, lat;
+        if (ln_args_double("geofence", "lon", slon, &lon) ||
+            ln_args_double("geofence", "lat", slat, &lat) || lon < -180 ||
+            lon > 180 || lat < -90 || lat > 90) {
+            fprintf(stderr, "leonet geofence: --lon/--lat: degrees in "
+                    "[-180,180] / [-90,90]\n");
+            rc = 2;
+        } else if (pts_add(&p, "1", slon, slat, lon, lat)) {
+            rc = 2;
+        }
+    }
+    if (!rc && (pfile || slon)) {
+        ln_zone_decision *dec = malloc((p.n ? p.n : 1) * sizeof *dec);
+        FILE *out = ofile ? fopen(ofile, "w") : stdout;
+        if (!dec || !out) {
+            fprintf(stderr, "leonet geofence: %s\n",
+                    !dec ? "out of memory" : "cannot write the output");
+            rc = 2;
+        } else {
+            ln_zoneset_decide_batch_deg(zs, p.n, p.lon, p.lat, NULL, t, dec,
+                                        ln_cli_threads);
+            fprintf(out, "id,lon,lat,decision,zone\n");
+            for (size_t i = 0; i < p.n; i++)
+                fprintf(out, "%s,%s,%s,%s,%s\n", p.id[i], p.lons[i],
+                        p.lats[i], ln_zone_action_name(dec[i].action),
+                        dec[i].zone_id ? dec[i].zone_id : "");
+            if (out != stdout && fclose(out)) {
+                fprintf(stderr, "leonet geofence: error writing %s\n",
+                        ofile);
+                rc = 2;
+            } else if (out == stdout) {
+                fflush(stdout);
+            }
+        }
+        free(dec);
+    }
+    pts_free(&p);
+    ln_zoneset_free(zs);
+    return rc;
+}

@@ -1,0 +1,594 @@
+/*
+ * cmd_route.c - "leonet route": routes over the laser mesh.
+ *
+ *   leonet route --shells gen1|starlink550 | --tle FILE --grid PxS
+ *                --from LAT,LON (--to LAT,LON | --gateways FILE)
+ *                --start ISO --duration S --step S [--fail FILE]
+ *       CSV "t_s,rtt_ms,hops,path" for a pair of ground points (or the
+ *       point and its nearest gateway) over a time range.
+ *   leonet route --hypatia DIR --duration S --step-ms MS [--threads N]
+ *       Hypatia's dynamic state (fstate/gsl_if_bandwidth files) from its
+ *       static state files, algorithm free_one_only_over_isls.
+ *   leonet route --hypatia DIR --export (--shells ... | --tle ...) [--gs F]
+ *       writes a Hypatia static state for a leonet constellation.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "leonet/geodesy.h"
+#include "leonet/net.h"
+#include "leonet/orbit.h"
+
+#define V "route"
+#define RE_WGS72_KM 6378.135
+
+static const ln_opt_spec specs[] = {
+    {"hypatia", 1}, {"duration", 1}, {"step-ms", 1}, {"export", 0},
+    {"out", 1},     {"dump-positions", 1}, {"shells", 1}, {"tle", 1},
+    {"grid", 1},    {"gs", 1},       {"from", 1},     {"to", 1},
+    {"start", 1},   {"step", 1},     {"gateways", 1}, {"fail", 1},
+    {"min-elev-deg", 1}, {"max-gsl-km", 1}, {"max-isl-km", 1},
+    {"epoch", 1},   {"help", 0},     {NULL, 0},
+};
+
+static void help(FILE *f)
+{
+    fprintf(f,
+"usage: leonet route (--shells gen1|starlink550 | --tle FILE --grid PxS)\n"
+"                    --from LAT,LON (--to LAT,LON | --gateways FILE)\n"
+"                    [--start ISO] --duration S --step S [--fail FILE]\n"
+"                    [--min-elev-deg D | --max-gsl-km K] [--max-isl-km K]\n"
+"       leonet route --hypatia STATE_DIR --duration S --step-ms MS\n"
+"                    [--out DIR] [--threads N]\n"
+"       leonet route --hypatia STATE_DIR --export\n"
+"                    (--shells gen1|starlink550 | --tle FILE --grid PxS)\n"
+"                    [--gs FILE] [--min-elev-deg D] [--epoch ISO]\n"
+"\n"
+"Time series: CSV t_s,rtt_ms,hops,path; path is 'src S1 S2 ... dst' with\n"
+"satellite indices (file order / shell order). RTT = 2 x (GSL up + ISLs +\n"
+"GSL down) / c. Ground links: elevation >= --min-elev-deg (default 25) or\n"
+"slant range <= --max-gsl-km. ISLs: +Grid inside each shell (for --tle:\n"
+"--grid PxS = the file lists P planes of S satellites in order).\n"
+"--gateways FILE (CSV with a header naming lat and lon columns, or a\n"
+"Hypatia ground_stations file) without --to: route to the nearest\n"
+"gateway. --fail FILE: lines 'sat I', 'gs I' (gateway I), 'isl A B'.\n"
+"\n"
+"Hypatia mode writes STATE_DIR (or --out)/dynamic_state_<MS>ms_for_<S>s/\n"
+"fstate_<t_ns>.txt and gsl_if_bandwidth_<t_ns>.txt exactly as satgenpy's\n"
+"main_*.py ... algorithm_free_one_only_over_isls 1 would. --export writes\n"
+"tles.txt, isls.txt, ground_stations.txt (default: Hypatia's top-100\n"
+"cities), gsl_interfaces_info.txt, description.txt. docs/network.md.\n");
+}
+
+/* ---- constellation -------------------------------------------------- */
+
+typedef struct cons {
+    ln_elset *els;
+    size_t n;
+    ln_net_grid grids[16];
+    size_t ngrids;
+    double alt_min_km, alt_max_km;
+} cons;
+
+static int load_cons(const ln_args *a, double epoch, cons *c)
+{
+    const char *sh = ln_args_get(a, specs, "shells");
+    const char *tle = ln_args_get(a, specs, "tle");
+    memset(c, 0, sizeof *c);
+    if (!!sh == !!tle) {
+        fprintf(stderr, "leonet route: give one of --shells, --tle\n");
+        return 2;
+    }
+    if (sh) {
+        const ln_shell *all;
+        size_t ns = ln_shells_gen1(&all);
+        if (strcmp(sh, "starlink550") == 0)
+            ns = 1;
+        else if (strcmp(sh, "gen1") != 0) {
+            fprintf(stderr, "leonet route: --shells gen1|starlink550\n");
+            return 2;
+        }
+        int rc = ln_shells_to_elsets(all, ns, epoch, 1, &c->els, &c->n);
+        if (rc) {
+            fprintf(stderr, "leonet route: shells: %s\n", ln_strerror(rc));
+            return 2;
+        }
+        int32_t first = 0;
+        c->alt_min_km = 1e9;
+        for (size_t k = 0; k < ns; k++) {
+            c->grids[k] = (ln_net_grid){first, all[k].planes,
+                                        all[k].per_plane, 1, 0};
+            first += all[k].planes * all[k].per_plane;
+            if (all[k].alt_km < c->alt_min_km)
+                c->alt_min_km = all[k].alt_km;
+            if (all[k].alt_km > c->alt_max_km)
+                c->alt_max_km = all[k].alt_km;
+        }
+        c->ngrids = ns;
+        return 0;
+    }
+    ln_diag d;
+    ln_diag_clear(&d);
+    int rc = ln_tle_read_file(tle, 0, &c->els, &c->n, &d);
+    if (rc) {
+        char b[1200];
+        fprintf(stderr, "leonet route: %s\n", ln_diag_format(&d, b, sizeof b));
+        return 2;
+    }
+    const char *grid = ln_args_get(a, specs, "grid");
+    int P = 0, S = 0;
+    if (grid && (sscanf(grid, "%dx%d", &P, &S) != 2 || P < 1 || S < 1 ||
+                 (size_t)P * (size_t)S > c->n)) {
+        fprintf(stderr, "leonet route: --grid PxS with P*S <= %zu\n", c->n);
+        return 2;
+    }
+    if (P) {
+        c->grids[0] = (ln_net_grid){0, P, S, 1, 0};
+        c->ngrids = 1;
+    }
+    c->alt_min_km = 1e9;
+    for (size_t i = 0; i < c->n; i++) {
+        double h = ln_elset_alt_km(&c->els[i]);
+        if (h < c->alt_min_km)
+            c->alt_min_km = h;
+        if (h > c->alt_max_km)
+            c->alt_max_km = h;
+    }
+    return 0;
+}
+
+/* Slant range at elevation el for a satellite at altitude h (sphere of
+ * radius RE_WGS72_KM), km. */
+static double slant_km(double h_km, double el_rad)
+{
+    double R = RE_WGS72_KM, r = R + h_km, c = R * cos(el_rad);
+    return sqrt(r * r - c * c) - R * sin(el_rad);
+}
+
+/* Hypatia's maximum ISL length: the link may not dip below 80 km. */
+static double max_isl_km(double h_km)
+{
+    double r = RE_WGS72_KM + h_km, g = RE_WGS72_KM + 80.0;
+    return 2.0 * sqrt(r * r - g * g);
+}
+
+static int parse_latlon(const char *s, ln_geodetic *g)
+{
+    double la, lo;
+    char extra;
+    if (!s || sscanf(s, "%lf,%lf%c", &la, &lo, &extra) != 2 ||
+        fabs(la) > 90.0 || fabs(lo) > 180.0)
+        return -1;
+    g->lat_rad = la * LN_DEG2RAD;
+    g->lon_rad = lo * LN_DEG2RAD;
+    g->h_km = 0.0;
+    return 0;
+}
+
+/* Gateways: CSV with a header naming "lat" and "lon", or Hypatia's
+ * ground-station format. Returns ECEF km in *xyz (malloc). */
+static int read_gateways(const char *path, double **xyz, size_t *n)
+{
+    FILE *f = fopen(path, "r");
+    char line[2048];
+    if (!f || !fgets(line, sizeof line, f)) {
+        fprintf(stderr, "leonet route: cannot read %s\n", path);
+        if (f)
+            fclose(f);
+        return 2;
+    }
+    int ilat = -1, ilon = -1, k = 0;
+    for (char *t = strtok(line, ",\r\n"); t; t = strtok(NULL, ",\r\n"), k++) {
+        if (strcmp(t, "lat") == 0 || strcmp(t, "lat_deg") == 0)
+            ilat = k;
+        if (strcmp(t, "lon") == 0 || strcmp(t, "lon_deg") == 0)
+            ilon = k;
+    }
+    if (ilat < 0 || ilon < 0) {
+        fclose(f);
+        ln_hyp_gs *gs;
+        ln_diag d;
+        ln_diag_clear(&d);
+        int rc = ln_hyp_read_gs_file(path, &gs, n, &d);
+        if (rc) {
+            char b[1200];
+            fprintf(stderr, "leonet route: %s\n",
+                    ln_diag_format(&d, b, sizeof b));
+            return 2;
+        }
+        *xyz = malloc((*n ? *n : 1) * 3 * sizeof **xyz);
+        for (size_t i = 0; *xyz && i < *n; i++) {
+            ln_geodetic g = {gs[i].lat_deg * LN_DEG2RAD,
+                             gs[i].lon_deg * LN_DEG2RAD, gs[i].elev_m / 1e3};
+            ln_geodetic_to_ecef(&g, &(*xyz)[3 * i]);
+        }
+        ln_free(gs);
+        return *xyz ? 0 : 2;
+    }
+    size_t cap = 64;
+    *n = 0;
+    *xyz = malloc(cap * 3 * sizeof **xyz);
+    long lineno = 1;
+    while (*xyz && fgets(line, sizeof line, f)) {
+        lineno++;
+        double la = NAN, lo = NAN;
+        k = 0;
+        char *save = NULL;
+        for (char *t = strtok_r(line, ",\r\n", &save); t;
+             t = strtok_r(NULL, ",\r\n", &save), k++) {
+            if (k == ilat)
+                la = strtod(t, NULL);
+            if (k == ilon)
+                lo = strtod(t, NULL);
+        }
+        if (!(fabs(la) <= 90.0) || !(fabs(lo) <= 180.0)) {
+            fprintf(stderr, "leonet route: %s:%ld: bad lat/lon\n", path,
+                    lineno);
+            fclose(f);
+            return 2;
+        }
+        if (*n == cap) {
+            cap *= 2;
+            double *t = realloc(*xyz, cap * 3 * sizeof *t);
+            if (!t)
+                break;
+            *xyz = t;
+        }
+        ln_geodetic g = {la * LN_DEG2RAD, lo * LN_DEG2RAD, 0.0};
+        ln_geodetic_to_ecef(&g, &(*xyz)[3 * (*n)++]);
+    }
+    fclose(f);
+    return *xyz ? 0 : 2;
+}
+
+/* ---- time series ---------------------------------------------------- */
+
+static int run_series(const ln_args *a)
+{
+    double start = ln_time_from_utc(2022, 10, 9, 0, 0, 0), dur, step;
+    const char *s;
+    if ((s = ln_args_get(a, specs, "start")) &&
+        ln_time_parse_iso(s, &start)) {
+        fprintf(stderr, "leonet route: --start: bad ISO 8601 time\n");
+        return 2;
+    }
+    if (!ln_args_get(a, specs, "duration") || !ln_args_get(a, specs, "step") ||
+        ln_args_double(V, "duration", ln_args_get(a, specs, "duration"),
+                       &dur) ||
+        ln_args_double(V, "step", ln_args_get(a, specs, "step"), &step) ||
+        dur < 0 || step <= 0 || dur / step > 1e7) {
+        fprintf(stderr, "leonet route: --duration S --step S (> 0) needed\n");
+        return 2;
+    }
+    ln_geodetic from, to;
+    const char *gwf = ln_args_get(a, specs, "gateways");
+    if (parse_latlon(ln_args_get(a, specs, "from"), &from)) {
+        fprintf(stderr, "leonet route: --from LAT,LON (degrees) needed\n");
+        return 2;
+    }
+    int have_to = ln_args_get(a, specs, "to") != NULL;
+    if (have_to && parse_latlon(ln_args_get(a, specs, "to"), &to)) {
+        fprintf(stderr, "leonet route: --to LAT,LON (degrees)\n");
+        return 2;
+    }
+    if (!have_to && !gwf) {
+        fprintf(stderr, "leonet route: give --to or --gateways\n");
+        return 2;
+    }
+    const char *ep = ln_args_get(a, specs, "epoch");
+    double epoch = start;
+    if (ep && ln_time_parse_iso(ep, &epoch)) {
+        fprintf(stderr, "leonet route: --epoch: bad ISO 8601 time\n");
+        return 2;
+    }
+    cons c;
+    int rc = load_cons(a, epoch, &c);
+    if (rc)
+        return rc;
+    /* ground stations: 0 = from, 1 = to (if any), then gateways */
+    double *gw = NULL;
+    size_t ngw = 0;
+    if (gwf && (rc = read_gateways(gwf, &gw, &ngw))) {
+        ln_free(c.els);
+        return rc;
+    }
+    size_t base = have_to ? 2 : 1, ngs = base + (have_to ? 0 : ngw);
+    double *gs = malloc(3 * ngs * sizeof *gs);
+    uint8_t *mask = calloc(ngs, 1);
+    ln_geodetic_to_ecef(&from, gs);
+    if (have_to)
+        ln_geodetic_to_ecef(&to, gs + 3);
+    else
+        for (size_t g = 0; g < ngw; g++) {
+            memcpy(gs + 3 * (base + g), gw + 3 * g, 3 * sizeof *gs);
+            mask[base + g] = 1;
+        }
+    ln_net_config cfg = {.gsl_rule = LN_NET_GSL_ELEV,
+                         .min_elev_rad = 25.0 * LN_DEG2RAD};
+    double v;
+    if ((s = ln_args_get(a, specs, "min-elev-deg"))) {
+        if (ln_args_double(V, "min-elev-deg", s, &v))
+            return 2;
+        cfg.min_elev_rad = v * LN_DEG2RAD;
+    }
+    if ((s = ln_args_get(a, specs, "max-gsl-km"))) {
+        if (ln_args_double(V, "max-gsl-km", s, &v))
+            return 2;
+        cfg.gsl_rule = LN_NET_GSL_RANGE;
+        cfg.max_gsl_km = v;
+    }
+    cfg.max_isl_km = max_isl_km(c.alt_min_km);
+    if ((s = ln_args_get(a, specs, "max-isl-km")) &&
+        ln_args_double(V, "max-isl-km", s, &cfg.max_isl_km))
+        return 2;
+    ln_net_isl *isls = NULL;
+    size_t nisl = 0;
+    ln_net *net = NULL;
+    ln_net_work *w = NULL;
+    ln_orbit *o = NULL;
+    rc = ln_net_plus_grid(c.grids, c.ngrids, &isls, &nisl);
+    if (!rc)
+        rc = ln_net_new(c.n, isls, nisl, ngs, gs, &cfg, &net);
+    if (!rc)
+        rc = ln_net_work_new(net, &w);
+    if (!rc)
+        rc = ln_orbit_new(c.els, c.n, &o);
+    uint8_t *sat_down = calloc(c.n ? c.n : 1, 1);
+    uint8_t *gs_down = calloc(ngs, 1);
+    uint8_t *cut = calloc(nisl ? nisl : 1, 1);
+    const char *ff = ln_args_get(a, specs, "fail");
+    if (!rc && ff) {
+        ln_diag d;
+        ln_diag_clear(&d);
+        /* 'gs I' in the file names gateway I */
+        rc = ln_net_fail_read(ff, c.n, ngw, isls, nisl, sat_down,
+                              gs_down + base, cut, &d);
+        if (rc) {
+            char b[1200];
+            fprintf(stderr, "leonet route: %s\n",
+                    ln_diag_format(&d, b, sizeof b));
+        }
+    }
+    double *buf = malloc(6 * (c.n ? c.n : 1) * sizeof *buf);
+    int *err = malloc((c.n ? c.n : 1) * sizeof *err);
+    int32_t *path = malloc((c.n + 2) * sizeof *path);
+    double *dist = malloc((c.n ? c.n : 1) * sizeof *dist);
+    int32_t *nxt = malloc((c.n ? c.n : 1) * sizeof *nxt);
+    int32_t *gwid = malloc((c.n ? c.n : 1) * sizeof *gwid);
+    if (rc || !buf || !err || !path || !dist || !nxt || !gwid || !gs ||
+        !mask || !sat_down || !gs_down || !cut) {
+        if (rc)
+            fprintf(stderr, "leonet route: %s\n", ln_strerror(rc));
+        rc = 2;
+        goto done;
+    }
+    ln_pv_soa pv = {buf,           buf + c.n,     buf + 2 * c.n,
+                    buf + 3 * c.n, buf + 4 * c.n, buf + 5 * c.n, err};
+    ln_net_fail fail = {sat_down, gs_down, cut};
+    printf("t_s,rtt_ms,hops,path\n");
+    long changes = 0, nt = (long)floor(dur / step + 1e-9) + 1, outages = 0;
+    char prev[4096] = "";
+    for (long k = 0; k < nt; k++) {
+        double t = (double)k * step;
+        ln_orbit_propagate(o, start + t, &pv, ln_cli_threads);
+        ln_teme_to_ecef_soa(start + t, &pv, c.n);
+        ln_net_update(net, pv.x, pv.y, pv.z, &fail);
+        char p[4096];
+        size_t pl = 0;
+        double rtt = INFINITY;
+        int hops = 0;
+        if (have_to) {
+            ln_net_route r;
+            if (ln_net_route_gs(net, w, 0, 1, path, (int)c.n + 2, &r) == 0) {
+                rtt = r.rtt_ms;
+                hops = r.hops;
+                pl += (size_t)snprintf(p, sizeof p, "src");
+                for (int i = 0; i < r.nsats && pl < sizeof p - 32; i++)
+                    pl += (size_t)snprintf(p + pl, sizeof p - pl, " %d",
+                                           path[i]);
+                snprintf(p + pl, sizeof p - pl, " dst");
+            }
+        } else {
+            ln_net_to_gateways(net, w, mask, dist, nxt, gwid);
+            const int32_t *ss;
+            const double *km;
+            size_t m = ln_net_gsl(net, 0, &ss, &km);
+            int32_t first = -1;
+            double best = INFINITY;
+            for (size_t i = 0; i < m; i++)
+                if (km[i] + dist[ss[i]] < best) {
+                    best = km[i] + dist[ss[i]];
+                    first = ss[i];
+                }
+            if (first >= 0) {
+                rtt = 2.0 * best / LN_C_KM_S * 1e3;
+                pl += (size_t)snprintf(p, sizeof p, "src");
+                hops = 1;
+                for (int32_t x = first; x >= 0 && hops <= (int)c.n + 1;
+                     x = nxt[x]) {
+                    if (pl < sizeof p - 32)
+                        pl += (size_t)snprintf(p + pl, sizeof p - pl, " %d",
+                                               x);
+                    hops++;
+                }
+                snprintf(p + pl, sizeof p - pl, " gw%d",
+                         (int)(gwid[first] - (int32_t)base));
+            }
+        }
+        if (!(rtt < INFINITY)) {
+            snprintf(p, sizeof p, "none");
+            outages++;
+            printf("%.3f,,0,none\n", t);
+        } else {
+            printf("%.3f,%.6f,%d,%s\n", t, rtt, hops, p);
+        }
+        if (k > 0 && strcmp(p, prev) != 0)
+            changes++;
+        snprintf(prev, sizeof prev, "%s", p);
+    }
+    fprintf(stderr,
+            "leonet route: %ld steps, %ld path changes, %ld without route\n",
+            nt, changes, outages);
+    rc = 0;
+done:
+    ln_orbit_free(o);
+    ln_net_work_free(w);
+    ln_net_free(net);
+    ln_free(isls);
+    ln_free(c.els);
+    free(gw);
+    free(gs);
+    free(mask);
+    free(sat_down);
+    free(gs_down);
+    free(cut);
+    free(buf);
+    free(err);
+    free(path);
+    free(dist);
+    free(nxt);
+    free(gwid);
+    return rc;
+}
+
+/* ---- Hypatia -------------------------------------------------------- */
+
+static int hyp_export(const ln_args *a, const char *dir)
+{
+    double epoch = ln_time_from_utc(2000, 1, 1, 0, 0, 0); /* Hypatia's */
+    const char *s = ln_args_get(a, specs, "epoch");
+    if (s && ln_time_parse_iso(s, &epoch)) {
+        fprintf(stderr, "leonet route: --epoch: bad ISO 8601 time\n");
+        return 2;
+    }
+    cons c;
+    int rc = load_cons(a, epoch, &c);
+    if (rc)
+        return rc;
+    ln_hyp_state st;
+    memset(&st, 0, sizeof st);
+    st.els = c.els;
+    st.nsat = c.n;
+    st.n_orbits = c.ngrids == 1 ? c.grids[0].planes : 1;
+    st.n_sats_per_orbit = c.ngrids == 1 ? c.grids[0].per_plane : (int)c.n;
+    const char *gsf = ln_args_get(a, specs, "gs");
+    char def[1024];
+    if (!gsf) {
+        snprintf(def, sizeof def, "%s", ln_net_default_gs_file());
+        gsf = def;
+    }
+    ln_diag d;
+    ln_diag_clear(&d);
+    char b[1200];
+    if ((rc = ln_hyp_read_gs_file(gsf, &st.gs, &st.ngs, &d))) {
+        fprintf(stderr, "leonet route: %s\n", ln_diag_format(&d, b, sizeof b));
+        ln_free(c.els);
+        return 2;
+    }
+    if ((rc = ln_net_plus_grid(c.grids, c.ngrids, &st.isls, &st.nisl)))
+        goto fail;
+    double el = 25.0, v;
+    if ((s = ln_args_get(a, specs, "min-elev-deg"))) {
+        if (ln_args_double(V, "min-elev-deg", s, &el))
+            return 2;
+    }
+    st.max_gsl_m = slant_km(c.alt_max_km, el * LN_DEG2RAD) * 1e3;
+    if ((s = ln_args_get(a, specs, "max-gsl-km"))) {
+        if (ln_args_double(V, "max-gsl-km", s, &v))
+            return 2;
+        st.max_gsl_m = v * 1e3;
+    }
+    st.max_isl_m = max_isl_km(c.alt_min_km) * 1e3;
+    mkdir(dir, 0777);
+    if ((rc = ln_hyp_write(dir, &st, &d))) {
+        fprintf(stderr, "leonet route: %s\n", ln_diag_format(&d, b, sizeof b));
+        ln_hyp_free(&st);
+        return 2;
+    }
+    fprintf(stderr,
+            "leonet route: wrote %s: %zu satellites, %zu ISLs, %zu ground "
+            "stations, max GSL %.3f km, max ISL %.3f km\n",
+            dir, st.nsat, st.nisl, st.ngs, st.max_gsl_m / 1e3,
+            st.max_isl_m / 1e3);
+    ln_hyp_free(&st);
+    return 0;
+fail:
+    fprintf(stderr, "leonet route: %s\n", ln_strerror(rc));
+    ln_hyp_free(&st);
+    return 2;
+}
+
+static int hyp_run(const ln_args *a, const char *dir)
+{
+    long dur, step;
+    if (!ln_args_get(a, specs, "duration") ||
+        !ln_args_get(a, specs, "step-ms") ||
+        ln_args_long(V, "duration", ln_args_get(a, specs, "duration"), &dur) ||
+        ln_args_long(V, "step-ms", ln_args_get(a, specs, "step-ms"), &step) ||
+        dur <= 0 || step <= 0) {
+        fprintf(stderr, "leonet route: --duration S --step-ms MS (integers "
+                        "> 0) needed\n");
+        return 2;
+    }
+    ln_hyp_state st;
+    ln_diag d;
+    ln_diag_clear(&d);
+    char b[1200];
+    int rc = ln_hyp_read(dir, &st, &d);
+    if (rc) {
+        fprintf(stderr, "leonet route: %s\n", ln_diag_format(&d, b, sizeof b));
+        return 2;
+    }
+    const char *out = ln_args_get(a, specs, "out");
+    const char *dump = ln_args_get(a, specs, "dump-positions");
+    FILE *df = NULL;
+    if (dump && !(df = fopen(dump, "w"))) {
+        fprintf(stderr, "leonet route: cannot create %s\n", dump);
+        ln_hyp_free(&st);
+        return 2;
+    }
+    if (out)
+        mkdir(out, 0777);
+    ln_hyp_stats sx;
+    rc = ln_hyp_run(&st, dur, step, ln_cli_threads, out ? out : dir, df, &sx,
+                    &d);
+    if (df)
+        fclose(df);
+    if (rc) {
+        fprintf(stderr, "leonet route: %s\n", ln_diag_format(&d, b, sizeof b));
+        ln_hyp_free(&st);
+        return 2;
+    }
+    double k = sx.steps ? 1e3 / (double)sx.steps : 0.0;
+    fprintf(stderr,
+            "leonet route: %zu satellites, %zu ground stations, %ld steps, "
+            "%ld fstate lines\n"
+            "per step: %.3f ms total = propagate %.3f + graph %.3f + routes "
+            "%.3f + write %.3f ms\n",
+            st.nsat, st.ngs, sx.steps, sx.lines, sx.total_s * k,
+            sx.propagate_s * k, sx.graph_s * k, sx.route_s * k,
+            sx.write_s * k);
+    ln_hyp_free(&st);
+    return 0;
+}
+
+int ln_cmd_route(int argc, char **argv)
+{
+    ln_args a;
+    if (ln_args_parse(argc, argv, specs, &a, V))
+        return 2;
+    if (ln_args_get(&a, specs, "help")) {
+        help(stdout);
+        return 0;
+    }
+    const char *hyp = ln_args_get(&a, specs, "hypatia");
+    if (hyp)
+        return ln_args_get(&a, specs, "export") ? hyp_export(&a, hyp)
+                                                 : hyp_run(&a, hyp);
+    return run_series(&a);
+}

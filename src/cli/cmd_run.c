@@ -1,0 +1,145 @@
+/*
+ * cmd_run.c - "leonet run [SCENARIO.json]" and "leonet scenario
+ * (list | show NAME | check FILE)".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "leonet/sim.h"
+
+static void run_help(FILE *f)
+{
+    fprintf(f,
+"usage: leonet run [SCENARIO.json | NAME] [--output DIR] [--threads N]\n"
+"                  [--quiet]\n"
+"\n"
+"Simulates a scenario step by step: constellation (SGP4), terminals,\n"
+"visibility and handover, gateways, geofenced authorization with reasons,\n"
+"capacity, metering and cost. With no argument it runs the built-in\n"
+"scenario 'ukraine-2022' (9 October 2022). Writes into DIR (default: the\n"
+"scenario's outputs.dir, 'leonet-out'): summary.json, events.csv,\n"
+"usage.csv, activity.geojson, activity.png, activity.html\n"
+"(docs/outputs.md). 'leonet scenario show ukraine-2022' prints the\n"
+"built-in scenario to copy and edit (docs/scenario.md).\n"
+"Exit status: 0 ok, 2 bad scenario or usage, 3 the run failed.\n");
+}
+
+static int load(const char *arg, ln_scenario **sc)
+{
+    ln_diag d;
+    char msg[1400];
+    int rc;
+    const char *text = ln_scenario_builtin(arg);
+    ln_diag_clear(&d);
+    if (text && !strchr(arg, '/') && !strstr(arg, ".json"))
+        rc = ln_scenario_parse(text, strlen(text), "built-in", sc, &d);
+    else
+        rc = ln_scenario_load(arg, sc, &d);
+    if (rc) {
+        fprintf(stderr, "leonet: %s\n", ln_diag_format(&d, msg, sizeof msg));
+        return 2;
+    }
+    return 0;
+}
+
+int ln_cmd_run(int argc, char **argv)
+{
+    static const ln_opt_spec specs[] = {
+        {"output", 1}, {"quiet", 0}, {"help", 0}, {"duration", 1},
+        {"terminals", 1}, {NULL, 0}};
+    ln_args a;
+    int rc = ln_args_parse(argc, argv, specs, &a, "run");
+    if (rc)
+        return rc;
+    if (ln_args_get(&a, specs, "help")) {
+        run_help(stdout);
+        return 0;
+    }
+    if (a.npos > 1) {
+        fprintf(stderr, "leonet run: one scenario at a time\n");
+        return 2;
+    }
+    ln_scenario *sc;
+    if ((rc = load(a.npos ? a.pos[0] : "ukraine-2022", &sc)))
+        return rc;
+    ln_sim_options opt = {0};
+    opt.nthreads = ln_cli_threads;
+    opt.out_dir = ln_args_get(&a, specs, "output");
+    opt.quiet = ln_args_get(&a, specs, "quiet") != NULL;
+    opt.write_outputs = 1;
+    const char *dur = ln_args_get(&a, specs, "duration");
+    const char *term = ln_args_get(&a, specs, "terminals");
+    long n;
+    if (dur && (ln_args_double("run", "duration", dur, &opt.duration_s) ||
+                opt.duration_s <= 0)) {
+        ln_scenario_free(sc);
+        return 2;
+    }
+    if (term) {
+        if (ln_args_long("run", "terminals", term, &n) || n <= 0) {
+            ln_scenario_free(sc);
+            return 2;
+        }
+        opt.max_terminals = n;
+    }
+    ln_diag d;
+    char msg[1400];
+    ln_sim_stats st;
+    rc = ln_sim_run(sc, &opt, &st, &d);
+    if (rc) {
+        fprintf(stderr, "leonet run: %s\n",
+                ln_diag_format(&d, msg, sizeof msg));
+        ln_scenario_free(sc);
+        return 3;
+    }
+    if (!opt.quiet)
+        printf("outputs in %s/\n", opt.out_dir ? opt.out_dir : sc->out_dir);
+    ln_scenario_free(sc);
+    return 0;
+}
+
+int ln_cmd_scenario(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0) {
+        fprintf(argc < 2 ? stderr : stdout,
+                "usage: leonet scenario list\n"
+                "       leonet scenario show NAME    print a built-in "
+                "scenario (JSON)\n"
+                "       leonet scenario check FILE   validate a scenario "
+                "file\n");
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "list") == 0) {
+        for (const char *const *n = ln_scenario_builtin_names(); *n; n++)
+            printf("%s\n", *n);
+        return 0;
+    }
+    if (strcmp(argv[1], "show") == 0 && argc == 3) {
+        const char *t = ln_scenario_builtin(argv[2]);
+        if (!t) {
+            fprintf(stderr, "leonet scenario: no built-in scenario '%s' "
+                    "(see leonet scenario list)\n", argv[2]);
+            return 2;
+        }
+        fputs(t, stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "check") == 0 && argc == 3) {
+        ln_scenario *sc;
+        int rc = load(argv[2], &sc);
+        if (rc)
+            return rc;
+        long n = 0;
+        for (size_t g = 0; g < sc->ngroups; g++)
+            n += sc->groups[g].count;
+        printf("%s: ok (%zu terminal groups, %ld terminals, %zu zones, %zu "
+               "gateways, %.0f steps)\n", argv[2], sc->ngroups, n,
+               sc->nzones, sc->ngateways, sc->duration_s / sc->step_s);
+        ln_scenario_free(sc);
+        return 0;
+    }
+    fprintf(stderr, "leonet scenario: unknown request (see --help)\n");
+    return 2;
+}

@@ -1,0 +1,1310 @@
+/*
+ * engine.c - the time-stepped simulation (`leonet run`): setup from a
+ * scenario, then per step the data path of docs/DESIGN.md:
+ *   1 propagate every satellite (batch SGP4) and rotate to ECEF
+ *   2 index the sub-satellite points; find each satellite's gateways
+ *   3 move mobile terminals
+ *   4 authorize each terminal (policy: kill switch, account, zones)
+ *   5 keep the serving satellite while it is above the mask and reaches a
+ *     gateway, else hand over to the best one (highest elevation among
+ *     those that reach a gateway; ties to the lower satellite index)
+ *   6 assign gateway antennas; share satellite and beam capacity
+ *   7 meter bytes, count outages by reason, aggregate the activity map
+ *
+ * Threads: steps 3-5 run in parallel over terminals (each writes only its
+ * own slots); 6 and 7 are serial passes in terminal order with integer
+ * accumulators, so outputs are identical for any thread count.
+ * Memory: everything is allocated in setup; the loop allocates only when a
+ * mobile terminal enters a map cell never seen before, and for events.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <omp.h>
+
+#include "sim/sim_int.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static size_t nz(size_t n)
+{
+    return n ? n : 1;
+}
+
+#define ALLOC(p, n)                                                    \
+    do {                                                               \
+        (p) = ln_calloc(nz((size_t)(n)), sizeof *(p));                 \
+        if (!(p))                                                      \
+            return ln_diag_set(diag, LN_ENOMEM, NULL, 0, 0, NULL,      \
+                               "out of memory");                       \
+    } while (0)
+
+/* ---- map cells: a set that grows, in order of first appearance -------
+ * An open-addressing hash table (linear probing) maps a cell id to its
+ * row; rows never move, so fixed terminals keep their row index. */
+
+static size_t hslot(ln_cell c, size_t mask)
+{
+    return (size_t)ln_hash64(c) & mask;
+}
+
+long ln__sim_cell_index(const ln__engine *e, ln_cell c)
+{
+    if (!e->hcap)
+        return -1;
+    size_t mask = e->hcap - 1;
+    for (size_t h = hslot(c, mask);; h = (h + 1) & mask) {
+        if (e->htab[h] < 0)
+            return -1;
+        if (e->cells[e->htab[h]] == c)
+            return e->htab[h];
+    }
+}
+
+static int hash_rebuild(ln__engine *e, size_t cap)
+{
+    long *nt = ln_malloc(cap * sizeof *nt);
+    if (!nt)
+        return LN_ENOMEM;
+    for (size_t k = 0; k < cap; k++)
+        nt[k] = -1;
+    for (size_t r = 0; r < e->ncells; r++) {
+        size_t h = hslot(e->cells[r], cap - 1);
+        while (nt[h] >= 0)
+            h = (h + 1) & (cap - 1);
+        nt[h] = (long)r;
+    }
+    ln_free(e->htab);
+    e->htab = nt;
+    e->hcap = cap;
+    return 0;
+}
+
+/* Row of a cell, added when new; -1 when out of memory. */
+static long cell_insert(ln__engine *e, ln_cell c)
+{
+    long r = ln__sim_cell_index(e, c);
+    if (r >= 0)
+        return r;
+    if (e->ncells == e->cap_cells) {
+        size_t nc = e->cap_cells ? e->cap_cells * 2 : 1024;
+        ln_cell *ncl = ln_realloc(e->cells, nc * sizeof *ncl);
+        if (!ncl)
+            return -1;
+        e->cells = ncl;
+        ln__cellwin *ncw = ln_realloc(e->cw, nc * (size_t)e->nwin *
+                                                 sizeof *ncw);
+        if (!ncw)
+            return -1;
+        e->cw = ncw;
+        e->cap_cells = nc;
+    }
+    if (2 * (e->ncells + 1) > e->hcap &&
+        hash_rebuild(e, e->hcap ? 2 * e->hcap : 4096))
+        return -1;
+    r = (long)e->ncells++;
+    e->cells[r] = c;
+    memset(e->cw + (size_t)r * (size_t)e->nwin, 0,
+           (size_t)e->nwin * sizeof *e->cw);
+    size_t mask = e->hcap - 1;
+    size_t h = hslot(c, mask);
+    while (e->htab[h] >= 0)
+        h = (h + 1) & mask;
+    e->htab[h] = r;
+    return r;
+}
+
+/* ---- candidate areas ---------------------------------------------------- */
+
+/* Index of the area holding a cell (added when new); -1 out of memory. */
+static long region_of(ln__engine *e, ln_cell c)
+{
+    ln_cell p;
+    int res = ln_cell_res(c) < LN_REG_RES ? ln_cell_res(c) : LN_REG_RES;
+    if (ln_cell_parent(c, res, &p))
+        return -1;
+    for (size_t r = 0; r < e->nreg; r++)
+        if (e->reg_cell[r] == p)
+            return (long)r;
+    if (e->nreg == e->cap_reg) {
+        size_t nc = e->cap_reg ? 2 * e->cap_reg : 64;
+        ln_cell *a = ln_realloc(e->reg_cell, nc * sizeof *a);
+        if (a)
+            e->reg_cell = a;
+        double *b = ln_realloc(e->reg_lat, nc * sizeof *b);
+        if (b)
+            e->reg_lat = b;
+        double *c2 = ln_realloc(e->reg_lon, nc * sizeof *c2);
+        if (c2)
+            e->reg_lon = c2;
+        double *d = ln_realloc(e->reg_margin, nc * sizeof *d);
+        if (d)
+            e->reg_margin = d;
+        int *f = ln_realloc(e->reg_n, nc * sizeof *f);
+        if (f)
+            e->reg_n = f;
+        int *g = ln_realloc(e->reg_items, nc * (size_t)e->reg_k * sizeof *g);
+        if (g)
+            e->reg_items = g;
+        if (!a || !b || !c2 || !d || !f || !g)
+            return -1;
+        e->cap_reg = nc;
+    }
+    size_t r = e->nreg++;
+    e->reg_cell[r] = p;
+    ln_cell_center(p, &e->reg_lat[r], &e->reg_lon[r]);
+    /* radius: farthest boundary vertex, plus 10 %; H3 cells are convex
+     * enough on the sphere that this bounds every point inside */
+    ln_cell_boundary bd;
+    double m = 0;
+    if (!ln_cell_boundary_of(p, &bd))
+        for (int v = 0; v < bd.n; v++) {
+            double d2 = ln_geo_distance_km(e->reg_lat[r], e->reg_lon[r],
+                                           bd.lat_rad[v], bd.lon_rad[v]) /
+                        LN_EARTH_MEAN_R_KM;
+            if (d2 > m)
+                m = d2;
+        }
+    e->reg_margin[r] = m * 1.1 + 0.2 * LN_DEG2RAD;
+    e->reg_n[r] = 0;
+    return (long)r;
+}
+
+static void regions_step(ln__engine *e)
+{
+    long nr = (long)e->nreg;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(e->nthreads)
+    for (long r = 0; r < nr; r++)
+        e->reg_n[r] = (int)ln_satindex_near(
+            e->ix, e->reg_lat[r], e->reg_lon[r], e->reg_margin[r],
+            e->reg_items + (size_t)r * (size_t)e->reg_k, (size_t)e->reg_k);
+}
+
+/* ---- setup ------------------------------------------------------------- */
+
+static int load_constellation(ln__engine *e, ln_diag *diag)
+{
+    const ln_scenario *sc = e->sc;
+    ln_elset *all = NULL;
+    size_t n = 0;
+    int rc;
+    if (sc->tle[0])
+        rc = ln_tle_read_file(sc->tle, 0, &all, &n, diag);
+    else if (sc->omm[0])
+        rc = ln_omm_read_file(sc->omm, &all, &n, diag);
+    else {
+        const ln_shell *sh = sc->shells;
+        size_t ns = sc->nshells;
+        if (sc->preset[0])
+            ns = ln_shells_gen1(&sh);
+        rc = ln_shells_to_elsets(sh, ns, sc->start, 90001, &all, &n);
+        if (rc)
+            ln_diag_set(diag, rc, sc->source, 0, 0, "constellation",
+                        "cannot build the shells: %s", ln_strerror(rc));
+    }
+    if (rc)
+        return rc;
+    /* keep sets named with the prefix */
+    size_t k = 0;
+    size_t plen = strlen(sc->name_prefix);
+    for (size_t i = 0; i < n; i++)
+        if (!plen || strncmp(all[i].name, sc->name_prefix, plen) == 0)
+            all[k++] = all[i];
+    if (k == 0) {
+        ln_free(all);
+        return ln_diag_set(diag, LN_ESCENARIO, sc->source, 0, 0,
+                           "constellation.name_prefix",
+                           "no element set is named '%s...'",
+                           sc->name_prefix);
+    }
+    e->els = all;
+    e->nsat = k;
+    rc = ln_orbit_new(all, k, &e->orbit);
+    if (rc)
+        return ln_diag_set(diag, rc, NULL, 0, 0, NULL, "constellation: %s",
+                           ln_strerror(rc));
+    ALLOC(e->in_service, k);
+    ALLOC(e->usable, k);
+    double max_alt = 0;
+    for (size_t i = 0; i < k; i++) {
+        e->in_service[i] = (unsigned char)ln_elset_on_station(
+            &all[i], sc->min_alt_km);
+        e->n_in_service += e->in_service[i];
+        double a = ln_elset_alt_km(&all[i]) * (1 + all[i].ecco) +
+                   all[i].ecco * 6378.135;
+        if (e->in_service[i] && a > max_alt)
+            max_alt = a;
+    }
+    if (max_alt <= 0)
+        max_alt = 600;
+    ALLOC(e->pvbuf, 6 * k);
+    ALLOC(e->perr, k);
+    e->pv = (ln_pv_soa){e->pvbuf,         e->pvbuf + k,     e->pvbuf + 2 * k,
+                        e->pvbuf + 3 * k, e->pvbuf + 4 * k, e->pvbuf + 5 * k,
+                        e->perr};
+    /* margin: orbits wander ~20 km around the mean altitude */
+    rc = ln_satindex_new(k, max_alt + 30.0, sc->mask_rad, &e->ix);
+    if (rc)
+        return ln_diag_set(diag, rc, NULL, 0, 0, NULL, "index: %s",
+                           ln_strerror(rc));
+    return 0;
+}
+
+static int load_zones(ln__engine *e, ln_diag *diag)
+{
+    const ln_scenario *sc = e->sc;
+    int rc = ln_zoneset_new(sc->default_action, &e->zones);
+    if (rc)
+        return ln_diag_set(diag, rc, NULL, 0, 0, NULL, "zones: %s",
+                           ln_strerror(rc));
+    for (size_t i = 0; i < sc->nzones; i++) {
+        const ln_sc_zone *z = &sc->zones[i];
+        if (z->is_cells) {
+            ln_cell *cells;
+            size_t nc;
+            rc = ln_cell_read_file(z->file, &cells, &nc, diag);
+            if (rc)
+                return rc;
+            ln_cell_poly *polys;
+            size_t np;
+            rc = ln_cell_outline(cells, nc, &polys, &np);
+            ln_free(cells);
+            if (rc)
+                return ln_diag_set(diag, rc, z->file, 0, 0, NULL,
+                                   "cell outline: %s", ln_strerror(rc));
+            /* convert to the geofence's degree polygons */
+            size_t nr = 0, nv = 0;
+            for (size_t p = 0; p < np; p++) {
+                nr += polys[p].nrings;
+                for (size_t r = 0; r < polys[p].nrings; r++)
+                    nv += polys[p].rings[r].n;
+            }
+            ln_geo_polygon *gp = ln_calloc(np ? np : 1, sizeof *gp);
+            ln_geo_ring *gr = ln_calloc(nr ? nr : 1, sizeof *gr);
+            double *co = ln_calloc(2 * (nv ? nv : 1), sizeof *co);
+            if (!gp || !gr || !co) {
+                ln_free(gp);
+                ln_free(gr);
+                ln_free(co);
+                ln_cell_polys_free(polys, np);
+                return LN_ENOMEM;
+            }
+            size_t ri = 0, vi = 0;
+            for (size_t p = 0; p < np; p++) {
+                gp[p].rings = gr + ri;
+                gp[p].nrings = polys[p].nrings;
+                for (size_t r = 0; r < polys[p].nrings; r++) {
+                    const ln_cell_ring *cr = &polys[p].rings[r];
+                    gr[ri].lonlat_deg = co + 2 * vi;
+                    gr[ri].n = cr->n;
+                    for (size_t v = 0; v < cr->n; v++) {
+                        co[2 * vi] = cr->lon_rad[v] * LN_RAD2DEG;
+                        co[2 * vi + 1] = cr->lat_rad[v] * LN_RAD2DEG;
+                        vi++;
+                    }
+                    ri++;
+                }
+            }
+            rc = ln_zoneset_add_polygons(
+                e->zones, z->id, z->name[0] ? z->name : NULL, z->action,
+                z->priority, z->valid_from, z->valid_until, gp, np, 0, diag);
+            ln_free(gp);
+            ln_free(gr);
+            ln_free(co);
+            ln_cell_polys_free(polys, np);
+            if (rc)
+                return rc;
+            continue;
+        }
+        /* GeoJSON: load into a scratch set, then copy each feature into
+         * the scenario's set with the scenario's properties */
+        ln_geojson gj;
+        rc = ln_geojson_read(z->file, 0, &gj, diag);
+        if (rc)
+            return rc;
+        for (size_t f = 0; f < gj.nfeatures; f++) {
+            const ln_geojson_feature *ft = &gj.features[f];
+            char id[LN_NAME_MAX * 2];
+            if (z->id[0] && gj.nfeatures == 1)
+                snprintf(id, sizeof id, "%s", z->id);
+            else if (z->id[0])
+                snprintf(id, sizeof id, "%s/%s", z->id, ft->id);
+            else
+                snprintf(id, sizeof id, "%s", ft->id);
+            rc = ln_zoneset_add_polygons(
+                e->zones, id, z->name[0] ? z->name : ft->name, z->action,
+                z->priority, z->valid_from, z->valid_until, ft->polys,
+                ft->npolys, 0, diag);
+            if (rc) {
+                ln_geojson_free(&gj);
+                return rc;
+            }
+        }
+        ln_geojson_free(&gj);
+    }
+    e->nzones_total = ln_zoneset_count(e->zones);
+    rc = ln_policy_new(e->zones, sc->naccounts, &e->pol);
+    if (rc)
+        return ln_diag_set(diag, rc, NULL, 0, 0, NULL, "policy: %s",
+                           ln_strerror(rc));
+    for (size_t i = 0; i < sc->nevents; i++) {
+        rc = ln_policy_add_event(e->pol, sc->events[i].t,
+                                 sc->events[i].account,
+                                 sc->events[i].action);
+        if (rc)
+            return ln_diag_set(diag, rc, NULL, 0, 0, NULL, "policy: %s",
+                               ln_strerror(rc));
+    }
+    return 0;
+}
+
+/* Places CSV (name,lat,lon,pop_max,...) -> weighted points. */
+static int load_places(const char *file, double sigma_1m,
+                       ln_weight_point **out, size_t *n, ln_diag *diag)
+{
+    char *buf;
+    size_t len;
+    int rc = ln_read_file(file, 16 << 20, &buf, &len, diag);
+    if (rc)
+        return rc;
+    size_t cap = 64, k = 0;
+    ln_weight_point *p = ln_malloc(cap * sizeof *p);
+    if (!p) {
+        ln_free(buf);
+        return LN_ENOMEM;
+    }
+    int ilat = -1, ilon = -1, ipop = -1;
+    long lineno = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(buf, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        char *col[16];
+        int nc = 0;
+        lineno++;
+        line[strcspn(line, "\r")] = '\0';
+        for (char *f = line; nc < 16;) {
+            col[nc++] = f;
+            char *cm = strchr(f, ',');
+            if (!cm)
+                break;
+            *cm = '\0';
+            f = cm + 1;
+        }
+        if (lineno == 1) {
+            for (int i = 0; i < nc; i++) {
+                if (!strcmp(col[i], "lat"))
+                    ilat = i;
+                if (!strcmp(col[i], "lon"))
+                    ilon = i;
+                if (!strcmp(col[i], "pop_max") || !strcmp(col[i], "pop"))
+                    ipop = i;
+            }
+            if (ilat < 0 || ilon < 0 || ipop < 0) {
+                ln_free(p);
+                ln_free(buf);
+                return ln_diag_set(diag, LN_ESCENARIO, file, 1, 0, NULL,
+                                   "places: header needs lat, lon, pop_max");
+            }
+            continue;
+        }
+        if (nc <= ilat || nc <= ilon || nc <= ipop)
+            continue;
+        char *e1, *e2, *e3;
+        double lat = strtod(col[ilat], &e1), lon = strtod(col[ilon], &e2);
+        double pop = strtod(col[ipop], &e3);
+        if (*e1 || *e2 || *e3 || fabs(lat) > 90 || fabs(lon) > 180 ||
+            pop < 0) {
+            ln_free(p);
+            ln_free(buf);
+            return ln_diag_set(diag, LN_ESCENARIO, file, lineno, 0, NULL,
+                               "places: bad lat, lon or population");
+        }
+        if (pop <= 0)
+            continue;
+        if (k == cap) {
+            cap *= 2;
+            ln_weight_point *np = ln_realloc(p, cap * sizeof *np);
+            if (!np) {
+                ln_free(p);
+                ln_free(buf);
+                return LN_ENOMEM;
+            }
+            p = np;
+        }
+        /* a city's spread grows with the square root of its size */
+        p[k++] = (ln_weight_point){lon * LN_DEG2RAD, lat * LN_DEG2RAD, pop,
+                                   sigma_1m * sqrt(pop / 1e6) + 2.0};
+    }
+    ln_free(buf);
+    *out = p;
+    *n = k;
+    return 0;
+}
+
+static int load_region(const char *file, ln_geo_shape **out, ln_diag *diag)
+{
+    ln_geojson gj;
+    int rc = ln_geojson_read(file, 0, &gj, diag);
+    if (rc)
+        return rc;
+    size_t np = 0;
+    for (size_t f = 0; f < gj.nfeatures; f++)
+        np += gj.features[f].npolys;
+    ln_geo_polygon *polys = ln_calloc(np ? np : 1, sizeof *polys);
+    if (!polys) {
+        ln_geojson_free(&gj);
+        return LN_ENOMEM;
+    }
+    size_t k = 0;
+    for (size_t f = 0; f < gj.nfeatures; f++)
+        for (size_t p = 0; p < gj.features[f].npolys; p++)
+            polys[k++] = gj.features[f].polys[p];
+    rc = ln_geo_shape_new(polys, np, 0, out, diag);
+    ln_free(polys);
+    ln_geojson_free(&gj);
+    return rc;
+}
+
+typedef struct pos_key {
+    ln_cell c;
+    size_t k;
+    double lon, lat;
+    int acct, group;
+} pos_key;
+
+static int cmp_pos_key(const void *a, const void *b)
+{
+    const pos_key *x = a, *y = b;
+    if (x->c != y->c)
+        return x->c < y->c ? -1 : 1;
+    return x->k < y->k ? -1 : x->k > y->k;
+}
+
+static int order_by_cell(ln__engine *e, size_t at, size_t cnt)
+{
+    pos_key *k = ln_malloc((cnt ? cnt : 1) * sizeof *k);
+    if (!k)
+        return LN_ENOMEM;
+    for (size_t i = 0; i < cnt; i++) {
+        k[i].k = i;
+        k[i].lon = e->lon[at + i];
+        k[i].lat = e->lat[at + i];
+        k[i].acct = e->acct[at + i];
+        k[i].group = e->group[at + i];
+        ln_cell_from_latlon(k[i].lat, k[i].lon, e->sc->beam_res, &k[i].c);
+    }
+    qsort(k, cnt, sizeof *k, cmp_pos_key);
+    for (size_t i = 0; i < cnt; i++) {
+        e->lon[at + i] = k[i].lon;
+        e->lat[at + i] = k[i].lat;
+        e->acct[at + i] = k[i].acct;
+        e->group[at + i] = k[i].group;
+    }
+    ln_free(k);
+    return 0;
+}
+
+static int setup_terminals(ln__engine *e, ln_diag *diag)
+{
+    const ln_scenario *sc = e->sc;
+    long total = 0;
+    for (size_t g = 0; g < sc->ngroups; g++)
+        total += sc->groups[g].count;
+    double scale = 1.0;
+    if (e->opt.max_terminals > 0 && total > 0)
+        scale = (double)e->opt.max_terminals / (double)total;
+    long counts[4096];
+    if (sc->ngroups > 4096)
+        return ln_diag_set(diag, LN_ESCENARIO, NULL, 0, 0, NULL,
+                           "too many terminal groups");
+    size_t nt = 0;
+    for (size_t g = 0; g < sc->ngroups; g++) {
+        counts[g] = (long)llround(sc->groups[g].count * scale);
+        nt += (size_t)counts[g];
+    }
+    e->nt = nt;
+    ALLOC(e->lon, nt);
+    ALLOC(e->lat, nt);
+    ALLOC(e->site, nt);
+    ALLOC(e->acct, nt);
+    ALLOC(e->group, nt);
+    ALLOC(e->track, nt);
+    ALLOC(e->shift_s, nt);
+    ALLOC(e->east_km, nt);
+    ALLOC(e->north_km, nt);
+    ALLOC(e->cell, nt);
+    ALLOC(e->cell_row, nt);
+    ALLOC(e->term_reg, nt);
+    e->reg_k = e->nsat < 1024 ? (int)e->nsat : 1024;
+    if (e->reg_k < 1)
+        e->reg_k = 1;
+    ALLOC(e->beam, nt);
+    ALLOC(e->zone_at, nt);
+    ALLOC(e->serving, nt);
+    ALLOC(e->witness, nt);
+    ALLOC(e->status, nt);
+    ALLOC(e->prev_status, nt);
+    ALLOC(e->deny_zone, nt);
+    ALLOC(e->dec, nt);
+    ALLOC(e->demand_mbps, nt);
+    ALLOC(e->rate_mbps, nt);
+    ALLOC(e->rtt_ms, nt);
+    ALLOC(e->covered, nt);
+    ALLOC(e->handover, nt);
+    ALLOC(e->ever_denied_zone, nt);
+    ALLOC(e->term_handovers, nt);
+    size_t at = 0;
+    for (size_t g = 0; g < sc->ngroups; g++) {
+        const ln_sc_group *gr = &sc->groups[g];
+        size_t cnt = (size_t)counts[g];
+        for (size_t i = at; i < at + cnt; i++) {
+            e->acct[i] = gr->account;
+            e->group[i] = (int)g;
+            e->track[i] = -1;
+        }
+        if (gr->kind == LN_TG_FIXED && cnt) {
+            ln_geo_shape *region = NULL;
+            ln_zoneset *excl = NULL;
+            ln_weight_point *pts = NULL;
+            size_t npts = 0;
+            int rc = load_region(gr->region, &region, diag);
+            if (!rc && gr->exclude[0]) {
+                rc = ln_zoneset_new(LN_ZONE_ALLOW, &excl);
+                if (!rc)
+                    rc = ln_zoneset_load_geojson(excl, gr->exclude, 0, diag);
+            }
+            if (!rc && gr->places[0])
+                rc = load_places(gr->places, gr->places_sigma_km, &pts,
+                                 &npts, diag);
+            if (!rc && gr->npoints) {
+                ln_weight_point *np = ln_realloc(
+                    pts, (npts + gr->npoints) * sizeof *np);
+                if (!np)
+                    rc = LN_ENOMEM;
+                else {
+                    pts = np;
+                    memcpy(pts + npts, gr->points,
+                           gr->npoints * sizeof *pts);
+                    npts += gr->npoints;
+                }
+            }
+            if (!rc) {
+                rc = ln_terminals_scatter(region, excl, pts, npts,
+                                          gr->rural_share, gr->seed, cnt,
+                                          e->lon + at, e->lat + at);
+                if (rc)
+                    ln_diag_set(diag, rc, sc->source, 0, 0, NULL,
+                                "terminals '%s': cannot place %zu "
+                                "terminals in the region: %s",
+                                gr->name, cnt, ln_strerror(rc));
+            }
+            ln_free(pts);
+            ln_zoneset_free(excl);
+            ln_geo_shape_free(region);
+            if (rc)
+                return rc;
+
+        } else if (cnt) {
+            for (size_t i = 0; i < cnt; i++) {
+                size_t t = at + i;
+                uint64_t h = gr->seed * 0x9e3779b97f4a7c15ull + i;
+                e->track[t] = (int)(i % gr->ntracks);
+                double u1 = ln_hash_unit(h * 3 + 1), u2 = ln_hash_unit(h * 3 + 2);
+                double r = gr->spread_km * sqrt(-2 * log(u1 > 1e-300 ? u1 : 1e-300));
+                e->east_km[t] = r * cos(LN_TWOPI * u2);
+                e->north_km[t] = r * sin(LN_TWOPI * u2);
+                e->shift_s[t] = gr->stagger_s * ln_hash_unit(h * 3 + 3);
+                const ln_sc_track *tr = &gr->tracks[e->track[t]];
+                ln_track lt = {tr->n, tr->lon_rad, tr->lat_rad, tr->t_unix_s};
+                ln_track_position(&lt, sc->start, e->shift_s[t],
+                                  e->east_km[t], e->north_km[t], &e->lon[t],
+                                  &e->lat[t]);
+            }
+        }
+        at += cnt;
+    }
+    /* order the fixed terminals by beam cell (then by group and draw), so
+     * that each satellite's users come grouped by beam; mobile ones stay
+     * at the end */
+    size_t nfixed = 0;
+    while (nfixed < nt && e->track[nfixed] < 0)
+        nfixed++;
+    if (order_by_cell(e, 0, nfixed))
+        return LN_ENOMEM;
+    /* sites, cells and cached decisions of fixed terminals */
+    for (size_t i = 0; i < nt; i++) {
+        ln_geodetic g = {e->lat[i], e->lon[i], 0.0};
+        ln_site_prepare(&g, &e->site[i]);
+        ln_cell_from_latlon(e->lat[i], e->lon[i], sc->map_res, &e->cell[i]);
+        ln_cell_from_latlon(e->lat[i], e->lon[i], sc->beam_res, &e->beam[i]);
+        e->serving[i] = -1;
+        e->witness[i] = -1;
+        e->witness[i] = -1;
+        e->status[i] = LN_REASON_NO_SAT;
+        e->prev_status[i] = -1; /* no state yet: the first step is silent */
+        e->cell_row[i] = cell_insert(e, e->cell[i]);
+        e->term_reg[i] = (int)region_of(e, e->beam[i]);
+        if (e->cell_row[i] < 0 || e->term_reg[i] < 0)
+            return LN_ENOMEM;
+    }
+    return 0;
+}
+
+static int setup(ln__engine *e, ln_diag *diag)
+{
+    const ln_scenario *sc = e->sc;
+    int rc;
+    e->sin_mask = sin(sc->mask_rad);
+    e->nsteps = (long)floor(sc->duration_s / sc->step_s + 1e-9);
+    if (e->opt.duration_s > 0)
+        e->nsteps = (long)floor(e->opt.duration_s / sc->step_s + 1e-9);
+    if (e->nsteps < 1)
+        e->nsteps = 1;
+    e->nwin = (long)ceil(e->nsteps * sc->step_s / sc->window_s - 1e-9);
+    if (e->nwin < 1)
+        e->nwin = 1;
+    e->ndays = (long)ceil(e->nsteps * sc->step_s / 86400.0 - 1e-9);
+    if (e->ndays < 1)
+        e->ndays = 1;
+    if ((rc = load_constellation(e, diag)))
+        return rc;
+    if ((rc = load_zones(e, diag)))
+        return rc;
+    /* gateways */
+    e->ngw = sc->ngateways;
+    ALLOC(e->gw, e->ngw);
+    ALLOC(e->gw_used, e->ngw);
+    for (size_t g = 0; g < e->ngw; g++) {
+        ln_geodetic gd = {sc->gateways[g].lat_rad, sc->gateways[g].lon_rad,
+                          0.0};
+        ln_site_prepare(&gd, &e->gw[g]);
+    }
+    ALLOC(e->sat_ngw, e->nsat);
+    ALLOC(e->sat_gwi, e->nsat * LN_GW_PER_SAT);
+    ALLOC(e->sat_gwkm, e->nsat * LN_GW_PER_SAT);
+    ALLOC(e->sat_gw, e->nsat);
+    ALLOC(e->sat_load, e->nsat);
+    ALLOC(e->by_sat_start, e->nsat + 1);
+    if ((rc = setup_terminals(e, diag)))
+        return rc;
+    ALLOC(e->by_sat, e->nt);
+    ALLOC(e->beam_tmp, e->nt);
+    ALLOC(e->per_acct, sc->naccounts);
+    ALLOC(e->per_zone, e->nzones_total + 1);
+    ALLOC(e->usage_bytes, (size_t)e->ndays * sc->naccounts);
+    ALLOC(e->win_active, e->nwin);
+    ALLOC(e->win_denied, e->nwin);
+    ALLOC(e->win_outage, e->nwin);
+    ALLOC(e->subsat, (size_t)e->nwin * e->nsat * 2);
+    ALLOC(e->nsubsat, e->nwin);
+    e->map_lon0 = e->map_lat0 = INFINITY;
+    e->map_lon1 = e->map_lat1 = -INFINITY;
+    for (size_t i = 0; i < e->nt; i++) {
+        e->map_lon0 = fmin(e->map_lon0, e->lon[i] * LN_RAD2DEG - 20);
+        e->map_lon1 = fmax(e->map_lon1, e->lon[i] * LN_RAD2DEG + 20);
+        e->map_lat0 = fmin(e->map_lat0, e->lat[i] * LN_RAD2DEG - 20);
+        e->map_lat1 = fmax(e->map_lat1, e->lat[i] * LN_RAD2DEG + 20);
+    }
+    return 0;
+}
+
+/* ---- one step ---------------------------------------------------------- */
+
+/* Which zone's area holds a point (for per-zone statistics): the deciding
+ * zone of the decision, whatever its action. */
+static void decide(const ln__engine *e, size_t i, double t,
+                   ln_policy_decision *d)
+{
+    *d = ln_policy_decide(e->pol, e->acct[i], e->lon[i], e->lat[i], t);
+}
+
+static void satellites_step(ln__engine *e, double t)
+{
+    const ln_scenario *sc = e->sc;
+    ln_orbit_propagate(e->orbit, t, &e->pv, e->nthreads);
+    ln_teme_to_ecef_soa(t, &e->pv, e->nsat);
+    for (size_t s = 0; s < e->nsat; s++)
+        e->usable[s] = e->in_service[s] && e->perr[s] == 0;
+    ln_satindex_build(e->ix, e->pv.x, e->pv.y, e->pv.z, e->usable, e->nsat);
+    const double sin_gm = sin(sc->gw_mask_rad);
+    long ns = (long)e->nsat;
+#pragma omp parallel for schedule(static) num_threads(e->nthreads)
+    for (long s = 0; s < ns; s++) {
+        int n = 0;
+        e->sat_gw[s] = -1;
+        e->sat_load[s] = 0;
+        if (!e->usable[s]) {
+            e->sat_ngw[s] = 0;
+            continue;
+        }
+        double r[3] = {e->pv.x[s], e->pv.y[s], e->pv.z[s]};
+        int16_t *gi = e->sat_gwi + (size_t)s * LN_GW_PER_SAT;
+        float *gk = e->sat_gwkm + (size_t)s * LN_GW_PER_SAT;
+        for (size_t g = 0; g < e->ngw; g++) {
+            if (ln_site_sin_elevation(&e->gw[g], r) < sin_gm)
+                continue;
+            double d[3] = {r[0] - e->gw[g].r_ecef[0],
+                           r[1] - e->gw[g].r_ecef[1],
+                           r[2] - e->gw[g].r_ecef[2]};
+            float km = (float)sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+            /* insertion by slant range, ties by gateway order */
+            int p = n < LN_GW_PER_SAT ? n : LN_GW_PER_SAT - 1;
+            if (n >= LN_GW_PER_SAT && km >= gk[p])
+                continue;
+            while (p > 0 && gk[p - 1] > km) {
+                gi[p] = gi[p - 1];
+                gk[p] = gk[p - 1];
+                p--;
+            }
+            gi[p] = (int16_t)g;
+            gk[p] = km;
+            if (n < LN_GW_PER_SAT)
+                n++;
+        }
+        e->sat_ngw[s] = (int8_t)n;
+    }
+}
+
+/* Step 3-4 for one terminal: move it (mobile) and decide; writes only
+ * terminal i's slots. */
+static void terminal_move_decide(ln__engine *e, size_t i, double t,
+                                 int refresh_fixed)
+{
+    const ln_scenario *sc = e->sc;
+    if (e->track[i] >= 0) {
+        const ln_sc_track *tr = &sc->groups[e->group[i]].tracks[e->track[i]];
+        ln_track lt = {tr->n, tr->lon_rad, tr->lat_rad, tr->t_unix_s};
+        ln_track_position(&lt, t, e->shift_s[i], e->east_km[i],
+                          e->north_km[i], &e->lon[i], &e->lat[i]);
+        ln_geodetic g = {e->lat[i], e->lon[i], 0.0};
+        ln_site_prepare(&g, &e->site[i]);
+        ln_cell_from_latlon(e->lat[i], e->lon[i], sc->map_res, &e->cell[i]);
+        if (sc->beam_res == sc->map_res)
+            e->beam[i] = e->cell[i];
+        else
+            ln_cell_from_latlon(e->lat[i], e->lon[i], sc->beam_res,
+                                &e->beam[i]);
+        decide(e, i, t, &e->dec[i]);
+    } else if (refresh_fixed) {
+        decide(e, i, t, &e->dec[i]);
+    }
+}
+
+/* sin(elevation) of satellite s from terminal i (as
+ * ln_site_sin_elevation, inlined for the hot loop). */
+static inline double sin_el(const ln__engine *e, size_t i, int s)
+{
+    const ln_site *site = &e->site[i];
+    double dx = e->pv.x[s] - site->r_ecef[0];
+    double dy = e->pv.y[s] - site->r_ecef[1];
+    double dz = e->pv.z[s] - site->r_ecef[2];
+    double du = dx * site->up[0] + dy * site->up[1] + dz * site->up[2];
+    return du / sqrt(dx * dx + dy * dy + dz * dz);
+}
+
+/* The satellites above the mask from terminal i, out of its area's
+ * candidate list (or the whole index when the list overflowed). Returns
+ * the best one that reaches a gateway (highest elevation, ties to the
+ * lower index) or -1; *any: whether any satellite is above the mask.
+ * first_only: stop at the first visible one (coverage of denied
+ * terminals); it is returned in *witness. */
+static int search(const ln__engine *e, size_t i, double sin_m, int *any,
+                  int first_only, int *witness)
+{
+    const ln_site *site = &e->site[i];
+    int r = e->term_reg[i];
+    int n = e->reg_n[r];
+    int best = -1;
+    double bse = -2;
+    *any = 0;
+    if (n > e->reg_k) { /* overflow: ask the index directly */
+        int idx[512];
+        double se[512];
+        size_t nv = ln_satindex_visible(e->ix, site, sin_m, idx, se, 512);
+        if (nv > 512)
+            nv = 512;
+        *any = nv > 0;
+        if (first_only) {
+            *witness = nv ? idx[0] : -1;
+            return -1;
+        }
+        for (size_t k = 0; k < nv; k++)
+            if (e->sat_ngw[idx[k]] > 0 && se[k] > bse) {
+                bse = se[k];
+                best = idx[k];
+            }
+        return best;
+    }
+    const int *c = e->reg_items + (size_t)r * (size_t)e->reg_k;
+    for (int k = 0; k < n; k++) {
+        int sidx = c[k];
+        double se = sin_el(e, i, sidx);
+        if (se < sin_m)
+            continue;
+        *any = 1;
+        if (first_only) {
+            *witness = sidx;
+            return -1;
+        }
+        if (e->sat_ngw[sidx] > 0 && se > bse) {
+            bse = se;
+            best = sidx;
+        }
+    }
+    if (first_only)
+        *witness = -1;
+    return best;
+}
+
+/* Step 5 for one terminal; writes only terminal i's slots. */
+static void terminal_link(ln__engine *e, size_t i, double t, long step)
+{
+    const ln_scenario *sc = e->sc;
+    const ln_policy_decision d = e->dec[i];
+    e->zone_at[i] = d.zone;
+    e->handover[i] = 0;
+    e->demand_mbps[i] = 0;
+    e->rate_mbps[i] = 0;
+    e->rtt_ms[i] = 0;
+    const double sin_m = e->sin_mask;
+    int prev = e->serving[i];
+    if (!d.allowed) {
+        /* coverage only: the last satellite seen is a cheap witness */
+        int w = e->witness[i], any;
+        int cov = w >= 0 && e->usable[w] &&
+                  sin_el(e, i, w) >= sin_m;
+        if (!cov) {
+            search(e, i, sin_m, &any, 1, &e->witness[i]);
+            cov = any;
+        }
+        e->covered[i] = (unsigned char)cov;
+        e->status[i] = (int8_t)d.reason;
+        e->deny_zone[i] = (int16_t)(d.reason == LN_REASON_ZONE ? d.zone : -1);
+        e->serving[i] = -1;
+        return;
+    }
+    int keep = prev >= 0 && e->usable[prev] && e->sat_ngw[prev] > 0 &&
+               sin_el(e, i, prev) >= sin_m;
+    int best = prev, any_visible = keep;
+    if (!keep)
+        best = search(e, i, sin_m, &any_visible, 0, NULL);
+    e->covered[i] = (unsigned char)any_visible;
+    e->deny_zone[i] = -1;
+    if (!keep && best >= 0 && prev >= 0 &&
+        e->prev_status[i] == LN_REASON_NONE)
+        e->handover[i] = 1;
+    if (best < 0) {
+        e->status[i] = any_visible ? LN_REASON_NO_GW : LN_REASON_NO_SAT;
+        e->serving[i] = -1;
+        return;
+    }
+    e->serving[i] = best;
+    e->status[i] = LN_REASON_NONE;
+    e->demand_mbps[i] = ln_meter_demand_mbps(
+        &sc->plans[sc->accounts[e->acct[i]].plan], sc->seed, i,
+        (uint64_t)step, t, e->lon[i]);
+}
+
+/* Gateway antennas: satellites in ascending order take the nearest
+ * visible gateway that has a free antenna; a satellite left without one
+ * drops its terminals to "no-gateway" for the step. */
+static void assign_gateways(ln__engine *e)
+{
+    memset(e->gw_used, 0, e->ngw * sizeof *e->gw_used);
+    for (size_t i = 0; i < e->nt; i++)
+        if (e->status[i] == LN_REASON_NONE)
+            e->sat_load[e->serving[i]]++;
+    for (size_t s = 0; s < e->nsat; s++) {
+        if (!e->sat_load[s])
+            continue;
+        const int16_t *gi = e->sat_gwi + s * LN_GW_PER_SAT;
+        for (int k = 0; k < e->sat_ngw[s]; k++) {
+            int g = gi[k];
+            if (e->gw_used[g] < e->sc->gateways[g].antennas) {
+                e->gw_used[g]++;
+                e->sat_gw[s] = k; /* position in the sat's list */
+                break;
+            }
+        }
+    }
+}
+
+static int cmp_beam_key(const void *a, const void *b)
+{
+    const beam_key *x = a, *y = b;
+    if (x->beam != y->beam)
+        return x->beam < y->beam ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Orders a satellite's terminals by beam cell, then terminal index. */
+static void sort_by_beam(const ln__engine *e, int *a, int n, beam_key *tmp)
+{
+    int sorted = 1;
+    for (int k = 1; k < n && sorted; k++)
+        sorted = e->beam[a[k - 1]] <= e->beam[a[k]];
+    if (sorted)
+        return; /* the list is in index order: ties are already right */
+    for (int k = 0; k < n; k++)
+        tmp[k] = (beam_key){e->beam[a[k]], a[k]};
+    qsort(tmp, (size_t)n, sizeof *tmp, cmp_beam_key);
+    for (int k = 0; k < n; k++)
+        a[k] = tmp[k].i;
+}
+
+/* Capacity: per satellite, terminals grouped by beam cell; each beam gets
+ * a time share min(1, beams/ncells) of beam_capacity, the satellite at
+ * most sat_capacity; a terminal gets its demand scaled by its beam's
+ * grant. */
+static void share_capacity(ln__engine *e)
+{
+    const ln_scenario *sc = e->sc;
+    int *start = e->by_sat_start;
+    memset(start, 0, (e->nsat + 1) * sizeof *start);
+    for (size_t i = 0; i < e->nt; i++)
+        if (e->status[i] == LN_REASON_NONE)
+            start[e->serving[i] + 1]++;
+    for (size_t s = 0; s < e->nsat; s++)
+        start[s + 1] += start[s];
+    for (size_t i = 0; i < e->nt; i++)
+        if (e->status[i] == LN_REASON_NONE)
+            e->by_sat[start[e->serving[i]]++] = (int)i;
+    for (size_t s = e->nsat; s > 0; s--)
+        start[s] = start[s - 1];
+    start[0] = 0;
+    long ns = (long)e->nsat;
+#pragma omp parallel for schedule(dynamic, 16) num_threads(e->nthreads)
+    for (long s = 0; s < ns; s++) {
+        int *a = e->by_sat + start[s];
+        int n = start[s + 1] - start[s];
+        if (!n)
+            continue;
+        if (e->sat_gw[s] < 0) {
+            for (int k = 0; k < n; k++) {
+                e->status[a[k]] = LN_REASON_NO_GW;
+                e->demand_mbps[a[k]] = 0;
+            }
+            continue;
+        }
+        sort_by_beam(e, a, n, e->beam_tmp + start[s]);
+        int ncells = 0;
+        for (int k = 0; k < n; k++)
+            if (k == 0 || e->beam[a[k]] != e->beam[a[k - 1]])
+                ncells++;
+        double share = ncells > sc->beams_per_sat
+                           ? (double)sc->beams_per_sat / ncells
+                           : 1.0;
+        double bcap = sc->beam_capacity_mbps * share;
+        /* first pass: grant per beam; second: satellite cap */
+        double granted_sum = 0;
+        for (int k = 0; k < n;) {
+            int j = k;
+            double dsum = 0;
+            while (j < n && e->beam[a[j]] == e->beam[a[k]])
+                dsum += e->demand_mbps[a[j++]];
+            granted_sum += dsum < bcap ? dsum : bcap;
+            k = j;
+        }
+        double sat_scale = granted_sum > sc->sat_capacity_mbps
+                               ? sc->sat_capacity_mbps / granted_sum
+                               : 1.0;
+        int gw_k = e->sat_gw[s];
+        double gw_km = e->sat_gwkm[(size_t)s * LN_GW_PER_SAT + gw_k];
+        double r[3] = {e->pv.x[s], e->pv.y[s], e->pv.z[s]};
+        for (int k = 0; k < n;) {
+            int j = k;
+            double dsum = 0;
+            while (j < n && e->beam[a[j]] == e->beam[a[k]])
+                dsum += e->demand_mbps[a[j++]];
+            double g = (dsum < bcap ? dsum : bcap) * sat_scale;
+            double f = dsum > 0 ? g / dsum : 1.0;
+            for (int m = k; m < j; m++) {
+                int i = a[m];
+                e->rate_mbps[i] = e->demand_mbps[i] * f;
+                const double *q = e->site[i].r_ecef;
+                double dv[3] = {r[0] - q[0], r[1] - q[1], r[2] - q[2]};
+                double up_km = sqrt(dv[0] * dv[0] + dv[1] * dv[1] +
+                                    dv[2] * dv[2]);
+                e->rtt_ms[i] = (float)(2.0 * (up_km + gw_km) / LN_C_KM_S *
+                                       1e3);
+            }
+            k = j;
+        }
+    }
+}
+
+static void count(ln__counters *c, const ln__engine *e, size_t i,
+                  uint64_t bytes, uint64_t dbytes)
+{
+    c->terminal_steps++;
+    c->covered_steps += e->covered[i];
+    c->handovers += e->handover[i];
+    if (e->status[i] == LN_REASON_NONE) {
+        c->served_steps++;
+        c->bytes += bytes;
+        c->demand_bytes += dbytes;
+        if (e->rate_mbps[i] < e->demand_mbps[i] * (1 - 1e-9))
+            c->congested_steps++;
+        long b = (long)(e->rtt_ms[i] / LN_LAT_BIN_MS);
+        c->lat_hist[b < LN_LAT_BINS ? b : LN_LAT_BINS]++;
+    } else {
+        c->outage_steps[e->status[i]]++;
+    }
+}
+
+static int push_event(ln__engine *e, double t, size_t i, int lost,
+                      int reason, int zone)
+{
+    if (e->nev == e->cap_ev) {
+        size_t nc = e->cap_ev ? e->cap_ev * 2 : 4096;
+        ln__event *ne = ln_realloc(e->ev, nc * sizeof *ne);
+        if (!ne)
+            return LN_ENOMEM;
+        e->ev = ne;
+        e->cap_ev = nc;
+    }
+    /* positions are rounded to 0.01 deg (~1 km) in events */
+    e->ev[e->nev++] = (ln__event){
+        t, (int32_t)i, (int8_t)lost, (int8_t)reason, (int16_t)zone,
+        (float)(round(e->lat[i] * LN_RAD2DEG * 100) / 100),
+        (float)(round(e->lon[i] * LN_RAD2DEG * 100) / 100)};
+    return 0;
+}
+
+static int account_step(ln__engine *e, double t, long step)
+{
+    const ln_scenario *sc = e->sc;
+    long win = (long)((t - sc->start) / sc->window_s);
+    if (win >= e->nwin)
+        win = e->nwin - 1;
+    long day = (long)((t - sc->start) / 86400.0);
+    if (day >= e->ndays)
+        day = e->ndays - 1;
+    for (size_t i = 0; i < e->nt; i++) {
+        uint64_t bytes = 0, dbytes = 0;
+        if (e->status[i] == LN_REASON_NONE) {
+            bytes = (uint64_t)llround(e->rate_mbps[i] * 1e6 / 8 *
+                                      sc->step_s);
+            dbytes = (uint64_t)llround(e->demand_mbps[i] * 1e6 / 8 *
+                                       sc->step_s);
+        }
+        int a = e->acct[i];
+        count(&e->total, e, i, bytes, dbytes);
+        count(&e->per_acct[a], e, i, bytes, dbytes);
+        int z = e->zone_at[i];
+        count(&e->per_zone[z >= 0 ? (size_t)z : e->nzones_total], e, i,
+              bytes, dbytes);
+        e->usage_bytes[(size_t)day * sc->naccounts + (size_t)a] += bytes;
+        e->term_handovers[i] += e->handover[i];
+        if (e->status[i] == LN_REASON_ZONE && e->deny_zone[i] >= 0 &&
+            !e->ever_denied_zone[i])
+            e->ever_denied_zone[i] = (unsigned char)(e->deny_zone[i] + 1 >
+                                                             255
+                                                         ? 255
+                                                         : e->deny_zone[i] +
+                                                               1);
+        /* activity map */
+        long ci = e->cell_row[i];
+        if (e->track[i] >= 0) {
+            ci = cell_insert(e, e->cell[i]);
+            if (ci < 0)
+                return LN_ENOMEM;
+            e->cell_row[i] = ci;
+        }
+        ln__cellwin *cw = &e->cw[(size_t)ci * (size_t)e->nwin + (size_t)win];
+        cw->present++;
+        int st = e->status[i];
+        if (st == LN_REASON_NONE) {
+            cw->active++;
+            e->win_active[win]++;
+        } else if (st == LN_REASON_NO_SAT || st == LN_REASON_NO_GW) {
+            cw->outage++;
+            e->win_outage[win]++;
+        } else {
+            cw->denied++;
+            e->win_denied[win]++;
+        }
+        /* events: transitions between served and an outage reason */
+        int prev = e->prev_status[i];
+        if (prev >= 0 && prev != st) {
+            int rc = 0;
+            if (prev == LN_REASON_NONE)
+                rc = push_event(e, t, i, 1, st, e->deny_zone[i]);
+            else if (st == LN_REASON_NONE)
+                rc = push_event(e, t, i, 0, prev, -1);
+            else /* reason changed while out: end one, start the other */
+                rc = push_event(e, t, i, 0, prev, -1) ||
+                     push_event(e, t, i, 1, st, e->deny_zone[i]);
+            if (rc)
+                return LN_ENOMEM;
+        } else if (prev < 0 && st != LN_REASON_NONE) {
+            /* out of service from the start: one "lost" at t0 */
+            if (push_event(e, t, i, 1, st, e->deny_zone[i]))
+                return LN_ENOMEM;
+        }
+        e->prev_status[i] = (int8_t)st;
+    }
+    (void)step;
+    return 0;
+}
+
+/* Zone validity boundaries: fixed terminals are re-decided when the time
+ * crosses one, or when a policy event applies. */
+static double next_zone_change(const ln__engine *e, double t)
+{
+    double best = INFINITY;
+    for (size_t z = 0; z < e->nzones_total; z++) {
+        const ln_zone_info *zi = ln_zoneset_zone(e->zones, z);
+        if (zi->valid_from_unix_s > t && zi->valid_from_unix_s < best)
+            best = zi->valid_from_unix_s;
+        if (zi->valid_until_unix_s > t && zi->valid_until_unix_s < best)
+            best = zi->valid_until_unix_s;
+    }
+    return best;
+}
+
+static void record_subsat(ln__engine *e, long w)
+{
+    float *o = e->subsat + (size_t)w * e->nsat * 2;
+    int n = 0;
+    for (size_t s = 0; s < e->nsat; s++) {
+        if (!e->usable[s])
+            continue;
+        double lat = atan2(e->pv.z[s], hypot(e->pv.x[s], e->pv.y[s])) *
+                     LN_RAD2DEG;
+        double lon = atan2(e->pv.y[s], e->pv.x[s]) * LN_RAD2DEG;
+        if (lat < e->map_lat0 || lat > e->map_lat1 || lon < e->map_lon0 ||
+            lon > e->map_lon1)
+            continue;
+        o[2 * n] = (float)(round(lat * 100) / 100);
+        o[2 * n + 1] = (float)(round(lon * 100) / 100);
+        n++;
+    }
+    e->nsubsat[w] = n;
+}
+
+static void engine_free(ln__engine *e)
+{
+    ln_free(e->els);
+    ln_orbit_free(e->orbit);
+    ln_free(e->in_service);
+    ln_free(e->usable);
+    ln_free(e->pvbuf);
+    ln_free(e->perr);
+    ln_satindex_free(e->ix);
+    ln_free(e->gw);
+    ln_free(e->gw_used);
+    ln_free(e->sat_ngw);
+    ln_free(e->sat_gwi);
+    ln_free(e->sat_gwkm);
+    ln_free(e->sat_gw);
+    ln_free(e->sat_load);
+    ln_policy_free(e->pol);
+    ln_zoneset_free(e->zones);
+    void *arrs[] = {e->lon, e->lat, e->site, e->acct, e->group, e->track,
+                    e->shift_s, e->east_km, e->north_km, e->cell, e->beam,
+                    e->zone_at, e->serving, e->witness, e->cell_row, e->htab, e->status, e->prev_status,
+                    e->deny_zone, e->dec, e->demand_mbps, e->rate_mbps,
+                    e->rtt_ms, e->covered, e->handover, e->ever_denied_zone,
+                    e->term_handovers, e->by_sat_start, e->by_sat, e->beam_tmp,
+                    e->per_acct, e->per_zone, e->usage_bytes, e->cells,
+                    e->cw, e->win_active, e->win_denied, e->win_outage,
+                    e->ev, e->subsat, e->nsubsat};
+    for (size_t k = 0; k < sizeof arrs / sizeof arrs[0]; k++)
+        ln_free(arrs[k]);
+}
+
+int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
+               ln_sim_stats *st, ln_diag *diag)
+{
+    ln__engine e;
+    memset(&e, 0, sizeof e);
+    e.sc = sc;
+    if (opt)
+        e.opt = *opt;
+    else
+        e.opt.write_outputs = 1;
+    e.nthreads = e.opt.nthreads > 0 ? e.opt.nthreads : ln_ncpu();
+    ln_diag_clear(diag);
+    int rc = setup(&e, diag);
+    if (rc) {
+        engine_free(&e);
+        return rc;
+    }
+    ln_progress *pg = e.opt.quiet ? NULL
+                                  : ln_progress_new("leonet run",
+                                                    (uint64_t)e.nsteps);
+    double t0 = now_s();
+    double zone_change = -INFINITY;
+    long nt = (long)e.nt;
+    for (long k = 0; k < e.nsteps && !rc; k++) {
+        double t = sc->start + k * sc->step_s;
+        satellites_step(&e, t);
+        int refresh = k == 0;
+        if (ln_policy_advance(e.pol, t) > 0)
+            refresh = 1;
+        if (t >= zone_change) {
+            refresh = 1;
+            zone_change = next_zone_change(&e, t);
+        }
+#pragma omp parallel for schedule(static) num_threads(e.nthreads)
+        for (long i = 0; i < nt; i++)
+            terminal_move_decide(&e, (size_t)i, t, refresh);
+        /* mobile terminals may enter new areas (serial: the area list) */
+        for (size_t i = 0; i < e.nt && !rc; i++)
+            if (e.track[i] >= 0) {
+                long r = region_of(&e, e.beam[i]);
+                if (r < 0)
+                    rc = LN_ENOMEM;
+                e.term_reg[i] = (int)r;
+            }
+        regions_step(&e);
+#pragma omp parallel for schedule(static) num_threads(e.nthreads)
+        for (long i = 0; i < nt; i++)
+            terminal_link(&e, (size_t)i, t, k);
+        long w = (long)((t - sc->start) / sc->window_s + 1e-9);
+        if (w < e.nwin && fabs(sc->start + w * sc->window_s - t) <
+                              0.5 * sc->step_s && !e.nsubsat[w])
+            record_subsat(&e, w);
+        assign_gateways(&e);
+        share_capacity(&e);
+        rc = account_step(&e, t, k);
+        ln_progress_update(pg, (uint64_t)k + 1);
+    }
+    e.wall_s = now_s() - t0;
+
+    ln_progress_free(pg);
+    if (rc) {
+        ln_diag_set(diag, rc, NULL, 0, 0, NULL, "out of memory");
+        engine_free(&e);
+        return rc;
+    }
+    if (e.opt.write_outputs) {
+        const char *dir = e.opt.out_dir ? e.opt.out_dir : sc->out_dir;
+        rc = ln__sim_write_outputs(&e, dir, diag);
+    }
+    if (!rc && !e.opt.quiet)
+        ln__sim_print_summary(&e, stdout);
+    if (st) {
+        st->satellites = (long)e.nsat;
+        st->in_service = e.n_in_service;
+        st->terminals = (long)e.nt;
+        st->steps = e.nsteps;
+        st->terminal_steps = (double)e.nt * (double)e.nsteps;
+        st->wall_s = e.wall_s;
+        st->availability = e.total.terminal_steps
+                               ? (double)e.total.served_steps /
+                                     (double)e.total.terminal_steps
+                               : 0;
+        st->annual_cost_usd = ln__sim_annual_cost(&e, -1, NULL);
+    }
+    engine_free(&e);
+    return rc;
+}

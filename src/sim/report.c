@@ -1,0 +1,588 @@
+/*
+ * report.c - the outputs of a run (docs/outputs.md): summary.json,
+ * events.csv, usage.csv, activity.geojson, zones.geojson and
+ * activity-sats.json (the inputs of the activity map), and the short
+ * human summary printed at the end.
+ *
+ * Every number is computed from the run's integer counters; JSON is
+ * written by jansson with sorted keys and fixed real precision, so the
+ * same run gives byte-identical files.
+ */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "sim/sim_int.h"
+
+double ln__percentile(const uint32_t *hist, double p)
+{
+    uint64_t n = 0;
+    for (int b = 0; b <= LN_LAT_BINS; b++)
+        n += hist[b];
+    if (!n)
+        return NAN;
+    uint64_t want = (uint64_t)ceil(p * (double)n);
+    if (want < 1)
+        want = 1;
+    uint64_t acc = 0;
+    for (int b = 0; b <= LN_LAT_BINS; b++) {
+        acc += hist[b];
+        if (acc >= want)
+            return (b + 0.5) * LN_LAT_BIN_MS; /* bin centre */
+    }
+    return LN_LAT_BINS * LN_LAT_BIN_MS;
+}
+
+/* Terminals of an account (-1: all). */
+static long count_terminals(const ln__engine *e, int account)
+{
+    long n = 0;
+    for (size_t i = 0; i < e->nt; i++)
+        n += account < 0 || e->acct[i] == account;
+    return n;
+}
+
+double ln__sim_annual_cost(const ln__engine *e, int account, ln_cost *parts)
+{
+    const ln_scenario *sc = e->sc;
+    double span = e->nsteps * sc->step_s;
+    ln_cost sum = {0, 0, 0, 0};
+    for (size_t a = 0; a < sc->naccounts; a++) {
+        if (account >= 0 && (size_t)account != a)
+            continue;
+        ln_cost c = ln_meter_annual_cost(&sc->plans[sc->accounts[a].plan],
+                                         count_terminals(e, (int)a),
+                                         (double)e->per_acct[a].bytes, span);
+        sum.hardware_usd_per_year += c.hardware_usd_per_year;
+        sum.service_usd_per_year += c.service_usd_per_year;
+        sum.traffic_usd_per_year += c.traffic_usd_per_year;
+        sum.total_usd_per_year += c.total_usd_per_year;
+    }
+    if (parts)
+        *parts = sum;
+    return sum.total_usd_per_year;
+}
+
+static double ratio(uint64_t a, uint64_t b)
+{
+    return b ? (double)a / (double)b : 0.0;
+}
+
+static json_t *jreal(double x)
+{
+    if (!isfinite(x))
+        return json_null();
+    /* 6 significant decimals keep files stable and readable */
+    return json_real(round(x * 1e6) / 1e6);
+}
+
+static json_t *slice_json(const ln__engine *e, const ln__counters *c,
+                          long terminals)
+{
+    const ln_scenario *sc = e->sc;
+    json_t *o = json_object();
+    double hours = (double)c->terminal_steps * sc->step_s / 3600.0;
+    json_object_set_new(o, "terminals", json_integer(terminals));
+    json_object_set_new(o, "terminal_steps",
+                        json_integer((json_int_t)c->terminal_steps));
+    json_object_set_new(o, "coverage",
+                        jreal(ratio(c->covered_steps, c->terminal_steps)));
+    json_object_set_new(o, "availability",
+                        jreal(ratio(c->served_steps, c->terminal_steps)));
+    json_object_set_new(o, "congested_share",
+                        jreal(ratio(c->congested_steps, c->served_steps)));
+    json_object_set_new(o, "handovers", json_integer((json_int_t)c->handovers));
+    json_object_set_new(o, "handovers_per_terminal_hour",
+                        jreal(hours > 0 ? c->handovers / hours : 0));
+    json_t *out = json_object();
+    for (int r = 1; r < LN_REASON_COUNT_; r++)
+        json_object_set_new(out, ln_reason_name(r),
+                            jreal(c->outage_steps[r] * sc->step_s / 60.0));
+    json_object_set_new(o, "outage_minutes", out);
+    json_t *lat = json_object();
+    json_object_set_new(lat, "p50", jreal(ln__percentile(c->lat_hist, 0.5)));
+    json_object_set_new(lat, "p90", jreal(ln__percentile(c->lat_hist, 0.9)));
+    json_object_set_new(lat, "p99", jreal(ln__percentile(c->lat_hist, 0.99)));
+    json_object_set_new(o, "rtt_to_gateway_ms", lat);
+    json_object_set_new(o, "delivered_gb", jreal((double)c->bytes / 1e9));
+    json_object_set_new(o, "demand_gb", jreal((double)c->demand_bytes / 1e9));
+    return o;
+}
+
+static json_t *cost_json(const ln_cost *c)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "hardware", jreal(c->hardware_usd_per_year));
+    json_object_set_new(o, "service", jreal(c->service_usd_per_year));
+    json_object_set_new(o, "traffic", jreal(c->traffic_usd_per_year));
+    json_object_set_new(o, "total", jreal(c->total_usd_per_year));
+    return o;
+}
+
+static int write_summary(const ln__engine *e, const char *path)
+{
+    const ln_scenario *sc = e->sc;
+    json_t *root = json_object();
+    char b1[40], b2[40];
+    json_t *run = json_object();
+    json_object_set_new(run, "scenario", json_string(sc->name));
+    json_object_set_new(run, "source", json_string(sc->source));
+    json_object_set_new(run, "start",
+                        json_string(ln_time_format_iso(sc->start, 0, b1,
+                                                       sizeof b1)));
+    json_object_set_new(run, "end",
+                        json_string(ln_time_format_iso(
+                            sc->start + e->nsteps * sc->step_s, 0, b2,
+                            sizeof b2)));
+    json_object_set_new(run, "step_s", jreal(sc->step_s));
+    json_object_set_new(run, "steps", json_integer(e->nsteps));
+    json_object_set_new(run, "seed", json_integer((json_int_t)sc->seed));
+    json_object_set_new(run, "satellites", json_integer((json_int_t)e->nsat));
+    json_object_set_new(run, "satellites_in_service",
+                        json_integer(e->n_in_service));
+    json_object_set_new(run, "terminals", json_integer((json_int_t)e->nt));
+    json_object_set_new(run, "gateways", json_integer((json_int_t)e->ngw));
+    json_object_set_new(run, "elevation_mask_deg",
+                        jreal(sc->mask_rad * LN_RAD2DEG));
+    json_object_set_new(root, "run", run);
+
+    json_object_set_new(root, "total",
+                        slice_json(e, &e->total, (long)e->nt));
+    json_t *acc = json_object();
+    for (size_t a = 0; a < sc->naccounts; a++) {
+        json_t *o = slice_json(e, &e->per_acct[a],
+                               count_terminals(e, (int)a));
+        ln_cost c;
+        ln__sim_annual_cost(e, (int)a, &c);
+        json_object_set_new(o, "plan",
+                            json_string(sc->plans[sc->accounts[a].plan].id));
+        json_object_set_new(o, "annual_cost_usd", jreal(c.total_usd_per_year));
+        json_object_set_new(o, "annual_cost_parts_usd", cost_json(&c));
+        json_object_set_new(acc, sc->accounts[a].id, o);
+    }
+    json_object_set_new(root, "accounts", acc);
+
+    /* zones: by the zone whose area holds the terminal ("none" outside) */
+    json_t *zones = json_object();
+    for (size_t z = 0; z <= e->nzones_total; z++) {
+        const ln__counters *c = &e->per_zone[z];
+        if (!c->terminal_steps)
+            continue;
+        const char *id = z < e->nzones_total
+                             ? ln_zoneset_zone(e->zones, z)->id
+                             : "none";
+        json_t *o = slice_json(e, c, -1);
+        json_object_del(o, "terminals");
+        json_object_set_new(zones, id, o);
+    }
+    json_object_set_new(root, "zones", zones);
+
+    json_t *dz = json_object();
+    for (size_t z = 0; z < e->nzones_total; z++) {
+        long n = 0;
+        for (size_t i = 0; i < e->nt; i++)
+            n += e->ever_denied_zone[i] == z + 1;
+        if (n)
+            json_object_set_new(dz, ln_zoneset_zone(e->zones, z)->id,
+                                json_integer(n));
+    }
+    json_object_set_new(root, "denied_by_zone", dz);
+
+    ln_cost tc;
+    ln__sim_annual_cost(e, -1, &tc);
+    json_object_set_new(root, "annual_cost_usd", jreal(tc.total_usd_per_year));
+    json_object_set_new(root, "annual_cost_parts_usd", cost_json(&tc));
+    if (sc->compare_usd_per_year > 0) {
+        json_t *cmp = json_object();
+        json_object_set_new(cmp, "public_figure_usd_per_year",
+                            jreal(sc->compare_usd_per_year));
+        json_object_set_new(cmp, "ratio_public_to_model",
+                            jreal(sc->compare_usd_per_year /
+                                  tc.total_usd_per_year));
+        json_object_set_new(root, "cost_comparison", cmp);
+    }
+
+    /* time series per window */
+    json_t *ts = json_object();
+    json_t *tt = json_array(), *ta = json_array(), *td = json_array(),
+           *to = json_array();
+    double steps_per_win = sc->window_s / sc->step_s;
+    for (long w = 0; w < e->nwin; w++) {
+        json_array_append_new(tt, json_string(ln_time_format_iso(
+                                      sc->start + w * sc->window_s, 0, b1,
+                                      sizeof b1)));
+        json_array_append_new(ta, jreal(e->win_active[w] / steps_per_win));
+        json_array_append_new(td, jreal(e->win_denied[w] / steps_per_win));
+        json_array_append_new(to, jreal(e->win_outage[w] / steps_per_win));
+    }
+    json_object_set_new(ts, "window_s", jreal(sc->window_s));
+    json_object_set_new(ts, "start", tt);
+    json_object_set_new(ts, "active_terminals", ta);
+    json_object_set_new(ts, "denied_terminals", td);
+    json_object_set_new(ts, "outage_terminals", to);
+    json_object_set_new(root, "time_series", ts);
+
+    int rc = json_dump_file(root, path,
+                            JSON_INDENT(1) | JSON_SORT_KEYS |
+                                JSON_REAL_PRECISION(12));
+    json_decref(root);
+    return rc ? LN_EIO : 0;
+}
+
+static int write_events(const ln__engine *e, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return LN_EIO;
+    fprintf(f, "time,terminal,account,event,reason,lat,lon\n");
+    char b[40];
+    for (size_t k = 0; k < e->nev; k++) {
+        const ln__event *v = &e->ev[k];
+        char reason[160];
+        if (v->reason == LN_REASON_ZONE && v->zone >= 0)
+            snprintf(reason, sizeof reason, "zone:%s",
+                     ln_zoneset_zone(e->zones, (size_t)v->zone)->id);
+        else
+            snprintf(reason, sizeof reason, "%s", ln_reason_name(v->reason));
+        fprintf(f, "%s,%d,%s,%s,%s,%.2f,%.2f\n",
+                ln_time_format_iso(v->t, 0, b, sizeof b), v->terminal,
+                e->sc->accounts[e->acct[v->terminal]].id,
+                v->lost ? "lost" : "restored", reason, v->lat_deg,
+                v->lon_deg);
+    }
+    return fclose(f) ? LN_EIO : 0;
+}
+
+static int write_usage(const ln__engine *e, const char *path)
+{
+    const ln_scenario *sc = e->sc;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return LN_EIO;
+    fprintf(f, "day,account,plan,terminals,delivered_gb,cost_usd\n");
+    char b[40];
+    for (long d = 0; d < e->ndays; d++) {
+        for (size_t a = 0; a < sc->naccounts; a++) {
+            const ln_plan *p = &sc->plans[sc->accounts[a].plan];
+            long n = count_terminals(e, (int)a);
+            double gb = e->usage_bytes[(size_t)d * sc->naccounts + a] / 1e9;
+            /* a day's share of the annual fees, plus its traffic beyond
+             * the included volume (pro rata) */
+            ln_cost c = ln_meter_annual_cost(p, n, gb * 1e9, 86400.0);
+            ln_time_format_iso(sc->start + d * 86400.0, 0, b, sizeof b);
+            b[10] = '\0';
+            fprintf(f, "%s,%s,%s,%ld,%.6f,%.2f\n", b, sc->accounts[a].id,
+                    p->id, n, gb, c.total_usd_per_year / 365.25);
+        }
+    }
+    return fclose(f) ? LN_EIO : 0;
+}
+
+static const ln__engine *sort_ctx; /* only for the qsort below */
+
+static int cmp_row(const void *a, const void *b)
+{
+    ln_cell x = sort_ctx->cells[*(const long *)a];
+    ln_cell y = sort_ctx->cells[*(const long *)b];
+    return x < y ? -1 : x > y;
+}
+
+static void sort_rows_by_cell(const ln__engine *e, long *rows, size_t n)
+{
+    sort_ctx = e;
+    qsort(rows, n, sizeof *rows, cmp_row);
+    sort_ctx = NULL;
+}
+
+static int write_activity_geojson(const ln__engine *e, const char *path)
+{
+    const ln_scenario *sc = e->sc;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return LN_EIO;
+    char b[40];
+    double spw = sc->window_s / sc->step_s;
+    fprintf(f, "{\"type\":\"FeatureCollection\",\"name\":\"%s activity\","
+            "\"window_s\":%g,\"start\":\"%s\",\"windows\":%ld,"
+            "\"map_res\":%d,\"features\":[\n",
+            sc->name, sc->window_s,
+            ln_time_format_iso(sc->start, 0, b, sizeof b), e->nwin,
+            sc->map_res);
+    int first = 1;
+    /* cells in ascending id order, whatever order they appeared in */
+    long *order = ln_malloc((e->ncells ? e->ncells : 1) * sizeof *order);
+    if (!order) {
+        fclose(f);
+        return LN_ENOMEM;
+    }
+    for (size_t c = 0; c < e->ncells; c++)
+        order[c] = (long)c;
+    sort_rows_by_cell(e, order, e->ncells);
+    for (size_t oc = 0; oc < e->ncells; oc++) {
+        size_t c = (size_t)order[oc];
+        const ln__cellwin *row = &e->cw[c * (size_t)e->nwin];
+        uint64_t pres = 0;
+        for (long w = 0; w < e->nwin; w++)
+            pres += row[w].present;
+        if (!pres)
+            continue;
+        char id[LN_CELL_STRLEN];
+        ln_cell_to_string(e->cells[c], id, sizeof id);
+        ln_cell_boundary bd;
+        if (ln_cell_boundary_of(e->cells[c], &bd))
+            continue;
+        fprintf(f, "%s{\"type\":\"Feature\",\"id\":\"%s\",\"geometry\":"
+                "{\"type\":\"Polygon\",\"coordinates\":[[",
+                first ? "" : ",\n", id);
+        first = 0;
+        for (int v = 0; v <= bd.n; v++)
+            fprintf(f, "%s[%.6f,%.6f]", v ? "," : "",
+                    bd.lon_rad[v % bd.n] * LN_RAD2DEG,
+                    bd.lat_rad[v % bd.n] * LN_RAD2DEG);
+        fprintf(f, "]]},\"properties\":{\"cell\":\"%s\"", id);
+        static const char *const names[] = {"active", "denied", "outage"};
+        for (int k = 0; k < 3; k++) {
+            fprintf(f, ",\"%s\":[", names[k]);
+            double mx = 0;
+            for (long w = 0; w < e->nwin; w++) {
+                uint32_t v = k == 0   ? row[w].active
+                             : k == 1 ? row[w].denied
+                                      : row[w].outage;
+                double avg = v / spw;
+                if (avg > mx)
+                    mx = avg;
+                fprintf(f, "%s%.2f", w ? "," : "", avg);
+            }
+            fprintf(f, "],\"%s_max\":%.2f", names[k], mx);
+        }
+        fprintf(f, "}}");
+    }
+    ln_free(order);
+    fprintf(f, "\n]}\n");
+    return fclose(f) ? LN_EIO : 0;
+}
+
+/* The zones as the run used them, with their geometry, for the map:
+ * each scenario zone's polygons (GeoJSON features, or the outline of a
+ * cell list), coordinates in degrees. */
+static void dump_ring(FILE *f, const double *lonlat, size_t n, int rad,
+                      const double *lat_rad)
+{
+    fprintf(f, "[");
+    for (size_t v = 0; v <= n; v++) {
+        size_t k = v % n;
+        double lon = rad ? lonlat[k] * LN_RAD2DEG : lonlat[2 * k];
+        double lat = rad ? lat_rad[k] * LN_RAD2DEG : lonlat[2 * k + 1];
+        fprintf(f, "%s[%.5f,%.5f]", v ? "," : "", lon, lat);
+    }
+    fprintf(f, "]");
+}
+
+/* Writes s as a JSON string literal (quotes, backslashes, controls
+ * escaped). */
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static int write_zones(const ln__engine *e, const char *path)
+{
+    const ln_scenario *sc = e->sc;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return LN_EIO;
+    fprintf(f, "{\"type\":\"FeatureCollection\",\"features\":[\n");
+    int first = 1;
+    for (size_t z = 0; z < sc->nzones; z++) {
+        const ln_sc_zone *zn = &sc->zones[z];
+        fprintf(f, "%s{\"type\":\"Feature\",\"id\":", first ? "" : ",\n");
+        json_str(f, zn->id);
+        fprintf(f, ",\"properties\":{\"id\":");
+        json_str(f, zn->id);
+        fprintf(f, ",\"name\":");
+        json_str(f, zn->name);
+        fprintf(f, ",\"action\":\"%s\",\"priority\":%d},\"geometry\":"
+                "{\"type\":\"MultiPolygon\",\"coordinates\":[",
+                ln_zone_action_name(zn->action), zn->priority);
+        first = 0;
+        if (zn->is_cells) {
+            ln_cell *cells;
+            size_t nc, np;
+            ln_cell_poly *polys;
+            if (!ln_cell_read_file(zn->file, &cells, &nc, NULL)) {
+                if (!ln_cell_outline(cells, nc, &polys, &np)) {
+                    for (size_t p = 0; p < np; p++) {
+                        fprintf(f, "%s[", p ? "," : "");
+                        for (size_t r = 0; r < polys[p].nrings; r++) {
+                            fprintf(f, "%s", r ? "," : "");
+                            dump_ring(f, polys[p].rings[r].lon_rad,
+                                      polys[p].rings[r].n, 1,
+                                      polys[p].rings[r].lat_rad);
+                        }
+                        fprintf(f, "]");
+                    }
+                    ln_cell_polys_free(polys, np);
+                }
+                ln_free(cells);
+            }
+        } else {
+            ln_geojson gj;
+            if (!ln_geojson_read(zn->file, 0, &gj, NULL)) {
+                int pf = 1;
+                for (size_t ft = 0; ft < gj.nfeatures; ft++)
+                    for (size_t p = 0; p < gj.features[ft].npolys; p++) {
+                        const ln_geo_polygon *pg = &gj.features[ft].polys[p];
+                        fprintf(f, "%s[", pf ? "" : ",");
+                        pf = 0;
+                        for (size_t r = 0; r < pg->nrings; r++) {
+                            size_t n = pg->rings[r].n;
+                            const double *c = pg->rings[r].lonlat_deg;
+                            /* drop a repeated closing position */
+                            if (n > 1 && c[0] == c[2 * (n - 1)] &&
+                                c[1] == c[2 * (n - 1) + 1])
+                                n--;
+                            fprintf(f, "%s", r ? "," : "");
+                            dump_ring(f, c, n, 0, NULL);
+                        }
+                        fprintf(f, "]");
+                    }
+                ln_geojson_free(&gj);
+            }
+        }
+        fprintf(f, "]}}");
+    }
+    fprintf(f, "\n]}\n");
+    return fclose(f) ? LN_EIO : 0;
+}
+
+/* Sub-satellite points per window: {"window_s", "start", "windows":
+ * [[lat, lon, lat, lon, ...], ...]} (degrees, 0.01 deg). */
+static int write_subsat(const ln__engine *e, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return LN_EIO;
+    char b[40];
+    fprintf(f, "{\"window_s\":%g,\"start\":\"%s\",\"windows\":[\n",
+            e->sc->window_s,
+            ln_time_format_iso(e->sc->start, 0, b, sizeof b));
+    for (long w = 0; w < e->nwin; w++) {
+        const float *o = e->subsat + (size_t)w * e->nsat * 2;
+        fprintf(f, "%s[", w ? ",\n" : "");
+        for (int k = 0; k < e->nsubsat[w]; k++)
+            fprintf(f, "%s%.2f,%.2f", k ? "," : "", o[2 * k], o[2 * k + 1]);
+        fprintf(f, "]");
+    }
+    fprintf(f, "\n]}\n");
+    return fclose(f) ? LN_EIO : 0;
+}
+
+static int mkdir_p(const char *dir)
+{
+    char tmp[LN_PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s", dir);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(tmp, 0777) && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    }
+    if (mkdir(tmp, 0777) && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+int ln__sim_write_outputs(ln__engine *e, const char *dir, ln_diag *diag)
+{
+    char p[LN_PATH_MAX + 64];
+    if (mkdir_p(dir))
+        return ln_diag_set(diag, LN_EIO, dir, 0, 0, NULL,
+                           "cannot create the output directory: %s",
+                           strerror(errno));
+    struct {
+        const char *name;
+        int (*fn)(const ln__engine *, const char *);
+    } outs[] = {{"summary.json", write_summary},
+                {"events.csv", write_events},
+                {"usage.csv", write_usage},
+                {"activity.geojson", write_activity_geojson},
+                {"zones.geojson", write_zones},
+                {"activity-sats.json", write_subsat}};
+    for (size_t k = 0; k < sizeof outs / sizeof outs[0]; k++) {
+        snprintf(p, sizeof p, "%s/%s", dir, outs[k].name);
+        if (outs[k].fn(e, p))
+            return ln_diag_set(diag, LN_EIO, p, 0, 0, NULL,
+                               "cannot write: %s", strerror(errno));
+    }
+    return 0;
+}
+
+void ln__sim_print_summary(const ln__engine *e, FILE *f)
+{
+    const ln_scenario *sc = e->sc;
+    char b[40];
+    fprintf(f, "scenario %s: %s + %.0f h in %.0f s steps\n", sc->name,
+            ln_time_format_iso(sc->start, 0, b, sizeof b),
+            e->nsteps * sc->step_s / 3600.0, sc->step_s);
+    fprintf(f, "  %zu satellites (%ld in service), %zu gateways, %zu "
+            "terminals, %zu zones\n",
+            e->nsat, e->n_in_service, e->ngw, e->nt, e->nzones_total);
+    fprintf(f, "  %-10s %9s %9s %10s %9s %9s %13s\n", "account",
+            "terminals", "avail %", "handover/h", "rtt p50", "rtt p99",
+            "cost $M/yr");
+    for (size_t a = 0; a <= sc->naccounts; a++) {
+        const ln__counters *c = a < sc->naccounts ? &e->per_acct[a]
+                                                  : &e->total;
+        int acc = a < sc->naccounts ? (int)a : -1;
+        double hours = (double)c->terminal_steps * sc->step_s / 3600.0;
+        fprintf(f, "  %-10s %9ld %9.2f %10.3f %9.1f %9.1f %13.2f\n",
+                a < sc->naccounts ? sc->accounts[a].id : "all",
+                count_terminals(e, acc),
+                100.0 * ratio(c->served_steps, c->terminal_steps),
+                hours > 0 ? c->handovers / hours : 0,
+                ln__percentile(c->lat_hist, 0.5),
+                ln__percentile(c->lat_hist, 0.99),
+                ln__sim_annual_cost(e, acc, NULL) / 1e6);
+    }
+    fprintf(f, "  outage minutes:");
+    for (int r = 1; r < LN_REASON_COUNT_; r++)
+        fprintf(f, " %s %.0f", ln_reason_name(r),
+                e->total.outage_steps[r] * sc->step_s / 60.0);
+    fprintf(f, "\n  terminals denied by zone:");
+    int any = 0;
+    for (size_t z = 0; z < e->nzones_total; z++) {
+        long n = 0;
+        for (size_t i = 0; i < e->nt; i++)
+            n += e->ever_denied_zone[i] == z + 1;
+        if (n) {
+            fprintf(f, " %s %ld", ln_zoneset_zone(e->zones, z)->id, n);
+            any = 1;
+        }
+    }
+    fprintf(f, "%s\n", any ? "" : " none");
+    double cost = ln__sim_annual_cost(e, -1, NULL);
+    if (sc->compare_usd_per_year > 0)
+        fprintf(f, "  annual cost %.1f M$ at list prices; the public figure "
+                "of %.0f M$/yr is %.1fx that\n",
+                cost / 1e6, sc->compare_usd_per_year / 1e6,
+                sc->compare_usd_per_year / cost);
+    fprintf(f, "  %.0f terminal-steps in %.2f s (%.1f M/s, %d threads)\n",
+            (double)e->nt * e->nsteps, e->wall_s,
+            (double)e->nt * e->nsteps / e->wall_s / 1e6, e->nthreads);
+}

@@ -1,0 +1,167 @@
+/*
+ * sim_int.h - private to the sim area: the engine's state, shared by
+ * engine.c (setup and the step loop) and report.c (outputs).
+ */
+#ifndef LN_SIM_INT_H
+#define LN_SIM_INT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "leonet/cell.h"
+#include "leonet/geofence.h"
+#include "leonet/link.h"
+#include "leonet/meter.h"
+#include "leonet/orbit.h"
+#include "leonet/policy.h"
+#include "leonet/sim.h"
+
+#define LN_GW_PER_SAT 8     /* gateways remembered per satellite and step */
+#define LN_LAT_BINS 4000    /* RTT histogram: 0.1 ms bins up to 400 ms */
+#define LN_LAT_BIN_MS 0.1
+#define LN_REG_RES 3        /* candidate areas: H3 res 3 (~12,000 km^2) */
+
+/* Counters of one slice (an account, a zone, or everything). Integers
+ * only, so sums do not depend on the order of addition. */
+typedef struct ln__counters {
+    uint64_t terminal_steps;    /* terminal x step */
+    uint64_t covered_steps;     /* a usable satellite was above the mask */
+    uint64_t served_steps;      /* authorized, satellite and gateway */
+    uint64_t congested_steps;   /* served, but got less than it asked */
+    uint64_t outage_steps[LN_REASON_COUNT_]; /* by reason */
+    uint64_t handovers;
+    uint64_t bytes;             /* delivered */
+    uint64_t demand_bytes;      /* asked for */
+    uint32_t lat_hist[LN_LAT_BINS + 1]; /* RTT to gateway, served steps */
+} ln__counters;
+
+/* A map cell's counts in one time window. */
+typedef struct ln__cellwin {
+    uint32_t active;   /* served terminal-steps */
+    uint32_t denied;   /* terminal-steps denied by policy */
+    uint32_t outage;   /* terminal-steps with no satellite / gateway */
+    uint32_t present;  /* terminal-steps present at all */
+} ln__cellwin;
+
+typedef struct ln__event {
+    double t;
+    int32_t terminal;
+    int8_t lost;       /* 1 lost, 0 restored */
+    int8_t reason;     /* LN_REASON_* (of the loss; of the outage ended) */
+    int16_t zone;      /* deciding zone for reason zone, else -1 */
+    float lat_deg, lon_deg;
+} ln__event;
+
+/* Sort key of a served terminal: its beam cell, then its index. */
+typedef struct beam_key {
+    ln_cell beam;
+    int i;
+} beam_key;
+
+typedef struct ln__engine {
+    const ln_scenario *sc;
+    ln_sim_options opt;
+    int nthreads;
+    double sin_mask;           /* sin of the terminal elevation mask */
+    /* constellation */
+    ln_elset *els;
+    size_t nsat;
+    ln_orbit *orbit;
+    unsigned char *in_service; /* on-station rule */
+    unsigned char *usable;     /* in service and propagated, this step */
+    double *pvbuf;
+    int *perr;
+    ln_pv_soa pv;              /* ECEF after conversion */
+    ln_satindex *ix;
+    long n_in_service;
+    /* gateways */
+    size_t ngw;
+    ln_site *gw;
+    int *gw_used;              /* antennas in use, this step */
+    int8_t *sat_ngw;           /* per sat: visible gateways */
+    int16_t *sat_gwi;          /* [sat][LN_GW_PER_SAT] by slant range */
+    float *sat_gwkm;           /* matching slant ranges, km */
+    int *sat_gw;               /* assigned gateway this step, -1 none */
+    int *sat_load;             /* terminals served this step */
+    /* candidate areas: the H3 parents (res LN_REG_RES) of the terminals'
+     * cells; per step each gets the list of satellites any site in it
+     * could see, so a terminal's search scans a short list */
+    size_t nreg, cap_reg;
+    ln_cell *reg_cell;
+    double *reg_lat, *reg_lon, *reg_margin; /* centre (rad), radius (rad) */
+    int *reg_n;                /* candidates this step (> reg_k: overflow) */
+    int *reg_items;            /* [reg][reg_k] */
+    int reg_k;
+    int *term_reg;             /* per terminal */
+    /* zones, policy */
+    ln_zoneset *zones;
+    ln_policy *pol;
+    /* terminals (structure of arrays) */
+    size_t nt;
+    double *lon, *lat;
+    ln_site *site;
+    int *acct;
+    int *group;
+    int *track;                /* mobile: track index in its group, else -1 */
+    double *shift_s, *east_km, *north_km;
+    ln_cell *cell;             /* map cell */
+    long *cell_row;            /* its row in cells / cw */
+    ln_cell *beam;             /* beam cell */
+    int *zone_at;              /* zone whose area holds the terminal, -1 */
+    /* per-terminal state */
+    int *serving;              /* serving satellite, -1 none */
+    int *witness;              /* denied terminals: a satellite last seen
+                                  above the mask (coverage), -1 none */
+    int8_t *status;            /* LN_REASON_NONE served, else outage */
+    int8_t *prev_status;
+    int16_t *deny_zone;        /* deciding zone when denied by zone */
+    ln_policy_decision *dec;   /* this step's decision (fixed terminals:
+                                  kept until the policy changes) */
+    double *demand_mbps, *rate_mbps;
+    float *rtt_ms;
+    unsigned char *covered, *handover;
+    unsigned char *ever_denied_zone; /* [terminal] zone+1 of a denial */
+    uint32_t *term_handovers;
+    /* capacity scratch */
+    int *by_sat_start, *by_sat;
+    beam_key *beam_tmp;       /* sort scratch, nt */
+    /* accumulators */
+    ln__counters total;
+    ln__counters *per_acct;    /* naccounts */
+    ln__counters *per_zone;    /* nzones_total + 1 ("none" last) */
+    size_t nzones_total;
+    uint64_t *usage_bytes;     /* [day][account] */
+    long ndays;
+    /* map */
+    long nwin;
+    ln_cell *cells;            /* distinct map cells, first-seen order */
+    size_t ncells, cap_cells;
+    long *htab;                /* hash: cell -> row, -1 empty */
+    size_t hcap;               /* power of two */
+    ln__cellwin *cw;           /* [win][cell] */
+    uint32_t *win_active, *win_denied, *win_outage; /* per window totals */
+    /* sub-satellite points at each window start, for the map page:
+     * [win][k] (lat, lon) in degrees of usable satellites over the map
+     * area (terminals' bounding box widened by 20 deg) */
+    float *subsat;            /* nwin x nsat x 2 */
+    int *nsubsat;             /* per window */
+    double map_lon0, map_lat0, map_lon1, map_lat1; /* degrees */
+    /* events */
+    ln__event *ev;
+    size_t nev, cap_ev;
+    FILE *events_f;
+    /* time */
+    long nsteps;
+    double wall_s;
+} ln__engine;
+
+/* report.c */
+int ln__sim_write_outputs(ln__engine *e, const char *dir, ln_diag *diag);
+void ln__sim_print_summary(const ln__engine *e, FILE *f);
+double ln__sim_annual_cost(const ln__engine *e, int account,
+                           ln_cost *parts /* OUT, may be NULL */);
+/* index of a map cell (binary search), or -1 */
+long ln__sim_cell_index(const ln__engine *e, ln_cell c);
+double ln__percentile(const uint32_t *hist, double p);
+
+#endif

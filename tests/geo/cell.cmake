@@ -1,0 +1,28 @@
+# H3-compatible cells (src/geo/cell*.c): h3-js is the oracle.
+#   geo_cell_oracle_npm   fixture: installs h3-js into tests/geo/cell_oracle
+#                         (npm ci, once; node_modules is git-ignored)
+#   geo_cell_oracle       quick comparison (auto-registered; ~4 s)
+#   geo_cell_oracle_full  1 M random points x 16 resolutions, 200 k edge
+#                         points, 300 k outlines, 100 k disks, 100 k
+#                         parent/children (label slow, ~2-3 min)
+#   geo_cell_areas        outline of Starlink's 297 cells vs the published
+#                         polygon (shapely), polyfill vs h3-js
+find_program(LN_NPM npm)
+set(LN_CELL_ORACLE_DIR ${PROJECT_SOURCE_DIR}/tests/geo/cell_oracle)
+add_test(NAME geo_cell_oracle_npm
+         COMMAND sh -c "test -f node_modules/h3-js/package.json || ${LN_NPM} ci --no-audit --no-fund"
+         WORKING_DIRECTORY ${LN_CELL_ORACLE_DIR})
+set_tests_properties(geo_cell_oracle_npm PROPERTIES FIXTURES_SETUP cell_h3js)
+set_tests_properties(geo_cell_oracle PROPERTIES FIXTURES_REQUIRED cell_h3js
+                     TIMEOUT 300)
+add_test(NAME geo_cell_oracle_full COMMAND test_geo_cell_oracle full)
+set_tests_properties(geo_cell_oracle_full PROPERTIES
+                     FIXTURES_REQUIRED cell_h3js LABELS slow TIMEOUT 3600)
+add_test(NAME geo_cell_areas
+         COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/geo/cell_areas.py
+                 $<TARGET_FILE:leonet_cli> ${PROJECT_SOURCE_DIR})
+set_tests_properties(geo_cell_areas PROPERTIES FIXTURES_REQUIRED cell_h3js)
+# the zone glue lives in src/policy (zone_cells.c)
+if(TARGET leonet_policy)
+  target_link_libraries(test_geo_cell_zone PRIVATE leonet_policy)
+endif()

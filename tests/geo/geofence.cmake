@@ -1,0 +1,37 @@
+# Geofence tests: GEOS (libgeos_c, test-only) is the oracle of
+# test_geo_geofence_geos; one slow ctest per zone file with 10 million
+# random points (docs/geofence.md).
+if(TARGET test_geo_geofence_geos)
+  pkg_check_modules(GEOS_C QUIET geos)
+  if(GEOS_C_FOUND)
+    target_include_directories(test_geo_geofence_geos PRIVATE
+                               ${GEOS_C_INCLUDE_DIRS})
+    target_link_libraries(test_geo_geofence_geos PRIVATE ${GEOS_C_LDFLAGS})
+  else()
+    execute_process(COMMAND geos-config --clibs OUTPUT_VARIABLE _geos_libs
+                    OUTPUT_STRIP_TRAILING_WHITESPACE)
+    separate_arguments(_geos_libs)
+    target_link_libraries(test_geo_geofence_geos PRIVATE ${_geos_libs})
+  endif()
+  file(GLOB _gf_files CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/data/geo/*.geojson)
+  foreach(f ${_gf_files})
+    get_filename_component(n ${f} NAME_WE)
+    add_test(NAME geo_geofence_geos_10M_${n}
+             COMMAND test_geo_geofence_geos ${f} 10000000)
+    set_tests_properties(geo_geofence_geos_10M_${n} PROPERTIES LABELS slow)
+  endforeach()
+endif()
+# The zone set lives in src/policy (which links geo): tests of zones
+# under tests/geo link it too.
+foreach(t test_geo_geofence_geos test_geo_zone test_geo_geojson)
+  if(TARGET ${t} AND TARGET leonet_policy)
+    target_link_libraries(${t} PRIVATE leonet_policy)
+  endif()
+endforeach()
+# The 100 MB document case (20 s, ~2 GB under jansson) runs only in the
+# slow ctest; the default one skips it.
+if(TARGET test_geo_geojson)
+  set_tests_properties(geo_geojson PROPERTIES ENVIRONMENT LN_SKIP_BIG=1)
+  add_test(NAME geo_geojson_100mb COMMAND test_geo_geojson)
+  set_tests_properties(geo_geojson_100mb PROPERTIES LABELS slow)
+endif()
