@@ -38,6 +38,7 @@ test-asan:
 	    -DCMAKE_C_COMPILER=clang >/dev/null
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/activity/lsan.supp \
 	    ctest --output-on-failure -j $(JOBS) -LE 'bench|slow'
 
 fuzz:

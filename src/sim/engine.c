@@ -24,6 +24,7 @@
 
 #include <omp.h>
 
+#include "leonet/activity.h"
 #include "sim/sim_int.h"
 
 static double now_s(void)
@@ -1289,6 +1290,12 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
     if (e.opt.write_outputs) {
         const char *dir = e.opt.out_dir ? e.opt.out_dir : sc->out_dir;
         rc = ln__sim_write_outputs(&e, dir, diag);
+        if (!rc) {
+            ln_activity_options ao;
+            ln_activity_options_init(&ao);
+            ao.quiet = 1;
+            rc = ln_activity_render(dir, &ao, diag);
+        }
     }
     if (!rc && !e.opt.quiet)
         ln__sim_print_summary(&e, stdout);
