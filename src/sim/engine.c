@@ -1211,13 +1211,16 @@ static void engine_free(ln__engine *e)
     ln_zoneset_free(e->zones);
     void *arrs[] = {e->lon, e->lat, e->site, e->acct, e->group, e->track,
                     e->shift_s, e->east_km, e->north_km, e->cell, e->beam,
-                    e->zone_at, e->serving, e->witness, e->cell_row, e->htab, e->status, e->prev_status,
+                    e->zone_at, e->serving, e->witness, e->cell_row,
+                    e->htab, e->status, e->prev_status,
                     e->deny_zone, e->dec, e->demand_mbps, e->rate_mbps,
                     e->rtt_ms, e->covered, e->handover, e->ever_denied_zone,
                     e->term_handovers, e->by_sat_start, e->by_sat, e->beam_tmp,
                     e->per_acct, e->per_zone, e->usage_bytes, e->cells,
                     e->cw, e->win_active, e->win_denied, e->win_outage,
-                    e->ev, e->subsat, e->nsubsat};
+                    e->ev, e->subsat, e->nsubsat, e->term_reg,
+                    e->reg_cell, e->reg_lat, e->reg_lon, e->reg_margin,
+                    e->reg_n, e->reg_items};
     for (size_t k = 0; k < sizeof arrs / sizeof arrs[0]; k++)
         ln_free(arrs[k]);
 }
