@@ -3,7 +3,7 @@
 # copy of its seed corpus fuzz/corpus/<name>/. Fails on any crash, leak or
 # sanitizer report. Usage: fuzz/run.sh BUILD_DIR/fuzz
 set -eu
-dir=$1
+dir=$(cd "$1" && pwd)
 secs=${FUZZ_SECONDS:-20}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
