@@ -90,8 +90,12 @@ static int check_keys(const ctx *c, json_t *o, const char *path,
     return 0;
 }
 
-static int get_obj(const ctx *c, json_t *o, const char *key, const char *path,
-                   int required, json_t **out)
+/* Member `key` of o that must be a container of type `type` (JSON_OBJECT
+ * or JSON_ARRAY); absent or null gives *out = NULL (an error if
+ * required). */
+static int get_container(const ctx *c, json_t *o, const char *key,
+                         const char *path, int required, json_type type,
+                         json_t **out)
 {
     char p[512];
     join(p, sizeof p, path, key);
@@ -103,29 +107,23 @@ static int get_obj(const ctx *c, json_t *o, const char *key, const char *path,
                        "missing member '%s'", key);
         return 0;
     }
-    if (!json_is_object(v))
-        return err(c, p, "expected an object");
+    if (json_typeof(v) != type)
+        return err(c, p, "expected %s",
+                   type == JSON_OBJECT ? "an object" : "an array");
     *out = v;
     return 0;
+}
+
+static int get_obj(const ctx *c, json_t *o, const char *key, const char *path,
+                   int required, json_t **out)
+{
+    return get_container(c, o, key, path, required, JSON_OBJECT, out);
 }
 
 static int get_arr(const ctx *c, json_t *o, const char *key, const char *path,
                    int required, json_t **out)
 {
-    char p[512];
-    join(p, sizeof p, path, key);
-    json_t *v = json_object_get(o, key);
-    *out = NULL;
-    if (!v || json_is_null(v)) {
-        if (required)
-            return err(c, path && *path ? path : "$",
-                       "missing member '%s'", key);
-        return 0;
-    }
-    if (!json_is_array(v))
-        return err(c, p, "expected an array");
-    *out = v;
-    return 0;
+    return get_container(c, o, key, path, required, JSON_ARRAY, out);
 }
 
 static int get_num(const ctx *c, json_t *o, const char *key, const char *path,
