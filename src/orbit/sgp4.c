@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "orbit/orbit_int.h"
+#include "orbit/sgp4_tail.h"
 
 #define TWOPI 6.28318530717958647692
 #define PI 3.14159265358979323846
@@ -311,14 +312,10 @@ int ln__orbit_sgp4_run(const struct ln_sgp4 *s, double tsince, double r[3],
     const double t = tsince;
     double xmdf, argpdf, nodedf, argpm, mm, t2, nodem, tempa, tempe, templ,
         nm, em, inclm, am, xlm, temp, sinim, cosim, ep, xincp, argpp,
-        nodep, mp, sinip, cosip, axnl, aynl, xl, u, eo1, tem5, sineo1,
-        coseo1, ecose, esine, el2, pl, rl, rdotl, rvdotl, betal, sinu, cosu,
-        su, sin2u, cos2u, temp1, temp2, mrt, xnode, xinc, mvt, rvdot, sinsu,
-        cossu, snod, cnod, sini, cosi, xmx, xmy, ux, uy, uz, vx, vy, vz, mr;
+        nodep, mp, sinip, cosip, axnl, aynl, xl;
     /* the terms Vallado recomputes into satrec for deep space */
     double aycof = s->aycof, xlcof = s->xlcof, con41 = s->con41,
            x1mth2 = s->x1mth2, x7thm1 = s->x7thm1;
-    int ktr;
 
     /* update for secular gravity and atmospheric drag */
     xmdf = s->mo + s->mdot * t;
@@ -422,49 +419,8 @@ int ln__orbit_sgp4_run(const struct ln_sgp4 *s, double tsince, double r[3],
     aynl = ep * sin(argpp) + temp * aycof;
     xl = mp + argpp + nodep + temp * xlcof * axnl;
 
-    /* solve kepler's equation */
-    u = fmod(xl - nodep, TWOPI);
-    eo1 = u;
-    tem5 = 9999.9;
-    ktr = 1;
-    sineo1 = 0.0;
-    coseo1 = 0.0;
-    /* sgp4fix for kepler iteration: the following iteration needs better
-     * limits on corrections */
-    while ((fabs(tem5) >= 1.0e-12) && (ktr <= 10)) {
-        sineo1 = sin(eo1);
-        coseo1 = cos(eo1);
-        tem5 = 1.0 - coseo1 * axnl - sineo1 * aynl;
-        tem5 = (u - aynl * coseo1 + axnl * sineo1 - eo1) / tem5;
-        if (fabs(tem5) >= 0.95)
-            tem5 = tem5 > 0.0 ? 0.95 : -0.95;
-        eo1 = eo1 + tem5;
-        ktr = ktr + 1;
-    }
-
-    /* short period preliminary quantities */
-    ecose = axnl * coseo1 + aynl * sineo1;
-    esine = axnl * sineo1 - aynl * coseo1;
-    el2 = axnl * axnl + aynl * aynl;
-    pl = am * (1.0 - el2);
-    if (pl < 0.0)
-        return fail(4, r, v);
-
-    rl = am * (1.0 - ecose);
-    rdotl = sqrt(am) * esine / rl;
-    rvdotl = sqrt(pl) / rl;
-    betal = sqrt(1.0 - el2);
-    temp = esine / (1.0 + betal);
-    sinu = am / rl * (sineo1 - aynl - axnl * temp);
-    cosu = am / rl * (coseo1 - axnl + aynl * temp);
-    su = atan2(sinu, cosu);
-    sin2u = (cosu + cosu) * sinu;
-    cos2u = 1.0 - 2.0 * sinu * sinu;
-    temp = 1.0 / pl;
-    temp1 = 0.5 * s->j2 * temp;
-    temp2 = temp1 * temp;
-
-    /* update for short period periodics */
+    /* short-period terms of the deep-space case use the perturbed
+     * inclination */
     if (s->method == LN__SGP4_DEEP) {
         double cosisq = cosip * cosip;
 
@@ -472,45 +428,17 @@ int ln__orbit_sgp4_run(const struct ln_sgp4 *s, double tsince, double r[3],
         x1mth2 = 1.0 - cosisq;
         x7thm1 = 7.0 * cosisq - 1.0;
     }
-    mrt = rl * (1.0 - 1.5 * temp2 * betal * con41) +
-          0.5 * temp1 * x1mth2 * cos2u;
-    su = su - 0.25 * temp2 * x7thm1 * sin2u;
-    xnode = nodep + 1.5 * temp2 * cosip * sin2u;
-    xinc = xincp + 1.5 * temp2 * cosip * sinip * cos2u;
-    mvt = rdotl - nm * temp1 * x1mth2 * sin2u / s->xke;
-    rvdot = rvdotl + nm * temp1 * (x1mth2 * cos2u + 1.5 * con41) / s->xke;
-
-    /* orientation vectors */
-    sinsu = sin(su);
-    cossu = cos(su);
-    snod = sin(xnode);
-    cnod = cos(xnode);
-    sini = sin(xinc);
-    cosi = cos(xinc);
-    xmx = -snod * cosi;
-    xmy = cnod * cosi;
-    ux = xmx * sinsu + cnod * cossu;
-    uy = xmy * sinsu + snod * cossu;
-    uz = sini * sinsu;
-    vx = xmx * cossu - cnod * sinsu;
-    vy = xmy * cossu - snod * sinsu;
-    vz = sini * cossu;
-
-    /* position and velocity (in km and km/sec) */
-    mr = mrt * s->radiusearthkm;
-    r[0] = mr * ux;
-    r[1] = mr * uy;
-    r[2] = mr * uz;
-    v[0] = (mvt * ux + rvdot * vx) * vkmpersec;
-    v[1] = (mvt * uy + rvdot * vy) * vkmpersec;
-    v[2] = (mvt * uz + rvdot * vz) * vkmpersec;
-
-    /* sgp4fix for decaying satellites. LN-DEV: Vallado returns this
-     * below-ground position with error 6; we return NaN as for 1..4, so a
-     * failed satellite never looks usable. */
-    if (mrt < 1.0)
-        return fail(6, r, v);
-    return 0;
+    {
+        const ln__sgp4_tail_in in = {
+            am, nm, axnl, aynl, xl, nodep, xincp, cosip, sinip,
+            con41, x1mth2, x7thm1, s->j2, s->xke, s->radiusearthkm,
+            vkmpersec};
+        int k = ln__sgp4_tail(&in, r, v);
+        /* LN-DEV: for a decaying satellite (6) Vallado returns the
+         * below-ground position; we return NaN as for 1..4, so a failed
+         * satellite never looks usable. */
+        return k ? fail(k, r, v) : 0;
+    }
 }
 
 /* ---- public API ------------------------------------------------------ */

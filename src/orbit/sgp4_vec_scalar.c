@@ -17,6 +17,7 @@
 #include <math.h>
 
 #include "orbit/batch_int.h"
+#include "orbit/sgp4_tail.h"
 
 #define TWOPI 6.28318530717958647692
 
@@ -25,12 +26,9 @@ static int one(const struct ln__batch_soa *s, size_t j, double t,
                 const struct ln__batch_out *o, size_t k)
 {
     double xmdf, argpdf, nodedf, argpm, mm, t2, nodem, tempa, tempe, templ,
-        nm, em, am, xlm, temp, axnl, aynl, xl, u, eo1, tem5, sineo1, coseo1,
-        ecose, esine, el2, pl, rl, rdotl, rvdotl, betal, sinu, cosu, su,
-        sin2u, cos2u, temp1, temp2, mrt, xnode, xinc, mvt, rvdot, sinsu,
-        cossu, snod, cnod, sini, cosi, xmx, xmy, ux, uy, uz, vx, vy, vz, mr;
+        nm, em, am, xlm, temp, axnl, aynl, xl;
     const double cosip = s->cosim[j], sinip = s->sinim[j];
-    int ktr, err = 0;
+    int err = 0;
 
     xmdf = s->mo[j] + s->mdot[j] * t;
     argpdf = s->argpo[j] + s->argpdot[j] * t;
@@ -86,80 +84,24 @@ static int one(const struct ln__batch_soa *s, size_t j, double t,
     aynl = em * sin(argpm) + temp * s->aycof[j];
     xl = mm + argpm + nodem + temp * s->xlcof[j] * axnl;
 
-    u = fmod(xl - nodem, TWOPI);
-    eo1 = u;
-    tem5 = 9999.9;
-    ktr = 1;
-    sineo1 = 0.0;
-    coseo1 = 0.0;
-    while ((fabs(tem5) >= 1.0e-12) && (ktr <= 10)) {
-        sineo1 = sin(eo1);
-        coseo1 = cos(eo1);
-        tem5 = 1.0 - coseo1 * axnl - sineo1 * aynl;
-        tem5 = (u - aynl * coseo1 + axnl * sineo1 - eo1) / tem5;
-        if (fabs(tem5) >= 0.95)
-            tem5 = tem5 > 0.0 ? 0.95 : -0.95;
-        eo1 = eo1 + tem5;
-        ktr = ktr + 1;
+    {
+        const ln__sgp4_tail_in in = {
+            am, nm, axnl, aynl, xl, nodem, s->inclo[j], cosip, sinip,
+            s->con41[j], s->x1mth2[j], s->x7thm1[j], s->j2, s->xke,
+            s->radiusearthkm, s->vkmpersec};
+        double r[3], v[3];
+        int tk = ln__sgp4_tail(&in, r, v);
+        if (tk) {
+            err = tk == LN__TAIL_SLR ? LN_EORBIT_SLR : LN_EORBIT_DECAY;
+            goto fail;
+        }
+        o->x[k] = r[0];
+        o->y[k] = r[1];
+        o->z[k] = r[2];
+        o->vx[k] = v[0];
+        o->vy[k] = v[1];
+        o->vz[k] = v[2];
     }
-
-    ecose = axnl * coseo1 + aynl * sineo1;
-    esine = axnl * sineo1 - aynl * coseo1;
-    el2 = axnl * axnl + aynl * aynl;
-    pl = am * (1.0 - el2);
-    if (pl < 0.0) {
-        err = LN_EORBIT_SLR;
-        goto fail;
-    }
-    rl = am * (1.0 - ecose);
-    rdotl = sqrt(am) * esine / rl;
-    rvdotl = sqrt(pl) / rl;
-    betal = sqrt(1.0 - el2);
-    temp = esine / (1.0 + betal);
-    sinu = am / rl * (sineo1 - aynl - axnl * temp);
-    cosu = am / rl * (coseo1 - axnl + aynl * temp);
-    su = atan2(sinu, cosu);
-    sin2u = (cosu + cosu) * sinu;
-    cos2u = 1.0 - 2.0 * sinu * sinu;
-    temp = 1.0 / pl;
-    temp1 = 0.5 * s->j2 * temp;
-    temp2 = temp1 * temp;
-
-    mrt = rl * (1.0 - 1.5 * temp2 * betal * s->con41[j]) +
-          0.5 * temp1 * s->x1mth2[j] * cos2u;
-    su = su - 0.25 * temp2 * s->x7thm1[j] * sin2u;
-    xnode = nodem + 1.5 * temp2 * cosip * sin2u;
-    xinc = s->inclo[j] + 1.5 * temp2 * cosip * sinip * cos2u;
-    mvt = rdotl - nm * temp1 * s->x1mth2[j] * sin2u / s->xke;
-    rvdot = rvdotl +
-            nm * temp1 * (s->x1mth2[j] * cos2u + 1.5 * s->con41[j]) / s->xke;
-
-    sinsu = sin(su);
-    cossu = cos(su);
-    snod = sin(xnode);
-    cnod = cos(xnode);
-    sini = sin(xinc);
-    cosi = cos(xinc);
-    xmx = -snod * cosi;
-    xmy = cnod * cosi;
-    ux = xmx * sinsu + cnod * cossu;
-    uy = xmy * sinsu + snod * cossu;
-    uz = sini * sinsu;
-    vx = xmx * cossu - cnod * sinsu;
-    vy = xmy * cossu - snod * sinsu;
-    vz = sini * cossu;
-
-    if (mrt < 1.0) {
-        err = LN_EORBIT_DECAY;
-        goto fail;
-    }
-    mr = mrt * s->radiusearthkm;
-    o->x[k] = mr * ux;
-    o->y[k] = mr * uy;
-    o->z[k] = mr * uz;
-    o->vx[k] = (mvt * ux + rvdot * vx) * s->vkmpersec;
-    o->vy[k] = (mvt * uy + rvdot * vy) * s->vkmpersec;
-    o->vz[k] = (mvt * uz + rvdot * vz) * s->vkmpersec;
     o->err[k] = 0;
     return 0;
 fail:
