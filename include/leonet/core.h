@@ -101,6 +101,34 @@ void ln_progress_free(ln_progress *p); /* finishes the line; NULL ok */
 /* Number of online CPUs (>= 1). */
 int ln_ncpu(void);
 
+/* ---- CSV (RFC 4180, via libcsv) ---------------------------------------- */
+
+/* One record: its fields (unquoted, NUL-terminated, valid during the call),
+ * their count, and the line the record starts on (1-based). A non-zero
+ * return stops the reading and is returned by ln_csv_parse. */
+typedef int (*ln_csv_row_fn)(void *user, char **fields, size_t n,
+                             long line);
+
+/* ln_csv_parse
+ * Given:    text, len  the CSV text; file  its name for messages
+ *           fn, user   called for every record, the header included
+ * Returned: diag       on LN_EPARSE: file, line and what is wrong
+ * Status:   0, LN_EPARSE (malformed quoting), LN_ENOMEM, or fn's value.
+ * Notes:    quoted fields may hold commas, quotes ("") and line breaks;
+ *           LF or CRLF line ends; blank lines are skipped; spaces and
+ *           tabs around unquoted fields are removed (libcsv's rule). */
+int ln_csv_parse(const char *text, size_t len, const char *file,
+                 ln_csv_row_fn fn, void *user, ln_diag *diag);
+/* ln_csv_parse on a whole file (refused over max_bytes: LN_ETOOBIG). */
+int ln_csv_read(const char *path, size_t max_bytes, ln_csv_row_fn fn,
+                void *user, ln_diag *diag);
+/* Index of the column named name in a header record, or -1. */
+int ln_csv_col(char *const *hdr, size_t n, const char *name);
+/* Writes s as one CSV field: as is, or quoted (quotes doubled) when it
+ * holds a comma, quote or line break or starts/ends with a space, so that
+ * ln_csv_parse reads back exactly s. */
+void ln_csv_put(FILE *f, const char *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -99,17 +99,6 @@ static int pts_add(pts *p, const char *id, const char *lo, const char *la,
     return 0;
 }
 
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' ||
-                 s[n - 1] == '\n'))
-        s[--n] = '\0';
-    return s;
-}
-
 static int parse_num(const char *s, double *v)
 {
     char *end;
@@ -119,66 +108,64 @@ static int parse_num(const char *s, double *v)
     return *end || !isfinite(*v) ? -1 : 0;
 }
 
-static int read_points(const char *path, pts *p)
+typedef struct rd {
+    pts *p;
+    const char *path;
+    int header;
+} rd;
+
+/* One CSV record of the points file (header id,lon,lat). */
+static int point_row(void *user, char **f, size_t n, long line)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "leonet geofence: %s: cannot open\n", path);
+    rd *r = user;
+    if (line == 1 && n == 3 && !strcmp(f[0], "id") && !strcmp(f[1], "lon") &&
+        !strcmp(f[2], "lat")) {
+        r->header = 1;
+        return 0;
+    }
+    if (!r->header) {
+        fprintf(stderr, "leonet geofence: %s:1: header must be "
+                "'id,lon,lat'\n", r->path);
         return 2;
     }
-    char line[4096];
-    long ln = 0;
-    int rc = 0;
-    while (fgets(line, sizeof line, f)) {
-        ln++;
-        if (!strchr(line, '\n') && !feof(f)) {
-            fprintf(stderr, "leonet geofence: %s:%ld: line too long\n",
-                    path, ln);
-            rc = 2;
-            break;
-        }
-        char *s = trim(line);
-        if (ln == 1) {
-            if (strcmp(s, "id,lon,lat") != 0) {
-                fprintf(stderr, "leonet geofence: %s:1: header must be "
-                        "'id,lon,lat'\n", path);
-                rc = 2;
-                break;
-            }
-            continue;
-        }
-        if (!*s)
-            continue;
-        char *c1 = strchr(s, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
-        if (!c1 || !c2 || strchr(c2 + 1, ',')) {
-            fprintf(stderr, "leonet geofence: %s:%ld: expected 3 fields "
-                    "id,lon,lat\n", path, ln);
-            rc = 2;
-            break;
-        }
-        *c1 = *c2 = '\0';
-        char *id = trim(s), *lo = trim(c1 + 1), *la = trim(c2 + 1);
-        double lon, lat;
-        if (parse_num(lo, &lon) || parse_num(la, &lat) || lon < -180 ||
-            lon > 180 || lat < -90 || lat > 90) {
-            fprintf(stderr, "leonet geofence: %s:%ld: lon/lat must be "
-                    "numbers in [-180,180] / [-90,90]\n", path, ln);
-            rc = 2;
-            break;
-        }
-        if (pts_add(p, id, lo, la, lon, lat)) {
-            fprintf(stderr, "leonet geofence: out of memory\n");
-            rc = 2;
-            break;
-        }
+    if (n != 3) {
+        fprintf(stderr, "leonet geofence: %s:%ld: expected 3 fields "
+                "id,lon,lat\n", r->path, line);
+        return 2;
     }
-    if (!rc && ln == 0) {
+    double lon, lat;
+    if (parse_num(f[1], &lon) || parse_num(f[2], &lat) || lon < -180 ||
+        lon > 180 || lat < -90 || lat > 90) {
+        fprintf(stderr, "leonet geofence: %s:%ld: lon/lat must be "
+                "numbers in [-180,180] / [-90,90]\n", r->path, line);
+        return 2;
+    }
+    if (pts_add(r->p, f[0], f[1], f[2], lon, lat)) {
+        fprintf(stderr, "leonet geofence: out of memory\n");
+        return 2;
+    }
+    return 0;
+}
+
+static int read_points(const char *path, pts *p)
+{
+    rd r = {p, path, 0};
+    ln_diag d;
+    char msg[1024];
+    int rc = ln_csv_read(path, (size_t)1 << 34, point_row, &r, &d);
+    if (rc == 2)
+        return 2;
+    if (rc) {
+        fprintf(stderr, "leonet geofence: %s\n",
+                ln_diag_format(&d, msg, sizeof msg));
+        return 2;
+    }
+    if (!r.header) {
         fprintf(stderr, "leonet geofence: %s: empty file (header "
                 "'id,lon,lat' expected)\n", path);
-        rc = 2;
+        return 2;
     }
-    fclose(f);
-    return rc;
+    return 0;
 }
 
 static void print_stats(FILE *f, const ln_zoneset *zs)
@@ -276,10 +263,13 @@ int ln_cmd_geofence(int argc, char **argv)
             ln_zoneset_decide_batch_deg(zs, p.n, p.lon, p.lat, NULL, t, dec,
                                         ln_cli_threads);
             fprintf(out, "id,lon,lat,decision,zone\n");
-            for (size_t i = 0; i < p.n; i++)
-                fprintf(out, "%s,%s,%s,%s,%s\n", p.id[i], p.lons[i],
-                        p.lats[i], ln_zone_action_name(dec[i].action),
-                        dec[i].zone_id ? dec[i].zone_id : "");
+            for (size_t i = 0; i < p.n; i++) {
+                ln_csv_put(out, p.id[i]);
+                fprintf(out, ",%s,%s,%s,", p.lons[i], p.lats[i],
+                        ln_zone_action_name(dec[i].action));
+                ln_csv_put(out, dec[i].zone_id ? dec[i].zone_id : "");
+                fputc('\n', out);
+            }
             if (out != stdout && fclose(out)) {
                 fprintf(stderr, "leonet geofence: error writing %s\n",
                         ofile);

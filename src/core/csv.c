@@ -1,0 +1,177 @@
+/*
+ * csv.c - CSV records for the project's data files (places, gateways,
+ * point lists, Hypatia's ground stations), on libcsv (RFC 4180 quoting,
+ * Debian libcsv-dev) rather than hand-written splitting. This file adds
+ * only what libcsv does not give: whole records with their line numbers,
+ * and messages in ln_diag form.
+ *
+ * The text is fed to libcsv one physical line at a time; a record starts
+ * on the first line with a non-blank character after the previous record
+ * ended (a quoted field may go on over several lines).
+ */
+#include <csv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leonet/core.h"
+
+typedef struct rec {
+    ln_csv_row_fn fn;
+    void *user;
+    char *buf;        /* the record's fields, NUL-separated */
+    size_t len, cap;
+    size_t *off;      /* field offsets in buf */
+    size_t n, ncap;
+    char **fields;    /* pointers handed to fn */
+    long line, start; /* line being fed; line the record started on */
+    int open;         /* a record has started and not yet ended */
+    int stop;         /* fn's non-zero value, or LN_ENOMEM */
+} rec;
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 16;
+    while (nc < need)
+        nc *= 2;
+    void *q = ln_realloc(*p, nc * size);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = nc;
+    return 0;
+}
+
+static void on_field(void *data, size_t n, void *user)
+{
+    rec *r = user;
+    if (r->stop)
+        return;
+    if (grow((void **)&r->buf, &r->cap, r->len + n + 1, 1) ||
+        grow((void **)&r->off, &r->ncap, r->n + 1, sizeof *r->off)) {
+        r->stop = LN_ENOMEM;
+        return;
+    }
+    r->off[r->n++] = r->len;
+    if (n)
+        memcpy(r->buf + r->len, data, n);
+    r->len += n;
+    r->buf[r->len++] = '\0';
+}
+
+static void on_record(int c, void *user)
+{
+    rec *r = user;
+    (void)c;
+    r->open = 0;
+    if (r->stop) {
+        r->n = r->len = 0;
+        return;
+    }
+    /* a blank line is one empty field: skip it */
+    if (r->n == 1 && r->buf[0] == '\0') {
+        r->n = r->len = 0;
+        return;
+    }
+    r->fields = ln_realloc(r->fields, (r->n ? r->n : 1) * sizeof *r->fields);
+    if (!r->fields) {
+        r->stop = LN_ENOMEM;
+        return;
+    }
+    for (size_t i = 0; i < r->n; i++)
+        r->fields[i] = r->buf + r->off[i];
+    r->stop = r->fn(r->user, r->fields, r->n, r->start);
+    r->n = r->len = 0;
+}
+
+static int blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+            return 0;
+    return 1;
+}
+
+int ln_csv_parse(const char *text, size_t len, const char *file,
+                 ln_csv_row_fn fn, void *user, ln_diag *diag)
+{
+    struct csv_parser p;
+    if (!fn || (!text && len))
+        return LN_EINVAL;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+        return LN_ENOMEM;
+    rec r = {0};
+    r.fn = fn;
+    r.user = user;
+    int rc = 0;
+    size_t at = 0;
+    while (at < len && !r.stop) {
+        const char *nl = memchr(text + at, '\n', len - at);
+        size_t n = nl ? (size_t)(nl - (text + at)) + 1 : len - at;
+        r.line++;
+        if (!r.open && !blank(text + at, n)) {
+            r.open = 1;
+            r.start = r.line;
+        }
+        if (csv_parse(&p, text + at, n, on_field, on_record, &r) != n) {
+            rc = csv_error(&p) == CSV_ENOMEM
+                     ? LN_ENOMEM
+                     : ln_diag_set(diag, LN_EPARSE, file, r.line, 0, NULL,
+                                   "CSV: malformed quoting (a quote inside "
+                                   "an unquoted field, or text after a "
+                                   "closing quote)");
+            break;
+        }
+        at += n;
+    }
+    if (!rc && !r.stop &&
+        csv_fini(&p, on_field, on_record, &r) != 0)
+        rc = ln_diag_set(diag, LN_EPARSE, file, r.start ? r.start : r.line,
+                         0, NULL, "CSV: quoted field not closed");
+    if (!rc && r.stop)
+        rc = r.stop;
+    csv_free(&p);
+    ln_free(r.buf);
+    ln_free(r.off);
+    ln_free(r.fields);
+    return rc;
+}
+
+int ln_csv_read(const char *path, size_t max_bytes, ln_csv_row_fn fn,
+                void *user, ln_diag *diag)
+{
+    char *buf;
+    size_t len;
+    int rc = ln_read_file(path, max_bytes, &buf, &len, diag);
+    if (rc)
+        return rc;
+    rc = ln_csv_parse(buf, len, path, fn, user, diag);
+    ln_free(buf);
+    return rc;
+}
+
+int ln_csv_col(char *const *hdr, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(hdr[i], name))
+            return (int)i;
+    return -1;
+}
+
+void ln_csv_put(FILE *f, const char *s)
+{
+    if (!s[strcspn(s, ",\"\r\n")] && s[0] != ' ' && s[0] != '\t' &&
+        (!s[0] || (s[strlen(s) - 1] != ' ' && s[strlen(s) - 1] != '\t'))) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
