@@ -7,7 +7,7 @@
 #                   shapely, networkx, ERFA, GEOS, cmocka, clang runtimes)
 set -eu
 build_pkgs="build-essential cmake pkg-config libjansson-dev libcairo2-dev
-  libpng-dev libmicrohttpd-dev libsodium-dev libsqlite3-dev libpq-dev
+  libpng-dev libgif-dev libmicrohttpd-dev libsodium-dev libsqlite3-dev libpq-dev
   libcmocka-dev liberfa-dev libcsv-dev"
 test_pkgs="clang libclang-rt-14-dev libgeos-dev python3 python3-sgp4
   python3-shapely python3-networkx python3-numpy python3-ephem nodejs

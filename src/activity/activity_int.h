@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include <cairo.h>
+
 #include "leonet/activity.h"
 #include "leonet/cell.h"
 #include "leonet/geofence.h"
@@ -80,9 +82,19 @@ void ln__act_fmt_time(double t_unix_s, char *buf, size_t n);
 /* The default title: "<scenario>: <start> - <end> UTC". */
 void ln__act_title(const ln__act *a, char *buf, size_t n);
 
+/* Draws the map of the whole run (window -1) or of one window into a new
+ * RGB24 image surface *out (the caller destroys it); path only names the
+ * output in messages. */
+int ln__act_draw(const ln__act *a, const char *path, const char *title,
+                 int width_px, long window, cairo_surface_t **out /* OUT */,
+                 ln_diag *diag);
 int ln__act_write_png(const ln__act *a, const char *path,
                       const char *title, int width_px, long window,
                       ln_diag *diag);
+/* The windows 0, every, 2 every, ... as one animated GIF (giflib), at
+ * width_px, delay_cs hundredths of a second per frame, looping. */
+int ln__act_write_gif(const ln__act *a, const char *path, const char *title,
+                      int width_px, int every, int delay_cs, ln_diag *diag);
 int ln__act_write_pgw(const ln__act *a, const char *path, int width_px);
 int ln__act_write_html(const ln__act *a, const char *path,
                        const char *title, const char *tmpl_path,

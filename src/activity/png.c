@@ -475,9 +475,11 @@ static void draw_strip(cairo_t *cr, const ln__act *a, const lay *l, long win)
     }
 }
 
-int ln__act_write_png(const ln__act *a, const char *path, const char *title,
-                      int width_px, long win, ln_diag *diag)
+int ln__act_draw(const ln__act *a, const char *path, const char *title,
+                 int width_px, long win, cairo_surface_t **out,
+                 ln_diag *diag)
 {
+    *out = NULL;
     lay l;
     memset(&l, 0, sizeof l);
     l.W = width_px;
@@ -547,6 +549,18 @@ int ln__act_write_png(const ln__act *a, const char *path, const char *title,
          "are aggregated to cells.",
          0.5 * (a->bbox[1] + a->bbox[3]));
     cairo_destroy(cr);
+    cairo_surface_flush(sf);
+    *out = sf;
+    return 0;
+}
+
+int ln__act_write_png(const ln__act *a, const char *path, const char *title,
+                      int width_px, long win, ln_diag *diag)
+{
+    cairo_surface_t *sf;
+    int rc = ln__act_draw(a, path, title, width_px, win, &sf, diag);
+    if (rc)
+        return rc;
     cairo_status_t st = cairo_surface_write_to_png(sf, path);
     cairo_surface_destroy(sf);
     if (st != CAIRO_STATUS_SUCCESS)

@@ -136,6 +136,14 @@ int ln_activity_render(const char *run_dir, const ln_activity_options *opt,
     if (opt->frames < 0)
         return ln_diag_set(diag, LN_EINVAL, NULL, 0, 0, NULL,
                            "frames: want 0 or a window step >= 1");
+    if (opt->animate < 0)
+        return ln_diag_set(diag, LN_EINVAL, NULL, 0, 0, NULL,
+                           "animate: want 0 or a window step >= 1");
+    int anim_width = opt->anim_width_px ? opt->anim_width_px : 960;
+    if (anim_width < 400 || anim_width > 8000)
+        return ln_diag_set(diag, LN_EINVAL, NULL, 0, 0, NULL,
+                           "animation width %d px: want 400..8000",
+                           anim_width);
     const char *data = data_dir_of(opt);
     ln__act a;
     int rc = ln__act_load(&a, run_dir, data, opt->quiet, diag);
@@ -148,9 +156,11 @@ int ln_activity_render(const char *run_dir, const ln_activity_options *opt,
         ln__act_title(&a, title, sizeof title);
     char p[LN_PATH_MAX_ACT];
     if (!opt->no_png) {
-        snprintf(p, sizeof p, "%s/activity.png", run_dir);
-        rc = ln__act_write_png(&a, p, title, width, -1, diag);
-        if (!rc) {
+        if (!opt->frames_only) {
+            snprintf(p, sizeof p, "%s/activity.png", run_dir);
+            rc = ln__act_write_png(&a, p, title, width, -1, diag);
+        }
+        if (!rc && !opt->frames_only) {
             snprintf(p, sizeof p, "%s/activity.pgw", run_dir);
             rc = ln__act_write_pgw(&a, p, width);
             if (rc)
@@ -163,8 +173,14 @@ int ln_activity_render(const char *run_dir, const ln_activity_options *opt,
             snprintf(p, sizeof p, "%s/%s", run_dir, fn);
             rc = ln__act_write_png(&a, p, title, width, w, diag);
         }
+        if (!rc && opt->animate > 0) {
+            snprintf(p, sizeof p, "%s/activity.gif", run_dir);
+            /* 25 cs: 4 frames a second, a day of 96 windows in 24 s */
+            rc = ln__act_write_gif(&a, p, title, anim_width, opt->animate,
+                                   25, diag);
+        }
     }
-    if (!rc && !opt->no_html) {
+    if (!rc && !opt->no_html && !opt->frames_only) {
         char tmpl[LN_PATH_MAX_ACT];
         snprintf(tmpl, sizeof tmpl, "%s/web/activity-map.html", data);
         snprintf(p, sizeof p, "%s/activity.html", run_dir);

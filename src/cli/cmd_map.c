@@ -1,13 +1,13 @@
 /*
  * cmd_map.c - "leonet map": (re)draws the activity map of a finished run.
  *
- *   leonet map RUN_DIR [--frames [N]] [--width PX] [--title TEXT]
- *                      [--data DIR] [--no-html] [--no-png]
+ *   leonet map RUN_DIR [--frames] [--animate] [--every N] [--width PX]
+ *                      [--title TEXT] [--data DIR] [--no-html] [--no-png]
  *
  * Reads RUN_DIR/activity.geojson, zones.geojson, activity-sats.json and
  * summary.json (written by 'leonet run') and writes activity.png (+ its
- * world file activity.pgw), activity-HHMM.png frames when asked, and
- * activity.html. docs/map.md.
+ * world file activity.pgw), activity-HHMM.png frames and activity.gif
+ * when asked, and activity.html. docs/map.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,13 +22,13 @@
 static const ln_opt_spec specs[] = {
     {"frames", 0},  {"every", 1},   {"width", 1}, {"title", 1},
     {"data", 1},    {"no-html", 0}, {"no-png", 0}, {"help", 0},
-    {NULL, 0},
+    {"animate", 0}, {NULL, 0},
 };
 
 static void help(FILE *f)
 {
     fprintf(f,
-"usage: leonet map RUN_DIR [--frames [--every N]] [--width PX]\n"
+"usage: leonet map RUN_DIR [--frames] [--animate] [--every N] [--width PX]\n"
 "                  [--title TEXT] [--data DIR] [--no-png] [--no-html]\n"
 "\n"
 "Draws the activity map of a finished 'leonet run' from the files in\n"
@@ -40,6 +40,8 @@ static void help(FILE *f)
 "  activity.pgw    world file of the PNG (EPSG:4326), for QGIS\n"
 "  activity-HHMM.png  one frame per window with --frames (every N-th\n"
 "                  window with --every N), satellites' sub-points shown\n"
+"  activity.gif    with --animate: the same frames as one looping animated\n"
+"                  GIF, 4 frames a second, 960 px wide\n"
 "  activity.html   one self-contained page (opens from the file system):\n"
 "                  pan/zoom, time slider and play, tooltip per cell\n"
 "--data DIR: leonet's data directory (outlines, page template); default\n"
@@ -73,8 +75,9 @@ int ln_cmd_map(int argc, char **argv)
         }
         o.width_px = (int)n;
     }
-    if (ln_args_get(&a, specs, "frames"))
-        o.frames = 1;
+    int frames = ln_args_get(&a, specs, "frames") != NULL;
+    int animate = ln_args_get(&a, specs, "animate") != NULL;
+    long every = 1;
     if ((s = ln_args_get(&a, specs, "every"))) {
         if (ln_args_long(V, "every", s, &n))
             return 2;
@@ -83,8 +86,12 @@ int ln_cmd_map(int argc, char **argv)
                             ">= 1\n");
             return 2;
         }
-        o.frames = (int)n;
+        every = n;
+        if (!animate) /* --every alone: frames */
+            frames = 1;
     }
+    o.frames = frames ? (int)every : 0;
+    o.animate = animate ? (int)every : 0;
     o.title = ln_args_get(&a, specs, "title");
     o.data_dir = ln_args_get(&a, specs, "data");
     o.no_html = ln_args_get(&a, specs, "no-html") != NULL;
@@ -103,9 +110,10 @@ int ln_cmd_map(int argc, char **argv)
         return 2;
     }
     double dt = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
-    fprintf(stderr, "leonet map: wrote %s/activity%s%s%s in %.2f s\n",
+    fprintf(stderr, "leonet map: wrote %s/activity%s%s%s%s in %.2f s\n",
             a.pos[0], o.no_png ? "" : ".png",
             o.frames && !o.no_png ? " (+ frames)" : "",
+            o.animate && !o.no_png ? ", activity.gif" : "",
             o.no_html ? "" : (o.no_png ? ".html" : ", activity.html"), dt);
     return 0;
 }

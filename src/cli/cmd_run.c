@@ -7,13 +7,16 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "leonet/activity.h"
 #include "leonet/sim.h"
 
 static void run_help(FILE *f)
 {
     fprintf(f,
 "usage: leonet run [SCENARIO.json | NAME] [--output DIR] [--threads N]\n"
-"                  [--quiet]\n"
+"                  [--duration S] [--terminals N] [--map-res R]\n"
+"                  [--frames] [--animate] [--every N] [--quiet]\n"
+"                  [--constellation gen1] [--isl on|off]\n"
 "\n"
 "Simulates a scenario step by step: constellation (SGP4), terminals,\n"
 "visibility and handover, gateways, geofenced authorization with reasons,\n"
@@ -23,7 +26,78 @@ static void run_help(FILE *f)
 "usage.csv, activity.geojson, activity.png, activity.html\n"
 "(docs/outputs.md). 'leonet scenario show ukraine-2022' prints the\n"
 "built-in scenario to copy and edit (docs/scenario.md).\n"
+"--constellation gen1: run the scenario on the Walker Gen1 preset (4,408\n"
+"satellites) instead of its own constellation. --isl on|off: overrides\n"
+"the scenario's link.isl (laser mesh to a gateway when no bent pipe).\n"
+"--map-res R: H3 resolution of the activity map's cells, 0..15 (default:\n"
+"the scenario's outputs.map_res, 5: ~250 km2 per cell; 4: ~1 770 km2,\n"
+"6: ~36 km2). --frames: also one activity-HHMM.png per map window;\n"
+"--animate: activity.gif, the windows as one looping animation; --every N:\n"
+"every N-th window only (docs/map.md).\n"
 "Exit status: 0 ok, 2 bad scenario or usage, 3 the run failed.\n");
+}
+
+/* The activity-map options of "run": --map-res R sets the scenario's
+ * outputs.map_res (H3 resolution of the map's cells, 0..15); --frames
+ * asks for activity-HHMM.png frames, --animate for activity.gif, both of
+ * every N-th window with --every N (--every alone implies --frames).
+ * Returns 0 or 2 (message printed). */
+static int map_options(const ln_args *a, const ln_opt_spec *specs,
+                       ln_scenario *sc, int *frames /* OUT */,
+                       int *animate /* OUT */)
+{
+    const char *s;
+    long n, every = 1;
+    *frames = ln_args_get(a, specs, "frames") ? 1 : 0;
+    *animate = ln_args_get(a, specs, "animate") ? 1 : 0;
+    if ((s = ln_args_get(a, specs, "map-res"))) {
+        if (ln_args_long("run", "map-res", s, &n))
+            return 2;
+        if (n < 0 || n > 15) {
+            fprintf(stderr, "leonet run: --map-res %ld: an H3 resolution "
+                            "is 0..15 (default 5, ~250 km2 per cell)\n", n);
+            return 2;
+        }
+        sc->map_res = (int)n;
+    }
+    if ((s = ln_args_get(a, specs, "every"))) {
+        if (ln_args_long("run", "every", s, &n))
+            return 2;
+        if (n < 1 || n > 100000) {
+            fprintf(stderr, "leonet run: --every %ld: want a number of "
+                            "windows >= 1\n", n);
+            return 2;
+        }
+        every = n;
+        if (!*animate)
+            *frames = 1;
+    }
+    *frames = *frames ? (int)every : 0;
+    *animate = *animate ? (int)every : 0;
+    return 0;
+}
+
+/* Frames and animation of a finished run (the run itself wrote
+ * activity.png and .html): as "leonet map DIR --frames --animate --every
+ * N". Returns 0 or 3. */
+static int run_frames(const char *dir, int frames, int animate)
+{
+    ln_activity_options o;
+    ln_activity_options_init(&o);
+    o.frames = frames;
+    o.animate = animate;
+    o.frames_only = 1;
+    o.quiet = 1;
+    ln_diag d;
+    ln_diag_clear(&d);
+    int rc = ln_activity_render(dir, &o, &d);
+    if (rc) {
+        char b[1400];
+        fprintf(stderr, "leonet run: frames: %s\n",
+                ln_diag_format(&d, b, sizeof b));
+        return 3;
+    }
+    return 0;
 }
 
 static int load(const char *arg, ln_scenario **sc)
@@ -48,7 +122,8 @@ int ln_cmd_run(int argc, char **argv)
 {
     static const ln_opt_spec specs[] = {
         {"output", 1}, {"quiet", 0}, {"help", 0}, {"duration", 1},
-        {"terminals", 1}, {NULL, 0}};
+        {"terminals", 1}, {"map-res", 1}, {"frames", 0}, {"every", 1},
+        {"animate", 0}, {"constellation", 1}, {"isl", 1}, {NULL, 0}};
     ln_args a;
     int rc = ln_args_parse(argc, argv, specs, &a, "run");
     if (rc)
@@ -84,6 +159,30 @@ int ln_cmd_run(int argc, char **argv)
         }
         opt.max_terminals = n;
     }
+    const char *cons = ln_args_get(&a, specs, "constellation");
+    const char *isl = ln_args_get(&a, specs, "isl");
+    if (cons && strcmp(cons, "gen1") != 0) {
+        fprintf(stderr, "leonet run: --constellation: only 'gen1'\n");
+        ln_scenario_free(sc);
+        return 2;
+    }
+    if (cons) {
+        sc->tle[0] = sc->omm[0] = sc->name_prefix[0] = '\0';
+        snprintf(sc->preset, sizeof sc->preset, "%s", cons);
+        sc->nshells = 0;
+    }
+    if (isl && strcmp(isl, "on") != 0 && strcmp(isl, "off") != 0) {
+        fprintf(stderr, "leonet run: --isl: 'on' or 'off'\n");
+        ln_scenario_free(sc);
+        return 2;
+    }
+    if (isl)
+        sc->isl = strcmp(isl, "on") == 0;
+    int frames = 0, animate = 0;
+    if (map_options(&a, specs, sc, &frames, &animate)) {
+        ln_scenario_free(sc);
+        return 2;
+    }
     ln_diag d;
     char msg[1400];
     ln_sim_stats st;
@@ -91,6 +190,12 @@ int ln_cmd_run(int argc, char **argv)
     if (rc) {
         fprintf(stderr, "leonet run: %s\n",
                 ln_diag_format(&d, msg, sizeof msg));
+        ln_scenario_free(sc);
+        return 3;
+    }
+    if ((frames || animate) &&
+        run_frames(opt.out_dir ? opt.out_dir : sc->out_dir, frames,
+                   animate)) {
         ln_scenario_free(sc);
         return 3;
     }

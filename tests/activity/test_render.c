@@ -23,6 +23,7 @@
 
 #include <cairo.h>
 #include <cmocka.h>
+#include <gif_lib.h>
 
 #include "activity/activity_int.h"
 #include "leonet/activity.h"
@@ -424,6 +425,117 @@ static void test_width_title(void **state)
     ln_free(html);
 }
 
+/* The animated GIF, decoded with giflib's reader and composited as a
+ * viewer does (transparent index = keep the pixel, disposal "do not
+ * dispose"): one frame per window, looping, each frame within the
+ * 256-colour quantisation of the PNG frame of the same window and width;
+ * frames_only writes neither activity.png nor the page. */
+static void test_gif(void **state)
+{
+    (void)state;
+    write_fixture(1);
+    char p[256];
+    const char *old[] = {"activity.png", "activity.html", "activity.gif"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(p, sizeof p, "%s/%s", dir, old[k]);
+        unlink(p);
+    }
+    ln_activity_options o;
+    ln_activity_options_init(&o);
+    o.data_dir = LN_PROJECT_DATA;
+    o.width_px = 960;
+    o.frames = 1;
+    o.animate = 1;
+    o.frames_only = 1;
+    ln_diag d;
+    assert_int_equal(ln_activity_render(dir, &o, &d), 0);
+    struct stat st;
+    snprintf(p, sizeof p, "%s/activity.png", dir);
+    assert_int_not_equal(stat(p, &st), 0);
+    snprintf(p, sizeof p, "%s/activity.html", dir);
+    assert_int_not_equal(stat(p, &st), 0);
+
+    snprintf(p, sizeof p, "%s/activity.gif", dir);
+    int err;
+    GifFileType *g = DGifOpenFileName(p, &err);
+    assert_non_null(g);
+    assert_int_equal(DGifSlurp(g), GIF_OK);
+    assert_int_equal(g->ImageCount, NWIN);
+    assert_int_equal(g->SWidth, 960);
+    /* NETSCAPE2.0 loop extension, count 0 = forever */
+    int loop = 0;
+    const SavedImage *s0 = &g->SavedImages[0];
+    for (int k = 0; k + 1 < s0->ExtensionBlockCount; k++)
+        if (s0->ExtensionBlocks[k].Function == APPLICATION_EXT_FUNC_CODE &&
+            s0->ExtensionBlocks[k].ByteCount == 11 &&
+            memcmp(s0->ExtensionBlocks[k].Bytes, "NETSCAPE2.0", 11) == 0 &&
+            s0->ExtensionBlocks[k + 1].ByteCount == 3 &&
+            s0->ExtensionBlocks[k + 1].Bytes[0] == 1 &&
+            s0->ExtensionBlocks[k + 1].Bytes[1] == 0 &&
+            s0->ExtensionBlocks[k + 1].Bytes[2] == 0)
+            loop = 1;
+    assert_true(loop);
+    size_t npx = (size_t)g->SWidth * g->SHeight;
+    unsigned char *canvas = calloc(3 * npx, 1);
+    assert_non_null(canvas);
+    static const char *const frame[NWIN] = {
+        "activity-0000.png", "activity-0015.png", "activity-0030.png",
+        "activity-0045.png"};
+    for (int f = 0; f < NWIN; f++) {
+        const SavedImage *im = &g->SavedImages[f];
+        GraphicsControlBlock gcb;
+        assert_int_equal(DGifSavedExtensionToGCB(g, f, &gcb), GIF_OK);
+        assert_int_equal(gcb.DelayTime, 25);
+        const ColorMapObject *cm =
+            im->ImageDesc.ColorMap ? im->ImageDesc.ColorMap : g->SColorMap;
+        assert_non_null(cm);
+        const GifImageDesc *id = &im->ImageDesc;
+        assert_true(id->Left + id->Width <= g->SWidth &&
+                    id->Top + id->Height <= g->SHeight);
+        for (int y = 0; y < id->Height; y++)
+            for (int x = 0; x < id->Width; x++) {
+                int v = im->RasterBits[(size_t)y * id->Width + x];
+                if (v == gcb.TransparentColor)
+                    continue;
+                unsigned char *c = canvas + 3 * ((size_t)(y + id->Top) *
+                                                     g->SWidth +
+                                                 x + id->Left);
+                c[0] = cm->Colors[v].Red;
+                c[1] = cm->Colors[v].Green;
+                c[2] = cm->Colors[v].Blue;
+            }
+        img m;
+        img_open(&m, frame[f], "activity.pgw");
+        assert_int_equal(m.w, g->SWidth);
+        assert_int_equal(m.h, g->SHeight);
+        double sum = 0;
+        int worst = 0;
+        for (int y = 0; y < m.h; y++)
+            for (int x = 0; x < m.w; x++) {
+                uint32_t v = *(const uint32_t *)(m.px +
+                                                 (size_t)y * m.stride +
+                                                 4 * x);
+                const unsigned char *c = canvas + 3 * ((size_t)y * m.w + x);
+                int dd[3] = {abs(c[0] - (int)((v >> 16) & 255)),
+                             abs(c[1] - (int)((v >> 8) & 255)),
+                             abs(c[2] - (int)(v & 255))};
+                for (int k = 0; k < 3; k++) {
+                    sum += dd[k];
+                    worst = dd[k] > worst ? dd[k] : worst;
+                }
+            }
+        double mean = sum / (3.0 * npx);
+        print_message("gif frame %d: mean |diff| %.2f, max %d (of 255)\n",
+                      f, mean, worst);
+        /* 256 colours: small on average; no pixel wildly off */
+        assert_true(mean < 2.0);
+        assert_true(worst < 64);
+        cairo_surface_destroy(m.s);
+    }
+    free(canvas);
+    DGifCloseFile(g, &err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -431,6 +543,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_png),
         cmocka_unit_test(test_width_title),
+        cmocka_unit_test(test_gif),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     /* cairo's font caches hold fontconfig patterns until this; without it
