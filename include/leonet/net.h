@@ -209,12 +209,81 @@ int ln_net_route_gs(const ln_net *n, ln_net_work *w, size_t src, size_t dst,
 
 /* ---- failures ------------------------------------------------------------ */
 
-/* Reads a failure file (docs/network.md): lines "sat I", "gs I",
- * "isl A B", '#' comments. Flags are set in the caller's arrays (any may be
- * NULL when the line kind is not expected: then LN_EPARSE). */
+/* A failure file: items 'sat I', 'gs I', 'isl A B', each down for the
+ * whole run or, with 'from T0' / 'until T1' (seconds after the start), on
+ * [T0, T1); '#' comments (docs/network.md). */
+typedef struct ln_net_failset ln_net_failset;
+
+/* ln_net_failset_parse / ln_net_failset_read
+ * Given:    buf, len, name (or path)  the text
+ *           nsat, ngs, isls, nisl     the network the indices refer to
+ *                                     ('gs I' = ground station I < ngs)
+ * Returned: out                       the items (ln_net_failset_free)
+ * Status:   0, LN_EPARSE (diag: file, line, what), LN_EIO, LN_ENOMEM. */
+int ln_net_failset_parse(const char *buf, size_t len, const char *name,
+                         size_t nsat, size_t ngs, const ln_net_isl *isls,
+                         size_t nisl, ln_net_failset **out /* OUT */,
+                         ln_diag *diag);
+int ln_net_failset_read(const char *path, size_t nsat, size_t ngs,
+                        const ln_net_isl *isls, size_t nisl,
+                        ln_net_failset **out /* OUT */, ln_diag *diag);
+void ln_net_failset_free(ln_net_failset *fs); /* NULL ok */
+size_t ln_net_failset_count(const ln_net_failset *fs); /* items */
+
+/* Sets to 1 the flags of the items down at t_s (seconds after the start;
+ * NaN: every item); other flags are untouched (clear them first). Any
+ * pointer may be NULL (its items are skipped). Returns the flags set. */
+size_t ln_net_failset_apply(const ln_net_failset *fs, double t_s,
+                            uint8_t *sat_down, uint8_t *gs_down,
+                            uint8_t *isl_cut);
+
+/* Reads a failure file without time windows (an item with 'from' or
+ * 'until' is LN_EPARSE: use ln_net_failset_read) and sets the flags in
+ * the caller's arrays (any may be NULL when the line kind is not
+ * expected: then LN_EPARSE). */
 int ln_net_fail_read(const char *path, size_t nsat, size_t ngs,
                      const ln_net_isl *isls, size_t nisl, uint8_t *sat_down,
                      uint8_t *gs_down, uint8_t *isl_cut, ln_diag *diag);
+
+/* ---- jamming ------------------------------------------------------------- */
+
+/* Jamming regions: polygons in which terminal and gateway links fail. */
+typedef struct ln_net_jam ln_net_jam;
+
+/* ln_net_jam_parse / ln_net_jam_read
+ * Given:    buf, len, name  a GeoJSON document (Polygon, MultiPolygon,
+ *                           Feature, FeatureCollection; name for
+ *                           diagnostics) - or the file at path
+ * Returned: out             the regions (ln_net_jam_free): one per
+ *                           feature, active on [valid_from, valid_until)
+ *                           when its properties give those ISO 8601 UTC
+ *                           times (absent / null: always)
+ * Status:   0, LN_EGEOJSON (bad document or time, with the member path),
+ *           LN_EGEOM (bad polygon), LN_EIO, LN_ETOOBIG, LN_ENOMEM. */
+int ln_net_jam_parse(const char *buf, size_t len, const char *name,
+                     ln_net_jam **out /* OUT */, ln_diag *diag);
+int ln_net_jam_read(const char *path, ln_net_jam **out /* OUT */,
+                    ln_diag *diag);
+void ln_net_jam_free(ln_net_jam *j); /* NULL ok */
+size_t ln_net_jam_count(const ln_net_jam *j); /* regions */
+
+/* 1 when (lon, lat) (WGS-84, degrees) is inside a region active at
+ * t_unix_s (NaN: any region), else 0. A point on an edge is inside. */
+int ln_net_jam_contains_deg(const ln_net_jam *j, double lon_deg,
+                            double lat_deg, double t_unix_s);
+
+/* ln_net_jam_apply
+ * Given:    n         the network (its ground-station positions)
+ *           j         jamming regions (NULL: none)
+ *           t_unix_s  time of the step, NaN = every region active
+ * Returned: gs_down   ngs flags: 1 set for every ground station inside an
+ *                     active region (others untouched, so jamming ORs
+ *                     into the caller's failure flags)
+ * Returns the number of jammed ground stations.
+ * Notes:    pass the flags as ln_net_fail.gs_down to ln_net_update: a
+ *           jammed terminal or gateway then has no GSL at that step. */
+size_t ln_net_jam_apply(const ln_net *n, const ln_net_jam *j,
+                        double t_unix_s, uint8_t *gs_down /* OUT */);
 
 /* ---- Hypatia-compatible forwarding state -------------------------------- */
 
@@ -234,8 +303,37 @@ int ln_net_fstate_new(const ln_net *n, int nthreads,
 void ln_net_fstate_free(ln_net_fstate *f); /* NULL ok */
 
 /* Computes the table for the network's current step (after
- * ln_net_update) into the "current" buffer. */
+ * ln_net_update) into the "current" buffer.
+ * Notes:    incremental by default: each destination's shortest-path tree
+ *           of the previous call is re-evaluated with the new lengths and
+ *           GSLs and checked for optimality (no ISL or GSL can shorten any
+ *           distance, and every satellite has exactly one tight
+ *           predecessor); where the check fails the tree is repaired from
+ *           the violating satellites, and on an exact tie the destination
+ *           is recomputed from scratch. The table and distances are the
+ *           same, bit for bit, as from-scratch Dijkstras
+ *           (docs/network.md, "Incremental computation"). */
 void ln_net_fstate_compute(ln_net_fstate *f);
+
+/* on = 1 (default): incremental as above; 0: a full Dijkstra per
+ * destination at every step (the reference for tests and benchmarks). */
+void ln_net_fstate_set_incremental(ln_net_fstate *f, int on);
+
+/* How the destinations were computed, summed over all calls of
+ * ln_net_fstate_compute since ln_net_fstate_new. */
+typedef struct ln_net_fstate_counts {
+    long verified; /* previous tree still optimal: no search at all */
+    long repaired; /* tree repaired from the violating satellites */
+    long tied;     /* exact tie met: recomputed from scratch */
+    long full;     /* from scratch: first step, or incremental off */
+} ln_net_fstate_counts;
+void ln_net_fstate_counts_get(const ln_net_fstate *f,
+                              ln_net_fstate_counts *out /* OUT */);
+
+/* Distances of every satellite to destination ground station dst_gs at
+ * the last ln_net_fstate_compute (nsat entries, km, INFINITY when
+ * unreachable; borrowed), or NULL for a bad index. */
+const double *ln_net_fstate_dist(const ln_net_fstate *f, int32_t dst_gs);
 
 /* Entry of the current table for (node, destination ground station). */
 const ln_net_fentry *ln_net_fstate_get(const ln_net_fstate *f, int32_t node,
@@ -304,6 +402,11 @@ typedef struct ln_hyp_stats {
     double write_s;     /* fstate + gsl_if_bandwidth files, wall */
     double total_s;
     long lines;         /* fstate lines written */
+    ln_net_fstate_counts counts; /* how destinations were computed */
+    double cpu_s;       /* process CPU time of the whole run (user + sys,
+                           all threads): on a busy machine a better
+                           measure of the work than the wall times */
+    double route_cpu_s; /* ... of ln_net_fstate_compute */
 } ln_hyp_stats;
 
 /* ln_hyp_run
@@ -323,6 +426,17 @@ typedef struct ln_hyp_stats {
 int ln_hyp_run(const ln_hyp_state *st, long duration_s, long step_ms,
                int nthreads, const char *outdir, FILE *pos_dump,
                ln_hyp_stats *stats /* OUT */, ln_diag *diag);
+
+/* Options of ln_hyp_run_opt (zero = ln_hyp_run's behaviour). */
+typedef struct ln_hyp_opts {
+    int full_dijkstra; /* 1: no reuse of the previous step's trees
+                          (ln_net_fstate_set_incremental(f, 0)) */
+} ln_hyp_opts;
+/* ln_hyp_run with options (opts may be NULL). */
+int ln_hyp_run_opt(const ln_hyp_state *st, long duration_s, long step_ms,
+                   int nthreads, const char *outdir, FILE *pos_dump,
+                   const ln_hyp_opts *opts, ln_hyp_stats *stats /* OUT */,
+                   ln_diag *diag);
 
 #ifdef __cplusplus
 }

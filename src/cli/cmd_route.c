@@ -4,6 +4,7 @@
  *   leonet route --shells gen1|starlink550 | --tle FILE --grid PxS
  *                --from LAT,LON (--to LAT,LON | --gateways FILE)
  *                --start ISO --duration S --step S [--fail FILE]
+ *                [--jam FILE.geojson]
  *       CSV "t_s,rtt_ms,hops,path" for a pair of ground points (or the
  *       point and its nearest gateway) over a time range.
  *   leonet route --hypatia DIR --duration S --step-ms MS [--threads N]
@@ -33,7 +34,8 @@ static const ln_opt_spec specs[] = {
     {"grid", 1},    {"gs", 1},       {"from", 1},     {"to", 1},
     {"start", 1},   {"step", 1},     {"gateways", 1}, {"fail", 1},
     {"min-elev-deg", 1}, {"max-gsl-km", 1}, {"max-isl-km", 1},
-    {"epoch", 1},   {"help", 0},     {NULL, 0},
+    {"epoch", 1},   {"help", 0},     {"full-dijkstra", 0}, {"jam", 1},
+    {NULL, 0},
 };
 
 static void help(FILE *f)
@@ -42,9 +44,10 @@ static void help(FILE *f)
 "usage: leonet route (--shells gen1|starlink550 | --tle FILE --grid PxS)\n"
 "                    --from LAT,LON (--to LAT,LON | --gateways FILE)\n"
 "                    [--start ISO] --duration S --step S [--fail FILE]\n"
+"                    [--jam FILE.geojson]\n"
 "                    [--min-elev-deg D | --max-gsl-km K] [--max-isl-km K]\n"
 "       leonet route --hypatia STATE_DIR --duration S --step-ms MS\n"
-"                    [--out DIR] [--threads N]\n"
+"                    [--out DIR] [--threads N] [--full-dijkstra]\n"
 "       leonet route --hypatia STATE_DIR --export\n"
 "                    (--shells gen1|starlink550 | --tle FILE --grid PxS)\n"
 "                    [--gs FILE] [--min-elev-deg D] [--epoch ISO]\n"
@@ -56,7 +59,11 @@ static void help(FILE *f)
 "--grid PxS = the file lists P planes of S satellites in order).\n"
 "--gateways FILE (CSV with a header naming lat and lon columns, or a\n"
 "Hypatia ground_stations file) without --to: route to the nearest\n"
-"gateway. --fail FILE: lines 'sat I', 'gs I' (gateway I), 'isl A B'.\n"
+"gateway. --fail FILE: lines 'sat I', 'gs I' (gateway I), 'isl A B',\n"
+"each optionally followed by 'from T0' and/or 'until T1' (seconds after\n"
+"--start; default: the whole run). --jam FILE: GeoJSON polygons; end points\n"
+"and gateways inside one (at each step: valid_from/valid_until) have no\n"
+"ground link. stderr: steps, path changes, steps without a route.\n"
 "\n"
 "Hypatia mode writes STATE_DIR (or --out)/dynamic_state_<MS>ms_for_<S>s/\n"
 "fstate_<t_ns>.txt and gsl_if_bandwidth_<t_ns>.txt exactly as satgenpy's\n"
@@ -340,18 +347,34 @@ static int run_series(const ln_args *a)
         rc = ln_orbit_new(c.els, c.n, &o);
     uint8_t *sat_down = calloc(c.n ? c.n : 1, 1);
     uint8_t *gs_down = calloc(ngs, 1);
+    uint8_t *jammed = calloc(ngs, 1); /* ground stations jammed now */
     uint8_t *cut = calloc(nisl ? nisl : 1, 1);
+    ln_net_jam *jam = NULL;
+    ln_net_failset *fails = NULL;
     const char *ff = ln_args_get(a, specs, "fail");
+    int reported = 0; /* the error was printed with its diagnostic */
     if (!rc && ff) {
         ln_diag d;
         ln_diag_clear(&d);
-        /* 'gs I' in the file names gateway I */
-        rc = ln_net_fail_read(ff, c.n, ngw, isls, nisl, sat_down,
-                              gs_down + base, cut, &d);
+        /* 'gs I' in the file names gateway I (ground station base + I) */
+        rc = ln_net_failset_read(ff, c.n, ngw, isls, nisl, &fails, &d);
         if (rc) {
             char b[1200];
             fprintf(stderr, "leonet route: %s\n",
                     ln_diag_format(&d, b, sizeof b));
+            reported = 1;
+        }
+    }
+    const char *jf = ln_args_get(a, specs, "jam");
+    if (!rc && jf) {
+        ln_diag d;
+        ln_diag_clear(&d);
+        rc = ln_net_jam_read(jf, &jam, &d);
+        if (rc) {
+            char b[1200];
+            fprintf(stderr, "leonet route: --jam: %s\n",
+                    ln_diag_format(&d, b, sizeof b));
+            reported = 1;
         }
     }
     double *buf = malloc(6 * (c.n ? c.n : 1) * sizeof *buf);
@@ -361,8 +384,8 @@ static int run_series(const ln_args *a)
     int32_t *nxt = malloc((c.n ? c.n : 1) * sizeof *nxt);
     int32_t *gwid = malloc((c.n ? c.n : 1) * sizeof *gwid);
     if (rc || !buf || !err || !path || !dist || !nxt || !gwid || !gs ||
-        !mask || !sat_down || !gs_down || !cut) {
-        if (rc)
+        !mask || !sat_down || !gs_down || !jammed || !cut) {
+        if (rc && !reported)
             fprintf(stderr, "leonet route: %s\n", ln_strerror(rc));
         rc = 2;
         goto done;
@@ -372,11 +395,26 @@ static int run_series(const ln_args *a)
     ln_net_fail fail = {sat_down, gs_down, cut};
     printf("t_s,rtt_ms,hops,path\n");
     long changes = 0, nt = (long)floor(dur / step + 1e-9) + 1, outages = 0;
+    long jammed_src = 0, jammed_gw = 0, nrtt = 0;
+    double rtt_min = INFINITY, rtt_max = 0.0, rtt_sum = 0.0;
     char prev[4096] = "";
     for (long k = 0; k < nt; k++) {
         double t = (double)k * step;
         ln_orbit_propagate(o, start + t, &pv, ln_cli_threads);
         ln_teme_to_ecef_soa(start + t, &pv, c.n);
+        memset(sat_down, 0, c.n);
+        memset(gs_down, 0, ngs);
+        memset(cut, 0, nisl);
+        ln_net_failset_apply(fails, t, sat_down, gs_down + base, cut);
+        if (jam) {
+            memset(jammed, 0, ngs);
+            ln_net_jam_apply(net, jam, start + t, jammed);
+            jammed_src += jammed[0] || (have_to && jammed[1]);
+            for (size_t g = 0; g < ngs; g++) {
+                jammed_gw += g >= base && jammed[g];
+                gs_down[g] |= jammed[g];
+            }
+        }
         ln_net_update(net, pv.x, pv.y, pv.z, &fail);
         char p[4096];
         size_t pl = 0;
@@ -426,14 +464,28 @@ static int run_series(const ln_args *a)
             printf("%.3f,,0,none\n", t);
         } else {
             printf("%.3f,%.6f,%d,%s\n", t, rtt, hops, p);
+            nrtt++;
+            rtt_sum += rtt;
+            if (rtt < rtt_min)
+                rtt_min = rtt;
+            if (rtt > rtt_max)
+                rtt_max = rtt;
         }
         if (k > 0 && strcmp(p, prev) != 0)
             changes++;
         snprintf(prev, sizeof prev, "%s", p);
     }
     fprintf(stderr,
-            "leonet route: %ld steps, %ld path changes, %ld without route\n",
+            "leonet route: %ld steps, %ld path changes, %ld without route",
             nt, changes, outages);
+    if (jam)
+        fprintf(stderr, " (%ld with a jammed end point, %ld jammed "
+                        "gateway-steps)",
+                jammed_src, jammed_gw);
+    if (nrtt)
+        fprintf(stderr, "; rtt_ms min %.3f mean %.3f max %.3f", rtt_min,
+                rtt_sum / (double)nrtt, rtt_max);
+    fprintf(stderr, "\n");
     rc = 0;
 done:
     ln_orbit_free(o);
@@ -446,7 +498,10 @@ done:
     free(mask);
     free(sat_down);
     free(gs_down);
+    free(jammed);
     free(cut);
+    ln_net_jam_free(jam);
+    ln_net_failset_free(fails);
     free(buf);
     free(err);
     free(path);
@@ -555,8 +610,10 @@ static int hyp_run(const ln_args *a, const char *dir)
     if (out)
         mkdir(out, 0777);
     ln_hyp_stats sx;
-    rc = ln_hyp_run(&st, dur, step, ln_cli_threads, out ? out : dir, df, &sx,
-                    &d);
+    ln_hyp_opts ho = {.full_dijkstra =
+                          ln_args_get(a, specs, "full-dijkstra") != NULL};
+    rc = ln_hyp_run_opt(&st, dur, step, ln_cli_threads, out ? out : dir, df,
+                        &ho, &sx, &d);
     if (df)
         fclose(df);
     if (rc) {
@@ -573,6 +630,13 @@ static int hyp_run(const ln_args *a, const char *dir)
             st.nsat, st.ngs, sx.steps, sx.lines, sx.total_s * k,
             sx.propagate_s * k, sx.graph_s * k, sx.route_s * k,
             sx.write_s * k);
+    fprintf(stderr, "cpu per step: %.3f ms total, routes %.3f ms\n",
+            sx.cpu_s * k, sx.route_cpu_s * k);
+    fprintf(stderr,
+            "destinations: %ld verified, %ld repaired, %ld tie -> full, %ld "
+            "full\n",
+            sx.counts.verified, sx.counts.repaired, sx.counts.tied,
+            sx.counts.full);
     ln_hyp_free(&st);
     return 0;
 }
@@ -587,6 +651,12 @@ int ln_cmd_route(int argc, char **argv)
         return 0;
     }
     const char *hyp = ln_args_get(&a, specs, "hypatia");
+    if (hyp && (ln_args_get(&a, specs, "fail") || ln_args_get(&a, specs,
+                                                                "jam"))) {
+        fprintf(stderr, "leonet route: --fail and --jam are for the time "
+                        "series, not --hypatia (satgenpy has no failures)\n");
+        return 2;
+    }
     if (hyp)
         return ln_args_get(&a, specs, "export") ? hyp_export(&a, hyp)
                                                  : hyp_run(&a, hyp);

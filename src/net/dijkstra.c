@@ -5,7 +5,7 @@
  *
  * Exports ln_net_work_new, ln_net_work_free, ln_net_to_gs,
  * ln_net_to_gateways, ln_net_bent_pipe, ln_net_route_gs and (to the area)
- * ln__net_dijkstra, ln__net_next_hop.
+ * ln__net_dijkstra, ln__net_next_hop, ln__net_repair, ln__net_seed_gs.
  *
  * The queue is a lazy 4-ary heap (no decrease-key; stale entries are
  * skipped). Relaxation is strict, except that an exactly equal distance
@@ -35,8 +35,11 @@ int ln_net_work_new(const ln_net *n, ln_net_work **out)
     w->heap = ln_malloc(w->hcap * sizeof *w->heap);
     w->seed = ln_malloc(s1 * sizeof *w->seed);
     w->seedgw = ln_malloc(s1 * sizeof *w->seedgw);
+    w->stk = ln_malloc(s1 * sizeof *w->stk);
+    w->tmp = ln_malloc((s1 + 1) * sizeof *w->tmp);
+    w->ord = ln_malloc(s1 * sizeof *w->ord);
     if (!w->d || !w->root || !w->done || !w->heap || !w->seed ||
-        !w->seedgw) {
+        !w->seedgw || !w->stk || !w->tmp || !w->ord) {
         ln_net_work_free(w);
         return LN_ENOMEM;
     }
@@ -56,6 +59,9 @@ void ln_net_work_free(ln_net_work *w)
     ln_free(w->heap);
     ln_free(w->seed);
     ln_free(w->seedgw);
+    ln_free(w->stk);
+    ln_free(w->tmp);
+    ln_free(w->ord);
     ln_free(w);
 }
 
@@ -174,8 +180,42 @@ int32_t ln__net_next_hop(const ln_net *n, const ln_net_work *w, int32_t s)
     return best;
 }
 
+/* Label-correcting repair (used by fstate.c): d and par (half-edge of the
+ * tree parent in the node's own list, -1 = own exit, -2 = unreachable)
+ * hold upper bounds that are lengths of real routes; the nodes start[0..m)
+ * were just lowered. Processes nodes in increasing d like Dijkstra: pops
+ * are non-decreasing (every push is a pop + an ISL > 0), so a node is
+ * settled at most once and at most m + 2 nisl entries are pushed. At the
+ * end no ISL can relax any node. */
+void ln__net_repair(const ln_net *n, ln_net_work *w, double *d,
+                    int32_t *par, const int32_t *start, size_t m)
+{
+    const int32_t *off = n->adj_off, *nbr = n->adj_nbr, *rev = n->adj_rev;
+    const double *aw = n->adj_w;
+    hent *h = w->heap;
+    size_t len = 0;
+    for (size_t i = 0; i < m; i++)
+        push(h, &len, d[start[i]], start[i]);
+    while (len > 0) {
+        hent t = pop(h, &len);
+        int32_t u = t.v;
+        if (t.k != d[u])
+            continue; /* stale */
+        double du = t.k;
+        for (int32_t e = off[u]; e < off[u + 1]; e++) {
+            double nd = du + aw[e];
+            int32_t v = nbr[e];
+            if (nd < d[v]) {
+                d[v] = nd;
+                par[v] = rev[e];
+                push(h, &len, nd, v);
+            }
+        }
+    }
+}
+
 /* Seeds one ground station's GSLs into w->seed (INFINITY elsewhere). */
-static void seed_gs(const ln_net *n, ln_net_work *w, size_t g, int set)
+void ln__net_seed_gs(const ln_net *n, ln_net_work *w, size_t g, int set)
 {
     for (int32_t k = n->gsl_off[g]; k < n->gsl_off[g + 1]; k++) {
         int32_t s = n->gsl_sat[k];
@@ -194,10 +234,10 @@ void ln_net_to_gs(const ln_net *n, ln_net_work *w, size_t g,
                   double *dist_km, int32_t *next, int32_t *exit_sat)
 {
     if (g < n->ngs)
-        seed_gs(n, w, g, 1);
+        ln__net_seed_gs(n, w, g, 1);
     ln__net_dijkstra(n, w);
     if (g < n->ngs)
-        seed_gs(n, w, g, 0);
+        ln__net_seed_gs(n, w, g, 0);
     for (size_t s = 0; s < n->nsat; s++) {
         if (dist_km)
             dist_km[s] = w->d[s];
@@ -214,7 +254,7 @@ void ln_net_to_gateways(const ln_net *n, ln_net_work *w,
 {
     for (size_t g = 0; g < n->ngs; g++)
         if (!gw_mask || gw_mask[g])
-            seed_gs(n, w, g, 1);
+            ln__net_seed_gs(n, w, g, 1);
     ln__net_dijkstra(n, w);
     for (size_t s = 0; s < n->nsat; s++) {
         int32_t r = w->root[s];
@@ -227,7 +267,7 @@ void ln_net_to_gateways(const ln_net *n, ln_net_work *w,
     }
     for (size_t g = 0; g < n->ngs; g++)
         if (!gw_mask || gw_mask[g])
-            seed_gs(n, w, g, 0);
+            ln__net_seed_gs(n, w, g, 0);
 }
 
 int32_t ln_net_bent_pipe(const ln_net *n, int32_t s, const uint8_t *gw_mask,

@@ -1,16 +1,19 @@
 /*
  * graph.c - the network graph: +Grid ISL rule, the handle (CSR adjacency
  * in interface order), per-step link state (ISL lengths, GSLs by range or
- * elevation), failures and the failure file.
+ * elevation) and failures (the failure file is in fail.c).
  *
  * Exports ln_net_plus_grid, ln_net_new, ln_net_free, ln_net_nsat,
  * ln_net_ngs, ln_net_isl_count, ln_net_set_gs, ln_net_update,
- * ln_net_errmsg, ln_net_gsl, ln_net_isl_km, ln_net_fail_read.
+ * ln_net_errmsg, ln_net_gsl, ln_net_isl_km.
  *
- * Per step the cost is O(nisl) for the ISLs and O(ngs * nsat) for the
- * GSL test (squared distance against the squared range, a square root only
- * for links in range). GSL lists grow by doubling and are reused, so a
- * steady run allocates nothing.
+ * Per step the cost is O(nisl) for the ISLs and, for the GSL range test
+ * (squared distance against the squared range, a square root only for
+ * links in range), O(candidates) most steps: each station keeps the
+ * satellites within range + 100 km, rebuilt in O(ngs * nsat) once the
+ * satellites have moved ~100 km (every ~130 steps of 100 ms in LEO); the
+ * elevation rule tests every pair. Lists grow by doubling and are reused,
+ * so a steady run allocates nothing.
  */
 #include <math.h>
 #include <stdio.h>
@@ -102,6 +105,7 @@ void ln_net_free(ln_net *n)
     ln_free(n->adj_off);
     ln_free(n->adj_nbr);
     ln_free(n->adj_isl);
+    ln_free(n->adj_rev);
     ln_free(n->nif);
     ln_free(n->if_a);
     ln_free(n->if_b);
@@ -112,6 +116,12 @@ void ln_net_free(ln_net *n)
     ln_free(n->gsl_off);
     ln_free(n->gsl_sat);
     ln_free(n->gsl_km);
+    ln_free(n->cand_off);
+    ln_free(n->cand_stale);
+    ln_free(n->cand_sat);
+    ln_free(n->px);
+    ln_free(n->py);
+    ln_free(n->pz);
     ln_free(n);
 }
 
@@ -170,26 +180,52 @@ int ln_net_new(size_t nsat, const ln_net_isl *isls, size_t nisl, size_t ngs,
     size_t s1 = nsat ? nsat : 1, g1 = ngs ? ngs : 1, i1 = nisl ? nisl : 1;
     n->isls = ln_malloc(i1 * sizeof *n->isls);
     n->gs = ln_malloc(3 * g1 * sizeof *n->gs);
-    n->adj_off = ln_calloc(nsat + 1, sizeof *n->adj_off);
-    n->adj_nbr = ln_malloc(2 * i1 * sizeof *n->adj_nbr);
-    n->adj_isl = ln_malloc(2 * i1 * sizeof *n->adj_isl);
     n->nif = ln_calloc(s1, sizeof *n->nif);
     n->if_a = ln_malloc(i1 * sizeof *n->if_a);
     n->if_b = ln_malloc(i1 * sizeof *n->if_b);
+    if (!n->nif || !n->if_a || !n->if_b) {
+        ln_net_free(n);
+        return LN_ENOMEM;
+    }
+    /* interfaces in list order (Hypatia's sat_neighbor_to_if) */
+    int32_t maxdeg = 0;
+    for (size_t i = 0; i < nisl; i++) {
+        n->if_a[i] = n->nif[isls[i].a]++;
+        n->if_b[i] = n->nif[isls[i].b]++;
+    }
+    for (size_t s = 0; s < nsat; s++)
+        if (n->nif[s] > maxdeg)
+            maxdeg = n->nif[s];
+    /* fixed stride when it wastes little (+Grid: every satellite has 4) */
+    if (maxdeg > 0 && (size_t)maxdeg * nsat <= 2 * nisl + 2 * nsat)
+        n->stride = maxdeg;
+    n->nhalf = n->stride ? (size_t)n->stride * nsat : 2 * nisl;
+    size_t h1 = n->nhalf ? n->nhalf : 1;
+    n->adj_off = ln_calloc(nsat + 1, sizeof *n->adj_off);
+    n->adj_nbr = ln_malloc(h1 * sizeof *n->adj_nbr);
+    n->adj_isl = ln_malloc(h1 * sizeof *n->adj_isl);
+    n->adj_rev = ln_malloc(h1 * sizeof *n->adj_rev);
     n->isl_km = ln_malloc(i1 * sizeof *n->isl_km);
-    n->adj_w = ln_malloc(2 * i1 * sizeof *n->adj_w);
+    n->adj_w = ln_malloc(h1 * sizeof *n->adj_w);
     n->sat_up = ln_calloc(s1, 1);
     n->gs_up = ln_calloc(g1, 1);
     n->gsl_off = ln_calloc(ngs + 1, sizeof *n->gsl_off);
     n->gsl_cap = 16 * g1;
     n->gsl_sat = ln_malloc(n->gsl_cap * sizeof *n->gsl_sat);
     n->gsl_km = ln_malloc(n->gsl_cap * sizeof *n->gsl_km);
+    n->cand_off = ln_calloc(ngs + 1, sizeof *n->cand_off);
+    n->cand_stale = ln_calloc(g1, 1);
+    n->px = ln_malloc(s1 * sizeof *n->px);
+    n->py = ln_malloc(s1 * sizeof *n->py);
+    n->pz = ln_malloc(s1 * sizeof *n->pz);
     if (cfg->gsl_rule == LN_NET_GSL_ELEV)
         n->site = ln_malloc(g1 * sizeof *n->site);
     if (!n->isls || !n->gs || !n->adj_off || !n->adj_nbr || !n->adj_isl ||
+        !n->adj_rev ||
         !n->nif || !n->if_a || !n->if_b || !n->isl_km || !n->adj_w ||
         !n->sat_up || !n->gs_up || !n->gsl_off || !n->gsl_sat ||
-        !n->gsl_km || (cfg->gsl_rule == LN_NET_GSL_ELEV && !n->site)) {
+        !n->gsl_km || !n->cand_off || !n->cand_stale || !n->px || !n->py || !n->pz ||
+        (cfg->gsl_rule == LN_NET_GSL_ELEV && !n->site)) {
         ln_net_free(n);
         return LN_ENOMEM;
     }
@@ -200,13 +236,18 @@ int ln_net_new(size_t nsat, const ln_net_isl *isls, size_t nisl, size_t ngs,
     if (n->site)
         for (size_t g = 0; g < ngs; g++)
             prepare_site(n, g);
-    /* interfaces in list order (Hypatia's sat_neighbor_to_if) */
-    for (size_t i = 0; i < nisl; i++) {
-        n->if_a[i] = n->nif[isls[i].a]++;
-        n->if_b[i] = n->nif[isls[i].b]++;
-    }
     for (size_t s = 0; s < nsat; s++)
-        n->adj_off[s + 1] = n->adj_off[s] + n->nif[s];
+        n->adj_off[s + 1] =
+            n->adj_off[s] + (n->stride ? n->stride : n->nif[s]);
+    /* padding half-edges (fixed stride): self-loops of infinite length,
+       never chosen and never relaxing */
+    for (size_t s = 0; s < nsat; s++)
+        for (int32_t e = n->adj_off[s] + n->nif[s]; e < n->adj_off[s + 1];
+             e++) {
+            n->adj_nbr[e] = (int32_t)s;
+            n->adj_isl[e] = -1;
+            n->adj_rev[e] = e;
+        }
     for (size_t i = 0; i < nisl; i++) {
         int32_t pa = n->adj_off[isls[i].a] + n->if_a[i];
         int32_t pb = n->adj_off[isls[i].b] + n->if_b[i];
@@ -214,8 +255,10 @@ int ln_net_new(size_t nsat, const ln_net_isl *isls, size_t nisl, size_t ngs,
         n->adj_isl[pa] = (int32_t)i;
         n->adj_nbr[pb] = isls[i].a;
         n->adj_isl[pb] = (int32_t)i;
+        n->adj_rev[pa] = pb;
+        n->adj_rev[pb] = pa;
     }
-    for (size_t i = 0; i < 2 * nisl; i++)
+    for (size_t i = 0; i < n->nhalf; i++)
         n->adj_w[i] = INFINITY;
     for (size_t i = 0; i < nisl; i++)
         n->isl_km[i] = INFINITY;
@@ -236,6 +279,7 @@ void ln_net_set_gs(ln_net *n, size_t g, const double r[3])
     if (g >= n->ngs)
         return;
     memcpy(&n->gs[3 * g], r, 3 * sizeof(double));
+    n->cand_stale[g] = 1;
     if (n->site)
         prepare_site(n, g);
 }
@@ -277,6 +321,71 @@ static int gsl_grow(ln_net *n, size_t need)
     return 0;
 }
 
+/* Keeps the GSL candidate lists valid for positions x, y, z (range
+ * rule). The largest displacement of any satellite since the previous
+ * update is added to moved_km; once the sum nears the margin (or a
+ * position is not finite) the lists are rebuilt; a station moved by
+ * ln_net_set_gs tests every satellite until then. A satellite left out was farther than max + margin from the
+ * station and has moved less than the margin since (triangle inequality;
+ * 1 km of the margin is kept against rounding), so it is out of range.
+ * Returns 0 or LN_ENOMEM (then the caller tests every satellite). */
+static int update_candidates(ln_net *n, const double *x, const double *y,
+                             const double *z)
+{
+    const double margin = LN__NET_CAND_MARGIN_KM;
+    if (n->cand_ok) {
+        double m2 = 0.0;
+        int bad = 0;
+        for (size_t s = 0; s < n->nsat; s++) {
+            double dx = x[s] - n->px[s], dy = y[s] - n->py[s],
+                   dz = z[s] - n->pz[s];
+            double d2 = dx * dx + dy * dy + dz * dz;
+            if (d2 > m2)
+                m2 = d2;
+            bad |= !isfinite(d2);
+        }
+        n->moved_km += sqrt(m2);
+        if (bad || !(n->moved_km < margin - 1.0))
+            n->cand_ok = 0;
+    }
+    memcpy(n->px, x, n->nsat * sizeof *x);
+    memcpy(n->py, y, n->nsat * sizeof *y);
+    memcpy(n->pz, z, n->nsat * sizeof *z);
+    if (n->cand_ok)
+        return 0;
+    double r = n->cfg.max_gsl_km + margin, r2 = r * r;
+    size_t m = 0;
+    for (size_t g = 0; g < n->ngs; g++) {
+        n->cand_off[g] = (int32_t)m;
+        if (m + n->nsat > n->cand_cap) {
+            size_t cap = n->cand_cap ? n->cand_cap : 64 * n->ngs;
+            while (cap < m + n->nsat)
+                cap *= 2;
+            int32_t *c = ln_realloc(n->cand_sat, cap * sizeof *c);
+            if (!c)
+                return LN_ENOMEM;
+            n->cand_sat = c;
+            n->cand_cap = cap;
+        }
+        const double gx = n->gs[3 * g], gy = n->gs[3 * g + 1],
+                     gz = n->gs[3 * g + 2];
+        for (size_t s = 0; s < n->nsat; s++) {
+            double dx = x[s] - gx, dy = y[s] - gy, dz = z[s] - gz;
+            double d2 = dx * dx + dy * dy + dz * dz;
+            if (d2 <= r2 || !isfinite(d2))
+                n->cand_sat[m++] = (int32_t)s;
+        }
+    }
+    n->cand_off[n->ngs] = (int32_t)m;
+    memset(n->cand_stale, 0, n->ngs);
+    for (size_t s = 0; s < n->nsat; s++)
+        if (!isfinite(x[s]) || !isfinite(y[s]) || !isfinite(z[s]))
+            return 0; /* rebuild next time as well */
+    n->moved_km = 0.0;
+    n->cand_ok = 1;
+    return 0;
+}
+
 int ln_net_update(ln_net *n, const double *x, const double *y,
                   const double *z, const ln_net_fail *fail)
 {
@@ -315,6 +424,8 @@ int ln_net_update(ln_net *n, const double *x, const double *y,
     size_t m = 0;
     double maxg = n->cfg.max_gsl_km, maxg2 = maxg * maxg;
     double sinm = sin(n->cfg.min_elev_rad);
+    int cand = n->cfg.gsl_rule == LN_NET_GSL_RANGE &&
+               update_candidates(n, x, y, z) == 0 && n->cand_ok;
     for (size_t g = 0; g < n->ngs; g++) {
         n->gsl_off[g] = (int32_t)m;
         if (!n->gs_up[g])
@@ -330,7 +441,12 @@ int ln_net_update(ln_net *n, const double *x, const double *y,
         int32_t *os = n->gsl_sat;
         double *ok = n->gsl_km;
         if (n->cfg.gsl_rule == LN_NET_GSL_RANGE) {
-            for (size_t s = 0; s < n->nsat; s++) {
+            int use = cand && !n->cand_stale[g];
+            size_t nc = use ? (size_t)(n->cand_off[g + 1] - n->cand_off[g])
+                            : n->nsat;
+            const int32_t *cs = use ? n->cand_sat + n->cand_off[g] : NULL;
+            for (size_t i = 0; i < nc; i++) {
+                size_t s = cs ? (size_t)cs[i] : i;
                 double dz = z[s] - gz;
                 if (dz * dz > maxg2)
                     continue;
@@ -360,60 +476,5 @@ int ln_net_update(ln_net *n, const double *x, const double *y,
         }
     }
     n->gsl_off[n->ngs] = (int32_t)m;
-    return rc;
-}
-
-/* ---- failure file --------------------------------------------------- */
-
-int ln_net_fail_read(const char *path, size_t nsat, size_t ngs,
-                     const ln_net_isl *isls, size_t nisl, uint8_t *sat_down,
-                     uint8_t *gs_down, uint8_t *isl_cut, ln_diag *diag)
-{
-    char *buf;
-    size_t len;
-    int rc = ln_read_file(path, (size_t)64 << 20, &buf, &len, diag);
-    if (rc)
-        return rc;
-    long lineno = 0;
-    rc = 0;
-    char *next = buf;
-    while (next && *next && !rc) {
-        char *line = next;
-        char *nl = strchr(line, '\n');
-        next = nl ? nl + 1 : NULL;
-        if (nl)
-            *nl = '\0';
-        lineno++;
-        char *h = strchr(line, '#');
-        if (h)
-            *h = '\0';
-        char kind[16];
-        long a = -1, b = -1;
-        int k = sscanf(line, "%15s %ld %ld", kind, &a, &b);
-        if (k <= 0)
-            continue;
-        if (k >= 2 && strcmp(kind, "sat") == 0 && sat_down && a >= 0 &&
-            (size_t)a < nsat) {
-            sat_down[a] = 1;
-        } else if (k >= 2 && strcmp(kind, "gs") == 0 && gs_down && a >= 0 &&
-                   (size_t)a < ngs) {
-            gs_down[a] = 1;
-        } else if (k == 3 && strcmp(kind, "isl") == 0 && isl_cut) {
-            long lo = a < b ? a : b, hi = a < b ? b : a;
-            size_t i = 0;
-            while (i < nisl && !(isls[i].a == lo && isls[i].b == hi))
-                i++;
-            if (i == nisl)
-                rc = ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
-                                 "no ISL between %ld and %ld", a, b);
-            else
-                isl_cut[i] = 1;
-        } else {
-            rc = ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
-                             "expected 'sat I', 'gs I' or 'isl A B' with "
-                             "indices in range");
-        }
-    }
-    ln_free(buf);
     return rc;
 }

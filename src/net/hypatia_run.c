@@ -4,7 +4,7 @@
  * forwarding state of "free_one_only_over_isls", and satgenpy's files
  * dynamic_state_<MS>ms_for_<S>s/{fstate,gsl_if_bandwidth}_<t_ns>.txt.
  *
- * Exports ln_hyp_run.
+ * Exports ln_hyp_run, ln_hyp_run_opt.
  *
  * Time: steps at t = 0, step, 2 step, ... while t < duration (satgenpy's
  * range(0, end, step) run on one thread). Satellite positions at tsince =
@@ -27,6 +27,13 @@ static double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
@@ -58,6 +65,15 @@ int ln_hyp_run(const ln_hyp_state *st, long duration_s, long step_ms,
                int nthreads, const char *outdir, FILE *pos_dump,
                ln_hyp_stats *stats, ln_diag *diag)
 {
+    return ln_hyp_run_opt(st, duration_s, step_ms, nthreads, outdir,
+                          pos_dump, NULL, stats, diag);
+}
+
+int ln_hyp_run_opt(const ln_hyp_state *st, long duration_s, long step_ms,
+                   int nthreads, const char *outdir, FILE *pos_dump,
+                   const ln_hyp_opts *opts, ln_hyp_stats *stats,
+                   ln_diag *diag)
+{
     ln_hyp_stats sx;
     memset(&sx, 0, sizeof sx);
     if (duration_s <= 0 || step_ms <= 0 || st->nsat == 0)
@@ -66,7 +82,7 @@ int ln_hyp_run(const ln_hyp_state *st, long duration_s, long step_ms,
                            "constellation non-empty");
     if (nthreads <= 0)
         nthreads = ln_ncpu();
-    double t0 = now_s();
+    double t0 = now_s(), c0 = cpu_s();
     char dir[1100];
     snprintf(dir, sizeof dir, "%s/dynamic_state_%ldms_for_%lds", outdir,
              step_ms, duration_s);
@@ -104,6 +120,8 @@ int ln_hyp_run(const ln_hyp_state *st, long duration_s, long step_ms,
     }
     if ((rc = ln_net_fstate_new(net, nthreads, &fs)))
         goto done;
+    if (opts && opts->full_dijkstra)
+        ln_net_fstate_set_incremental(fs, 0);
     ln_pv_soa pv = {buf, buf + st->nsat, buf + 2 * st->nsat,
                     buf + 3 * st->nsat, buf + 4 * st->nsat,
                     buf + 5 * st->nsat, err};
@@ -112,7 +130,10 @@ int ln_hyp_run(const ln_hyp_state *st, long duration_s, long step_ms,
     const double epoch = st->els[0].epoch_unix_s;
     for (long long t_ns = 0; t_ns < end_ns; t_ns += step_ns) {
         double ta = now_s();
-        ln_orbit_propagate_tsince(o, (double)t_ns / 60e9, &pv, nthreads);
+        /* one thread: 1584 satellites take ~0.06 ms, less than the cost
+           of waking a team (and much less on a busy machine) */
+        ln_orbit_propagate_tsince(o, (double)t_ns / 60e9, &pv,
+                                  st->nsat < 20000 ? 1 : nthreads);
         ln_teme_to_ecef_soa(epoch + (double)t_ns / 1e9, &pv, st->nsat);
         double tb = now_s();
         rc = ln_net_update(net, pv.x, pv.y, pv.z, NULL);
@@ -121,9 +142,10 @@ int ln_hyp_run(const ln_hyp_state *st, long duration_s, long step_ms,
                         ln_net_errmsg(net));
             goto done;
         }
-        double tc = now_s();
+        double tc = now_s(), cc = cpu_s();
         ln_net_fstate_compute(fs);
         double td = now_s();
+        sx.route_cpu_s += cpu_s() - cc;
         if (pos_dump) {
             fprintf(pos_dump, "T %lld\n", t_ns);
             for (size_t i = 0; i < st->nsat; i++)
@@ -160,6 +182,9 @@ int ln_hyp_run(const ln_hyp_state *st, long duration_s, long step_ms,
     }
 done:
     sx.total_s = now_s() - t0;
+    sx.cpu_s = cpu_s() - c0;
+    if (fs)
+        ln_net_fstate_counts_get(fs, &sx.counts);
     if (stats)
         *stats = sx;
     ln_net_fstate_free(fs);
