@@ -6,17 +6,17 @@
  *                         [--threads N] [--repeat R]
  *
  * Points: N (default 10,000,000) uniform in the bounding box of all zones,
- * from a fixed-seed splitmix64 generator, in radians (the engine's unit).
- * Each of R runs (default 3) decides them all with
- * ln_zoneset_decide_batch; the best run counts. Threads: the global
- * --threads N (0 or absent: all cores). Prints the index figures, then, as
- * its last line, "decisions_per_s=<number>".
+ * from a fixed-seed splitmix64 generator, in radians (the engine's unit;
+ * ln_bench_points, seed 20221115). Each of R runs (default 3) decides
+ * them all with ln_zoneset_decide_batch; the best run counts
+ * (ln_bench_best). Threads: the global --threads N (0 or absent: all
+ * cores). Prints the index figures, then, as its last line,
+ * "decisions_per_s=<number>".
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli.h"
 #include "leonet/geofence.h"
@@ -25,19 +25,18 @@ static const ln_opt_spec specs[] = {
     {"zones", 1}, {"points", 1}, {"repeat", 1}, {"help", 0}, {NULL, 0},
 };
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+typedef struct run_ctx {
+    const ln_zoneset *zs;
+    size_t n;
+    const double *lon, *lat; /* rad */
+    ln_zone_decision *dec;   /* OUT */
+} run_ctx;
 
-static uint64_t splitmix(uint64_t *s)
+static void run(void *p)
 {
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    run_ctx *c = p;
+    ln_zoneset_decide_batch(c->zs, c->n, c->lon, c->lat, NULL, NAN, c->dec,
+                            ln_cli_threads);
 }
 
 int ln_bench_geofence(int argc, char **argv)
@@ -95,31 +94,17 @@ int ln_bench_geofence(int argc, char **argv)
     }
     ln_geo_index_stats st;
     ln_zoneset_stats(zs, &st);
-    double *lon = malloc((size_t)n * sizeof *lon);
-    double *lat = malloc((size_t)n * sizeof *lat);
-    ln_zone_decision *dec = malloc((size_t)n * sizeof *dec);
-    if (!lon || !lat || !dec) {
+    double *lon = NULL, *lat = NULL;
+    const double box[4] = {x0, y0, x1, y1};
+    ln_zone_decision *dec = ln_malloc((size_t)n * sizeof *dec);
+    if (!dec || ln_bench_points((size_t)n, 20221115, box, &lat, &lon)) {
         fprintf(stderr, "leonet bench geofence: out of memory\n");
         rc = 2;
         goto out;
     }
-    uint64_t seed = 20221115;
-    for (long i = 0; i < n; i++) {
-        double u = (double)(splitmix(&seed) >> 11) * 0x1.0p-53;
-        double v = (double)(splitmix(&seed) >> 11) * 0x1.0p-53;
-        lon[i] = (x0 + u * (x1 - x0)) * LN_DEG2RAD;
-        lat[i] = (y0 + v * (y1 - y0)) * LN_DEG2RAD;
-    }
-    double best = INFINITY;
+    run_ctx ctx = {zs, (size_t)n, lon, lat, dec};
+    double best = ln_bench_best(rep, run, &ctx);
     long denied = 0;
-    for (long r = 0; r < rep; r++) {
-        double t = now_s();
-        ln_zoneset_decide_batch(zs, (size_t)n, lon, lat, NULL, NAN, dec,
-                                ln_cli_threads);
-        t = now_s() - t;
-        if (t < best)
-            best = t;
-    }
     for (long i = 0; i < n; i++)
         denied += dec[i].action == LN_ZONE_DENY;
     printf("zones=%zu vertices=%zu edges=%zu\n", ln_zoneset_count(zs),
@@ -131,9 +116,9 @@ int ln_bench_geofence(int argc, char **argv)
            ln_cli_threads, denied, rep, best);
     printf("decisions_per_s=%.0f\n", (double)n / best);
 out:
-    free(lon);
-    free(lat);
-    free(dec);
+    ln_free(lon);
+    ln_free(lat);
+    ln_free(dec);
     ln_zoneset_free(zs);
     return rc;
 }

@@ -53,5 +53,13 @@ int ln_bench_cell(int, char **);
 
 /* Bench sub-verbs ("leonet bench X"). */
 int ln_bench_propagate(int argc, char **argv);
+/* Shared by the bench sub-verbs (bench_util.c). ln_bench_points: n points
+ * from a fixed seed (splitmix64), in rad, ln_malloc'd (ln_free them):
+ * uniform on the sphere if box_deg is NULL, else uniform in the box
+ * {lon0, lat0, lon1, lat1} (deg). 0 or LN_ENOMEM. ln_bench_best: runs
+ * run(ctx) repeat times and returns the shortest wall time (s). */
+int ln_bench_points(size_t n, unsigned long long seed, const double *box_deg,
+                    double **lat_rad, double **lon_rad);
+double ln_bench_best(long repeat, void (*run)(void *ctx), void *ctx);
 
 #endif

@@ -92,7 +92,19 @@ typedef struct ln__fbc {
     int8_t base;  /* base cell, -1 if unreachable */
     int8_t rot;   /* ccw 60-degree rotations into the home frame */
     int8_t cw;    /* pentagon: leave a K leading digit clockwise */
+    int8_t pent;  /* 1 if base is a pentagon (copy of pent[base]) */
 } ln__fbc;
+
+/* Closest-face candidates on a coarse lat/lon grid: every face that is
+ * the closest one anywhere in the grid cell (closed, plus a margin), in
+ * increasing face order; n = 0 means "search all 20". */
+#define LN__CELL_FG_NLAT 36 /* 5 deg rows from -90 deg */
+#define LN__CELL_FG_NLON 72 /* 5 deg columns from -180 deg */
+#define LN__CELL_FG_MAX 7
+typedef struct ln__face_cand {
+    uint8_t n;                    /* 0..LN__CELL_FG_MAX */
+    uint8_t f[LN__CELL_FG_MAX];   /* faces, increasing */
+} ln__face_cand;
 
 /* The derived tables (built once by ln__cell_tables). */
 typedef struct ln__cell_tab {
@@ -111,6 +123,7 @@ typedef struct ln__cell_tab {
     ln__fijk home[122];                  /* base cell home face + ijk */
     uint8_t pent[122];                   /* 1 for the 12 pentagons */
     ln__fbc fbc[20][3][3][3];            /* [face][i][j][k] at res 0 */
+    ln__face_cand fgrid[LN__CELL_FG_NLAT][LN__CELL_FG_NLON];
 } ln__cell_tab;
 
 /* The tables, built on first use (thread-safe). NULL if the derivation

@@ -15,6 +15,9 @@
  *   3. Face-to-face transforms (overage): the neighbour across an edge,
  *      laid flat, has its centre at the sum of the edge's two vertices,
  *      and its axes turned by the angle that maps the common vertex.
+ *   3b. For the point -> cell hot path, the faces that can be the
+ *      closest one within each 5 x 5 deg lat/lon cell (a conservative
+ *      lattice test, see derive_face_grid).
  *   4. Home face and coordinates of each base cell: among the faces on
  *      which its centre is a grid point (the i vertex for a pentagon), the
  *      one whose frame reproduces the observed centres of its children.
@@ -216,6 +219,71 @@ static int derive_faces(ln__cell_tab *t)
     return 0;
 }
 
+/* ---- 3b: closest-face candidates per lat/lon grid cell ------------------- */
+
+/* A lattice of S x S steps per grid cell: every point of a grid cell lies
+ * within rho = (h_lat + h_lon) / 2 rad of a lattice point of that cell
+ * (h = the lattice step; along a parallel the arc is shorter than the
+ * step in longitude). A face's dot product with a point moves by at most
+ * the chord, so by at most rho; two faces' difference by 2 rho. A face is
+ * a candidate for a grid cell if, at one of its lattice points, it is
+ * within 2 rho (+ 1e-9 for points just outside, by rounding of the grid
+ * index) of the best: then every face that is the closest anywhere in
+ * the cell is listed, and every face left out is strictly worse. */
+static int derive_face_grid(ln__cell_tab *t)
+{
+    enum { S = 8 }; /* lattice steps per grid cell side */
+    enum { NA = LN__CELL_FG_NLAT * S + 1, NO = LN__CELL_FG_NLON * S + 1 };
+    static uint32_t mask[LN__CELL_FG_NLAT][LN__CELL_FG_NLON];
+    static double slo[NO], clo[NO];
+    double hla = LN_PI / (LN__CELL_FG_NLAT * S);
+    double hlo = LN_TWOPI / (LN__CELL_FG_NLON * S);
+    double margin = (hla + hlo) + 1e-9;
+    for (int o = 0; o < NO; o++) {
+        slo[o] = sin(-LN_PI + o * hlo);
+        clo[o] = cos(-LN_PI + o * hlo);
+    }
+    for (int a = 0; a < NA; a++) {
+        double la = -LN_PI / 2 + a * hla, sla = sin(la), cla = cos(la);
+        int a0 = a % S == 0 && a > 0 ? a / S - 1 : a / S;
+        int a1 = a / S < LN__CELL_FG_NLAT ? a / S : LN__CELL_FG_NLAT - 1;
+        for (int o = 0; o < NO; o++) {
+            double p[3] = {cla * clo[o], cla * slo[o], sla}, d[20];
+            double best = -2.0;
+            for (int f = 0; f < LN__CELL_NFACE; f++) {
+                d[f] = t->face_pt[f][0] * p[0] + t->face_pt[f][1] * p[1] +
+                       t->face_pt[f][2] * p[2];
+                if (d[f] > best)
+                    best = d[f];
+            }
+            uint32_t m = 0;
+            for (int f = 0; f < LN__CELL_NFACE; f++)
+                if (d[f] >= best - margin)
+                    m |= (uint32_t)1 << f;
+            int o0 = o % S == 0 && o > 0 ? o / S - 1 : o / S;
+            int o1 = o / S < LN__CELL_FG_NLON ? o / S : LN__CELL_FG_NLON - 1;
+            mask[a0][o0] |= m;
+            mask[a0][o1] |= m;
+            mask[a1][o0] |= m;
+            mask[a1][o1] |= m;
+        }
+    }
+    for (int a = 0; a < LN__CELL_FG_NLAT; a++)
+        for (int o = 0; o < LN__CELL_FG_NLON; o++) {
+            ln__face_cand *c = &t->fgrid[a][o];
+            c->n = 0;
+            for (int f = 0; f < LN__CELL_NFACE; f++)
+                if (mask[a][o] >> f & 1) {
+                    if (c->n == LN__CELL_FG_MAX) {
+                        c->n = 0; /* too many: search all */
+                        break;
+                    }
+                    c->f[c->n++] = (uint8_t)f;
+                }
+        }
+    return 0;
+}
+
 /* ---- 4: home of each base cell ------------------------------------------ */
 
 static ln_cell make_index(int res, int base, int d1)
@@ -350,7 +418,7 @@ static int derive_fbc(ln__cell_tab *t)
     static int ns[20][3][3][3], nsd[20][3][3][3][7];
     for (int f = 0; f < LN__CELL_NFACE; f++)
         for (int i = 0; i < 27; i++)
-            (&t->fbc[f][0][0][0])[i] = (ln__fbc){-1, 0, 0};
+            (&t->fbc[f][0][0][0])[i] = (ln__fbc){-1, 0, 0, 0};
     /* random points of each face: uniform in the plane triangle, whose
      * gnomonic image is exactly the face's spherical triangle */
     for (int f = 0; f < LN__CELL_NFACE; f++) {
@@ -407,7 +475,8 @@ static int derive_fbc(ln__cell_tab *t)
                         for (int c = 0; c < 12 && !done; c++) {
                             ln__fbc e = {(int8_t)b,
                                          (int8_t)((guess + c / 2) % 6),
-                                         (int8_t)(c % 2)};
+                                         (int8_t)(c % 2),
+                                         (int8_t)t->pent[b]};
                             if (!t->pent[b] && e.cw)
                                 continue;
                             int ok = 1;
@@ -430,7 +499,8 @@ static int derive_fbc(ln__cell_tab *t)
 static void build(void)
 {
     ln__cell_tab *t = &tab;
-    if (derive_faces(t) || derive_homes(t) || derive_fbc(t))
+    if (derive_faces(t) || derive_face_grid(t) || derive_homes(t) ||
+        derive_fbc(t))
         return;
     tab_ok = 1;
 }
