@@ -65,106 +65,76 @@ static int close_out(FILE *f, const char *path)
     return 0;
 }
 
-/* splits a CSV line in place at commas (no quoting); returns fields */
-static int split(char *s, char **fld, int max)
-{
-    int n = 0;
-    fld[n++] = s;
-    for (char *p = s; *p && n < max; p++)
-        if (*p == ',') {
-            *p = 0;
-            fld[n++] = p + 1;
-        }
-    return n;
-}
+typedef struct pts_ctx {
+    const char *path;
+    int res;
+    FILE *out;
+    const char *outp;
+    int col_id, col_lat, col_lon, need;
+    int rc;
+} pts_ctx;
 
-static char *trim(char *s)
+/* One CSV record of the points file: the header, or a point. */
+static int point_row(void *user, char **f, size_t n, long line)
 {
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == '\r' || s[n - 1] == '\n' || s[n - 1] == ' ' ||
-                 s[n - 1] == '\t'))
-        s[--n] = 0;
-    return s;
+    pts_ctx *c = user;
+    if (c->col_id < 0) { /* the header */
+        c->col_id = ln_csv_col(f, n, "id");
+        c->col_lat = ln_csv_col(f, n, "lat");
+        c->col_lon = ln_csv_col(f, n, "lon");
+        if (c->col_id < 0 || c->col_lat < 0 || c->col_lon < 0) {
+            fprintf(stderr, "leonet cell: %s:%ld: header must name "
+                            "id,lat,lon\n", c->path, line);
+            return 2;
+        }
+        c->need = c->col_id > c->col_lat ? c->col_id : c->col_lat;
+        c->need = c->need > c->col_lon ? c->need : c->col_lon;
+        c->out = open_out(c->outp);
+        if (!c->out)
+            return 2;
+        fprintf(c->out, "id,lat,lon,cell\n");
+        return 0;
+    }
+    double la, lo;
+    if ((int)n <= c->need ||
+        ln_args_double("cell", "lat", f[c->col_lat], &la) ||
+        ln_args_double("cell", "lon", f[c->col_lon], &lo) || la < -90 ||
+        la > 90) {
+        fprintf(stderr, "leonet cell: %s:%ld: bad row\n", c->path, line);
+        c->rc = c->rc ? c->rc : 1;
+        return 0;
+    }
+    ln_cell cell;
+    char buf[LN_CELL_STRLEN];
+    if (ln_cell_from_latlon_deg(la, lo, c->res, &cell)) {
+        fprintf(stderr, "leonet cell: %s:%ld: no cell\n", c->path, line);
+        c->rc = c->rc ? c->rc : 1;
+        return 0;
+    }
+    ln_csv_put(c->out, f[c->col_id]);
+    fprintf(c->out, ",%s,%s,%s\n", f[c->col_lat], f[c->col_lon],
+            ln_cell_to_string(cell, buf, sizeof buf));
+    return 0;
 }
 
 static int do_points(const char *path, int res, const char *outp)
 {
-    FILE *in = fopen(path, "r");
-    if (!in) {
-        fprintf(stderr, "leonet cell: cannot open %s: %s\n", path,
-                strerror(errno));
+    pts_ctx c = {path, res, NULL, outp, -1, -1, -1, 0, 0};
+    ln_diag d;
+    char msg[1024];
+    int rc = ln_csv_read(path, (size_t)1 << 34, point_row, &c, &d);
+    if (rc && rc != 2)
+        fprintf(stderr, "leonet cell: %s\n",
+                ln_diag_format(&d, msg, sizeof msg));
+    if (!rc && !c.out) {
+        fprintf(stderr, "leonet cell: %s: empty file (header id,lat,lon "
+                        "expected)\n", path);
+        rc = 2;
+    }
+    int rc2 = c.out ? close_out(c.out, outp) : 0;
+    if (rc)
         return 2;
-    }
-    char line[4096];
-    long ln = 0;
-    int col_id = -1, col_lat = -1, col_lon = -1, rc = 0;
-    if (!fgets(line, sizeof line, in)) {
-        fprintf(stderr, "leonet cell: %s: empty file\n", path);
-        fclose(in);
-        return 2;
-    }
-    ln++;
-    char *fld[64];
-    int nf = split(line, fld, 64);
-    for (int i = 0; i < nf; i++) {
-        char *t = trim(fld[i]);
-        if (!strcmp(t, "id"))
-            col_id = i;
-        else if (!strcmp(t, "lat"))
-            col_lat = i;
-        else if (!strcmp(t, "lon"))
-            col_lon = i;
-    }
-    if (col_id < 0 || col_lat < 0 || col_lon < 0) {
-        fprintf(stderr, "leonet cell: %s:1: header must name id,lat,lon\n",
-                path);
-        fclose(in);
-        return 2;
-    }
-    FILE *out = open_out(outp);
-    if (!out) {
-        fclose(in);
-        return 2;
-    }
-    fprintf(out, "id,lat,lon,cell\n");
-    while (fgets(line, sizeof line, in)) {
-        ln++;
-        if (!strchr(line, '\n') && !feof(in)) {
-            fprintf(stderr, "leonet cell: %s:%ld: line too long\n", path, ln);
-            rc = 2;
-            break;
-        }
-        char *t = trim(line);
-        if (!*t)
-            continue;
-        nf = split(t, fld, 64);
-        int need = col_id > col_lat ? col_id : col_lat;
-        need = need > col_lon ? need : col_lon;
-        double la, lo;
-        const char *id = nf > need ? trim(fld[col_id]) : "";
-        if (nf <= need ||
-            ln_args_double("cell", "lat", trim(fld[col_lat]), &la) ||
-            ln_args_double("cell", "lon", trim(fld[col_lon]), &lo) ||
-            la < -90 || la > 90) {
-            fprintf(stderr, "leonet cell: %s:%ld: bad row\n", path, ln);
-            rc = rc ? rc : 1;
-            continue;
-        }
-        ln_cell c;
-        char buf[LN_CELL_STRLEN];
-        if (ln_cell_from_latlon_deg(la, lo, res, &c)) {
-            fprintf(stderr, "leonet cell: %s:%ld: no cell\n", path, ln);
-            rc = rc ? rc : 1;
-            continue;
-        }
-        fprintf(out, "%s,%s,%s,%s\n", id, trim(fld[col_lat]),
-                trim(fld[col_lon]), ln_cell_to_string(c, buf, sizeof buf));
-    }
-    fclose(in);
-    int rc2 = close_out(out, outp);
-    return rc2 ? rc2 : rc;
+    return rc2 ? rc2 : c.rc;
 }
 
 static void print_ring(FILE *f, const double *lat, const double *lon,

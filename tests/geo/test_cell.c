@@ -6,6 +6,7 @@
  * allocation failures. The comparison with h3-js itself is in
  * test_cell_oracle.c; the zone glue in test_cell_zone.c.
  */
+#define _POSIX_C_SOURCE 200809L /* mkstemp */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <math.h>
@@ -198,6 +201,56 @@ static void outline_alloc_failures(void **state)
     ln_free(cells);
 }
 
+/* leonet cell --points: quoted ids (a comma inside), CRLF, a blank line,
+ * spaces around fields; cells as h3-js 4 latLngToCell gives them. */
+static void cli_points(void **state)
+{
+    (void)state;
+    if (access(LN_CLI, X_OK) != 0) {
+        skip();
+        return;
+    }
+    char in[] = "/tmp/ln_cellpts_XXXXXX";
+    int fd = mkstemp(in);
+    assert_true(fd >= 0);
+    const char *csv = "lat,id,lon\r\n"
+                      "50.45,\"Kyiv, UA\",30.52\r\n"
+                      "\r\n"
+                      " -33.8688 ,sydney, 151.2093\r\n"
+                      "46.63254,\"say \"\"x\"\"\",32.60066\r\n";
+    assert_int_equal(write(fd, csv, strlen(csv)), (long)strlen(csv));
+    close(fd);
+    char out[64], cmd[512];
+    snprintf(out, sizeof out, "%s.out", in);
+    snprintf(cmd, sizeof cmd, "%s cell --res 5 --points %s --output %s",
+             LN_CLI, in, out);
+    assert_int_equal(system(cmd), 0);
+    FILE *f = fopen(out, "r");
+    assert_non_null(f);
+    char buf[1024] = {0};
+    size_t r = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[r] = '\0';
+    assert_string_equal(buf,
+                        "id,lat,lon,cell\n"
+                        "\"Kyiv, UA\",50.45,30.52,851e6387fffffff\n"
+                        "sydney,-33.8688,151.2093,85be0e37fffffff\n"
+                        "\"say \"\"x\"\"\",46.63254,32.60066,851e4a9bfffffff\n");
+    /* a header without lon, and an unterminated quote: exit 2 */
+    f = fopen(in, "w");
+    fputs("id,lat\n1,2\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "%s cell --res 5 --points %s 2>/dev/null",
+             LN_CLI, in);
+    assert_int_equal(WEXITSTATUS(system(cmd)), 2);
+    f = fopen(in, "w");
+    fputs("id,lat,lon\n\"open,1,2\n", f);
+    fclose(f);
+    assert_int_equal(WEXITSTATUS(system(cmd)), 2);
+    remove(in);
+    remove(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +260,7 @@ int main(void)
         cmocka_unit_test(list_parsing),
         cmocka_unit_test(outline_with_hole),
         cmocka_unit_test(outline_alloc_failures),
+        cmocka_unit_test(cli_points),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
