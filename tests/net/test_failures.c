@@ -31,26 +31,13 @@
 #include <cmocka.h>
 
 #include "leonet/net.h"
-
-#define assert_double_equal(got, want, tol)                                \
-    do {                                                                   \
-        double g_ = (got), w_ = (want);                                    \
-        if (!(fabs(g_ - w_) <= (tol)))                                     \
-            fail_msg("%s = %.17g, want %.17g (tol %g)", #got, g_, w_,      \
-                     (double)(tol));                                       \
-    } while (0)
+#include "net_test.h"
 
 static const double SX[4] = {0, 990, 1000, 0};
-static const double SY[4] = {0, 0, 1000, 1000};
-static const double SZ[4] = {7000, 7000, 7000, 7000};
-static const ln_net_isl SQ[4] = {{0, 1}, {1, 2}, {2, 3}, {0, 3}};
-static const double GS[6] = {0, 0, 6400, 1000, 1000, 6300};
 
 static ln_net *square(void)
 {
-    ln_net_config c = {.gsl_rule = LN_NET_GSL_RANGE, .max_gsl_km = 800.0};
-    ln_net *n = NULL;
-    assert_int_equal(ln_net_new(4, SQ, 4, 2, GS, &c, &n), 0);
+    ln_net *n = square_net();
     return n;
 }
 
