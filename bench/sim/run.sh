@@ -1,15 +1,32 @@
 #!/usr/bin/env bash
 # Engine throughput: the built-in scenario at 1k, 10k, 100k terminals and at
-# its own size, full day, on the real TLEs. Prints terminal-steps per second
-# from the run's own summary line. Usage: bench/sim/run.sh [LEONET] [DURATION_S]
+# its own size (20,300) on the real TLEs, then at its own size on the gen1
+# preset and with the laser mesh on. Prints terminal-steps per second from
+# each run's own summary line (the step loop; setup and outputs excluded)
+# and the run's max RSS.
+# Usage: bench/sim/run.sh [LEONET] [DURATION_S] [THREADS]
+#   (defaults: build/bin/leonet, 86400, all cores)
 set -eu
 leonet=${1:-build/bin/leonet}
 dur=${2:-86400}
+thr=${3:-0}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-for n in 1000 10000 100000 0; do
-    args=(run --duration "$dur" --output "$out/r")
-    [ "$n" != 0 ] && args+=(--terminals "$n")
-    line=$(CI=1 "$leonet" "${args[@]}" | grep 'terminal-steps in')
-    echo "terminals=${n/#0/scenario} $line"
+targs=()
+[ "$thr" != 0 ] && targs=(--threads "$thr")
+one() {
+    local label=$1
+    shift
+    local line rss
+    line=$(CI=1 /usr/bin/time -f 'maxrss_kb=%M' -o "$out/time" \
+        "$leonet" "${targs[@]}" run --duration "$dur" --output "$out/r" "$@" |
+        grep 'terminal-steps in')
+    rss=$(cat "$out/time")
+    echo "$label $line $rss (load $(cut -d' ' -f1 /proc/loadavg))"
+}
+for n in 1000 10000 100000; do
+    one "terminals=$n" --terminals "$n"
 done
+one "terminals=scenario"
+one "terminals=scenario gen1" --constellation gen1
+one "terminals=scenario isl" --isl on

@@ -46,6 +46,10 @@ void ln_satindex_free(ln_satindex *ix);
 void ln_satindex_build(ln_satindex *ix, const double *x, const double *y,
                        const double *z, const unsigned char *usable,
                        size_t n);
+/* The same on nthreads threads (the result does not depend on it). */
+void ln_satindex_build_mt(ln_satindex *ix, const double *x, const double *y,
+                          const double *z, const unsigned char *usable,
+                          size_t n, int nthreads);
 
 /* The satellites above sin_mask (sin of the elevation mask) seen from a
  * prepared site: writes up to max indices and their sin(elevation) in

@@ -42,6 +42,12 @@ double ln_meter_diurnal(double local_hour);
 
 /* Demand of a terminal in a step, Mbit/s (0 when not in use).
  * Given: plan, seed, terminal index, step index, t_unix_s, lon_rad. */
+/* The same in two parts, for the engine's hot loop: the terminal's key
+ * (constant for a run) and the demand from it; the result is identical
+ * to ln_meter_demand_mbps(plan, seed, terminal, ...). */
+uint64_t ln_meter_terminal_key(uint64_t seed, uint64_t terminal);
+double ln_meter_demand_keyed(const ln_plan *plan, uint64_t key,
+                             uint64_t step, double t_unix_s, double lon_rad);
 double ln_meter_demand_mbps(const ln_plan *plan, uint64_t seed,
                             uint64_t terminal, uint64_t step,
                             double t_unix_s, double lon_rad);

@@ -116,23 +116,37 @@ void ln_satindex_build(ln_satindex *ix, const double *x, const double *y,
                        const double *z, const unsigned char *usable,
                        size_t n)
 {
+    ln_satindex_build_mt(ix, x, y, z, usable, n, 1);
+}
+
+void ln_satindex_build_mt(ln_satindex *ix, const double *x, const double *y,
+                          const double *z, const unsigned char *usable,
+                          size_t n, int nthreads)
+{
     if (n > ix->cap)
         n = ix->cap;
     ix->x = x;
     ix->y = y;
     ix->z = z;
     memset(ix->start, 0, (NCELL + 1) * sizeof *ix->start);
-    for (size_t i = 0; i < n; i++) {
+    /* each satellite's cell (the costly part: two atan2) in parallel,
+     * then the counts in order */
+    long nl = (long)n;
+#pragma omp parallel for schedule(static) num_threads(nthreads) \
+    if (nthreads > 1 && nl >= 1024)
+    for (long il = 0; il < nl; il++) {
+        size_t i = (size_t)il;
         if ((usable && !usable[i]) || !isfinite(x[i])) {
             ix->cell_of[i] = -1;
             continue;
         }
         double lat = atan2(z[i], hypot(x[i], y[i])) * LN_RAD2DEG;
         double lon = atan2(y[i], x[i]) * LN_RAD2DEG;
-        int c = lat_band(lat) * NLON + lon_bin(lon);
-        ix->cell_of[i] = c;
-        ix->start[c + 1]++;
+        ix->cell_of[i] = lat_band(lat) * NLON + lon_bin(lon);
     }
+    for (size_t i = 0; i < n; i++)
+        if (ix->cell_of[i] >= 0)
+            ix->start[ix->cell_of[i] + 1]++;
     for (int c = 0; c < NCELL; c++)
         ix->start[c + 1] += ix->start[c];
     /* fill in ascending satellite order; start[c] is used as a cursor and

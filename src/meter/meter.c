@@ -39,15 +39,30 @@ double ln_hash_unit(uint64_t x)
     return (double)(ln_hash64(x) >> 11) * (1.0 / 9007199254740992.0);
 }
 
+uint64_t ln_meter_terminal_key(uint64_t seed, uint64_t terminal)
+{
+    return ln_hash64(seed ^ ln_hash64(terminal * 0x100000001b3ull));
+}
+
+double ln_meter_demand_keyed(const ln_plan *plan, uint64_t key,
+                             uint64_t step, double t_unix_s, double lon_rad)
+{
+    double u = ln_hash_unit(key ^ step);
+    /* p = duty x diurnal <= duty (diurnal <= 1): when u >= duty the
+     * answer is 0 without the diurnal profile */
+    if (!(u < plan->duty))
+        return 0.0;
+    double hour = fmod(t_unix_s / 3600.0 + lon_rad * (12.0 / LN_PI), 24.0);
+    double p = plan->duty * ln_meter_diurnal(hour);
+    return u < p ? plan->peak_mbps : 0.0;
+}
+
 double ln_meter_demand_mbps(const ln_plan *plan, uint64_t seed,
                             uint64_t terminal, uint64_t step,
                             double t_unix_s, double lon_rad)
 {
-    double hour = fmod(t_unix_s / 3600.0 + lon_rad * (12.0 / LN_PI), 24.0);
-    double p = plan->duty * ln_meter_diurnal(hour);
-    uint64_t key = ln_hash64(seed ^ ln_hash64(terminal * 0x100000001b3ull)) ^
-                   step;
-    return ln_hash_unit(key) < p ? plan->peak_mbps : 0.0;
+    return ln_meter_demand_keyed(plan, ln_meter_terminal_key(seed, terminal),
+                                 step, t_unix_s, lon_rad);
 }
 
 ln_cost ln_meter_annual_cost(const ln_plan *plan, long nterm, double bytes,

@@ -20,6 +20,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <omp.h>
@@ -154,7 +155,30 @@ static long region_of(ln__engine *e, ln_cell c)
         int *g = ln_realloc(e->reg_items, nc * (size_t)e->reg_k * sizeof *g);
         if (g)
             e->reg_items = g;
-        if (!a || !b || !c2 || !d || !f || !g)
+        double *h = ln_realloc(e->reg_pos,
+                               nc * 3 * (size_t)e->reg_k * sizeof *h);
+        if (h)
+            e->reg_pos = h;
+        int *nb = ln_realloc(e->reg_nb, nc * sizeof *nb);
+        if (nb)
+            e->reg_nb = nb;
+        int *ib = ln_realloc(e->reg_items_b,
+                             nc * (size_t)e->reg_k * sizeof *ib);
+        if (ib)
+            e->reg_items_b = ib;
+        double *pb = ln_realloc(e->reg_pos_b,
+                                nc * 3 * (size_t)e->reg_k * sizeof *pb);
+        if (pb)
+            e->reg_pos_b = pb;
+        ln_site *rs = ln_realloc(e->reg_site, nc * sizeof *rs);
+        if (rs)
+            e->reg_site = rs;
+        double *el = ln_realloc(e->reg_elc,
+                                nc * (size_t)e->reg_k * sizeof *el);
+        if (el)
+            e->reg_elc = el;
+        if (!a || !b || !c2 || !d || !f || !g || !h || !nb || !ib || !pb ||
+            !rs || !el)
             return -1;
         e->cap_reg = nc;
     }
@@ -175,17 +199,96 @@ static long region_of(ln__engine *e, ln_cell c)
         }
     e->reg_margin[r] = m * 1.1 + 0.2 * LN_DEG2RAD;
     e->reg_n[r] = 0;
+    e->reg_nb[r] = -1;
+    ln_geodetic gc = {e->reg_lat[r], e->reg_lon[r], 0.0};
+    ln_site_prepare(&gc, &e->reg_site[r]);
     return (long)r;
+}
+
+/* Bound on how much higher a satellite can stand for a terminal of area
+ * r than for the area's centre: the direction to it turns by at most
+ * asin(delta / rho) for a site moved by a chord delta, rho the range from
+ * the centre; the local vertical turns by at most the central angle (1 %
+ * more for the ellipsoid's normals); all in rad, with 1e-6 to spare. */
+static double el_slack(const ln__engine *e, long r, double rho_km)
+{
+    double alpha = e->reg_margin[r];
+    double delta = alpha * 6400.0; /* >= the chord to any terminal */
+    if (!(delta < rho_km))
+        return INFINITY;
+    return asin(delta / rho_km) + 1.01 * alpha + 1e-6;
+}
+
+/* The candidates of area r that can still be some terminal's best: let
+ * T be the usable satellite (sat_ok) highest above the centre; when it is
+ * above the mask for every terminal of the area (its elevation at the
+ * centre minus the slack), every terminal's best stands at least that
+ * high, so a candidate whose elevation at the centre plus its slack is
+ * below cannot be the best, nor tie with it. The kept list stays in
+ * index order, so ties go to the lower index as before. */
+static void prune_region(ln__engine *e, long r)
+{
+    size_t k = (size_t)e->reg_k;
+    int n = e->reg_n[r];
+    e->reg_nb[r] = -1;
+    if (n > (int)k || n == 0)
+        return;
+    const int *it = e->reg_items + (size_t)r * k;
+    const double *px = e->reg_pos + (size_t)r * 3 * k, *py = px + k,
+                 *pz = py + k;
+    const ln_site *c = &e->reg_site[r];
+    double *elc = e->reg_elc + (size_t)r * k;
+    double lo = -INFINITY; /* the guaranteed lower bound of the best */
+    for (int j = 0; j < n; j++) {
+        double d[3] = {px[j] - c->r_ecef[0], py[j] - c->r_ecef[1],
+                       pz[j] - c->r_ecef[2]};
+        double rho = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+        double se = (d[0] * c->up[0] + d[1] * c->up[1] + d[2] * c->up[2]) /
+                    rho;
+        double el = asin(se > 1 ? 1 : se < -1 ? -1 : se);
+        double sl = el_slack(e, r, rho);
+        elc[j] = el + sl; /* kept: the highest it can stand */
+        if (e->sat_ok[it[j]] && el - sl > lo)
+            lo = el - sl;
+    }
+    if (!(lo > e->sc->mask_rad + 1e-6))
+        return;
+    int *ib = e->reg_items_b + (size_t)r * k;
+    double *bx = e->reg_pos_b + (size_t)r * 3 * k, *by = bx + k,
+           *bz = by + k;
+    int m = 0;
+    for (int j = 0; j < n; j++) {
+        if (!e->sat_ok[it[j]] || elc[j] < lo)
+            continue;
+        ib[m] = it[j];
+        bx[m] = px[j];
+        by[m] = py[j];
+        bz[m] = pz[j];
+        m++;
+    }
+    e->reg_nb[r] = m;
 }
 
 static void regions_step(ln__engine *e)
 {
     long nr = (long)e->nreg;
+    size_t k = (size_t)e->reg_k;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(e->nthreads)
-    for (long r = 0; r < nr; r++)
-        e->reg_n[r] = (int)ln_satindex_near(
-            e->ix, e->reg_lat[r], e->reg_lon[r], e->reg_margin[r],
-            e->reg_items + (size_t)r * (size_t)e->reg_k, (size_t)e->reg_k);
+    for (long r = 0; r < nr; r++) {
+        int *it = e->reg_items + (size_t)r * k;
+        int n = (int)ln_satindex_near(e->ix, e->reg_lat[r], e->reg_lon[r],
+                                      e->reg_margin[r], it, k);
+        e->reg_n[r] = n;
+        /* positions in list order, for the terminals' vector pre-test */
+        double *px = e->reg_pos + (size_t)r * 3 * k, *py = px + k,
+               *pz = py + k;
+        for (int j = 0; j < n && j < (int)k; j++) {
+            px[j] = e->pv.x[it[j]];
+            py[j] = e->pv.y[it[j]];
+            pz[j] = e->pv.z[it[j]];
+        }
+        prune_region(e, r);
+    }
 }
 
 /* ---- setup ------------------------------------------------------------- */
@@ -227,6 +330,12 @@ static int load_constellation(ln__engine *e, ln_diag *diag)
     }
     e->els = all;
     e->nsat = k;
+    if (!sc->tle[0] && !sc->omm[0] && k == n) {
+        e->walker = sc->preset[0] ? NULL : sc->shells;
+        e->nwalker = sc->nshells;
+        if (sc->preset[0])
+            e->nwalker = ln_shells_gen1(&e->walker);
+    }
     rc = ln_orbit_new(all, k, &e->orbit);
     if (rc)
         return ln_diag_set(diag, rc, NULL, 0, 0, NULL, "constellation: %s",
@@ -557,6 +666,15 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
     ALLOC(e->demand_mbps, nt);
     ALLOC(e->rate_mbps, nt);
     ALLOC(e->rtt_ms, nt);
+    ALLOC(e->term_hops, nt);
+    ALLOC(e->dkey, nt);
+    ALLOC(e->mobile, nt);
+    ALLOC(e->tw_active, nt);
+    ALLOC(e->tw_denied, nt);
+    ALLOC(e->tw_outage, nt);
+    e->cur_win = -1;
+    for (size_t i = 0; i < nt; i++)
+        e->dkey[i] = ln_meter_terminal_key(sc->seed, i);
     ALLOC(e->covered, nt);
     ALLOC(e->handover, nt);
     ALLOC(e->ever_denied_zone, nt);
@@ -631,6 +749,9 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
         }
         at += cnt;
     }
+    for (size_t i = 0; i < nt; i++)
+        if (e->track[i] >= 0)
+            e->mobile[e->nmobile++] = (int)i;
     /* order the fixed terminals by beam cell (then by group and draw), so
      * that each satellite's users come grouped by beam; mobile ones stay
      * at the end */
@@ -657,6 +778,8 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
     }
     return 0;
 }
+
+static int acc_alloc(ln__engine *e, ln_diag *diag);
 
 static int setup(ln__engine *e, ln_diag *diag)
 {
@@ -692,6 +815,9 @@ static int setup(ln__engine *e, ln_diag *diag)
     ALLOC(e->sat_gwkm, e->nsat * LN_GW_PER_SAT);
     ALLOC(e->sat_gw, e->nsat);
     ALLOC(e->sat_load, e->nsat);
+    ALLOC(e->sat_ok, e->nsat);
+    if (sc->isl && (rc = ln__sim_isl_setup(e, e->walker, e->nwalker, diag)))
+        return rc;
     ALLOC(e->by_sat_start, e->nsat + 1);
     if ((rc = setup_terminals(e, diag)))
         return rc;
@@ -705,6 +831,8 @@ static int setup(ln__engine *e, ln_diag *diag)
     ALLOC(e->win_outage, e->nwin);
     ALLOC(e->subsat, (size_t)e->nwin * e->nsat * 2);
     ALLOC(e->nsubsat, e->nwin);
+    if ((rc = acc_alloc(e, diag)))
+        return rc;
     e->map_lon0 = e->map_lat0 = INFINITY;
     e->map_lon1 = e->map_lat1 = -INFINITY;
     for (size_t i = 0; i < e->nt; i++) {
@@ -733,22 +861,32 @@ static void satellites_step(ln__engine *e, double t)
     ln_teme_to_ecef_soa(t, &e->pv, e->nsat);
     for (size_t s = 0; s < e->nsat; s++)
         e->usable[s] = e->in_service[s] && e->perr[s] == 0;
-    ln_satindex_build(e->ix, e->pv.x, e->pv.y, e->pv.z, e->usable, e->nsat);
+    ln_satindex_build_mt(e->ix, e->pv.x, e->pv.y, e->pv.z, e->usable,
+                         e->nsat, e->nthreads);
     const double sin_gm = sin(sc->gw_mask_rad);
     long ns = (long)e->nsat;
-#pragma omp parallel for schedule(static) num_threads(e->nthreads)
+#pragma omp parallel for schedule(dynamic, 64) num_threads(e->nthreads)
     for (long s = 0; s < ns; s++) {
         int n = 0;
         e->sat_gw[s] = -1;
         e->sat_load[s] = 0;
         if (!e->usable[s]) {
             e->sat_ngw[s] = 0;
+            e->sat_ok[s] = 0;
             continue;
         }
         double r[3] = {e->pv.x[s], e->pv.y[s], e->pv.z[s]};
         int16_t *gi = e->sat_gwi + (size_t)s * LN_GW_PER_SAT;
         float *gk = e->sat_gwkm + (size_t)s * LN_GW_PER_SAT;
         for (size_t g = 0; g < e->ngw; g++) {
+            /* cheap exact reject far below the mask (see search()) */
+            const ln_site *gs = &e->gw[g];
+            double ex = r[0] - gs->r_ecef[0], ey = r[1] - gs->r_ecef[1],
+                   ez = r[2] - gs->r_ecef[2];
+            double du = ex * gs->up[0] + ey * gs->up[1] + ez * gs->up[2];
+            if (du * fabs(du) <
+                sin_gm * sin_gm * (1 - 1e-9) * (ex * ex + ey * ey + ez * ez))
+                continue;
             if (ln_site_sin_elevation(&e->gw[g], r) < sin_gm)
                 continue;
             double d[3] = {r[0] - e->gw[g].r_ecef[0],
@@ -770,7 +908,10 @@ static void satellites_step(ln__engine *e, double t)
                 n++;
         }
         e->sat_ngw[s] = (int8_t)n;
+        e->sat_ok[s] = n > 0;
     }
+    if (sc->isl)
+        ln__sim_isl_reach(e);
 }
 
 /* Step 3-4 for one terminal: move it (mobile) and decide; writes only
@@ -810,6 +951,24 @@ static inline double sin_el(const ln__engine *e, size_t i, int s)
     return du / sqrt(dx * dx + dy * dy + dz * dz);
 }
 
+/* sin_el(e, i, s) >= sin_m, decided without square root or division
+ * when far from the mask (margins as in search()), else exactly. */
+static inline int above(const ln__engine *e, size_t i, int s, double sin_m)
+{
+    const ln_site *site = &e->site[i];
+    double dx = e->pv.x[s] - site->r_ecef[0];
+    double dy = e->pv.y[s] - site->r_ecef[1];
+    double dz = e->pv.z[s] - site->r_ecef[2];
+    double du = dx * site->up[0] + dy * site->up[1] + dz * site->up[2];
+    double du2 = du * fabs(du), d2 = dx * dx + dy * dy + dz * dz;
+    double s2 = sin_m * sin_m;
+    if (du2 < s2 * (1 - 1e-9) * d2)
+        return 0;
+    if (du2 > s2 * (1 + 1e-9) * d2)
+        return 1;
+    return du / sqrt(d2) >= sin_m;
+}
+
 /* The satellites above the mask from terminal i, out of its area's
  * candidate list (or the whole index when the list overflowed). Returns
  * the best one that reaches a gateway (highest elevation, ties to the
@@ -837,26 +996,75 @@ static int search(const ln__engine *e, size_t i, double sin_m, int *any,
             return -1;
         }
         for (size_t k = 0; k < nv; k++)
-            if (e->sat_ngw[idx[k]] > 0 && se[k] > bse) {
+            if (e->sat_ok[idx[k]] && se[k] > bse) {
                 bse = se[k];
                 best = idx[k];
             }
         return best;
     }
     const int *c = e->reg_items + (size_t)r * (size_t)e->reg_k;
+    const double *px = e->reg_pos + (size_t)r * 3 * (size_t)e->reg_k;
+    if (!first_only && e->reg_nb[r] >= 0) {
+        /* the pruned list: its first entry above the mask is certain */
+        n = e->reg_nb[r];
+        c = e->reg_items_b + (size_t)r * (size_t)e->reg_k;
+        px = e->reg_pos_b + (size_t)r * 3 * (size_t)e->reg_k;
+    }
+    const double *py = px + e->reg_k, *pz = py + e->reg_k;
+    /* Cheap pre-tests without square root or division decide most
+     * candidates, and decide them as sin_el() would: with q = du^2 / d.d
+     * (= sin(el)^2 when du >= 0), q < s^2 (1 - 1e-9) puts the true
+     * sin(el) below s by far more than the rounding error of sin_el(), so
+     * sin_el() is below s too; q > s^2 (1 + 1e-9) puts it above. The same
+     * margin against the best so far skips candidates that cannot beat
+     * it. Only the undecided ones (near the mask, or near the best) are
+     * computed with sin_el() and compared exactly, as before. The first
+     * pass is branch-free over the area's contiguous positions (vector
+     * code) and keeps the candidates that may be above the mask. */
+    const double sx = site->r_ecef[0], sy = site->r_ecef[1],
+                 sz = site->r_ecef[2];
+    const double ux = site->up[0], uy = site->up[1], uz = site->up[2];
+    const double s2lo = sin_m * sin_m * (1 - 1e-9);
+    const double s2hi = sin_m * sin_m * (1 + 1e-9);
+    double du2v[1024], d2v[1024];
+    int keep[1024];
+    int m = 0;
+#pragma omp simd
     for (int k = 0; k < n; k++) {
+        double dx = px[k] - sx, dy = py[k] - sy, dz = pz[k] - sz;
+        double du = dx * ux + dy * uy + dz * uz;
+        double d2 = dx * dx + dy * dy + dz * dz;
+        du2v[k] = du * fabs(du); /* < 0 when below the horizon */
+        d2v[k] = d2;
+    }
+    for (int k = 0; k < n; k++) {
+        keep[m] = k;
+        m += du2v[k] >= s2lo * d2v[k];
+    }
+    double b2lo = 0; /* bse^2 (1 - 1e-9) once there is a best */
+    for (int j = 0; j < m; j++) {
+        int k = keep[j];
         int sidx = c[k];
-        double se = sin_el(e, i, sidx);
-        if (se < sin_m)
-            continue;
+        double du2 = du2v[k], d2 = d2v[k];
+        double se = -2; /* not computed yet */
+        if (du2 <= s2hi * d2) {
+            se = sin_el(e, i, sidx);
+            if (se < sin_m)
+                continue;
+        }
         *any = 1;
         if (first_only) {
             *witness = sidx;
             return -1;
         }
-        if (e->sat_ngw[sidx] > 0 && se > bse) {
+        if (!e->sat_ok[sidx] || (best >= 0 && du2 < b2lo * d2))
+            continue;
+        if (se == -2)
+            se = sin_el(e, i, sidx);
+        if (se > bse) {
             bse = se;
             best = sidx;
+            b2lo = bse * bse * (1 - 1e-9);
         }
     }
     if (first_only)
@@ -874,13 +1082,14 @@ static void terminal_link(ln__engine *e, size_t i, double t, long step)
     e->demand_mbps[i] = 0;
     e->rate_mbps[i] = 0;
     e->rtt_ms[i] = 0;
+    e->term_hops[i] = -1;
     const double sin_m = e->sin_mask;
     int prev = e->serving[i];
     if (!d.allowed) {
         /* coverage only: the last satellite seen is a cheap witness */
         int w = e->witness[i], any;
         int cov = w >= 0 && e->usable[w] &&
-                  sin_el(e, i, w) >= sin_m;
+                  above(e, i, w, sin_m);
         if (!cov) {
             search(e, i, sin_m, &any, 1, &e->witness[i]);
             cov = any;
@@ -891,8 +1100,8 @@ static void terminal_link(ln__engine *e, size_t i, double t, long step)
         e->serving[i] = -1;
         return;
     }
-    int keep = prev >= 0 && e->usable[prev] && e->sat_ngw[prev] > 0 &&
-               sin_el(e, i, prev) >= sin_m;
+    int keep = prev >= 0 && e->sat_ok[prev] &&
+               above(e, i, prev, sin_m);
     int best = prev, any_visible = keep;
     if (!keep)
         best = search(e, i, sin_m, &any_visible, 0, NULL);
@@ -908,8 +1117,8 @@ static void terminal_link(ln__engine *e, size_t i, double t, long step)
     }
     e->serving[i] = best;
     e->status[i] = LN_REASON_NONE;
-    e->demand_mbps[i] = ln_meter_demand_mbps(
-        &sc->plans[sc->accounts[e->acct[i]].plan], sc->seed, i,
+    e->demand_mbps[i] = ln_meter_demand_keyed(
+        &sc->plans[sc->accounts[e->acct[i]].plan], e->dkey[i],
         (uint64_t)step, t, e->lon[i]);
 }
 
@@ -945,19 +1154,47 @@ static int cmp_beam_key(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
-/* Orders a satellite's terminals by beam cell, then terminal index. */
+/* Orders a satellite's terminals by beam cell, then terminal index. The
+ * list comes in index order and fixed terminals are numbered by beam cell,
+ * so it is sorted but for the mobile terminals at its end: those are
+ * sorted apart and merged in (a total order: the result is the same as
+ * sorting the whole list). */
 static void sort_by_beam(const ln__engine *e, int *a, int n, beam_key *tmp)
 {
-    int sorted = 1;
-    for (int k = 1; k < n && sorted; k++)
-        sorted = e->beam[a[k - 1]] <= e->beam[a[k]];
-    if (sorted)
+    int k0 = 1;
+    while (k0 < n && e->beam[a[k0 - 1]] <= e->beam[a[k0]])
+        k0++;
+    if (k0 >= n)
         return; /* the list is in index order: ties are already right */
-    for (int k = 0; k < n; k++)
-        tmp[k] = (beam_key){e->beam[a[k]], a[k]};
-    qsort(tmp, (size_t)n, sizeof *tmp, cmp_beam_key);
-    for (int k = 0; k < n; k++)
-        a[k] = tmp[k].i;
+    /* sort the tail a[k0..n) (insertion when short), then merge it
+     * backwards into the sorted prefix a[0..k0) */
+    int m = n - k0;
+    for (int k = 0; k < m; k++) {
+        beam_key x = {e->beam[a[k0 + k]], a[k0 + k]};
+        if (m > 16) {
+            tmp[k] = x;
+            continue;
+        }
+        int j = k;
+        while (j > 0 && cmp_beam_key(&tmp[j - 1], &x) > 0) {
+            tmp[j] = tmp[j - 1];
+            j--;
+        }
+        tmp[j] = x;
+    }
+    if (m > 16)
+        qsort(tmp, (size_t)m, sizeof *tmp, cmp_beam_key);
+    int p = k0 - 1, q = m - 1, o = n - 1;
+    while (q >= 0) {
+        if (p >= 0) {
+            beam_key kp = {e->beam[a[p]], a[p]};
+            if (cmp_beam_key(&kp, &tmp[q]) > 0) {
+                a[o--] = a[p--];
+                continue;
+            }
+        }
+        a[o--] = tmp[q--].i;
+    }
 }
 
 /* Capacity: per satellite, terminals grouped by beam cell; each beam gets
@@ -987,7 +1224,16 @@ static void share_capacity(ln__engine *e)
         int n = start[s + 1] - start[s];
         if (!n)
             continue;
-        if (e->sat_gw[s] < 0) {
+        /* bent pipe first (an assigned gateway antenna), else the laser
+         * mesh (link.isl), else no gateway */
+        int hops = 0;
+        double gw_km = 0;
+        if (e->sat_gw[s] >= 0)
+            gw_km = e->sat_gwkm[(size_t)s * LN_GW_PER_SAT + e->sat_gw[s]];
+        else if (sc->isl && e->mesh_gw[s] >= 0) {
+            gw_km = e->mesh_km[s];
+            hops = e->mesh_hops[s];
+        } else {
             for (int k = 0; k < n; k++) {
                 e->status[a[k]] = LN_REASON_NO_GW;
                 e->demand_mbps[a[k]] = 0;
@@ -1016,8 +1262,6 @@ static void share_capacity(ln__engine *e)
         double sat_scale = granted_sum > sc->sat_capacity_mbps
                                ? sc->sat_capacity_mbps / granted_sum
                                : 1.0;
-        int gw_k = e->sat_gw[s];
-        double gw_km = e->sat_gwkm[(size_t)s * LN_GW_PER_SAT + gw_k];
         double r[3] = {e->pv.x[s], e->pv.y[s], e->pv.z[s]};
         for (int k = 0; k < n;) {
             int j = k;
@@ -1035,34 +1279,75 @@ static void share_capacity(ln__engine *e)
                                     dv[2] * dv[2]);
                 e->rtt_ms[i] = (float)(2.0 * (up_km + gw_km) / LN_C_KM_S *
                                        1e3);
+                e->term_hops[i] = (int8_t)(hops < 127 ? hops : 127);
             }
             k = j;
         }
     }
 }
 
-static void count(ln__counters *c, const ln__engine *e, size_t i,
-                  uint64_t bytes, uint64_t dbytes)
+/* Adds terminal i's step to two slices (its account's and its zone's):
+ * the values are worked out once. */
+static void count2(ln__counters *c1, ln__counters *c2, const ln__engine *e,
+                   size_t i, uint64_t bytes, uint64_t dbytes)
 {
-    c->terminal_steps++;
-    c->covered_steps += e->covered[i];
-    c->handovers += e->handover[i];
-    if (e->status[i] == LN_REASON_NONE) {
+    unsigned cov = e->covered[i], ho = e->handover[i];
+    int st = e->status[i];
+    ln__counters *cs[2] = {c1, c2};
+    if (st != LN_REASON_NONE) {
+        for (int k = 0; k < 2; k++) {
+            ln__counters *c = cs[k];
+            c->terminal_steps++;
+            c->covered_steps += cov;
+            c->handovers += ho;
+            c->outage_steps[st]++;
+        }
+        return;
+    }
+    int hops = e->term_hops[i];
+    unsigned cong = e->rate_mbps[i] < e->demand_mbps[i] * (1 - 1e-9);
+    long b = (long)(e->rtt_ms[i] / LN_LAT_BIN_MS);
+    b = b < LN_LAT_BINS ? b : LN_LAT_BINS;
+    for (int k = 0; k < 2; k++) {
+        ln__counters *c = cs[k];
+        c->terminal_steps++;
+        c->covered_steps += cov;
+        c->handovers += ho;
         c->served_steps++;
+        if (hops > 0) {
+            c->isl_steps++;
+            c->isl_hops += (uint64_t)hops;
+        }
         c->bytes += bytes;
         c->demand_bytes += dbytes;
-        if (e->rate_mbps[i] < e->demand_mbps[i] * (1 - 1e-9))
-            c->congested_steps++;
-        long b = (long)(e->rtt_ms[i] / LN_LAT_BIN_MS);
-        c->lat_hist[b < LN_LAT_BINS ? b : LN_LAT_BINS]++;
-    } else {
-        c->outage_steps[e->status[i]]++;
+        c->congested_steps += cong;
+        c->lat_hist[b]++;
     }
+}
+
+/* llround(x) for the byte counts: exact (x - trunc(x) is exact below
+ * 2^52), without the library call. */
+static inline uint64_t round_bytes(double x)
+{
+    if (!(x >= 0 && x < 4503599627370496.0))
+        return (uint64_t)llround(x);
+    uint64_t r = (uint64_t)x;
+    return r + (x - (double)r >= 0.5);
 }
 
 static int push_event(ln__engine *e, double t, size_t i, int lost,
                       int reason, int zone)
 {
+    if (e->nev == LN_EV_CHUNK) {
+        /* spill to a temporary file: memory stays flat however long the
+         * run (report.c reads them back in order) */
+        if (!e->events_f && !(e->events_f = tmpfile()))
+            return LN_EIO;
+        if (fwrite(e->ev, sizeof *e->ev, e->nev, e->events_f) != e->nev)
+            return LN_EIO;
+        e->nev_spilled += e->nev;
+        e->nev = 0;
+    }
     if (e->nev == e->cap_ev) {
         size_t nc = e->cap_ev ? e->cap_ev * 2 : 4096;
         ln__event *ne = ln_realloc(e->ev, nc * sizeof *ne);
@@ -1079,46 +1364,160 @@ static int push_event(ln__engine *e, double t, size_t i, int lost,
     return 0;
 }
 
-static int account_step(ln__engine *e, double t, long step)
+/* One thread's partial sums (see ln__engine.acc). */
+typedef struct ln__acc {
+    ln__counters *per_acct;  /* naccounts */
+    ln__counters *per_zone;  /* nzones_total + 1 */
+    uint64_t *usage_bytes;   /* [day][account] */
+} ln__acc;
+
+static int acc_alloc(ln__engine *e, ln_diag *diag)
+{
+    const ln_scenario *sc = e->sc;
+    ALLOC(e->acc, e->nthreads);
+    for (int t = 0; t < e->nthreads; t++) {
+        ALLOC(e->acc[t].per_acct, sc->naccounts);
+        ALLOC(e->acc[t].per_zone, e->nzones_total + 1);
+        ALLOC(e->acc[t].usage_bytes, (size_t)e->ndays * sc->naccounts);
+    }
+    return 0;
+}
+
+static void counters_add(ln__counters *d, const ln__counters *s)
+{
+    d->terminal_steps += s->terminal_steps;
+    d->covered_steps += s->covered_steps;
+    d->served_steps += s->served_steps;
+    d->congested_steps += s->congested_steps;
+    for (int r = 0; r < LN_REASON_COUNT_; r++)
+        d->outage_steps[r] += s->outage_steps[r];
+    d->handovers += s->handovers;
+    d->isl_steps += s->isl_steps;
+    d->isl_hops += s->isl_hops;
+    d->bytes += s->bytes;
+    d->demand_bytes += s->demand_bytes;
+    for (int b = 0; b <= LN_LAT_BINS; b++)
+        d->lat_hist[b] += s->lat_hist[b];
+}
+
+/* Adds every thread's partial sums into the engine's totals. */
+static void acc_merge(ln__engine *e)
+{
+    const ln_scenario *sc = e->sc;
+    for (int t = 0; t < e->nthreads && e->acc; t++) {
+        const ln__acc *a = &e->acc[t];
+        /* every terminal-step is in exactly one account: the total is
+         * their sum */
+        for (size_t k = 0; k < sc->naccounts; k++)
+            counters_add(&e->total, &a->per_acct[k]);
+        for (size_t k = 0; k < sc->naccounts; k++)
+            counters_add(&e->per_acct[k], &a->per_acct[k]);
+        for (size_t z = 0; z <= e->nzones_total; z++)
+            counters_add(&e->per_zone[z], &a->per_zone[z]);
+        for (size_t k = 0; k < (size_t)e->ndays * sc->naccounts; k++)
+            e->usage_bytes[k] += a->usage_bytes[k];
+    }
+}
+
+static void acc_free(ln__engine *e)
+{
+    for (int t = 0; t < e->nthreads && e->acc; t++) {
+        ln_free(e->acc[t].per_acct);
+        ln_free(e->acc[t].per_zone);
+        ln_free(e->acc[t].usage_bytes);
+    }
+    ln_free(e->acc);
+    e->acc = NULL;
+}
+
+/* Step 7. Counters and usage in parallel (per-thread integer sums); the
+ * map cells, window totals and events in a serial pass in terminal order
+ * (events are written in that order). */
+/* Adds the fixed terminals' counts of window w to the map cells and the
+ * window totals, and clears them. */
+static void flush_window(ln__engine *e, long w)
+{
+    if (w < 0)
+        return;
+    for (size_t i = 0; i < e->nt; i++) {
+        if (e->track[i] >= 0)
+            continue;
+        uint32_t a = e->tw_active[i], d = e->tw_denied[i],
+                 o = e->tw_outage[i];
+        if (!(a | d | o))
+            continue;
+        ln__cellwin *cw =
+            &e->cw[(size_t)e->cell_row[i] * (size_t)e->nwin + (size_t)w];
+        cw->present += a + d + o;
+        cw->active += a;
+        cw->denied += d;
+        cw->outage += o;
+        e->win_active[w] += a;
+        e->win_denied[w] += d;
+        e->win_outage[w] += o;
+        e->tw_active[i] = e->tw_denied[i] = e->tw_outage[i] = 0;
+    }
+}
+
+static int account_step(ln__engine *e, double t)
 {
     const ln_scenario *sc = e->sc;
     long win = (long)((t - sc->start) / sc->window_s);
     if (win >= e->nwin)
         win = e->nwin - 1;
+    if (win != e->cur_win) {
+        flush_window(e, e->cur_win);
+        e->cur_win = win;
+    }
     long day = (long)((t - sc->start) / 86400.0);
     if (day >= e->ndays)
         day = e->ndays - 1;
-    for (size_t i = 0; i < e->nt; i++) {
-        uint64_t bytes = 0, dbytes = 0;
-        if (e->status[i] == LN_REASON_NONE) {
-            bytes = (uint64_t)llround(e->rate_mbps[i] * 1e6 / 8 *
-                                      sc->step_s);
-            dbytes = (uint64_t)llround(e->demand_mbps[i] * 1e6 / 8 *
-                                       sc->step_s);
+    long nt = (long)e->nt;
+#pragma omp parallel num_threads(e->nthreads)
+    {
+        int th = omp_get_thread_num();
+        ln__acc *ac = &e->acc[th < e->nthreads ? th : 0];
+        uint64_t *usage = ac->usage_bytes + (size_t)day * sc->naccounts;
+#pragma omp for schedule(dynamic, 1024)
+        for (long il = 0; il < nt; il++) {
+            size_t i = (size_t)il;
+            uint64_t bytes = 0, dbytes = 0;
+            if (e->status[i] == LN_REASON_NONE) {
+                bytes = round_bytes(e->rate_mbps[i] * 1e6 / 8 * sc->step_s);
+                dbytes = round_bytes(e->demand_mbps[i] * 1e6 / 8 *
+                                     sc->step_s);
+            }
+            int a = e->acct[i];
+            int z = e->zone_at[i];
+            count2(&ac->per_acct[a],
+                   &ac->per_zone[z >= 0 ? (size_t)z : e->nzones_total], e, i,
+                   bytes, dbytes);
+            usage[a] += bytes;
+            e->term_handovers[i] += e->handover[i];
+            if (e->track[i] < 0) { /* map counts of the window */
+                int st = e->status[i];
+                if (st == LN_REASON_NONE)
+                    e->tw_active[i]++;
+                else if (st == LN_REASON_NO_SAT || st == LN_REASON_NO_GW)
+                    e->tw_outage[i]++;
+                else
+                    e->tw_denied[i]++;
+            }
+            if (e->status[i] == LN_REASON_ZONE && e->deny_zone[i] >= 0 &&
+                !e->ever_denied_zone[i])
+                e->ever_denied_zone[i] =
+                    (unsigned char)(e->deny_zone[i] + 1 > 255
+                                        ? 255
+                                        : e->deny_zone[i] + 1);
         }
-        int a = e->acct[i];
-        count(&e->total, e, i, bytes, dbytes);
-        count(&e->per_acct[a], e, i, bytes, dbytes);
-        int z = e->zone_at[i];
-        count(&e->per_zone[z >= 0 ? (size_t)z : e->nzones_total], e, i,
-              bytes, dbytes);
-        e->usage_bytes[(size_t)day * sc->naccounts + (size_t)a] += bytes;
-        e->term_handovers[i] += e->handover[i];
-        if (e->status[i] == LN_REASON_ZONE && e->deny_zone[i] >= 0 &&
-            !e->ever_denied_zone[i])
-            e->ever_denied_zone[i] = (unsigned char)(e->deny_zone[i] + 1 >
-                                                             255
-                                                         ? 255
-                                                         : e->deny_zone[i] +
-                                                               1);
-        /* activity map */
-        long ci = e->cell_row[i];
-        if (e->track[i] >= 0) {
-            ci = cell_insert(e, e->cell[i]);
-            if (ci < 0)
-                return LN_ENOMEM;
-            e->cell_row[i] = ci;
-        }
+    }
+    /* mobile terminals on the map: their cell may be new */
+    for (size_t m = 0; m < e->nmobile; m++) {
+        size_t i = (size_t)e->mobile[m];
+        long ci = cell_insert(e, e->cell[i]);
+        if (ci < 0)
+            return LN_ENOMEM;
+        e->cell_row[i] = ci;
         ln__cellwin *cw = &e->cw[(size_t)ci * (size_t)e->nwin + (size_t)win];
         cw->present++;
         int st = e->status[i];
@@ -1132,6 +1531,9 @@ static int account_step(ln__engine *e, double t, long step)
             cw->denied++;
             e->win_denied[win]++;
         }
+    }
+    for (size_t i = 0; i < e->nt; i++) {
+        int st = e->status[i];
         /* events: transitions between served and an outage reason */
         int prev = e->prev_status[i];
         if (prev >= 0 && prev != st) {
@@ -1140,19 +1542,21 @@ static int account_step(ln__engine *e, double t, long step)
                 rc = push_event(e, t, i, 1, st, e->deny_zone[i]);
             else if (st == LN_REASON_NONE)
                 rc = push_event(e, t, i, 0, prev, -1);
-            else /* reason changed while out: end one, start the other */
-                rc = push_event(e, t, i, 0, prev, -1) ||
-                     push_event(e, t, i, 1, st, e->deny_zone[i]);
+            else { /* reason changed while out: end one, start another */
+                rc = push_event(e, t, i, 0, prev, -1);
+                if (!rc)
+                    rc = push_event(e, t, i, 1, st, e->deny_zone[i]);
+            }
             if (rc)
-                return LN_ENOMEM;
+                return rc;
         } else if (prev < 0 && st != LN_REASON_NONE) {
             /* out of service from the start: one "lost" at t0 */
-            if (push_event(e, t, i, 1, st, e->deny_zone[i]))
-                return LN_ENOMEM;
+            int rc = push_event(e, t, i, 1, st, e->deny_zone[i]);
+            if (rc)
+                return rc;
         }
         e->prev_status[i] = (int8_t)st;
     }
-    (void)step;
     return 0;
 }
 
@@ -1193,6 +1597,9 @@ static void record_subsat(ln__engine *e, long w)
 
 static void engine_free(ln__engine *e)
 {
+    if (e->events_f)
+        fclose(e->events_f);
+    acc_free(e);
     ln_free(e->els);
     ln_orbit_free(e->orbit);
     ln_free(e->in_service);
@@ -1207,6 +1614,8 @@ static void engine_free(ln__engine *e)
     ln_free(e->sat_gwkm);
     ln_free(e->sat_gw);
     ln_free(e->sat_load);
+    ln_free(e->sat_ok);
+    ln__sim_isl_free(e);
     ln_policy_free(e->pol);
     ln_zoneset_free(e->zones);
     void *arrs[] = {e->lon, e->lat, e->site, e->acct, e->group, e->track,
@@ -1214,13 +1623,15 @@ static void engine_free(ln__engine *e)
                     e->zone_at, e->serving, e->witness, e->cell_row,
                     e->htab, e->status, e->prev_status,
                     e->deny_zone, e->dec, e->demand_mbps, e->rate_mbps,
-                    e->rtt_ms, e->covered, e->handover, e->ever_denied_zone,
+                    e->rtt_ms, e->term_hops, e->dkey, e->mobile, e->tw_active,
+                    e->tw_denied, e->tw_outage, e->covered, e->handover, e->ever_denied_zone,
                     e->term_handovers, e->by_sat_start, e->by_sat, e->beam_tmp,
                     e->per_acct, e->per_zone, e->usage_bytes, e->cells,
                     e->cw, e->win_active, e->win_denied, e->win_outage,
                     e->ev, e->subsat, e->nsubsat, e->term_reg,
                     e->reg_cell, e->reg_lat, e->reg_lon, e->reg_margin,
-                    e->reg_n, e->reg_items};
+                    e->reg_n, e->reg_items, e->reg_pos, e->reg_nb,
+                    e->reg_items_b, e->reg_pos_b, e->reg_site, e->reg_elc};
     for (size_t k = 0; k < sizeof arrs / sizeof arrs[0]; k++)
         ln_free(arrs[k]);
 }
@@ -1248,9 +1659,23 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
     double t0 = now_s();
     double zone_change = -INFINITY;
     long nt = (long)e.nt;
+    /* LEONET_SIM_PHASES=1: wall time per phase of the step on stderr */
+    const char *phases_env = getenv("LEONET_SIM_PHASES");
+    int phases = phases_env && phases_env[0] == '1';
+    double ph[8] = {0};
+#define PHASE(k_)                                                      \
+    do {                                                               \
+        if (phases) {                                                  \
+            double t_ = now_s();                                       \
+            ph[k_] += t_ - tp;                                         \
+            tp = t_;                                                   \
+        }                                                              \
+    } while (0)
     for (long k = 0; k < e.nsteps && !rc; k++) {
+        double tp = phases ? now_s() : 0;
         double t = sc->start + k * sc->step_s;
         satellites_step(&e, t);
+        PHASE(0);
         int refresh = k == 0;
         if (ln_policy_advance(e.pol, t) > 0)
             refresh = 1;
@@ -1258,35 +1683,83 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
             refresh = 1;
             zone_change = next_zone_change(&e, t);
         }
-#pragma omp parallel for schedule(static) num_threads(e.nthreads)
-        for (long i = 0; i < nt; i++)
-            terminal_move_decide(&e, (size_t)i, t, refresh);
+        /* fixed terminals are decided again only when the policy or a
+         * zone's validity changes; mobile ones move and are decided at
+         * every step */
+        long nmob = (long)e.nmobile;
+        if (refresh) {
+#pragma omp parallel for schedule(dynamic, 512) num_threads(e.nthreads)
+            for (long i = 0; i < nt; i++)
+                terminal_move_decide(&e, (size_t)i, t, 1);
+        } else {
+#pragma omp parallel for schedule(dynamic, 8) num_threads(e.nthreads)
+            for (long m = 0; m < nmob; m++)
+                terminal_move_decide(&e, (size_t)e.mobile[m], t, 0);
+        }
         /* mobile terminals may enter new areas (serial: the area list) */
-        for (size_t i = 0; i < e.nt && !rc; i++)
-            if (e.track[i] >= 0) {
-                long r = region_of(&e, e.beam[i]);
-                if (r < 0)
-                    rc = LN_ENOMEM;
-                e.term_reg[i] = (int)r;
-            }
+        for (long m = 0; m < nmob && !rc; m++) {
+            int i = e.mobile[m];
+            int r = e.term_reg[i];
+            ln_cell p;
+            int res = ln_cell_res(e.beam[i]) < LN_REG_RES
+                          ? ln_cell_res(e.beam[i])
+                          : LN_REG_RES;
+            if (r >= 0 && !ln_cell_parent(e.beam[i], res, &p) &&
+                p == e.reg_cell[r])
+                continue; /* still in the same area */
+            long nr = region_of(&e, e.beam[i]);
+            if (nr < 0)
+                rc = LN_ENOMEM;
+            e.term_reg[i] = (int)nr;
+        }
+        PHASE(1);
         regions_step(&e);
-#pragma omp parallel for schedule(static) num_threads(e.nthreads)
-        for (long i = 0; i < nt; i++)
-            terminal_link(&e, (size_t)i, t, k);
+        PHASE(2);
+        /* the mesh's shortest paths are computed by one thread while
+         * the others link terminals (which only need sat_ok) */
+#pragma omp parallel num_threads(e.nthreads)
+        {
+            if (sc->isl) {
+#pragma omp single nowait
+                ln__sim_isl_route(&e);
+            }
+#pragma omp for schedule(dynamic, 256)
+            for (long i = 0; i < nt; i++)
+                terminal_link(&e, (size_t)i, t, k);
+        }
+        PHASE(3);
         long w = (long)((t - sc->start) / sc->window_s + 1e-9);
         if (w < e.nwin && fabs(sc->start + w * sc->window_s - t) <
                               0.5 * sc->step_s && !e.nsubsat[w])
             record_subsat(&e, w);
         assign_gateways(&e);
+        PHASE(4);
         share_capacity(&e);
-        rc = account_step(&e, t, k);
+        PHASE(5);
+        rc = account_step(&e, t);
+        PHASE(6);
         ln_progress_update(pg, (uint64_t)k + 1);
     }
+#undef PHASE
+    if (phases) {
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        fprintf(stderr,
+                "phases (s): satellites %.3f move+decide %.3f areas %.3f "
+                "link %.3f gateways %.3f capacity %.3f account %.3f; "
+                "max RSS at the end of the loop %ld KB\n",
+                ph[0], ph[1], ph[2], ph[3], ph[4], ph[5], ph[6],
+                (long)ru.ru_maxrss);
+    }
     e.wall_s = now_s() - t0;
+    flush_window(&e, e.cur_win);
+    acc_merge(&e);
 
     ln_progress_free(pg);
     if (rc) {
-        ln_diag_set(diag, rc, NULL, 0, 0, NULL, "out of memory");
+        ln_diag_set(diag, rc, NULL, 0, 0, NULL, "%s",
+                    rc == LN_EIO ? "cannot write the events' temporary file"
+                                 : ln_strerror(rc));
         engine_free(&e);
         return rc;
     }

@@ -108,6 +108,12 @@ static json_t *slice_json(const ln__engine *e, const ln__counters *c,
     json_object_set_new(lat, "p90", jreal(ln__percentile(c->lat_hist, 0.9)));
     json_object_set_new(lat, "p99", jreal(ln__percentile(c->lat_hist, 0.99)));
     json_object_set_new(o, "rtt_to_gateway_ms", lat);
+    json_t *isl = json_object();
+    json_object_set_new(isl, "served_share",
+                        jreal(ratio(c->isl_steps, c->served_steps)));
+    json_object_set_new(isl, "hops_mean",
+                        jreal(ratio(c->isl_hops, c->isl_steps)));
+    json_object_set_new(o, "via_isl", isl);
     json_object_set_new(o, "delivered_gb", jreal((double)c->bytes / 1e9));
     json_object_set_new(o, "demand_gb", jreal((double)c->demand_bytes / 1e9));
     return o;
@@ -148,6 +154,13 @@ static int write_summary(const ln__engine *e, const char *path)
     json_object_set_new(run, "gateways", json_integer((json_int_t)e->ngw));
     json_object_set_new(run, "elevation_mask_deg",
                         jreal(sc->mask_rad * LN_RAD2DEG));
+    json_object_set_new(run, "isl", json_boolean(sc->isl));
+    if (sc->isl) {
+        json_object_set_new(run, "isl_rule", json_string(e->isl_rule));
+        json_object_set_new(run, "laser_satellites",
+                            json_integer((json_int_t)e->nlaser));
+        json_object_set_new(run, "isls", json_integer((json_int_t)e->nisl));
+    }
     json_object_set_new(root, "run", run);
 
     json_object_set_new(root, "total",
@@ -233,26 +246,101 @@ static int write_summary(const ln__engine *e, const char *path)
     return rc ? LN_EIO : 0;
 }
 
+/* Appends x (a float holding a multiple of 0.01, as events store
+ * positions) as printf's "%.2f" would print it. */
+static char *put_hundredths(char *p, float x)
+{
+    double d = x;
+    if (signbit(d))
+        *p++ = '-';
+    long long k = llround(fabs(d) * 100.0);
+    char t[24];
+    int n = 0;
+    long long ip = k / 100;
+    do {
+        t[n++] = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    while (n)
+        *p++ = t[--n];
+    *p++ = '.';
+    *p++ = (char)('0' + (k % 100) / 10);
+    *p++ = (char)('0' + k % 10);
+    return p;
+}
+
+static char *put_str(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* events.csv: millions of lines on a long run, so each line is put
+ * together by hand (the same bytes as "%s,%d,%s,%s,%s,%.2f,%.2f\n"); the
+ * time text is reused while the time does not change. */
 static int write_events(const ln__engine *e, const char *path)
 {
     FILE *f = fopen(path, "w");
     if (!f)
         return LN_EIO;
     fprintf(f, "time,terminal,account,event,reason,lat,lon\n");
-    char b[40];
-    for (size_t k = 0; k < e->nev; k++) {
-        const ln__event *v = &e->ev[k];
-        char reason[160];
-        if (v->reason == LN_REASON_ZONE && v->zone >= 0)
-            snprintf(reason, sizeof reason, "zone:%s",
-                     ln_zoneset_zone(e->zones, (size_t)v->zone)->id);
-        else
-            snprintf(reason, sizeof reason, "%s", ln_reason_name(v->reason));
-        fprintf(f, "%s,%d,%s,%s,%s,%.2f,%.2f\n",
-                ln_time_format_iso(v->t, 0, b, sizeof b), v->terminal,
-                e->sc->accounts[e->acct[v->terminal]].id,
-                v->lost ? "lost" : "restored", reason, v->lat_deg,
-                v->lon_deg);
+    char b[40] = "";
+    double last_t = NAN;
+    /* the events spilled during the run, then those still in memory */
+    ln__event buf[1024];
+    size_t nsp = e->nev_spilled, got = 0, at = 0;
+    if (e->events_f && fseek(e->events_f, 0, SEEK_SET)) {
+        fclose(f);
+        return LN_EIO;
+    }
+    char line[600];
+    for (size_t k = 0; k < nsp + e->nev; k++) {
+        const ln__event *v;
+        if (k < nsp) {
+            if (at == got) {
+                size_t want = nsp - k < 1024 ? nsp - k : 1024;
+                got = fread(buf, sizeof *buf, want, e->events_f);
+                at = 0;
+                if (got != want) {
+                    fclose(f);
+                    return LN_EIO;
+                }
+            }
+            v = &buf[at++];
+        } else {
+            v = &e->ev[k - nsp];
+        }
+        if (!(v->t == last_t)) {
+            ln_time_format_iso(v->t, 0, b, sizeof b);
+            last_t = v->t;
+        }
+        char *p = put_str(line, b);
+        *p++ = ',';
+        p += snprintf(p, 16, "%d", (int)v->terminal);
+        *p++ = ',';
+        p = put_str(p, e->sc->accounts[e->acct[v->terminal]].id);
+        p = put_str(p, v->lost ? ",lost," : ",restored,");
+        if (v->reason == LN_REASON_ZONE && v->zone >= 0) {
+            p = put_str(p, "zone:");
+            const char *id = ln_zoneset_zone(e->zones, (size_t)v->zone)->id;
+            size_t n = strlen(id);
+            if (n > 154) /* as the 160-byte reason buffer cut it */
+                n = 154;
+            memcpy(p, id, n);
+            p += n;
+        } else {
+            p = put_str(p, ln_reason_name(v->reason));
+        }
+        *p++ = ',';
+        p = put_hundredths(p, v->lat_deg);
+        *p++ = ',';
+        p = put_hundredths(p, v->lon_deg);
+        *p++ = '\n';
+        if (fwrite(line, 1, (size_t)(p - line), f) != (size_t)(p - line)) {
+            fclose(f);
+            return LN_EIO;
+        }
     }
     return fclose(f) ? LN_EIO : 0;
 }
@@ -582,6 +670,12 @@ void ln__sim_print_summary(const ln__engine *e, FILE *f)
                 "of %.0f M$/yr is %.1fx that\n",
                 cost / 1e6, sc->compare_usd_per_year / 1e6,
                 sc->compare_usd_per_year / cost);
+    if (sc->isl)
+        fprintf(f, "  laser mesh: %zu satellites, %zu links (%s); %.1f %% "
+                "of served terminal-steps over it, %.1f hops on average\n",
+                e->nlaser, e->nisl, e->isl_rule,
+                100.0 * ratio(e->total.isl_steps, e->total.served_steps),
+                ratio(e->total.isl_hops, e->total.isl_steps));
     fprintf(f, "  %.0f terminal-steps in %.2f s (%.1f M/s, %d threads)\n",
             (double)e->nt * e->nsteps, e->wall_s,
             (double)e->nt * e->nsteps / e->wall_s / 1e6, e->nthreads);

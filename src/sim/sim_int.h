@@ -12,6 +12,7 @@
 #include "leonet/geofence.h"
 #include "leonet/link.h"
 #include "leonet/meter.h"
+#include "leonet/net.h"
 #include "leonet/orbit.h"
 #include "leonet/policy.h"
 #include "leonet/sim.h"
@@ -19,6 +20,7 @@
 #define LN_GW_PER_SAT 8     /* gateways remembered per satellite and step */
 #define LN_LAT_BINS 4000    /* RTT histogram: 0.1 ms bins up to 400 ms */
 #define LN_LAT_BIN_MS 0.1
+#define LN_EV_CHUNK 65536   /* events kept in memory before a spill */
 #define LN_REG_RES 3        /* candidate areas: H3 res 3 (~12,000 km^2) */
 
 /* Counters of one slice (an account, a zone, or everything). Integers
@@ -30,6 +32,8 @@ typedef struct ln__counters {
     uint64_t congested_steps;   /* served, but got less than it asked */
     uint64_t outage_steps[LN_REASON_COUNT_]; /* by reason */
     uint64_t handovers;
+    uint64_t isl_steps;         /* served over the laser mesh */
+    uint64_t isl_hops;          /* sum of their ISL hops */
     uint64_t bytes;             /* delivered */
     uint64_t demand_bytes;      /* asked for */
     uint32_t lat_hist[LN_LAT_BINS + 1]; /* RTT to gateway, served steps */
@@ -67,6 +71,9 @@ typedef struct ln__engine {
     ln_elset *els;
     size_t nsat;
     ln_orbit *orbit;
+    const ln_shell *walker;    /* Walker shells it was built from, in
+                                  order (NULL: element sets, or filtered) */
+    size_t nwalker;
     unsigned char *in_service; /* on-station rule */
     unsigned char *usable;     /* in service and propagated, this step */
     double *pvbuf;
@@ -83,6 +90,23 @@ typedef struct ln__engine {
     float *sat_gwkm;           /* matching slant ranges, km */
     int *sat_gw;               /* assigned gateway this step, -1 none */
     int *sat_load;             /* terminals served this step */
+    unsigned char *sat_ok;     /* usable and reaches a gateway: bent pipe,
+                                  or (link.isl) over the laser mesh */
+    /* laser mesh (link.isl; isl.c) */
+    ln_net *net;
+    ln_net_work *nwork;
+    const char *isl_rule;      /* how the ISL list was built */
+    size_t nisl, nlaser;
+    unsigned char *laser;      /* per sat: carries lasers */
+    uint8_t *sat_down;         /* per sat: not usable this step */
+    double *mesh_km;           /* per sat: shortest path to a gateway */
+    int32_t *mesh_next, *mesh_gw;
+    int16_t *mesh_hops;        /* ISL hops to the exit, -1 unreachable */
+    int32_t *adj_start;        /* nsat + 1: CSR of the ISL list */
+    struct ln__adj {
+        int32_t sat, isl;
+    } *adj;
+    int32_t *queue;            /* nsat: search scratch */
     /* candidate areas: the H3 parents (res LN_REG_RES) of the terminals'
      * cells; per step each gets the list of satellites any site in it
      * could see, so a terminal's search scans a short list */
@@ -91,6 +115,16 @@ typedef struct ln__engine {
     double *reg_lat, *reg_lon, *reg_margin; /* centre (rad), radius (rad) */
     int *reg_n;                /* candidates this step (> reg_k: overflow) */
     int *reg_items;            /* [reg][reg_k] */
+    double *reg_pos;           /* [reg][3][reg_k]: their x, y, z (km) */
+    /* the same list without the candidates that cannot be any terminal's
+     * best (engine.c, regions_step): reg_nb < 0 = not pruned this step */
+    int *reg_nb;
+    int *reg_items_b;          /* [reg][reg_k] */
+    double *reg_pos_b;         /* [reg][3][reg_k] */
+    ln_site *reg_site;         /* the area's centre on the ellipsoid */
+    double *reg_elc;           /* [reg][reg_k] scratch: the highest
+                                  elevation a candidate can have in the
+                                  area, rad */
     int reg_k;
     int *term_reg;             /* per terminal */
     /* zones, policy */
@@ -103,6 +137,8 @@ typedef struct ln__engine {
     int *acct;
     int *group;
     int *track;                /* mobile: track index in its group, else -1 */
+    int *mobile;               /* indices of the mobile terminals */
+    size_t nmobile;
     double *shift_s, *east_km, *north_km;
     ln_cell *cell;             /* map cell */
     long *cell_row;            /* its row in cells / cw */
@@ -118,7 +154,10 @@ typedef struct ln__engine {
     ln_policy_decision *dec;   /* this step's decision (fixed terminals:
                                   kept until the policy changes) */
     double *demand_mbps, *rate_mbps;
+    uint64_t *dkey;            /* demand draw key (ln_meter_terminal_key) */
     float *rtt_ms;
+    int8_t *term_hops;         /* served: ISL hops of the path, 0 = bent
+                                  pipe; -1 otherwise */
     unsigned char *covered, *handover;
     unsigned char *ever_denied_zone; /* [terminal] zone+1 of a denial */
     uint32_t *term_handovers;
@@ -132,6 +171,10 @@ typedef struct ln__engine {
     size_t nzones_total;
     uint64_t *usage_bytes;     /* [day][account] */
     long ndays;
+    /* per-thread partial sums of the above (integers: the merged sums do
+     * not depend on how terminals were split among threads); merged into
+     * total, per_acct, per_zone, usage_bytes after the loop */
+    struct ln__acc *acc;       /* nthreads */
     /* map */
     long nwin;
     ln_cell *cells;            /* distinct map cells, first-seen order */
@@ -140,6 +183,11 @@ typedef struct ln__engine {
     size_t hcap;               /* power of two */
     ln__cellwin *cw;           /* [win][cell] */
     uint32_t *win_active, *win_denied, *win_outage; /* per window totals */
+    /* fixed terminals' counts in the current window (added to cw when
+     * the window ends: the per-step serial work is then only the mobile
+     * terminals' and the events) */
+    uint32_t *tw_active, *tw_denied, *tw_outage;
+    long cur_win;
     /* sub-satellite points at each window start, for the map page:
      * [win][k] (lat, lon) in degrees of usable satellites over the map
      * area (terminals' bounding box widened by 20 deg) */
@@ -149,11 +197,25 @@ typedef struct ln__engine {
     /* events */
     ln__event *ev;
     size_t nev, cap_ev;
-    FILE *events_f;
+    FILE *events_f;            /* events spilled so far (binary records,
+                                  a tmpfile), so that memory stays flat */
+    size_t nev_spilled;
     /* time */
     long nsteps;
     double wall_s;
 } ln__engine;
+
+/* isl.c */
+int ln__sim_has_laser(const ln_elset *el);
+/* shells: the Walker shells the constellation was built from (NULL for
+ * element sets: the rule is rebuilt from the orbits) */
+int ln__sim_isl_setup(ln__engine *e, const ln_shell *shells, size_t nshells,
+                      ln_diag *diag);
+void ln__sim_isl_reach(ln__engine *e);
+void ln__sim_isl_route(ln__engine *e);
+void ln__sim_isl_free(ln__engine *e);
+
+typedef struct ln__adj ln__adj;
 
 /* report.c */
 int ln__sim_write_outputs(ln__engine *e, const char *dir, ln_diag *diag);
