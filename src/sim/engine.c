@@ -476,85 +476,69 @@ static int load_zones(ln__engine *e, ln_diag *diag)
 }
 
 /* Places CSV (name,lat,lon,pop_max,...) -> weighted points. */
+typedef struct places_rd {
+    const char *file;
+    double sigma_1m;
+    ln_weight_point *p;
+    size_t n, cap;
+    int ilat, ilon, ipop;
+    ln_diag *diag;
+} places_rd;
+
+/* One CSV record of a places file: the header, or a place. */
+static int place_row(void *user, char **col, size_t nc, long line)
+{
+    places_rd *r = user;
+    if (r->ilat < 0) {
+        r->ilat = ln_csv_col(col, nc, "lat");
+        r->ilon = ln_csv_col(col, nc, "lon");
+        r->ipop = ln_csv_col(col, nc, "pop_max");
+        if (r->ipop < 0)
+            r->ipop = ln_csv_col(col, nc, "pop");
+        if (r->ilat < 0 || r->ilon < 0 || r->ipop < 0)
+            return ln_diag_set(r->diag, LN_ESCENARIO, r->file, line, 0, NULL,
+                               "places: header needs lat, lon, pop_max");
+        return 0;
+    }
+    if ((int)nc <= r->ilat || (int)nc <= r->ilon || (int)nc <= r->ipop)
+        return ln_diag_set(r->diag, LN_ESCENARIO, r->file, line, 0, NULL,
+                           "places: %zu fields, the header has more", nc);
+    char *e1, *e2, *e3;
+    double lat = strtod(col[r->ilat], &e1), lon = strtod(col[r->ilon], &e2);
+    double pop = strtod(col[r->ipop], &e3);
+    if (!*col[r->ilat] || !*col[r->ilon] || !*col[r->ipop] || *e1 || *e2 ||
+        *e3 || fabs(lat) > 90 || fabs(lon) > 180 || !(pop >= 0))
+        return ln_diag_set(r->diag, LN_ESCENARIO, r->file, line, 0, NULL,
+                           "places: bad lat, lon or population");
+    if (pop <= 0)
+        return 0;
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 64;
+        ln_weight_point *np = ln_realloc(r->p, r->cap * sizeof *np);
+        if (!np)
+            return LN_ENOMEM;
+        r->p = np;
+    }
+    /* a city's spread grows with the square root of its size */
+    r->p[r->n++] = (ln_weight_point){lon * LN_DEG2RAD, lat * LN_DEG2RAD, pop,
+                                     r->sigma_1m * sqrt(pop / 1e6) + 2.0};
+    return 0;
+}
+
 static int load_places(const char *file, double sigma_1m,
                        ln_weight_point **out, size_t *n, ln_diag *diag)
 {
-    char *buf;
-    size_t len;
-    int rc = ln_read_file(file, 16 << 20, &buf, &len, diag);
-    if (rc)
-        return rc;
-    size_t cap = 64, k = 0;
-    ln_weight_point *p = ln_malloc(cap * sizeof *p);
-    if (!p) {
-        ln_free(buf);
-        return LN_ENOMEM;
+    places_rd r = {file, sigma_1m, NULL, 0, 0, -1, -1, -1, diag};
+    int rc = ln_csv_read(file, 16 << 20, place_row, &r, diag);
+    if (!rc && r.ilat < 0)
+        rc = ln_diag_set(diag, LN_ESCENARIO, file, 1, 0, NULL,
+                         "places: empty file (header lat, lon, pop_max)");
+    if (rc) {
+        ln_free(r.p);
+        return rc == LN_EPARSE ? LN_ESCENARIO : rc;
     }
-    int ilat = -1, ilon = -1, ipop = -1;
-    long lineno = 0;
-    char *save = NULL;
-    for (char *line = strtok_r(buf, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
-        char *col[16];
-        int nc = 0;
-        lineno++;
-        line[strcspn(line, "\r")] = '\0';
-        for (char *f = line; nc < 16;) {
-            col[nc++] = f;
-            char *cm = strchr(f, ',');
-            if (!cm)
-                break;
-            *cm = '\0';
-            f = cm + 1;
-        }
-        if (lineno == 1) {
-            for (int i = 0; i < nc; i++) {
-                if (!strcmp(col[i], "lat"))
-                    ilat = i;
-                if (!strcmp(col[i], "lon"))
-                    ilon = i;
-                if (!strcmp(col[i], "pop_max") || !strcmp(col[i], "pop"))
-                    ipop = i;
-            }
-            if (ilat < 0 || ilon < 0 || ipop < 0) {
-                ln_free(p);
-                ln_free(buf);
-                return ln_diag_set(diag, LN_ESCENARIO, file, 1, 0, NULL,
-                                   "places: header needs lat, lon, pop_max");
-            }
-            continue;
-        }
-        if (nc <= ilat || nc <= ilon || nc <= ipop)
-            continue;
-        char *e1, *e2, *e3;
-        double lat = strtod(col[ilat], &e1), lon = strtod(col[ilon], &e2);
-        double pop = strtod(col[ipop], &e3);
-        if (*e1 || *e2 || *e3 || fabs(lat) > 90 || fabs(lon) > 180 ||
-            pop < 0) {
-            ln_free(p);
-            ln_free(buf);
-            return ln_diag_set(diag, LN_ESCENARIO, file, lineno, 0, NULL,
-                               "places: bad lat, lon or population");
-        }
-        if (pop <= 0)
-            continue;
-        if (k == cap) {
-            cap *= 2;
-            ln_weight_point *np = ln_realloc(p, cap * sizeof *np);
-            if (!np) {
-                ln_free(p);
-                ln_free(buf);
-                return LN_ENOMEM;
-            }
-            p = np;
-        }
-        /* a city's spread grows with the square root of its size */
-        p[k++] = (ln_weight_point){lon * LN_DEG2RAD, lat * LN_DEG2RAD, pop,
-                                   sigma_1m * sqrt(pop / 1e6) + 2.0};
-    }
-    ln_free(buf);
-    *out = p;
-    *n = k;
+    *out = r.p;
+    *n = r.n;
     return 0;
 }
 

@@ -366,88 +366,79 @@ static int parse_link(const ctx *c, json_t *root, ln_scenario *s)
     return 0;
 }
 
+typedef struct gw_rd {
+    const ctx *c;
+    const char *path, *file;
+    json_t *include;
+    int antennas;
+    ln_scenario *s;
+    size_t cap;
+    int ci_name, ci_lat, ci_lon;
+} gw_rd;
+
+/* One CSV record of a gateway file: the header, or a gateway. */
+static int gateway_row(void *user, char **cols, size_t nc, long line)
+{
+    gw_rd *r = user;
+    ln_scenario *s = r->s;
+    if (r->ci_name < 0) {
+        r->ci_name = ln_csv_col(cols, nc, "name");
+        r->ci_lat = ln_csv_col(cols, nc, "lat");
+        r->ci_lon = ln_csv_col(cols, nc, "lon");
+        if (r->ci_name < 0 || r->ci_lat < 0 || r->ci_lon < 0)
+            return err(r->c, r->path, "%s: header must name name, lat, lon",
+                       r->file);
+        return 0;
+    }
+    if ((int)nc <= r->ci_name || (int)nc <= r->ci_lat ||
+        (int)nc <= r->ci_lon)
+        return err(r->c, r->path, "%s line %ld: %zu fields, the header "
+                   "has more", r->file, line, nc);
+    const char *name = cols[r->ci_name];
+    if (r->include) {
+        int want = 0;
+        size_t i;
+        json_t *v;
+        json_array_foreach(r->include, i, v) {
+            if (json_is_string(v) && strcmp(json_string_value(v), name) == 0)
+                want = 1;
+        }
+        if (!want)
+            return 0;
+    }
+    char *e1, *e2;
+    double lat = strtod(cols[r->ci_lat], &e1),
+           lon = strtod(cols[r->ci_lon], &e2);
+    if (!*cols[r->ci_lat] || !*cols[r->ci_lon] || *e1 || *e2 ||
+        fabs(lat) > 90 || fabs(lon) > 180)
+        return err(r->c, r->path, "%s line %ld: bad lat/lon", r->file, line);
+    if (s->ngateways == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 16;
+        ln_sc_gateway *ng = ln_realloc(s->gateways, r->cap * sizeof *ng);
+        if (!ng)
+            return LN_ENOMEM;
+        s->gateways = ng;
+    }
+    ln_sc_gateway *g = &s->gateways[s->ngateways++];
+    memset(g, 0, sizeof *g);
+    snprintf(g->name, sizeof g->name, "%s", name);
+    g->lat_rad = lat * LN_DEG2RAD;
+    g->lon_rad = lon * LN_DEG2RAD;
+    g->antennas = r->antennas;
+    return 0;
+}
+
 /* Gateways from a CSV with a header naming name, lat, lon. */
 static int gateways_csv(const ctx *c, const char *path, const char *file,
                         json_t *include, int antennas, ln_scenario *s)
 {
-    char *buf;
-    size_t len;
+    gw_rd r = {c, path, file, include, antennas, s, 0, -1, -1, -1};
     ln_diag d;
-    if (ln_read_file(file, 1 << 20, &buf, &len, &d))
+    int rc = ln_csv_read(file, 1 << 20, gateway_row, &r, &d);
+    if (rc == LN_EPARSE)
+        return err(c, path, "%s line %ld: %s", file, d.line, d.msg);
+    if (rc == LN_EIO || rc == LN_ETOOBIG)
         return err(c, path, "cannot read %s: %s", file, d.msg);
-    int ci_name = -1, ci_lat = -1, ci_lon = -1;
-    char *save = NULL;
-    size_t cap = 0;
-    int rc = 0;
-    long lineno = 0;
-    for (char *line = strtok_r(buf, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
-        lineno++;
-        char *cols[16];
-        int nc = 0;
-        line[strcspn(line, "\r")] = '\0';
-        for (char *f = line; nc < 16;) {
-            cols[nc++] = f;
-            char *comma = strchr(f, ',');
-            if (!comma)
-                break;
-            *comma = '\0';
-            f = comma + 1;
-        }
-        if (lineno == 1) {
-            for (int k = 0; k < nc; k++) {
-                if (strcmp(cols[k], "name") == 0)
-                    ci_name = k;
-                if (strcmp(cols[k], "lat") == 0)
-                    ci_lat = k;
-                if (strcmp(cols[k], "lon") == 0)
-                    ci_lon = k;
-            }
-            if (ci_name < 0 || ci_lat < 0 || ci_lon < 0) {
-                rc = err(c, path, "%s: header must name name, lat, lon",
-                         file);
-                break;
-            }
-            continue;
-        }
-        if (nc <= ci_name || nc <= ci_lat || nc <= ci_lon)
-            continue;
-        if (include) {
-            int want = 0;
-            size_t i;
-            json_t *v;
-            json_array_foreach(include, i, v) {
-                if (json_is_string(v) &&
-                    strcmp(json_string_value(v), cols[ci_name]) == 0)
-                    want = 1;
-            }
-            if (!want)
-                continue;
-        }
-        char *e1, *e2;
-        double lat = strtod(cols[ci_lat], &e1), lon = strtod(cols[ci_lon],
-                                                             &e2);
-        if (*e1 || *e2 || fabs(lat) > 90 || fabs(lon) > 180) {
-            rc = err(c, path, "%s line %ld: bad lat/lon", file, lineno);
-            break;
-        }
-        if (s->ngateways == cap) {
-            cap = cap ? cap * 2 : 16;
-            ln_sc_gateway *ng = ln_realloc(s->gateways, cap * sizeof *ng);
-            if (!ng) {
-                rc = LN_ENOMEM;
-                break;
-            }
-            s->gateways = ng;
-        }
-        ln_sc_gateway *g = &s->gateways[s->ngateways++];
-        memset(g, 0, sizeof *g);
-        snprintf(g->name, sizeof g->name, "%s", cols[ci_name]);
-        g->lat_rad = lat * LN_DEG2RAD;
-        g->lon_rad = lon * LN_DEG2RAD;
-        g->antennas = antennas;
-    }
-    ln_free(buf);
     if (!rc && include) {
         /* every listed name must exist */
         size_t i;
