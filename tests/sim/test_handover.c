@@ -51,6 +51,7 @@
 #include <jansson.h>
 
 #include "leonet/sim.h"
+#include "sim_test.h"
 
 #define LON "-17.59696020732323"
 
@@ -72,28 +73,7 @@ static json_t *run_ring(int n, double duration_s, const char *dir)
              "\"account\":\"a\",\"spread_km\":0,\"tracks\":[{"
              "\"waypoints\":[{\"lat\":0,\"lon\":" LON ",\"t_s\":0}]}]}]}",
              n, duration_s, n);
-    ln_scenario *sc;
-    ln_diag d;
-    int rc = ln_scenario_parse(text, strlen(text), NULL, &sc, &d);
-    if (rc)
-        print_error("%s: %s\n", d.path, d.msg);
-    assert_int_equal(rc, 0);
-    ln_sim_options o = {0};
-    o.nthreads = 1;
-    o.out_dir = dir;
-    o.quiet = 1;
-    o.write_outputs = 1;
-    rc = ln_sim_run(sc, &o, NULL, &d);
-    if (rc)
-        print_error("%s\n", d.msg);
-    assert_int_equal(rc, 0);
-    ln_scenario_free(sc);
-    char path[256];
-    snprintf(path, sizeof path, "%s/summary.json", dir);
-    json_error_t je;
-    json_t *sum = json_load_file(path, 0, &je);
-    assert_non_null(sum);
-    return sum;
+    return sim_run_text(text, 1, dir);
 }
 
 static json_t *acct(json_t *sum)

@@ -29,6 +29,7 @@
 #include "leonet/geodesy.h"
 #include "leonet/orbit.h"
 #include "leonet/sim.h"
+#include "sim_test.h"
 
 #define START_ISO "2022-10-09T00:00:00Z"
 #define START_UNIX 1665273600.0 /* 2022-10-09T00:00:00Z */
@@ -123,28 +124,7 @@ static json_t *run(int isl, int tle, const char *dir)
              cons, isl ? "true" : "false", sub3.lat_rad * LN_RAD2DEG,
              sub3.lon_rad * LN_RAD2DEG, sub0.lat_rad * LN_RAD2DEG,
              sub0.lon_rad * LN_RAD2DEG);
-    ln_scenario *sc;
-    ln_diag d;
-    int rc = ln_scenario_parse(text, strlen(text), NULL, &sc, &d);
-    if (rc)
-        print_error("%s: %s\n", d.path, d.msg);
-    assert_int_equal(rc, 0);
-    ln_sim_options o = {0};
-    o.nthreads = 2;
-    o.out_dir = dir;
-    o.quiet = 1;
-    o.write_outputs = 1;
-    rc = ln_sim_run(sc, &o, NULL, &d);
-    if (rc)
-        print_error("%s\n", d.msg);
-    assert_int_equal(rc, 0);
-    ln_scenario_free(sc);
-    char p[256];
-    snprintf(p, sizeof p, "%s/summary.json", dir);
-    json_error_t je;
-    json_t *j = json_load_file(p, 0, &je);
-    assert_non_null(j);
-    return j;
+    return sim_run_text(text, 2, dir);
 }
 
 static double num(json_t *j, const char *a, const char *b, const char *c)
