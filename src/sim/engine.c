@@ -125,6 +125,13 @@ static long cell_insert(ln__engine *e, ln_cell c)
 
 /* ---- candidate areas ---------------------------------------------------- */
 
+/* Reallocates array p to count elements (p unchanged on failure): 0 or
+ * -1. Needs a `void *grow_tmp` in scope. */
+#define GROW(p, count)                                                     \
+    ((grow_tmp = ln_realloc((p), (count) * sizeof *(p))) != NULL           \
+         ? ((p) = grow_tmp, 0)                                             \
+         : -1)
+
 /* Index of the area holding a cell (added when new); -1 out of memory. */
 static long region_of(ln__engine *e, ln_cell c)
 {
@@ -137,48 +144,21 @@ static long region_of(ln__engine *e, ln_cell c)
             return (long)r;
     if (e->nreg == e->cap_reg) {
         size_t nc = e->cap_reg ? 2 * e->cap_reg : 64;
-        ln_cell *a = ln_realloc(e->reg_cell, nc * sizeof *a);
-        if (a)
-            e->reg_cell = a;
-        double *b = ln_realloc(e->reg_lat, nc * sizeof *b);
-        if (b)
-            e->reg_lat = b;
-        double *c2 = ln_realloc(e->reg_lon, nc * sizeof *c2);
-        if (c2)
-            e->reg_lon = c2;
-        double *d = ln_realloc(e->reg_margin, nc * sizeof *d);
-        if (d)
-            e->reg_margin = d;
-        int *f = ln_realloc(e->reg_n, nc * sizeof *f);
-        if (f)
-            e->reg_n = f;
-        int *g = ln_realloc(e->reg_items, nc * (size_t)e->reg_k * sizeof *g);
-        if (g)
-            e->reg_items = g;
-        double *h = ln_realloc(e->reg_pos,
-                               nc * 3 * (size_t)e->reg_k * sizeof *h);
-        if (h)
-            e->reg_pos = h;
-        int *nb = ln_realloc(e->reg_nb, nc * sizeof *nb);
-        if (nb)
-            e->reg_nb = nb;
-        int *ib = ln_realloc(e->reg_items_b,
-                             nc * (size_t)e->reg_k * sizeof *ib);
-        if (ib)
-            e->reg_items_b = ib;
-        double *pb = ln_realloc(e->reg_pos_b,
-                                nc * 3 * (size_t)e->reg_k * sizeof *pb);
-        if (pb)
-            e->reg_pos_b = pb;
-        ln_site *rs = ln_realloc(e->reg_site, nc * sizeof *rs);
-        if (rs)
-            e->reg_site = rs;
-        double *el = ln_realloc(e->reg_elc,
-                                nc * (size_t)e->reg_k * sizeof *el);
-        if (el)
-            e->reg_elc = el;
-        if (!a || !b || !c2 || !d || !f || !g || !h || !nb || !ib || !pb ||
-            !rs || !el)
+        size_t k = (size_t)e->reg_k;
+        void *grow_tmp;
+        /* every array grows to nc areas; one that fails keeps its block */
+        if (GROW(e->reg_cell, nc) ||
+            GROW(e->reg_lat, nc) ||
+            GROW(e->reg_lon, nc) ||
+            GROW(e->reg_margin, nc) ||
+            GROW(e->reg_n, nc) ||
+            GROW(e->reg_nb, nc) ||
+            GROW(e->reg_site, nc) ||
+            GROW(e->reg_items, nc * k) ||
+            GROW(e->reg_items_b, nc * k) ||
+            GROW(e->reg_elc, nc * k) ||
+            GROW(e->reg_pos, nc * 3 * k) ||
+            GROW(e->reg_pos_b, nc * 3 * k))
             return -1;
         e->cap_reg = nc;
     }
