@@ -622,6 +622,7 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
     ALLOC(e->beam, nt);
     ALLOC(e->zone_at, nt);
     ALLOC(e->serving, nt);
+    ALLOC(e->srv0, nt);
     ALLOC(e->witness, nt);
     ALLOC(e->status, nt);
     ALLOC(e->prev_status, nt);
@@ -779,6 +780,10 @@ static int setup(ln__engine *e, ln_diag *diag)
     ALLOC(e->sat_gwkm, e->nsat * LN_GW_PER_SAT);
     ALLOC(e->sat_gw, e->nsat);
     ALLOC(e->sat_load, e->nsat);
+    ALLOC(e->sat_prev_gw, e->nsat);
+    ALLOC(e->sat_order, e->nsat);
+    for (size_t s = 0; s < e->nsat; s++)
+        e->sat_prev_gw[s] = -1;
     ALLOC(e->sat_ok, e->nsat);
     if (sc->isl && (rc = ln__sim_isl_setup(e, e->walker, e->nwalker, diag)))
         return rc;
@@ -1049,6 +1054,7 @@ static void terminal_link(ln__engine *e, size_t i, double t, long step)
     e->term_hops[i] = -1;
     const double sin_m = e->sin_mask;
     int prev = e->serving[i];
+    e->srv0[i] = prev;
     if (!d.allowed) {
         /* coverage only: the last satellite seen is a cheap witness */
         int w = e->witness[i], any;
@@ -1086,28 +1092,101 @@ static void terminal_link(ln__engine *e, size_t i, double t, long step)
         (uint64_t)step, t, e->lon[i]);
 }
 
-/* Gateway antennas: satellites in ascending order take the nearest
- * visible gateway that has a free antenna; a satellite left without one
- * drops its terminals to "no-gateway" for the step. */
-static void assign_gateways(ln__engine *e)
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static inline int sat_reaches(const ln__engine *e, int s);
+
+/* Gateway antennas (docs/outputs.md): a satellite that held an antenna of
+ * a gateway at the previous step keeps it while it has users and that
+ * gateway still sees it (a dish tracks its satellite through the pass);
+ * then the other satellites with users, most users first (ties: lower
+ * index), take the nearest visible gateway with a free antenna. Returns
+ * how many satellites with users reach no gateway (see rehome). */
+static long assign_gateways(ln__engine *e)
 {
     memset(e->gw_used, 0, e->ngw * sizeof *e->gw_used);
     for (size_t i = 0; i < e->nt; i++)
         if (e->status[i] == LN_REASON_NONE)
             e->sat_load[e->serving[i]]++;
+    size_t nq = 0;
     for (size_t s = 0; s < e->nsat; s++) {
         if (!e->sat_load[s])
             continue;
+        const int16_t *gi = e->sat_gwi + s * LN_GW_PER_SAT;
+        int pg = e->sat_prev_gw[s];
+        for (int k = 0; pg >= 0 && k < e->sat_ngw[s]; k++)
+            if (gi[k] == pg && e->gw_used[pg] < e->sc->gateways[pg].antennas) {
+                e->gw_used[pg]++;
+                e->sat_gw[s] = k; /* position in the sat's list */
+                break;
+            }
+        if (e->sat_gw[s] < 0 && e->sat_ngw[s] > 0)
+            e->sat_order[nq++] =
+                ((uint64_t)(UINT32_MAX - (uint32_t)e->sat_load[s]) << 32) |
+                (uint64_t)s;
+    }
+    qsort(e->sat_order, nq, sizeof *e->sat_order, cmp_u64);
+    for (size_t q = 0; q < nq; q++) {
+        size_t s = (size_t)(e->sat_order[q] & UINT32_MAX);
         const int16_t *gi = e->sat_gwi + s * LN_GW_PER_SAT;
         for (int k = 0; k < e->sat_ngw[s]; k++) {
             int g = gi[k];
             if (e->gw_used[g] < e->sc->gateways[g].antennas) {
                 e->gw_used[g]++;
-                e->sat_gw[s] = k; /* position in the sat's list */
+                e->sat_gw[s] = k;
                 break;
             }
         }
     }
+    long stranded = 0;
+    for (size_t s = 0; s < e->nsat; s++) {
+        e->sat_prev_gw[s] =
+            (int16_t)(e->sat_gw[s] >= 0
+                          ? e->sat_gwi[s * LN_GW_PER_SAT + e->sat_gw[s]]
+                          : -1);
+        stranded += e->sat_load[s] && !sat_reaches(e, (int)s);
+    }
+    return stranded;
+}
+
+/* 1 if satellite s gets its users' traffic to a gateway this step: an
+ * antenna (bent pipe) or, with link.isl, a path over the mesh. */
+static inline int sat_reaches(const ln__engine *e, int s)
+{
+    return e->sat_gw[s] >= 0 || (e->sc->isl && e->mesh_gw[s] >= 0);
+}
+
+/* A served terminal whose satellite got no gateway (no free antenna, no
+ * mesh path) moves to the visible satellite with the highest elevation
+ * that has one (ties: lower index); with none, share_capacity makes it
+ * "no-gateway". Writes only terminal i's slots. */
+static void rehome(ln__engine *e, size_t i)
+{
+    if (e->status[i] != LN_REASON_NONE || sat_reaches(e, e->serving[i]))
+        return;
+    int idx[512];
+    double se[512];
+    size_t nv = ln_satindex_visible(e->ix, &e->site[i], e->sin_mask, idx, se,
+                                    512);
+    if (nv > 512)
+        nv = 512;
+    int best = -1;
+    double bse = -2;
+    for (size_t k = 0; k < nv; k++)
+        if (se[k] > bse && sat_reaches(e, idx[k])) {
+            bse = se[k];
+            best = idx[k];
+        }
+    if (best < 0)
+        return;
+    int p = e->srv0[i];
+    e->serving[i] = best;
+    e->handover[i] = (unsigned char)(p >= 0 && best != p &&
+                                     e->prev_status[i] == LN_REASON_NONE);
 }
 
 static int cmp_beam_key(const void *a, const void *b)
@@ -1577,6 +1656,9 @@ static void engine_free(ln__engine *e)
     ln_free(e->sat_gwi);
     ln_free(e->sat_gwkm);
     ln_free(e->sat_gw);
+    ln_free(e->sat_prev_gw);
+    ln_free(e->sat_order);
+    ln_free(e->srv0);
     ln_free(e->sat_load);
     ln_free(e->sat_ok);
     ln__sim_isl_free(e);
@@ -1696,7 +1778,11 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
         if (w < e.nwin && fabs(sc->start + w * sc->window_s - t) <
                               0.5 * sc->step_s && !e.nsubsat[w])
             record_subsat(&e, w);
-        assign_gateways(&e);
+        if (assign_gateways(&e) > 0) {
+#pragma omp parallel for schedule(dynamic, 1024) num_threads(e.nthreads)
+            for (long i = 0; i < nt; i++)
+                rehome(&e, (size_t)i);
+        }
         PHASE(4);
         share_capacity(&e);
         PHASE(5);

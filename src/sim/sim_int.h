@@ -90,6 +90,9 @@ typedef struct ln__engine {
     float *sat_gwkm;           /* matching slant ranges, km */
     int *sat_gw;               /* assigned gateway this step, -1 none */
     int *sat_load;             /* terminals served this step */
+    int16_t *sat_prev_gw;      /* gateway whose antenna it held at the
+                                  previous step, -1 none */
+    uint64_t *sat_order;       /* antenna queue: (users, index) keys */
     unsigned char *sat_ok;     /* usable and reaches a gateway: bent pipe,
                                   or (link.isl) over the laser mesh */
     /* laser mesh (link.isl; isl.c) */
@@ -146,6 +149,7 @@ typedef struct ln__engine {
     int *zone_at;              /* zone whose area holds the terminal, -1 */
     /* per-terminal state */
     int *serving;              /* serving satellite, -1 none */
+    int *srv0;                 /* ...at the start of this step */
     int *witness;              /* denied terminals: a satellite last seen
                                   above the mask (coverage), -1 none */
     int8_t *status;            /* LN_REASON_NONE served, else outage */

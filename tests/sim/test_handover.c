@@ -148,12 +148,82 @@ static void test_gaps_18(void **state)
     json_decref(sum);
 }
 
+/* Gateway antennas on the N = 24 ring at t = 0 (one 15 s step), by hand.
+ * Satellite 0 is over L0 = -17.597 deg, satellite 1 over L0 + 15. A
+ * satellite is seen within 8.451 deg of central angle (above). The
+ * gateway G at L0 + 7.5 sees both (7.5 deg each) and has `ant` antennas.
+ *   A   at L0 + 1    sees sat 0 only                    (account a)
+ *   B,B at L0 + 14   see sat 1 only                     (account b)
+ *   C   at L0 + 7.8  sees 0 (7.8 deg) and 1 (7.2): best 1  (account b)
+ *   D   at L0 + 7.2  sees 0 (7.2) and 1 (7.8): best 0      (account b)
+ * Users per satellite: sat 0 {A, D}, sat 1 {B, B, C}. With one antenna
+ * the satellite with more users, sat 1, gets it (a plain index order
+ * would give it to sat 0 and leave three terminals without service); D
+ * moves to sat 1, which it also sees; A sees no satellite with an
+ * antenna: "no-gateway" for its one step (0.25 min). With two antennas
+ * everyone is served. */
+static json_t *run_antennas(int ant, const char *dir)
+{
+    char text[4096], grp[1600] = "";
+    const struct {
+        double dlon;
+        int count;
+        const char *acct;
+    } t[] = {{1, 1, "a"}, {14, 2, "b"}, {7.8, 1, "b"}, {7.2, 1, "b"}};
+    for (int k = 0; k < 4; k++) {
+        char one[400];
+        snprintf(one, sizeof one,
+                 "%s{\"kind\":\"mobile\",\"count\":%d,\"account\":\"%s\","
+                 "\"spread_km\":0,\"tracks\":[{\"waypoints\":[{\"lat\":0,"
+                 "\"lon\":%.9f,\"t_s\":0}]}]}",
+                 k ? "," : "", t[k].count, t[k].acct,
+                 -17.59696020732323 + t[k].dlon);
+        strcat(grp, one);
+    }
+    snprintf(text, sizeof text,
+             "{\"name\":\"antennas\",\"start\":\"2022-10-09T00:00:00Z\","
+             "\"duration_s\":15,\"step_s\":15,"
+             "\"constellation\":{\"shells\":[{\"alt_km\":550,"
+             "\"incl_deg\":0,\"planes\":1,\"per_plane\":24,\"phasing\":0,"
+             "\"raan0_deg\":0}]},"
+             "\"gateways\":[{\"name\":\"G\",\"lat\":0,\"lon\":%.9f,"
+             "\"antennas\":%d}],"
+             "\"plans\":[{\"id\":\"p\",\"hardware_usd\":1,"
+             "\"monthly_usd\":1,\"peak_mbps\":1}],"
+             "\"accounts\":[{\"id\":\"a\",\"plan\":\"p\"},"
+             "{\"id\":\"b\",\"plan\":\"p\"}],\"terminals\":[%s]}",
+             -17.59696020732323 + 7.5, ant, grp);
+    return sim_run_text(text, 2, dir);
+}
+
+static void test_antennas(void **state)
+{
+    (void)state;
+    json_t *sum = run_antennas(1, "sim-ring-ant1");
+    json_t *acc = json_object_get(sum, "accounts");
+    json_t *a = json_object_get(acc, "a"), *b = json_object_get(acc, "b");
+    assert_int_equal((int)num(a, "terminals"), 1);
+    assert_int_equal((int)num(b, "terminals"), 4);
+    assert_true(num(a, "availability") == 0.0);
+    assert_true(num(a, "coverage") == 1.0);
+    assert_true(num(json_object_get(a, "outage_minutes"), "no-gateway") ==
+                0.25);
+    assert_true(num(b, "availability") == 1.0);
+    json_decref(sum);
+    sum = run_antennas(2, "sim-ring-ant2");
+    acc = json_object_get(sum, "accounts");
+    assert_true(num(json_object_get(acc, "a"), "availability") == 1.0);
+    assert_true(num(json_object_get(acc, "b"), "availability") == 1.0);
+    json_decref(sum);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_zenith),
         cmocka_unit_test(test_handovers_24),
         cmocka_unit_test(test_gaps_18),
+        cmocka_unit_test(test_antennas),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
