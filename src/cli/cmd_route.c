@@ -177,79 +177,95 @@ static int parse_latlon(const char *s, ln_geodetic *g)
     return 0;
 }
 
-/* Gateways: CSV with a header naming "lat" and "lon", or Hypatia's
- * ground-station format. Returns ECEF km in *xyz (malloc). */
-static int read_gateways(const char *path, double **xyz, size_t *n)
+typedef struct gw_csv {
+    const char *path;
+    int ilat, ilon;
+    double *xyz;
+    size_t n, cap;
+} gw_csv;
+
+enum { GW_NOT_CSV = 3 }; /* no lat/lon header: Hypatia's format */
+
+/* One CSV record of a gateway file: the header, or a gateway. */
+static int gw_row(void *user, char **f, size_t nf, long line)
 {
-    FILE *f = fopen(path, "r");
-    char line[2048];
-    if (!f || !fgets(line, sizeof line, f)) {
-        fprintf(stderr, "leonet route: cannot read %s\n", path);
-        if (f)
-            fclose(f);
+    gw_csv *g = user;
+    if (g->ilat < 0) {
+        g->ilat = ln_csv_col(f, nf, "lat");
+        if (g->ilat < 0)
+            g->ilat = ln_csv_col(f, nf, "lat_deg");
+        g->ilon = ln_csv_col(f, nf, "lon");
+        if (g->ilon < 0)
+            g->ilon = ln_csv_col(f, nf, "lon_deg");
+        return g->ilat < 0 || g->ilon < 0 ? GW_NOT_CSV : 0;
+    }
+    double la = NAN, lo = NAN;
+    char *e1 = NULL, *e2 = NULL;
+    if ((size_t)g->ilat < nf && (size_t)g->ilon < nf && *f[g->ilat] &&
+        *f[g->ilon]) {
+        la = strtod(f[g->ilat], &e1);
+        lo = strtod(f[g->ilon], &e2);
+    }
+    if (!e1 || *e1 || *e2 || !(fabs(la) <= 90.0) || !(fabs(lo) <= 180.0)) {
+        fprintf(stderr, "leonet route: %s:%ld: bad lat/lon\n", g->path,
+                line);
         return 2;
     }
-    int ilat = -1, ilon = -1, k = 0;
-    for (char *t = strtok(line, ",\r\n"); t; t = strtok(NULL, ",\r\n"), k++) {
-        if (strcmp(t, "lat") == 0 || strcmp(t, "lat_deg") == 0)
-            ilat = k;
-        if (strcmp(t, "lon") == 0 || strcmp(t, "lon_deg") == 0)
-            ilon = k;
+    if (g->n == g->cap) {
+        g->cap = g->cap ? 2 * g->cap : 64;
+        double *t = realloc(g->xyz, g->cap * 3 * sizeof *t);
+        if (!t) {
+            fprintf(stderr, "leonet route: out of memory\n");
+            return 2;
+        }
+        g->xyz = t;
     }
-    if (ilat < 0 || ilon < 0) {
-        fclose(f);
-        ln_hyp_gs *gs;
-        ln_diag d;
-        ln_diag_clear(&d);
-        int rc = ln_hyp_read_gs_file(path, &gs, n, &d);
-        if (rc) {
-            char b[1200];
+    ln_geodetic gd = {la * LN_DEG2RAD, lo * LN_DEG2RAD, 0.0};
+    ln_geodetic_to_ecef(&gd, &g->xyz[3 * g->n++]);
+    return 0;
+}
+
+/* Gateways: CSV with a header naming "lat" and "lon" (or lat_deg,
+ * lon_deg), or Hypatia's ground-station format. Returns ECEF km in *xyz
+ * (malloc). */
+static int read_gateways(const char *path, double **xyz, size_t *n)
+{
+    gw_csv g = {path, -1, -1, NULL, 0, 0};
+    ln_diag d;
+    char b[1200];
+    ln_diag_clear(&d);
+    int rc = ln_csv_read(path, (size_t)1 << 30, gw_row, &g, &d);
+    if (rc != GW_NOT_CSV) {
+        if (rc && rc != 2)
             fprintf(stderr, "leonet route: %s\n",
                     ln_diag_format(&d, b, sizeof b));
+        if (!rc && g.ilat < 0) {
+            fprintf(stderr, "leonet route: %s: empty file\n", path);
+            rc = 2;
+        }
+        if (rc) {
+            free(g.xyz);
             return 2;
         }
-        *xyz = malloc((*n ? *n : 1) * 3 * sizeof **xyz);
-        for (size_t i = 0; *xyz && i < *n; i++) {
-            ln_geodetic g = {gs[i].lat_deg * LN_DEG2RAD,
-                             gs[i].lon_deg * LN_DEG2RAD, gs[i].elev_m / 1e3};
-            ln_geodetic_to_ecef(&g, &(*xyz)[3 * i]);
-        }
-        ln_free(gs);
+        *xyz = g.xyz ? g.xyz : malloc(3 * sizeof **xyz);
+        *n = g.n;
         return *xyz ? 0 : 2;
     }
-    size_t cap = 64;
-    *n = 0;
-    *xyz = malloc(cap * 3 * sizeof **xyz);
-    long lineno = 1;
-    while (*xyz && fgets(line, sizeof line, f)) {
-        lineno++;
-        double la = NAN, lo = NAN;
-        k = 0;
-        char *save = NULL;
-        for (char *t = strtok_r(line, ",\r\n", &save); t;
-             t = strtok_r(NULL, ",\r\n", &save), k++) {
-            if (k == ilat)
-                la = strtod(t, NULL);
-            if (k == ilon)
-                lo = strtod(t, NULL);
-        }
-        if (!(fabs(la) <= 90.0) || !(fabs(lo) <= 180.0)) {
-            fprintf(stderr, "leonet route: %s:%ld: bad lat/lon\n", path,
-                    lineno);
-            fclose(f);
-            return 2;
-        }
-        if (*n == cap) {
-            cap *= 2;
-            double *t = realloc(*xyz, cap * 3 * sizeof *t);
-            if (!t)
-                break;
-            *xyz = t;
-        }
-        ln_geodetic g = {la * LN_DEG2RAD, lo * LN_DEG2RAD, 0.0};
-        ln_geodetic_to_ecef(&g, &(*xyz)[3 * (*n)++]);
+    free(g.xyz);
+    ln_hyp_gs *gs;
+    ln_diag_clear(&d);
+    rc = ln_hyp_read_gs_file(path, &gs, n, &d);
+    if (rc) {
+        fprintf(stderr, "leonet route: %s\n", ln_diag_format(&d, b, sizeof b));
+        return 2;
     }
-    fclose(f);
+    *xyz = malloc((*n ? *n : 1) * 3 * sizeof **xyz);
+    for (size_t i = 0; *xyz && i < *n; i++) {
+        ln_geodetic gd = {gs[i].lat_deg * LN_DEG2RAD,
+                          gs[i].lon_deg * LN_DEG2RAD, gs[i].elev_m / 1e3};
+        ln_geodetic_to_ecef(&gd, &(*xyz)[3 * i]);
+    }
+    ln_free(gs);
     return *xyz ? 0 : 2;
 }
 
