@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -47,8 +48,48 @@ static void usage(FILE *f)
             "  --help       this text; 'leonet VERB --help' for a verb\n");
 }
 
+/* OpenMP (libgomp) spins at every barrier by default. When the machine is
+ * shared (more runnable threads than cores), the spinning thread holds a
+ * core while the thread it waits for is descheduled, and a run on 2 threads
+ * takes 5 to 20 times longer (docs/BENCHMARKS.md, "Simulation engine").
+ * libgomp reads its settings when the program starts, so leonet
+ * restarts itself once with a short spin before sleeping
+ * (GOMP_SPINCOUNT=10000), unless the user chose a policy (OMP_WAIT_POLICY
+ * or GOMP_SPINCOUNT set) or LEONET_NO_RESPAWN is set. If the restart is
+ * not possible (no /proc), it goes on as it is. */
+static void short_spin_restart(void)
+{
+    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT") ||
+        getenv("LEONET_NO_RESPAWN"))
+        return;
+    static char buf[32768];
+    static char *av[512];
+    FILE *f = fopen("/proc/self/cmdline", "rb");
+    if (!f)
+        return;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    int full = !feof(f) ? 0 : 1;
+    fclose(f);
+    if (!full || n == 0)
+        return;
+    buf[n] = '\0';
+    int ac = 0;
+    for (size_t k = 0; k < n && ac < 511; k += strlen(buf + k) + 1)
+        av[ac++] = buf + k;
+    if (ac == 511)
+        return;
+    av[ac] = NULL;
+    if (setenv("GOMP_SPINCOUNT", "10000", 1) ||
+        setenv("LEONET_NO_RESPAWN", "1", 1))
+        return;
+    fflush(NULL);
+    execv("/proc/self/exe", av);
+    /* still here: run as we are */
+}
+
 int main(int argc, char **argv)
 {
+    short_spin_restart();
     int i = 1;
     /* global options before the verb */
     while (i < argc && strncmp(argv[i], "--", 2) == 0) {
