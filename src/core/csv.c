@@ -1,7 +1,7 @@
 /*
  * csv.c - CSV records for the project's data files (places, gateways,
- * point lists, Hypatia's ground stations), on libcsv (RFC 4180 quoting,
- * Debian libcsv-dev) rather than hand-written splitting. This file adds
+ * point lists), on libcsv (RFC 4180 quoting, Debian libcsv-dev) rather
+ * than hand-written splitting. This file adds
  * only what libcsv does not give: whole records with their line numbers,
  * and messages in ln_diag form.
  *

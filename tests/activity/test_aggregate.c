@@ -32,6 +32,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "act_test.h"
 #include <jansson.h>
 
 #define NWIN 4
@@ -46,7 +48,6 @@ static const char *const IDS[3][4] = {
      "861e6e6f7ffffff"},                                   /* res 6 */
 };
 
-static char dir[64];
 
 static const char *SCENARIO =
     "{\"name\":\"agg\",\"start\":\"2022-10-09T00:00:00Z\","
@@ -83,15 +84,6 @@ static const char *ZONE =
     "\"Polygon\",\"coordinates\":[[[37,46.8],[38,46.8],[38,47.3],"
     "[37,47.3],[37,46.8]]]}}]}";
 
-static void write_file(const char *name, const char *text)
-{
-    char p[256];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    assert_int_equal(fclose(f), 0);
-}
 
 static int setup(void **state)
 {

@@ -23,6 +23,8 @@
 
 #include <cairo.h>
 #include <cmocka.h>
+
+#include "act_test.h"
 #include <gif_lib.h>
 
 #include "activity/activity_int.h"
@@ -46,17 +48,7 @@ static const struct {
 #define ZLAT0 47.0
 #define ZLAT1 48.5
 
-static char dir[64];
 
-static void write_file(const char *name, const char *text)
-{
-    char p[256];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    assert_int_equal(fclose(f), 0);
-}
 
 static void series(FILE *f, const char *name, const float *v)
 {
