@@ -541,6 +541,21 @@ static int hyp_export(const ln_args *a, const char *dir)
     int rc = load_cons(a, epoch, &c);
     if (rc)
         return rc;
+    /* satgenpy reads tles.txt only when every set has the same epoch */
+    for (size_t i = 1; i < c.n; i++)
+        if (c.els[i].epoch_unix_s != c.els[0].epoch_unix_s) {
+            char t0[40], t1[40];
+            ln_time_format_iso(c.els[0].epoch_unix_s, 0, t0, sizeof t0);
+            ln_time_format_iso(c.els[i].epoch_unix_s, 0, t1, sizeof t1);
+            fprintf(stderr,
+                    "leonet route: --export: Hypatia's tles.txt needs one "
+                    "epoch for all element sets (satgenpy checks it); set 1 "
+                    "is of %s, set %zu of %s. Use --shells, or element sets "
+                    "of one epoch.\n",
+                    t0, i + 1, t1);
+            ln_free(c.els);
+            return 2;
+        }
     ln_hyp_state st;
     memset(&st, 0, sizeof st);
     st.els = c.els;
