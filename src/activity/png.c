@@ -394,16 +394,52 @@ static double nice_ceil(double v)
     return 10 * e;
 }
 
+/* One panel of the strip: series k0..k1-1 on their own scale (the
+ * largest value rounded up), a grid of 3 lines with labels. */
+static void strip_panel(cairo_t *cr, const ln__act *a, double s, double x0,
+                        double x1, double y0, double y1,
+                        const double *const *ser, const double (*col)[3],
+                        int k0, int k1)
+{
+    double ymax = 0;
+    for (int k = k0; k < k1; k++)
+        for (long w = 0; w < a->nwin; w++)
+            ymax = fmax(ymax, ser[k][w]);
+    ymax = nice_ceil(ymax > 0 ? ymax : 1);
+    double dx = (x1 - x0) / a->nwin;
+    cairo_set_line_width(cr, 1 * s);
+    for (int k = 0; k <= 2; k++) {
+        double yv = ymax * k / 2, y = y1 - (y1 - y0) * k / 2;
+        cairo_move_to(cr, x0, y);
+        cairo_line_to(cr, x1, y);
+        cairo_set_source_rgb(cr, k ? 0.88 : 0.4, k ? 0.88 : 0.4,
+                             k ? 0.88 : 0.4);
+        cairo_stroke(cr);
+        char b[32];
+        fmt_count(yv, b, sizeof b);
+        text(cr, x0 - 8 * s, y + 4 * s, 12 * s, 0, 1, 0.3, 0.3, 0.3, "%s", b);
+    }
+    /* a step per window (each value is that window's mean) */
+    for (int k = k0; k < k1; k++) {
+        for (long w = 0; w < a->nwin; w++) {
+            double y = y1 - (y1 - y0) * ser[k][w] / ymax;
+            if (w)
+                cairo_line_to(cr, x0 + w * dx, y);
+            else
+                cairo_move_to(cr, x0, y);
+            cairo_line_to(cr, x0 + (w + 1) * dx, y);
+        }
+        cairo_set_source_rgb(cr, col[k][0], col[k][1], col[k][2]);
+        cairo_set_line_width(cr, (k ? 1.8 : 2.4) * s);
+        cairo_stroke(cr);
+    }
+}
+
 static void draw_strip(cairo_t *cr, const ln__act *a, const lay *l, long win)
 {
     double s = l->s;
     double x0 = l->p.ox + 78 * s, x1 = l->W - l->p.ox - 12 * s;
     double y0 = l->strip_y + 30 * s, y1 = l->strip_y + l->strip_h - 30 * s;
-    double ymax = 0;
-    for (long w = 0; w < a->nwin; w++)
-        ymax = fmax(ymax, fmax(a->ts_active[w],
-                               fmax(a->ts_denied[w], a->ts_outage[w])));
-    ymax = nice_ceil(ymax);
     double dx = (x1 - x0) / a->nwin;
     text(cr, l->p.ox, l->strip_y + 14 * s, 14 * s, 1, 0, 0.1, 0.1, 0.1,
          "Terminals per %g-min window:", a->window_s / 60);
@@ -420,19 +456,13 @@ static void draw_strip(cairo_t *cr, const ln__act *a, const lay *l, long win)
              0.15, 0.15, "%s", lab[k]);
         lx += (k == 0 ? 150 : 150) * s;
     }
-    /* axes and grid */
-    cairo_set_line_width(cr, 1 * s);
-    for (int k = 0; k <= 4; k++) {
-        double yv = ymax * k / 4, y = y1 - (y1 - y0) * k / 4;
-        cairo_move_to(cr, x0, y);
-        cairo_line_to(cr, x1, y);
-        cairo_set_source_rgb(cr, k ? 0.88 : 0.4, k ? 0.88 : 0.4,
-                             k ? 0.88 : 0.4);
-        cairo_stroke(cr);
-        char b[32];
-        fmt_count(yv, b, sizeof b);
-        text(cr, x0 - 8 * s, y + 4 * s, 12 * s, 0, 1, 0.3, 0.3, 0.3, "%s", b);
-    }
+    /* two panels with their own scales: served terminals on top; below,
+     * the denied and outage counts, which are far smaller (a few hundred
+     * mobile units crossing a zone line must show) */
+    double ym = y0 + (y1 - y0) * 0.5;
+    const double *const ser[3] = {a->ts_active, a->ts_denied, a->ts_outage};
+    strip_panel(cr, a, s, x0, x1, y0, ym - 12 * s, ser, col, 0, 1);
+    strip_panel(cr, a, s, x0, x1, ym + 12 * s, y1, ser, col, 1, 3);
     /* time ticks: a round step giving at most 12 labels */
     static const double steps_h[] = {0.25, 0.5, 1, 2, 3, 6, 12, 24, 48, 168};
     double span_h = a->nwin * a->window_s / 3600;
@@ -442,6 +472,7 @@ static void draw_strip(cairo_t *cr, const ln__act *a, const lay *l, long win)
             step = steps_h[k];
     double t0 = a->start_unix_s, t1 = t0 + a->nwin * a->window_s;
     double first = ceil(t0 / (step * 3600) - 1e-9) * step * 3600;
+    cairo_set_line_width(cr, 1 * s);
     for (double t = first; t <= t1 + 1e-6; t += step * 3600) {
         double x = x0 + (t - t0) / (t1 - t0) * (x1 - x0);
         cairo_move_to(cr, x, y1);
@@ -457,21 +488,6 @@ static void draw_strip(cairo_t *cr, const ln__act *a, const lay *l, long win)
         cairo_rectangle(cr, x0 + win * dx, y0, dx, y1 - y0);
         cairo_set_source_rgba(cr, 0.2, 0.2, 0.2, 0.15);
         cairo_fill(cr);
-    }
-    /* the series: a step per window (each value is that window's mean) */
-    const double *ser[3] = {a->ts_active, a->ts_denied, a->ts_outage};
-    for (int k = 0; k < 3; k++) {
-        for (long w = 0; w < a->nwin; w++) {
-            double y = y1 - (y1 - y0) * ser[k][w] / ymax;
-            if (w)
-                cairo_line_to(cr, x0 + w * dx, y);
-            else
-                cairo_move_to(cr, x0, y);
-            cairo_line_to(cr, x0 + (w + 1) * dx, y);
-        }
-        cairo_set_source_rgb(cr, col[k][0], col[k][1], col[k][2]);
-        cairo_set_line_width(cr, (k ? 1.8 : 2.4) * s);
-        cairo_stroke(cr);
     }
 }
 
@@ -489,7 +505,7 @@ int ln__act_draw(const ln__act *a, const char *path, const char *title,
     ln__act_proj_make(a, l.W - 2 * margin, &l.p);
     l.p.ox = margin;
     l.p.oy = title_h;
-    l.strip_h = a->nwin > 1 ? 200 * s : 0;
+    l.strip_h = a->nwin > 1 ? 260 * s : 0;
     l.strip_y = l.p.oy + l.p.h + 14 * s;
     l.H = ceil(l.strip_y + l.strip_h + 28 * s);
     if (l.H > 4 * l.W)
