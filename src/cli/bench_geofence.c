@@ -63,23 +63,11 @@ int ln_bench_geofence(int argc, char **argv)
                 rep < 1 || rep > 100)))
         return 2;
     ln_zoneset *zs;
-    if (ln_zoneset_new(LN_ZONE_ALLOW, &zs))
-        return 2;
-    char *list = strdup(zones), *save = NULL;
-    int rc = 0;
-    for (char *f = strtok_r(list, ",", &save); f && !rc;
-         f = strtok_r(NULL, ",", &save)) {
-        ln_diag d;
-        ln_diag_clear(&d);
-        if (ln_zoneset_load_geojson(zs, f, 0, &d)) {
-            char buf[1200];
-            fprintf(stderr, "leonet bench geofence: %s\n",
-                    ln_diag_format(&d, buf, sizeof buf));
-            rc = 2;
-        }
-    }
-    free(list);
-    if (rc || ln_zoneset_count(zs) == 0) {
+    int rc = ln_cli_load_zones("bench geofence", zones, LN_ZONE_ALLOW, 0,
+                               &zs);
+    if (rc)
+        return rc;
+    if (ln_zoneset_count(zs) == 0) {
         ln_zoneset_free(zs);
         return 2;
     }

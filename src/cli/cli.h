@@ -48,6 +48,12 @@ int ln_cmd_route(int, char **);
 int ln_cmd_geofence(int, char **);
 int ln_cmd_map(int, char **);
 int ln_bench_geofence(int, char **);
+/* Loads a comma-separated list of GeoJSON zone files into a new zone set
+ * (cmd_geofence.c); on error prints "leonet VERB: file:line: ..." and
+ * returns 2. */
+struct ln_zoneset;
+int ln_cli_load_zones(const char *verb, const char *files, int defact,
+                      int flags, struct ln_zoneset **out);
 int ln_cmd_cell(int, char **);
 int ln_bench_cell(int, char **);
 

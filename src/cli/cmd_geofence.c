@@ -181,6 +181,37 @@ static void print_stats(FILE *f, const ln_zoneset *zs)
             st.boundary_cells, st.edges_per_bcell);
 }
 
+int ln_cli_load_zones(const char *verb, const char *files, int defact,
+                      int flags, ln_zoneset **out)
+{
+    *out = NULL;
+    ln_zoneset *zs;
+    char *list = strdup(files);
+    if (!list || ln_zoneset_new(defact, &zs)) {
+        free(list);
+        fprintf(stderr, "leonet %s: out of memory\n", verb);
+        return 2;
+    }
+    char *save = NULL;
+    for (char *f = strtok_r(list, ",", &save); f;
+         f = strtok_r(NULL, ",", &save)) {
+        ln_diag d;
+        ln_diag_clear(&d);
+        int e = ln_zoneset_load_geojson(zs, f, flags, &d);
+        if (e) {
+            char buf[1200];
+            fprintf(stderr, "leonet %s: %s (%s)\n", verb,
+                    ln_diag_format(&d, buf, sizeof buf), ln_errname(e));
+            free(list);
+            ln_zoneset_free(zs);
+            return 2;
+        }
+    }
+    free(list);
+    *out = zs;
+    return 0;
+}
+
 int ln_cmd_geofence(int argc, char **argv)
 {
     ln_args a;
@@ -218,23 +249,9 @@ int ln_cmd_geofence(int argc, char **argv)
         return 2;
     }
     ln_zoneset *zs;
-    if (ln_zoneset_new(defact, &zs))
-        return 2;
-    char *list = strdup(zones), *save = NULL;
-    int rc = 0;
-    for (char *f = strtok_r(list, ",", &save); f && !rc;
-         f = strtok_r(NULL, ",", &save)) {
-        ln_diag d;
-        ln_diag_clear(&d);
-        int e = ln_zoneset_load_geojson(zs, f, flags, &d);
-        if (e) {
-            char buf[1200];
-            fprintf(stderr, "leonet geofence: %s (%s)\n",
-                    ln_diag_format(&d, buf, sizeof buf), ln_errname(e));
-            rc = 2;
-        }
-    }
-    free(list);
+    int rc = ln_cli_load_zones("geofence", zones, defact, flags, &zs);
+    if (rc)
+        return rc;
     pts p = {0};
     if (!rc && stats)
         print_stats(stdout, zs);
