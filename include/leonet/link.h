@@ -70,11 +70,6 @@ size_t ln_satindex_near(const ln_satindex *ix, double lat_rad,
                         double lon_rad, double extra_rad, int *idx,
                         size_t max);
 
-/* sin(elevation) of satellite i from a prepared site, inlined form of
- * ln_site_sin_elevation on the index's positions. */
-double ln_satindex_sin_el_fast(const ln_satindex *ix, const ln_site *site,
-                               int i);
-
 /* 1 if at least one satellite is above sin_mask (stops at the first). */
 int ln_satindex_any_visible(const ln_satindex *ix, const ln_site *site,
                             double sin_mask);

@@ -286,15 +286,6 @@ size_t ln_satindex_near(const ln_satindex *ix, double lat_rad,
     return cnt;
 }
 
-double ln_satindex_sin_el_fast(const ln_satindex *ix, const ln_site *site,
-                               int i)
-{
-    double dx = ix->x[i] - site->r_ecef[0], dy = ix->y[i] - site->r_ecef[1],
-           dz = ix->z[i] - site->r_ecef[2];
-    double du = dx * site->up[0] + dy * site->up[1] + dz * site->up[2];
-    return du / sqrt(dx * dx + dy * dy + dz * dz);
-}
-
 size_t ln_satindex_visible(const ln_satindex *ix, const ln_site *site,
                            double sin_mask, int *idx, double *sin_el,
                            size_t max)

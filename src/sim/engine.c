@@ -57,7 +57,8 @@ static size_t hslot(ln_cell c, size_t mask)
     return (size_t)ln_hash64(c) & mask;
 }
 
-long ln__sim_cell_index(const ln__engine *e, ln_cell c)
+/* Row of a map cell in the cell hash, or -1. */
+static long cell_index(const ln__engine *e, ln_cell c)
 {
     if (!e->hcap)
         return -1;
@@ -92,7 +93,7 @@ static int hash_rebuild(ln__engine *e, size_t cap)
 /* Row of a cell, added when new; -1 when out of memory. */
 static long cell_insert(ln__engine *e, ln_cell c)
 {
-    long r = ln__sim_cell_index(e, c);
+    long r = cell_index(e, c);
     if (r >= 0)
         return r;
     if (e->ncells == e->cap_cells) {
@@ -643,7 +644,6 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
     ALLOC(e->covered, nt);
     ALLOC(e->handover, nt);
     ALLOC(e->ever_denied_zone, nt);
-    ALLOC(e->term_handovers, nt);
     size_t at = 0;
     for (size_t g = 0; g < sc->ngroups; g++) {
         const ln_sc_group *gr = &sc->groups[g];
@@ -732,7 +732,6 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
         ln_cell_from_latlon(e->lat[i], e->lon[i], sc->map_res, &e->cell[i]);
         ln_cell_from_latlon(e->lat[i], e->lon[i], sc->beam_res, &e->beam[i]);
         e->serving[i] = -1;
-        e->witness[i] = -1;
         e->witness[i] = -1;
         e->status[i] = LN_REASON_NO_SAT;
         e->prev_status[i] = -1; /* no state yet: the first step is silent */
@@ -1536,7 +1535,6 @@ static int account_step(ln__engine *e, double t)
                    &ac->per_zone[z >= 0 ? (size_t)z : e->nzones_total], e, i,
                    bytes, dbytes);
             usage[a] += bytes;
-            e->term_handovers[i] += e->handover[i];
             if (e->track[i] < 0) { /* map counts of the window */
                 int st = e->status[i];
                 if (st == LN_REASON_NONE)
@@ -1671,7 +1669,7 @@ static void engine_free(ln__engine *e)
                     e->deny_zone, e->dec, e->demand_mbps, e->rate_mbps,
                     e->rtt_ms, e->term_hops, e->dkey, e->mobile, e->tw_active,
                     e->tw_denied, e->tw_outage, e->covered, e->handover, e->ever_denied_zone,
-                    e->term_handovers, e->by_sat_start, e->by_sat, e->beam_tmp,
+                    e->by_sat_start, e->by_sat, e->beam_tmp,
                     e->per_acct, e->per_zone, e->usage_bytes, e->cells,
                     e->cw, e->win_active, e->win_denied, e->win_outage,
                     e->ev, e->subsat, e->nsubsat, e->term_reg,

@@ -36,9 +36,10 @@
 #define LN__SHELL_GAP_DEG 0.5
 #define LN__PLANE_GAP_DEG 1.0
 
-int ln__sim_has_laser(const ln_elset *el)
+/* The laser rule (docs/scenario.md): shells inclined >= 53.15 deg. */
+static int laser_incl(double incl_rad)
 {
-    return el->inclo * LN_RAD2DEG >= LN__LASER_MIN_INCL_DEG;
+    return incl_rad * LN_RAD2DEG >= LN__LASER_MIN_INCL_DEG;
 }
 
 /* ---- ISLs rebuilt from element sets ------------------------------------ */
@@ -249,7 +250,7 @@ int ln__sim_isl_setup(ln__engine *e, const ln_shell *shells, size_t nshells,
                            "out of memory");
     for (size_t s = 0; s < n; s++) {
         e->laser[s] = (unsigned char)(e->in_service[s] &&
-                                      ln__sim_has_laser(&e->els[s]));
+                                      laser_incl(e->els[s].inclo));
         e->nlaser += e->laser[s];
     }
     isl_list l = {NULL, 0, 0};
@@ -264,7 +265,7 @@ int ln__sim_isl_setup(ln__engine *e, const ln_shell *shells, size_t nshells,
         size_t ng = 0, first = 0;
         for (size_t k = 0; k < nshells; k++) {
             size_t cnt = (size_t)shells[k].planes * (size_t)shells[k].per_plane;
-            if (shells[k].incl_rad * LN_RAD2DEG >= LN__LASER_MIN_INCL_DEG)
+            if (laser_incl(shells[k].incl_rad))
                 g[ng++] = (ln_net_grid){(int32_t)first, shells[k].planes,
                                         shells[k].per_plane, 1, 0};
             first += cnt;

@@ -164,7 +164,6 @@ typedef struct ln__engine {
                                   pipe; -1 otherwise */
     unsigned char *covered, *handover;
     unsigned char *ever_denied_zone; /* [terminal] zone+1 of a denial */
-    uint32_t *term_handovers;
     /* capacity scratch */
     int *by_sat_start, *by_sat;
     beam_key *beam_tmp;       /* sort scratch, nt */
@@ -210,7 +209,6 @@ typedef struct ln__engine {
 } ln__engine;
 
 /* isl.c */
-int ln__sim_has_laser(const ln_elset *el);
 /* shells: the Walker shells the constellation was built from (NULL for
  * element sets: the rule is rebuilt from the orbits) */
 int ln__sim_isl_setup(ln__engine *e, const ln_shell *shells, size_t nshells,
@@ -226,8 +224,6 @@ int ln__sim_write_outputs(ln__engine *e, const char *dir, ln_diag *diag);
 void ln__sim_print_summary(const ln__engine *e, FILE *f);
 double ln__sim_annual_cost(const ln__engine *e, int account,
                            ln_cost *parts /* OUT, may be NULL */);
-/* index of a map cell (binary search), or -1 */
-long ln__sim_cell_index(const ln__engine *e, ln_cell c);
 double ln__percentile(const uint32_t *hist, double p);
 
 #endif
