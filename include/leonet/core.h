@@ -88,6 +88,10 @@ void ln_time_to_utc(double t_unix_s, int *y, int *mo, int *d, int *h,
 /* Unix seconds <-> two-part Julian date (jd1 holds the .5 day part). */
 void ln_time_unix_to_jd(double t_unix_s, double *jd1, double *jd2);
 double ln_time_jd_to_unix(double jd1, double jd2);
+/* Seconds on the monotonic clock (for durations) and CPU seconds used by
+ * the process so far. */
+double ln_time_mono_s(void);
+double ln_time_cpu_s(void);
 
 /* ---- progress -------------------------------------------------------- */
 /* A progress bar on stderr, shown only when stderr is a terminal and CI is

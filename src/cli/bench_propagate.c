@@ -42,12 +42,6 @@ static void usage(FILE *f)
             "LN_SIMD=scalar|avx2|avx512 forces a lower SIMD kernel.\n");
 }
 
-static double clock_s(clockid_t c)
-{
-    struct timespec ts;
-    clock_gettime(c, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -165,15 +159,15 @@ int ln_bench_propagate(int argc, char **argv)
     nthreads = ln_cli_threads > 0 ? ln_cli_threads : ln_ncpu();
 
     ln_orbit_propagate(o, t0, &pv, nthreads); /* warm-up, untimed */
-    t_start = clock_s(CLOCK_MONOTONIC);
-    c_start = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+    t_start = ln_time_mono_s();
+    c_start = ln_time_cpu_s();
     for (long m = 0; m < minutes; m++) {
         long f = ln_orbit_propagate(o, t0 + 60.0 * (double)m, &pv, nthreads);
         if (f > 0)
             nfail += f;
     }
-    el = clock_s(CLOCK_MONOTONIC) - t_start;
-    cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c_start;
+    el = ln_time_mono_s() - t_start;
+    cpu = ln_time_cpu_s() - c_start;
 
     printf("satellites: %zu (%s)\n", n, tle != NULL ? tle : "shells gen1");
     printf("kernel: %s, threads: %d\n", ln_orbit_kernel(), nthreads);

@@ -18,12 +18,6 @@
 #include "cli/cli.h"
 #include "leonet/core.h"
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static uint64_t splitmix(uint64_t *s)
 {
@@ -65,9 +59,9 @@ double ln_bench_best(long repeat, void (*run)(void *ctx), void *ctx)
 {
     double best = INFINITY;
     for (long r = 0; r < repeat; r++) {
-        double t = now_s();
+        double t = ln_time_mono_s();
         run(ctx);
-        t = now_s() - t;
+        t = ln_time_mono_s() - t;
         if (t < best)
             best = t;
     }

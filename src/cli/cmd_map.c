@@ -97,19 +97,17 @@ int ln_cmd_map(int argc, char **argv)
     o.no_html = ln_args_get(&a, specs, "no-html") != NULL;
     o.no_png = ln_args_get(&a, specs, "no-png") != NULL;
 
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = ln_time_mono_s();
     ln_diag d;
     ln_diag_clear(&d);
     int rc = ln_activity_render(a.pos[0], &o, &d);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double dt = ln_time_mono_s() - t0;
     if (rc) {
         char b[1200];
         fprintf(stderr, "leonet map: %s (%s)\n",
                 ln_diag_format(&d, b, sizeof b), ln_strerror(rc));
         return 2;
     }
-    double dt = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
     fprintf(stderr, "leonet map: wrote %s/activity%s%s%s%s in %.2f s\n",
             a.pos[0], o.no_png ? "" : ".png",
             o.frames && !o.no_png ? " (+ frames)" : "",

@@ -300,12 +300,6 @@ typedef struct shell_row {
     double alt_sum;
 } shell_row;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static int summary(const char *src, const ln_elset *els, size_t n,
                    const ln_orbit *o, double t_at)
@@ -364,9 +358,9 @@ static int summary(const char *src, const ln_elset *els, size_t n,
         soa_free(&s);
         return 2;
     }
-    double t0 = now_s();
+    double t0 = ln_time_mono_s();
     long bad = ln_orbit_propagate(o, t_at, &s.pv, ln_cli_threads);
-    double dt = now_s() - t0;
+    double dt = ln_time_mono_s() - t0;
     ln_teme_to_ecef_soa(t_at, &s.pv, n);
     printf("positions at %s (WGS-84), %ld failed:\n",
            ln_time_format_iso(t_at, 0, b3, sizeof b3), bad);

@@ -16,12 +16,6 @@ struct ln_progress {
     int on;
 };
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 ln_progress *ln_progress_new(const char *label, uint64_t total)
 {
@@ -30,7 +24,7 @@ ln_progress *ln_progress_new(const char *label, uint64_t total)
         return NULL;
     p->label = label;
     p->total = total;
-    p->t0 = now_s();
+    p->t0 = ln_time_mono_s();
     p->last = 0;
     const char *ci = getenv("CI");
     p->on = isatty(STDERR_FILENO) && !(ci && *ci);
@@ -39,7 +33,7 @@ ln_progress *ln_progress_new(const char *label, uint64_t total)
 
 static void draw(ln_progress *p, uint64_t done)
 {
-    double el = now_s() - p->t0;
+    double el = ln_time_mono_s() - p->t0;
     double frac = p->total ? (double)done / (double)p->total : 1.0;
     int w = 30, fill = (int)(frac * w);
     char bar[32];
@@ -58,7 +52,7 @@ void ln_progress_update(ln_progress *p, uint64_t done)
 {
     if (!p || !p->on)
         return;
-    double t = now_s();
+    double t = ln_time_mono_s();
     if (t - p->last < 0.1 && done < p->total)
         return;
     p->last = t;

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "leonet/core.h"
 
@@ -161,4 +162,18 @@ char *ln_time_format_iso(double t, int decimals, char *buf, size_t n)
         snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%0*.*fZ", y, mo, d, h, mi,
                  decimals + 3, decimals, s);
     return buf;
+}
+
+double ln_time_mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+double ln_time_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }

@@ -240,12 +240,6 @@ static int corner_status(const ln_geo_shape *s, uint8_t **out)
     return 0;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static void grid_dims(ln_geo_shape *s)
 {
@@ -283,7 +277,7 @@ static void grid_dims(ln_geo_shape *s)
 
 int ln__fence_index_build(ln_geo_shape *s)
 {
-    double t0 = now_s();
+    double t0 = ln_time_mono_s();
     u64vec pairs = {0};
     uint8_t *corner = NULL;
     int rc = LN_ENOMEM;
@@ -358,7 +352,7 @@ int ln__fence_index_build(ln_geo_shape *s)
     }
     rc = 0;
     ln_geo_index_stats *st = &s->st;
-    st->build_s = now_s() - t0;
+    st->build_s = ln_time_mono_s() - t0;
     st->edges = s->nedges;
     st->vertices = s->nvert;
     st->coarse_cells = (long)ncc;

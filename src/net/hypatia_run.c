@@ -23,19 +23,6 @@
 
 #include "net/net_int.h"
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double cpu_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int write_bandwidth(const char *dir, long long t_ns,
                            const ln_hyp_state *st, const ln_net *net,
@@ -82,7 +69,7 @@ int ln_hyp_run_opt(const ln_hyp_state *st, long duration_s, long step_ms,
                            "constellation non-empty");
     if (nthreads <= 0)
         nthreads = ln_ncpu();
-    double t0 = now_s(), c0 = cpu_s();
+    double t0 = ln_time_mono_s(), c0 = ln_time_cpu_s();
     char dir[1100];
     snprintf(dir, sizeof dir, "%s/dynamic_state_%ldms_for_%lds", outdir,
              step_ms, duration_s);
@@ -129,23 +116,23 @@ int ln_hyp_run_opt(const ln_hyp_state *st, long duration_s, long step_ms,
     const long long end_ns = (long long)duration_s * 1000000000LL;
     const double epoch = st->els[0].epoch_unix_s;
     for (long long t_ns = 0; t_ns < end_ns; t_ns += step_ns) {
-        double ta = now_s();
+        double ta = ln_time_mono_s();
         /* one thread: 1584 satellites take ~0.06 ms, less than the cost
            of waking a team (and much less on a busy machine) */
         ln_orbit_propagate_tsince(o, (double)t_ns / 60e9, &pv,
                                   st->nsat < 20000 ? 1 : nthreads);
         ln_teme_to_ecef_soa(epoch + (double)t_ns / 1e9, &pv, st->nsat);
-        double tb = now_s();
+        double tb = ln_time_mono_s();
         rc = ln_net_update(net, pv.x, pv.y, pv.z, NULL);
         if (rc) {
             ln_diag_set(diag, rc, NULL, 0, 0, NULL, "t=%lld ns: %s", t_ns,
                         ln_net_errmsg(net));
             goto done;
         }
-        double tc = now_s(), cc = cpu_s();
+        double tc = ln_time_mono_s(), cc = ln_time_cpu_s();
         ln_net_fstate_compute(fs);
-        double td = now_s();
-        sx.route_cpu_s += cpu_s() - cc;
+        double td = ln_time_mono_s();
+        sx.route_cpu_s += ln_time_cpu_s() - cc;
         if (pos_dump) {
             fprintf(pos_dump, "T %lld\n", t_ns);
             for (size_t i = 0; i < st->nsat; i++)
@@ -172,7 +159,7 @@ int ln_hyp_run_opt(const ln_hyp_state *st, long duration_s, long step_ms,
         }
         if ((rc = write_bandwidth(dir, t_ns, st, net, diag)))
             goto done;
-        double te = now_s();
+        double te = ln_time_mono_s();
         sx.steps++;
         sx.lines += lines;
         sx.propagate_s += tb - ta;
@@ -181,8 +168,8 @@ int ln_hyp_run_opt(const ln_hyp_state *st, long duration_s, long step_ms,
         sx.write_s += te - td;
     }
 done:
-    sx.total_s = now_s() - t0;
-    sx.cpu_s = cpu_s() - c0;
+    sx.total_s = ln_time_mono_s() - t0;
+    sx.cpu_s = ln_time_cpu_s() - c0;
     if (fs)
         ln_net_fstate_counts_get(fs, &sx.counts);
     if (stats)

@@ -28,12 +28,6 @@
 #include "leonet/activity.h"
 #include "sim/sim_int.h"
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static size_t nz(size_t n)
 {
@@ -1700,7 +1694,7 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
     ln_progress *pg = e.opt.quiet ? NULL
                                   : ln_progress_new("leonet run",
                                                     (uint64_t)e.nsteps);
-    double t0 = now_s();
+    double t0 = ln_time_mono_s();
     double zone_change = -INFINITY;
     long nt = (long)e.nt;
     /* LEONET_SIM_PHASES=1: wall time per phase of the step on stderr */
@@ -1710,13 +1704,13 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
 #define PHASE(k_)                                                      \
     do {                                                               \
         if (phases) {                                                  \
-            double t_ = now_s();                                       \
+            double t_ = ln_time_mono_s();                                       \
             ph[k_] += t_ - tp;                                         \
             tp = t_;                                                   \
         }                                                              \
     } while (0)
     for (long k = 0; k < e.nsteps && !rc; k++) {
-        double tp = phases ? now_s() : 0;
+        double tp = phases ? ln_time_mono_s() : 0;
         double t = sc->start + k * sc->step_s;
         satellites_step(&e, t);
         PHASE(0);
@@ -1799,7 +1793,7 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
                 ph[0], ph[1], ph[2], ph[3], ph[4], ph[5], ph[6],
                 (long)ru.ru_maxrss);
     }
-    e.wall_s = now_s() - t0;
+    e.wall_s = ln_time_mono_s() - t0;
     flush_window(&e, e.cur_win);
     acc_merge(&e);
 
