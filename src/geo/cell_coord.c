@@ -73,18 +73,8 @@ void ln__ijk_rot60cw(ln__ijk *c)
     combine(c, &iv, &jv, &kv);
 }
 
-/* Aperture 7: the parent cell of c one resolution coarser. "ap7" is the
- * counter-clockwise variant (from a Class III child), "ap7r" the
- * clockwise one (from a Class II child). */
-void ln__ijk_up_ap7(ln__ijk *c)
-{
-    int i = c->i - c->k, j = c->j - c->k;
-    c->i = (int)lround((3 * i - j) / 7.0);
-    c->j = (int)lround((i + 2 * j) / 7.0);
-    c->k = 0;
-    ln__ijk_normalize(c);
-}
-
+/* Aperture 7: the parent cell of c one resolution coarser, from a Class
+ * II child (the clockwise variant). */
 void ln__ijk_up_ap7r(ln__ijk *c)
 {
     int i = c->i - c->k, j = c->j - c->k;
@@ -131,17 +121,6 @@ void ln__ijk_neighbor(ln__ijk *c, int digit)
         ln__ijk_add(c, &unit_vec[digit], c);
         ln__ijk_normalize(c);
     }
-}
-
-int ln__ijk_to_digit(const ln__ijk *c)
-{
-    ln__ijk n = *c;
-    ln__ijk_normalize(&n);
-    for (int d = 0; d < 7; d++)
-        if (n.i == unit_vec[d].i && n.j == unit_vec[d].j &&
-            n.k == unit_vec[d].k)
-            return d;
-    return LN__D_INVALID;
 }
 
 int ln__digit_rot60ccw(int d)
@@ -305,35 +284,6 @@ static void polar_to_hex2d(double r, double theta, int res, ln__v2 *v)
         r *= LN__CELL_SQRT7;
     v->x = r * cos(theta);
     v->y = r * sin(theta);
-}
-
-void ln__geo_to_hex2d(const ln__cell_tab *t, double lat, double lon,
-                      int res, int *face, ln__v2 *v)
-{
-    double p[3];
-    ln__geo_to_vec3(lat, lon, p);
-    int f = 0;
-    double sqd = 5.0;
-    for (int g = 0; g < LN__CELL_NFACE; g++) {
-        double dx = t->face_pt[g][0] - p[0], dy = t->face_pt[g][1] - p[1],
-               dz = t->face_pt[g][2] - p[2];
-        double d = dx * dx + dy * dy + dz * dz;
-        if (d < sqd) {
-            f = g;
-            sqd = d;
-        }
-    }
-    *face = f;
-    double r = acos(1 - sqd / 2);
-    if (r < LN__CELL_EPS) {
-        v->x = v->y = 0.0;
-        return;
-    }
-    double theta = ln__pos_angle(
-        t->face_az[f] -
-        ln__pos_angle(ln__geo_azimuth(t->face_lat[f], t->face_lon[f], lat,
-                                      lon)));
-    polar_to_hex2d(r, theta, res, v);
 }
 
 void ln__geo_to_hex2d_face(const ln__cell_tab *t, double lat, double lon,

@@ -200,18 +200,6 @@ ln_cell ln__cell_with_base(ln_cell h, const ln__fbc *e, int pent)
     return h;
 }
 
-ln_cell ln__fijk_to_cell(const ln__cell_tab *t, const ln__fijk *f, int res)
-{
-    ln__ijk c;
-    ln_cell h = ln__cell_digits(f, res, &c);
-    if (c.i > 2 || c.j > 2 || c.k > 2)
-        return 0;
-    const ln__fbc *e = &t->fbc[f->face][c.i][c.j][c.k];
-    if (e->base < 0)
-        return 0;
-    return ln__cell_with_base(h, e, t->pent[e->base]);
-}
-
 /* ---- index -> face ijk ------------------------------------------------------- */
 
 /* Walks the digits down from the home position; returns 1 if the cell
@@ -497,12 +485,12 @@ static inline uint64_t digits_rot(uint64_t d, int k)
  * of the plane coordinates only, so an id can differ only for a point
  * within ~1e-15 of a cell edge (relative); tests/geo/test_cell_oracle
  * finds none in 16 M comparisons with h3-js, nor did 32 M comparisons
- * with the libm/20-face/ln__fijk_to_cell path this replaced.
+ * with the libm/20-face digit-walk path this replaced.
  * The closest face comes from a coarse grid of candidates (one or two
  * dot products instead of 20), the hexagon rounding is branch-free, the
  * digits are walked up in (i - k, j - k) with exact integer rounding and
  * turned into the home frame all at once (digits_rot); pentagons take
- * ln__cell_with_base. Same id as ln__fijk_to_cell gives. */
+ * ln__cell_with_base. */
 int ln_cell_from_latlon(double lat_rad, double lon_rad, int res,
                         ln_cell *out)
 {

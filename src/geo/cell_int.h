@@ -137,14 +137,12 @@ void ln__ijk_sub(const ln__ijk *a, const ln__ijk *b, ln__ijk *d);
 void ln__ijk_scale(ln__ijk *c, int f);
 void ln__ijk_rot60ccw(ln__ijk *c);
 void ln__ijk_rot60cw(ln__ijk *c);
-void ln__ijk_up_ap7(ln__ijk *c);
 void ln__ijk_up_ap7r(ln__ijk *c);
 void ln__ijk_down_ap7(ln__ijk *c);
 void ln__ijk_down_ap7r(ln__ijk *c);
 void ln__ijk_down_ap3(ln__ijk *c);
 void ln__ijk_down_ap3r(ln__ijk *c);
 void ln__ijk_neighbor(ln__ijk *c, int digit);
-int ln__ijk_to_digit(const ln__ijk *c); /* unit vector -> digit, or 7 */
 void ln__ijk_to_hex2d(const ln__ijk *c, ln__v2 *v);
 void ln__hex2d_to_ijk(const ln__v2 *v, ln__ijk *c);
 int ln__digit_rot60ccw(int d);
@@ -157,9 +155,6 @@ double ln__geo_azimuth(double lat1, double lon1, double lat2, double lon2);
 void ln__geo_az_dist(double lat1, double lon1, double az, double dist,
                      double *lat2, double *lon2);
 double ln__pos_angle(double a);
-/* point -> (closest face, hex2d at res) */
-void ln__geo_to_hex2d(const ln__cell_tab *t, double lat, double lon,
-                      int res, int *face, ln__v2 *v);
 /* point -> hex2d on a given face (gnomonic extended past the face) */
 void ln__geo_to_hex2d_face(const ln__cell_tab *t, double lat, double lon,
                            int face, int res, ln__v2 *v);
@@ -176,8 +171,6 @@ int ln__adjust_overage_c2(const ln__cell_tab *t, ln__fijk *f, int res,
 ln_cell ln__cell_digits(const ln__fijk *f, int res, ln__ijk *p);
 /* digits + table entry -> index (rotated into the home frame) */
 ln_cell ln__cell_with_base(ln_cell h, const ln__fbc *e, int pent);
-/* face ijk at res -> index (0 if off the table) */
-ln_cell ln__fijk_to_cell(const ln__cell_tab *t, const ln__fijk *f, int res);
 /* index -> face ijk of its centre, with a given home for the base cell
  * (used by the table derivation to try candidates) */
 void ln__cell_to_fijk_home(const ln__cell_tab *t, ln_cell h,
