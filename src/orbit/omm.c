@@ -336,7 +336,6 @@ static int parse_csv(const char *text, size_t len, const char *file,
     char buf[4096];
     char *fields[64];
     long col[64];
-    int map[64];
     long line = 1, lines;
     size_t cap = 0, cnt = 0;
     ln_elset *arr = NULL;
@@ -349,14 +348,12 @@ static int parse_csv(const char *text, size_t len, const char *file,
     for (int f = 0; f < F_COUNT; f++)
         have[f] = -1;
     for (int k = 0; k < nh; k++) {
-        map[k] = -1;
         for (int f = 0; f < F_COUNT; f++)
             if (strcmp(fields[k], fname[f]) == 0) {
                 if (have[f] >= 0)
                     return ln_diag_set(diag, LN_EOMM_FORMAT, file, 1,
                                        col[k], NULL, "column %s twice",
                                        fname[f]);
-                map[k] = f;
                 have[f] = k;
             }
     }
@@ -406,7 +403,6 @@ static int parse_csv(const char *text, size_t len, const char *file,
         }
         cnt++;
     }
-    (void)map;
     *out = arr;
     *n = cnt;
     return LN_OK;

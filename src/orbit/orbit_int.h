@@ -148,4 +148,7 @@ void ln__orbit_dspace(const struct ln_sgp4 *s, double t, double *em,
                       double *argpm, double *inclm, double *mm,
                       double *nodem, double *nm, double *dndt);
 
+/* TLE checksum of a line's columns 1-68 (tle.c; tle_write.c uses it). */
+int ln__tle_checksum(const char *l);
+
 #endif

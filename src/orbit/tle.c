@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "leonet/orbit.h"
+#include "orbit/orbit_int.h"
 
 #define TLE_MAX_FILE ((size_t)1 << 30) /* 1 GiB */
 
@@ -196,7 +197,8 @@ static int catalog(const field_ctx *c, const char *l, uint32_t *out)
     return 0;
 }
 
-static int checksum_of(const char *l)
+/* Digits plus one per minus sign, modulo 10. */
+int ln__tle_checksum(const char *l)
 {
     int s = 0;
     for (int i = 0; i < 68; i++) {
@@ -249,10 +251,10 @@ static int check_line(const field_ctx *c, const char *raw, const char *l,
         if (!isdigit((unsigned char)l[68]))
             return fail(c, LN_ETLE_CHECKSUM, 69, "%s",
                         "checksum digit expected");
-        if (checksum_of(l) != l[68] - '0') {
+        if (ln__tle_checksum(l) != l[68] - '0') {
             char what[64];
             snprintf(what, sizeof what, "checksum is %c, digits sum to %d",
-                     l[68], checksum_of(l));
+                     l[68], ln__tle_checksum(l));
             return fail(c, LN_ETLE_CHECKSUM, 69, "%s", what);
         }
     }

@@ -27,18 +27,8 @@
 #include <string.h>
 
 #include "leonet/orbit.h"
+#include "orbit/orbit_int.h"
 
-static int checksum_of(const char *l)
-{
-    int s = 0;
-    for (int i = 0; i < 68; i++) {
-        if (l[i] >= '0' && l[i] <= '9')
-            s += l[i] - '0';
-        else if (l[i] == '-')
-            s += 1;
-    }
-    return s % 10;
-}
 
 /* 5 columns of catalog number (Alpha-5 above 99999). */
 static int catalog(uint32_t norad, char out[6])
@@ -214,8 +204,8 @@ int ln_tle_format(const ln_elset *e, char *l1, char *l2)
              raan, (long)ecc, argp, ma, nrev, rev);
     if (strlen(b1) != 68 || strlen(b2) != 68)
         return LN_ERANGE; /* cannot happen with the checks above */
-    b1[68] = (char)('0' + checksum_of(b1));
-    b2[68] = (char)('0' + checksum_of(b2));
+    b1[68] = (char)('0' + ln__tle_checksum(b1));
+    b2[68] = (char)('0' + ln__tle_checksum(b2));
     b1[69] = b2[69] = '\0';
     memcpy(l1, b1, 70);
     memcpy(l2, b2, 70);
