@@ -35,6 +35,10 @@ extern "C" {
 void *ln_malloc(size_t n);
 void *ln_calloc(size_t count, size_t n);
 void *ln_realloc(void *p, size_t n);
+/* Makes room for need elements of size bytes in the array *p of capacity
+ * *cap (doubling, from 16; *p may start NULL with *cap 0): 0, or LN_ENOMEM
+ * with *p and *cap unchanged. p is the address of the array pointer. */
+int ln_grow(void **p, size_t *cap, size_t need, size_t size);
 void ln_free(void *p);
 char *ln_strdup(const char *s);
 

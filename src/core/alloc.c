@@ -63,3 +63,18 @@ char *ln_strdup(const char *s)
         memcpy(d, s, n);
     return d;
 }
+
+int ln_grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 16;
+    while (nc < need)
+        nc *= 2;
+    void *q = ln_realloc(*p, nc * size);
+    if (!q)
+        return LN_ENOMEM;
+    *p = q;
+    *cap = nc;
+    return 0;
+}

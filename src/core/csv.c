@@ -29,28 +29,13 @@ typedef struct rec {
     int stop;         /* fn's non-zero value, or LN_ENOMEM */
 } rec;
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 16;
-    while (nc < need)
-        nc *= 2;
-    void *q = ln_realloc(*p, nc * size);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = nc;
-    return 0;
-}
-
 static void on_field(void *data, size_t n, void *user)
 {
     rec *r = user;
     if (r->stop)
         return;
-    if (grow((void **)&r->buf, &r->cap, r->len + n + 1, 1) ||
-        grow((void **)&r->off, &r->ncap, r->n + 1, sizeof *r->off)) {
+    if (ln_grow((void **)&r->buf, &r->cap, r->len + n + 1, 1) ||
+        ln_grow((void **)&r->off, &r->ncap, r->n + 1, sizeof *r->off)) {
         r->stop = LN_ENOMEM;
         return;
     }

@@ -145,16 +145,10 @@ int ln_net_failset_parse(const char *buf, size_t len, const char *name,
                                  "%s", why);
             break;
         }
-        if (fs->n == fs->cap) {
-            size_t cap = fs->cap ? 2 * fs->cap : 16;
-            item *v = ln_realloc(fs->v, cap * sizeof *v);
-            if (!v) {
-                rc = ln_diag_set(diag, LN_ENOMEM, name, 0, 0, NULL,
-                                 "out of memory");
-                break;
-            }
-            fs->v = v;
-            fs->cap = cap;
+        if (ln_grow((void **)&fs->v, &fs->cap, fs->n + 1, sizeof *fs->v)) {
+            rc = ln_diag_set(diag, LN_ENOMEM, name, 0, 0, NULL,
+                             "out of memory");
+            break;
         }
         fs->windowed |= isfinite(it.from_s) || isfinite(it.until_s);
         fs->v[fs->n++] = it;

@@ -113,12 +113,7 @@ static int read_tles(const char *dir, ln_hyp_state *st, ln_diag *diag)
         return ln_diag_set(diag, LN_EPARSE, path, 1, 1, NULL,
                            "expected '<n_orbits> <n_sats_per_orbit>'");
     }
-    size_t cap = 1024;
-    st->els = ln_malloc(cap * sizeof *st->els);
-    if (!st->els) {
-        ln_free(buf);
-        return LN_ENOMEM;
-    }
+    size_t cap = 0;
     for (;;) {
         char *name = next_line(&cur);
         lineno++;
@@ -141,15 +136,9 @@ static int read_tles(const char *dir, ln_hyp_state *st, ln_diag *diag)
                              "one each line (expected %zu)", st->nsat);
             break;
         }
-        if (st->nsat == cap) {
-            ln_elset *e = ln_realloc(st->els, 2 * cap * sizeof *e);
-            if (!e) {
-                rc = LN_ENOMEM;
-                break;
-            }
-            st->els = e;
-            cap *= 2;
-        }
+        if ((rc = ln_grow((void **)&st->els, &cap, st->nsat + 1,
+                          sizeof *st->els)))
+            break;
         ln_diag d2;
         ln_diag_clear(&d2);
         rc = ln_tle_parse_lines(name, l1, l2, 0, &st->els[st->nsat], &d2);
@@ -177,12 +166,7 @@ static int read_isls(const char *dir, ln_hyp_state *st, ln_diag *diag)
     int rc = read_whole(dir, "isls.txt", &buf, path, sizeof path, diag);
     if (rc)
         return rc;
-    size_t cap = 1024;
-    st->isls = ln_malloc(cap * sizeof *st->isls);
-    if (!st->isls) {
-        ln_free(buf);
-        return LN_ENOMEM;
-    }
+    size_t cap = 0;
     char *cur = buf, *l;
     long lineno = 0;
     while ((l = next_line(&cur))) {
@@ -208,15 +192,9 @@ static int read_isls(const char *dir, ln_hyp_state *st, ln_diag *diag)
                              "larger than the first");
             break;
         }
-        if (st->nisl == cap) {
-            ln_net_isl *e = ln_realloc(st->isls, 2 * cap * sizeof *e);
-            if (!e) {
-                rc = LN_ENOMEM;
-                break;
-            }
-            st->isls = e;
-            cap *= 2;
-        }
+        if ((rc = ln_grow((void **)&st->isls, &cap, st->nisl + 1,
+                          sizeof *st->isls)))
+            break;
         st->isls[st->nisl].a = (int32_t)a;
         st->isls[st->nisl].b = (int32_t)b;
         st->nisl++;
@@ -247,12 +225,7 @@ static int read_gs_path(const char *path, ln_hyp_state *st, ln_diag *diag)
     int rc = ln_read_file(path, MAX_FILE, &buf, &len, diag);
     if (rc)
         return rc;
-    size_t cap = 128;
-    st->gs = ln_malloc(cap * sizeof *st->gs);
-    if (!st->gs) {
-        ln_free(buf);
-        return LN_ENOMEM;
-    }
+    size_t cap = 0;
     char *cur = buf, *l;
     long lineno = 0;
     while ((l = next_line(&cur))) {
@@ -273,15 +246,9 @@ static int read_gs_path(const char *path, ln_hyp_state *st, ln_diag *diag)
                              "ground station id must increment each line");
             break;
         }
-        if (st->ngs == cap) {
-            ln_hyp_gs *e = ln_realloc(st->gs, 2 * cap * sizeof *e);
-            if (!e) {
-                rc = LN_ENOMEM;
-                break;
-            }
-            st->gs = e;
-            cap *= 2;
-        }
+        if ((rc = ln_grow((void **)&st->gs, &cap, st->ngs + 1,
+                          sizeof *st->gs)))
+            break;
         ln_hyp_gs *g = &st->gs[st->ngs];
         memset(g, 0, sizeof *g);
         if (strlen(f[1]) >= sizeof g->name || strlen(f[2]) >= sizeof g->lat_str ||

@@ -487,13 +487,8 @@ static int place_row(void *user, char **col, size_t nc, long line)
                            "places: bad lat, lon or population");
     if (pop <= 0)
         return 0;
-    if (r->n == r->cap) {
-        r->cap = r->cap ? 2 * r->cap : 64;
-        ln_weight_point *np = ln_realloc(r->p, r->cap * sizeof *np);
-        if (!np)
-            return LN_ENOMEM;
-        r->p = np;
-    }
+    if (ln_grow((void **)&r->p, &r->cap, r->n + 1, sizeof *r->p))
+        return LN_ENOMEM;
     /* a city's spread grows with the square root of its size */
     r->p[r->n++] = (ln_weight_point){lon * LN_DEG2RAD, lat * LN_DEG2RAD, pop,
                                      r->sigma_1m * sqrt(pop / 1e6) + 2.0};

@@ -412,13 +412,9 @@ static int gateway_row(void *user, char **cols, size_t nc, long line)
     if (!*cols[r->ci_lat] || !*cols[r->ci_lon] || *e1 || *e2 ||
         fabs(lat) > 90 || fabs(lon) > 180)
         return err(r->c, r->path, "%s line %ld: bad lat/lon", r->file, line);
-    if (s->ngateways == r->cap) {
-        r->cap = r->cap ? r->cap * 2 : 16;
-        ln_sc_gateway *ng = ln_realloc(s->gateways, r->cap * sizeof *ng);
-        if (!ng)
-            return LN_ENOMEM;
-        s->gateways = ng;
-    }
+    if (ln_grow((void **)&s->gateways, &r->cap, s->ngateways + 1,
+                sizeof *s->gateways))
+        return LN_ENOMEM;
     ln_sc_gateway *g = &s->gateways[s->ngateways++];
     memset(g, 0, sizeof *g);
     snprintf(g->name, sizeof g->name, "%s", name);
