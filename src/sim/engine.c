@@ -598,6 +598,7 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
     ALLOC(e->lat, nt);
     ALLOC(e->site, nt);
     ALLOC(e->acct, nt);
+    ALLOC(e->acct_nt, sc->naccounts);
     ALLOC(e->group, nt);
     ALLOC(e->track, nt);
     ALLOC(e->shift_s, nt);
@@ -637,6 +638,7 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
     for (size_t g = 0; g < sc->ngroups; g++) {
         const ln_sc_group *gr = &sc->groups[g];
         size_t cnt = (size_t)counts[g];
+        e->acct_nt[gr->account] += (long)cnt;
         for (size_t i = at; i < at + cnt; i++) {
             e->acct[i] = gr->account;
             e->group[i] = (int)g;
@@ -1651,7 +1653,7 @@ static void engine_free(ln__engine *e)
     ln__sim_isl_free(e);
     ln_policy_free(e->pol);
     ln_zoneset_free(e->zones);
-    void *arrs[] = {e->lon, e->lat, e->site, e->acct, e->group, e->track,
+    void *arrs[] = {e->lon, e->lat, e->site, e->acct, e->acct_nt, e->group, e->track,
                     e->shift_s, e->east_km, e->north_km, e->cell, e->beam,
                     e->zone_at, e->serving, e->witness, e->cell_row,
                     e->htab, e->status, e->prev_status,

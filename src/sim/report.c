@@ -40,10 +40,17 @@ double ln__percentile(const uint32_t *hist, double p)
 /* Terminals of an account (-1: all). */
 static long count_terminals(const ln__engine *e, int account)
 {
-    long n = 0;
+    return account < 0 ? (long)e->nt : e->acct_nt[account];
+}
+
+/* Terminals denied by each zone at some step (ever_denied_zone holds
+ * zone + 1 in a byte, so at most 255 zones), one pass. */
+static void denied_by_zone(const ln__engine *e, long n[256])
+{
+    memset(n, 0, 256 * sizeof *n);
     for (size_t i = 0; i < e->nt; i++)
-        n += account < 0 || e->acct[i] == account;
-    return n;
+        if (e->ever_denied_zone[i] > 0)
+            n[e->ever_denied_zone[i] - 1]++;
 }
 
 double ln__sim_annual_cost(const ln__engine *e, int account, ln_cost *parts)
@@ -195,14 +202,12 @@ static int write_summary(const ln__engine *e, const char *path)
     json_object_set_new(root, "zones", zones);
 
     json_t *dz = json_object();
-    for (size_t z = 0; z < e->nzones_total; z++) {
-        long n = 0;
-        for (size_t i = 0; i < e->nt; i++)
-            n += e->ever_denied_zone[i] == z + 1;
-        if (n)
+    long nz[256];
+    denied_by_zone(e, nz);
+    for (size_t z = 0; z < e->nzones_total; z++)
+        if (nz[z])
             json_object_set_new(dz, ln_zoneset_zone(e->zones, z)->id,
-                                json_integer(n));
-    }
+                                json_integer(nz[z]));
     json_object_set_new(root, "denied_by_zone", dz);
 
     ln_cost tc;
@@ -654,15 +659,13 @@ void ln__sim_print_summary(const ln__engine *e, FILE *f)
                 e->total.outage_steps[r] * sc->step_s / 60.0);
     fprintf(f, "\n  terminals denied by zone:");
     int any = 0;
-    for (size_t z = 0; z < e->nzones_total; z++) {
-        long n = 0;
-        for (size_t i = 0; i < e->nt; i++)
-            n += e->ever_denied_zone[i] == z + 1;
-        if (n) {
-            fprintf(f, " %s %ld", ln_zoneset_zone(e->zones, z)->id, n);
+    long nz[256];
+    denied_by_zone(e, nz);
+    for (size_t z = 0; z < e->nzones_total; z++)
+        if (nz[z]) {
+            fprintf(f, " %s %ld", ln_zoneset_zone(e->zones, z)->id, nz[z]);
             any = 1;
         }
-    }
     fprintf(f, "%s\n", any ? "" : " none");
     double cost = ln__sim_annual_cost(e, -1, NULL);
     if (sc->compare_usd_per_year > 0)

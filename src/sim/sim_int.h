@@ -138,6 +138,7 @@ typedef struct ln__engine {
     double *lon, *lat;
     ln_site *site;
     int *acct;
+    long *acct_nt;             /* terminals per account */
     int *group;
     int *track;                /* mobile: track index in its group, else -1 */
     int *mobile;               /* indices of the mobile terminals */
