@@ -176,8 +176,9 @@ typedef struct ln_zoneset ln_zoneset; /* geofence.h */
 /* ln_zoneset_add_cells / ln_zoneset_add_cells_file
  * Given:    zs            a zone set (geofence.h)
  *           id, name      the zone's id (the file's path if NULL) and name
- *           action        LN_ZONE_ALLOW / LN_ZONE_DENY; priority as in
- *                         ln_zoneset_add_polygons; always valid
+ *           action        LN_ZONE_ALLOW / LN_ZONE_DENY; priority,
+ *           valid_from, valid_until  as in ln_zoneset_add_polygons
+ *                         (-INFINITY, INFINITY: always valid)
  *           cells, n      the cells (or path: a cell-id file, see
  *                         ln_cell_parse_list)
  * Returned: diag          on error
@@ -186,11 +187,13 @@ typedef struct ln_zoneset ln_zoneset; /* geofence.h */
  * Notes:    the zone is the union of the cells' outlines (ln_cell_outline).
  */
 int ln_zoneset_add_cells(ln_zoneset *zs, const char *id, const char *name,
-                         int action, int priority, const ln_cell *cells,
-                         size_t n, ln_diag *diag);
+                         int action, int priority, double valid_from,
+                         double valid_until, const ln_cell *cells, size_t n,
+                         ln_diag *diag);
 int ln_zoneset_add_cells_file(ln_zoneset *zs, const char *path,
                               const char *id, const char *name, int action,
-                              int priority, ln_diag *diag);
+                              int priority, double valid_from,
+                              double valid_until, ln_diag *diag);
 
 #ifdef __cplusplus
 }

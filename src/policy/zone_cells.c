@@ -15,8 +15,9 @@
 #include "leonet/geofence.h"
 
 int ln_zoneset_add_cells(ln_zoneset *zs, const char *id, const char *name,
-                         int action, int priority, const ln_cell *cells,
-                         size_t n, ln_diag *diag)
+                         int action, int priority, double valid_from,
+                         double valid_until, const ln_cell *cells, size_t n,
+                         ln_diag *diag)
 {
     ln_cell_poly *polys = NULL;
     size_t np = 0;
@@ -47,8 +48,8 @@ int ln_zoneset_add_cells(ln_zoneset *zs, const char *id, const char *name,
                 break;
             }
             for (size_t i = 0; i < cr->n; i++) {
-                coords[k][2 * i] = cr->lon_rad[i] * 180.0 / LN_PI;
-                coords[k][2 * i + 1] = cr->lat_rad[i] * 180.0 / LN_PI;
+                coords[k][2 * i] = cr->lon_rad[i] * LN_RAD2DEG;
+                coords[k][2 * i + 1] = cr->lat_rad[i] * LN_RAD2DEG;
             }
             gr[k].lonlat_deg = coords[k];
             gr[k].n = cr->n;
@@ -58,7 +59,8 @@ int ln_zoneset_add_cells(ln_zoneset *zs, const char *id, const char *name,
         ln_diag_set(diag, st, NULL, 0, 0, NULL, "out of memory");
     else
         st = ln_zoneset_add_polygons(zs, id, name, action, priority,
-                                     -INFINITY, INFINITY, gp, np, 0, diag);
+                                     valid_from, valid_until, gp, np, 0,
+                                     diag);
     for (size_t i = 0; coords && i < nr; i++)
         ln_free(coords[i]);
     ln_free(coords);
@@ -70,14 +72,15 @@ int ln_zoneset_add_cells(ln_zoneset *zs, const char *id, const char *name,
 
 int ln_zoneset_add_cells_file(ln_zoneset *zs, const char *path,
                               const char *id, const char *name, int action,
-                              int priority, ln_diag *diag)
+                              int priority, double valid_from,
+                              double valid_until, ln_diag *diag)
 {
     ln_cell *cells = NULL;
     size_t n = 0;
     int st = ln_cell_read_file(path, &cells, &n, diag);
     if (!st)
         st = ln_zoneset_add_cells(zs, id ? id : path, name, action, priority,
-                                  cells, n, diag);
+                                  valid_from, valid_until, cells, n, diag);
     ln_free(cells);
     return st;
 }

@@ -352,58 +352,9 @@ static int load_zones(ln__engine *e, ln_diag *diag)
     for (size_t i = 0; i < sc->nzones; i++) {
         const ln_sc_zone *z = &sc->zones[i];
         if (z->is_cells) {
-            ln_cell *cells;
-            size_t nc;
-            rc = ln_cell_read_file(z->file, &cells, &nc, diag);
-            if (rc)
-                return rc;
-            ln_cell_poly *polys;
-            size_t np;
-            rc = ln_cell_outline(cells, nc, &polys, &np);
-            ln_free(cells);
-            if (rc)
-                return ln_diag_set(diag, rc, z->file, 0, 0, NULL,
-                                   "cell outline: %s", ln_strerror(rc));
-            /* convert to the geofence's degree polygons */
-            size_t nr = 0, nv = 0;
-            for (size_t p = 0; p < np; p++) {
-                nr += polys[p].nrings;
-                for (size_t r = 0; r < polys[p].nrings; r++)
-                    nv += polys[p].rings[r].n;
-            }
-            ln_geo_polygon *gp = ln_calloc(np ? np : 1, sizeof *gp);
-            ln_geo_ring *gr = ln_calloc(nr ? nr : 1, sizeof *gr);
-            double *co = ln_calloc(2 * (nv ? nv : 1), sizeof *co);
-            if (!gp || !gr || !co) {
-                ln_free(gp);
-                ln_free(gr);
-                ln_free(co);
-                ln_cell_polys_free(polys, np);
-                return LN_ENOMEM;
-            }
-            size_t ri = 0, vi = 0;
-            for (size_t p = 0; p < np; p++) {
-                gp[p].rings = gr + ri;
-                gp[p].nrings = polys[p].nrings;
-                for (size_t r = 0; r < polys[p].nrings; r++) {
-                    const ln_cell_ring *cr = &polys[p].rings[r];
-                    gr[ri].lonlat_deg = co + 2 * vi;
-                    gr[ri].n = cr->n;
-                    for (size_t v = 0; v < cr->n; v++) {
-                        co[2 * vi] = cr->lon_rad[v] * LN_RAD2DEG;
-                        co[2 * vi + 1] = cr->lat_rad[v] * LN_RAD2DEG;
-                        vi++;
-                    }
-                    ri++;
-                }
-            }
-            rc = ln_zoneset_add_polygons(
-                e->zones, z->id, z->name[0] ? z->name : NULL, z->action,
-                z->priority, z->valid_from, z->valid_until, gp, np, 0, diag);
-            ln_free(gp);
-            ln_free(gr);
-            ln_free(co);
-            ln_cell_polys_free(polys, np);
+            rc = ln_zoneset_add_cells_file(
+                e->zones, z->file, z->id, z->name[0] ? z->name : NULL,
+                z->action, z->priority, z->valid_from, z->valid_until, diag);
             if (rc)
                 return rc;
             continue;

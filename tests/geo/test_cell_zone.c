@@ -5,6 +5,7 @@
  * allow at the centres of the neighbouring cells not in the list.
  * (Linked with leonet_policy by tests/geo/cell.cmake.)
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,7 +36,9 @@ static void starlink_zone(void **state)
     assert_int_equal(ln_zoneset_new(LN_ZONE_ALLOW, &zs), 0);
     assert_int_equal(ln_zoneset_add_cells_file(zs, STARLINK, "starlink",
                                                "Starlink denied cells",
-                                               LN_ZONE_DENY, 10, &d), 0);
+                                               LN_ZONE_DENY, 10, -INFINITY,
+                                               INFINITY, &d),
+                     0);
     assert_int_equal(ln_zoneset_count(zs), 1);
     ln_cell *cells;
     size_t n;
@@ -74,10 +77,12 @@ static void starlink_zone(void **state)
     /* errors: a bad file, an empty list */
     assert_int_equal(ln_zoneset_new(LN_ZONE_ALLOW, &zs), 0);
     assert_int_equal(ln_zoneset_add_cells_file(zs, "/nonexistent", NULL,
-                                               NULL, LN_ZONE_DENY, 0, &d),
+                                               NULL, LN_ZONE_DENY, 0,
+                                               -INFINITY, INFINITY, &d),
                      LN_EIO);
     assert_int_equal(ln_zoneset_add_cells(zs, "empty", NULL, LN_ZONE_DENY,
-                                          0, NULL, 0, &d),
+                                          0, -INFINITY, INFINITY, NULL, 0,
+                                          &d),
                      LN_EZONE);
     ln_zoneset_free(zs);
 }
