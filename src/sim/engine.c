@@ -127,13 +127,17 @@ static long cell_insert(ln__engine *e, ln_cell c)
          ? ((p) = grow_tmp, 0)                                             \
          : -1)
 
-/* Index of the area holding a cell (added when new); -1 out of memory. */
-static long region_of(ln__engine *e, ln_cell c)
+/* Index of the area holding a cell (added when new); -1 out of memory.
+ * hint: an area to try first (the terminal's current one, or the previous
+ * terminal's: fixed terminals come sorted by cell), or -1. */
+static long region_of(ln__engine *e, ln_cell c, long hint)
 {
     ln_cell p;
     int res = ln_cell_res(c) < LN_REG_RES ? ln_cell_res(c) : LN_REG_RES;
     if (ln_cell_parent(c, res, &p))
         return -1;
+    if (hint >= 0 && (size_t)hint < e->nreg && e->reg_cell[hint] == p)
+        return hint;
     for (size_t r = 0; r < e->nreg; r++)
         if (e->reg_cell[r] == p)
             return (long)r;
@@ -678,7 +682,8 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
         e->status[i] = LN_REASON_NO_SAT;
         e->prev_status[i] = -1; /* no state yet: the first step is silent */
         e->cell_row[i] = cell_insert(e, e->cell[i]);
-        e->term_reg[i] = (int)region_of(e, e->beam[i]);
+        e->term_reg[i] =
+            (int)region_of(e, e->beam[i], i ? e->term_reg[i - 1] : -1);
         if (e->cell_row[i] < 0 || e->term_reg[i] < 0)
             return LN_ENOMEM;
     }
@@ -1685,15 +1690,7 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
         /* mobile terminals may enter new areas (serial: the area list) */
         for (long m = 0; m < nmob && !rc; m++) {
             int i = e.mobile[m];
-            int r = e.term_reg[i];
-            ln_cell p;
-            int res = ln_cell_res(e.beam[i]) < LN_REG_RES
-                          ? ln_cell_res(e.beam[i])
-                          : LN_REG_RES;
-            if (r >= 0 && !ln_cell_parent(e.beam[i], res, &p) &&
-                p == e.reg_cell[r])
-                continue; /* still in the same area */
-            long nr = region_of(&e, e.beam[i]);
+            long nr = region_of(&e, e.beam[i], e.term_reg[i]);
             if (nr < 0)
                 rc = LN_ENOMEM;
             e.term_reg[i] = (int)nr;
