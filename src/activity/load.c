@@ -321,35 +321,56 @@ static void layer_free(ln__act_layer *l)
     l->action = NULL;
 }
 
-/* Cities of at least 500 000 people (name,lat,lon,pop_max,...) from the
- * Natural Earth places file, for labels; a bad line is skipped (the file
- * is ours, and labels are decoration). */
-static void load_places(ln__act *a, const char *path)
+typedef struct places_rd {
+    ln__act *a;
+    int iname, ilat, ilon, ipop;
+} places_rd;
+
+/* One CSV record of the places file: the header, or a place. */
+static int place_row(void *user, char **f, size_t n, long line)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    char line[512];
+    places_rd *r = user;
+    (void)line;
     /* LN-DEV: Natural Earth 4.0 spells Kiev, Odessa, Lvov; the map uses the
      * spellings Ukraine's government asks for. */
     static const char *const fix[][2] = {{"Kiev", "Kyiv"},
                                          {"Odessa", "Odesa"},
                                          {"Lvov", "Lviv"}};
-    while (fgets(line, sizeof line, f) && a->nplaces < 16) {
-        char name[48];
-        double lat, lon, pop;
-        if (sscanf(line, "%47[^,],%lf,%lf,%lf", name, &lat, &lon, &pop) != 4 ||
-            pop < 500000 || !isfinite(lat) || !isfinite(lon))
-            continue;
-        struct ln__act_place *pl = &a->places[a->nplaces++];
-        snprintf(pl->name, sizeof pl->name, "%s", name);
-        for (size_t k = 0; k < sizeof fix / sizeof fix[0]; k++)
-            if (strcmp(name, fix[k][0]) == 0)
-                snprintf(pl->name, sizeof pl->name, "%s", fix[k][1]);
-        pl->lat = lat;
-        pl->lon = lon;
+    if (r->iname < 0) {
+        r->iname = ln_csv_col(f, n, "name");
+        r->ilat = ln_csv_col(f, n, "lat");
+        r->ilon = ln_csv_col(f, n, "lon");
+        r->ipop = ln_csv_col(f, n, "pop_max");
+        return r->iname < 0 || r->ilat < 0 || r->ilon < 0 || r->ipop < 0;
     }
-    fclose(f);
+    if ((int)n <= r->iname || (int)n <= r->ilat || (int)n <= r->ilon ||
+        (int)n <= r->ipop)
+        return 0;
+    char *e1, *e2, *e3;
+    double lat = strtod(f[r->ilat], &e1), lon = strtod(f[r->ilon], &e2),
+           pop = strtod(f[r->ipop], &e3);
+    if (*e1 || *e2 || *e3 || !(pop >= 500000) || !isfinite(lat) ||
+        !isfinite(lon))
+        return 0;
+    ln__act *a = r->a;
+    struct ln__act_place *pl = &a->places[a->nplaces++];
+    snprintf(pl->name, sizeof pl->name, "%s", f[r->iname]);
+    for (size_t k = 0; k < sizeof fix / sizeof fix[0]; k++)
+        if (strcmp(f[r->iname], fix[k][0]) == 0)
+            snprintf(pl->name, sizeof pl->name, "%s", fix[k][1]);
+    pl->lat = lat;
+    pl->lon = lon;
+    return a->nplaces >= 16; /* enough labels: stop */
+}
+
+/* Cities of at least 500 000 people from the Natural Earth places file
+ * (CSV with name, lat, lon, pop_max), for labels; a bad line is skipped
+ * (the file is ours, and labels are decoration). */
+static void load_places(ln__act *a, const char *path)
+{
+    places_rd r = {a, -1, -1, -1, -1};
+    ln_diag d;
+    (void)ln_csv_read(path, 16 << 20, place_row, &r, &d);
 }
 
 static void bbox_add(double bb[4], double lon, double lat)
