@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "leonet/core.h"
 
 int ln_cli_threads = 0;
 
@@ -19,6 +20,19 @@ static int find_spec(const ln_opt_spec *specs, const char *name, size_t len)
             strncmp(specs[i].name, name, len) == 0)
             return i;
     return -1;
+}
+
+int ln_args_time(const char *verb, const char *name, const char *s,
+                 double *out)
+{
+    if (!s || ln_time_parse_iso(s, out)) {
+        fprintf(stderr,
+                "leonet %s: --%s: expected an ISO 8601 UTC time (e.g. "
+                "2022-10-09T12:00:00Z), got '%s'\n",
+                verb, name, s ? s : "");
+        return 2;
+    }
+    return 0;
 }
 
 int ln_args_long(const char *verb, const char *name, const char *s,

@@ -99,11 +99,8 @@ int ln_bench_propagate(int argc, char **argv)
         return 2;
     }
     v = ln_args_get(&a, specs, "start");
-    if (v != NULL && ln_time_parse_iso(v, &t0) != 0) {
-        fprintf(stderr, "leonet %s: --start: expected ISO 8601, got '%s'\n",
-                verb, v);
+    if (v != NULL && ln_args_time(verb, "start", v, &t0))
         return 2;
-    }
 
     if (tle != NULL) {
         ln_diag d;

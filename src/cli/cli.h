@@ -38,6 +38,9 @@ int ln_args_double(const char *verb, const char *name, const char *s,
                    double *out);
 int ln_args_long(const char *verb, const char *name, const char *s,
                  long *out);
+/* An ISO 8601 UTC time option (Unix seconds); prints an error, returns 2. */
+int ln_args_time(const char *verb, const char *name, const char *s,
+                 double *out);
 
 /* The verbs. */
 int ln_cmd_propagate(int argc, char **argv);

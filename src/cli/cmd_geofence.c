@@ -243,11 +243,8 @@ int ln_cmd_geofence(int argc, char **argv)
         return 2;
     }
     double t = (double)time(NULL);
-    if (at && ln_time_parse_iso(at, &t)) {
-        fprintf(stderr, "leonet geofence: --at: expected ISO 8601 UTC, "
-                "got '%s'\n", at);
+    if (at && ln_args_time("geofence", "at", at, &t))
         return 2;
-    }
     ln_zoneset *zs;
     int rc = ln_cli_load_zones("geofence", zones, defact, flags, &zs);
     if (rc)

@@ -409,11 +409,8 @@ int ln_cmd_propagate(int argc, char **argv)
     }
     double epoch = ln_time_from_utc(2022, 10, 9, 0, 0, 0);
     const char *ep = ln_args_get(&a, specs, "epoch");
-    if (ep && ln_time_parse_iso(ep, &epoch)) {
-        fprintf(stderr, "leonet propagate: --epoch: '%s' is not an ISO 8601 "
-                "UTC time\n", ep);
+    if (ep && ln_args_time("propagate", "epoch", ep, &epoch))
         return 2;
-    }
     const char *frame = ln_args_get(&a, specs, "frame");
     int fr = 0; /* 0 teme, 1 ecef, 2 geodetic */
     if (frame) {

@@ -276,10 +276,8 @@ static int run_series(const ln_args *a)
     double start = ln_time_from_utc(2022, 10, 9, 0, 0, 0), dur, step;
     const char *s;
     if ((s = ln_args_get(a, specs, "start")) &&
-        ln_time_parse_iso(s, &start)) {
-        fprintf(stderr, "leonet route: --start: bad ISO 8601 time\n");
+        ln_args_time("route", "start", s, &start))
         return 2;
-    }
     if (!ln_args_get(a, specs, "duration") || !ln_args_get(a, specs, "step") ||
         ln_args_double(V, "duration", ln_args_get(a, specs, "duration"),
                        &dur) ||
@@ -305,10 +303,8 @@ static int run_series(const ln_args *a)
     }
     const char *ep = ln_args_get(a, specs, "epoch");
     double epoch = start;
-    if (ep && ln_time_parse_iso(ep, &epoch)) {
-        fprintf(stderr, "leonet route: --epoch: bad ISO 8601 time\n");
+    if (ep && ln_args_time("route", "epoch", ep, &epoch))
         return 2;
-    }
     cons c;
     int rc = load_cons(a, epoch, &c);
     if (rc)
@@ -533,10 +529,8 @@ static int hyp_export(const ln_args *a, const char *dir)
 {
     double epoch = ln_time_from_utc(2000, 1, 1, 0, 0, 0); /* Hypatia's */
     const char *s = ln_args_get(a, specs, "epoch");
-    if (s && ln_time_parse_iso(s, &epoch)) {
-        fprintf(stderr, "leonet route: --epoch: bad ISO 8601 time\n");
+    if (s && ln_args_time("route", "epoch", s, &epoch))
         return 2;
-    }
     cons c;
     int rc = load_cons(a, epoch, &c);
     if (rc)
