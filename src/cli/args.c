@@ -22,6 +22,27 @@ static int find_spec(const ln_opt_spec *specs, const char *name, size_t len)
     return -1;
 }
 
+FILE *ln_cli_open_out(const char *verb, const char *path)
+{
+    if (!path)
+        return stdout;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fprintf(stderr, "leonet %s: cannot write %s: %s\n", verb, path,
+                strerror(errno));
+    return f;
+}
+
+int ln_cli_close_out(const char *verb, FILE *f, const char *path)
+{
+    if (f == stdout ? fflush(f) != 0 : fclose(f) != 0) {
+        fprintf(stderr, "leonet %s: error writing %s\n", verb,
+                path ? path : "stdout");
+        return 2;
+    }
+    return 0;
+}
+
 int ln_args_time(const char *verb, const char *name, const char *s,
                  double *out)
 {

@@ -9,6 +9,7 @@
 #define LN_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Global options, parsed in main before the verb. */
 extern int ln_cli_threads; /* --threads N; 0 = all cores */
@@ -38,6 +39,10 @@ int ln_args_double(const char *verb, const char *name, const char *s,
                    double *out);
 int ln_args_long(const char *verb, const char *name, const char *s,
                  long *out);
+/* The output of a verb: path, or stdout when path is NULL (messages
+ * name the verb; close returns 2 on a write error, after saying so). */
+FILE *ln_cli_open_out(const char *verb, const char *path);
+int ln_cli_close_out(const char *verb, FILE *f, const char *path);
 /* An ISO 8601 UTC time option (Unix seconds); prints an error, returns 2. */
 int ln_args_time(const char *verb, const char *name, const char *s,
                  double *out);

@@ -43,27 +43,6 @@ static void usage(FILE *f)
 
 static double r2d(double r) { return r * 180.0 / LN_PI; }
 
-static FILE *open_out(const char *path)
-{
-    if (!path)
-        return stdout;
-    FILE *f = fopen(path, "w");
-    if (!f)
-        fprintf(stderr, "leonet cell: cannot write %s: %s\n", path,
-                strerror(errno));
-    return f;
-}
-
-static int close_out(FILE *f, const char *path)
-{
-    if (f == stdout)
-        return fflush(f) ? 2 : 0;
-    if (fclose(f)) {
-        fprintf(stderr, "leonet cell: error writing %s\n", path);
-        return 2;
-    }
-    return 0;
-}
 
 typedef struct pts_ctx {
     const char *path;
@@ -89,7 +68,7 @@ static int point_row(void *user, char **f, size_t n, long line)
         }
         c->need = c->col_id > c->col_lat ? c->col_id : c->col_lat;
         c->need = c->need > c->col_lon ? c->need : c->col_lon;
-        c->out = open_out(c->outp);
+        c->out = ln_cli_open_out("cell", c->outp);
         if (!c->out)
             return 2;
         fprintf(c->out, "id,lat,lon,cell\n");
@@ -131,7 +110,7 @@ static int do_points(const char *path, int res, const char *outp)
                         "expected)\n", path);
         rc = 2;
     }
-    int rc2 = c.out ? close_out(c.out, outp) : 0;
+    int rc2 = c.out ? ln_cli_close_out("cell", c.out, outp) : 0;
     if (rc)
         return 2;
     return rc2 ? rc2 : c.rc;
@@ -239,7 +218,7 @@ static int do_polyfill(const char *path, int res, const char *outp)
     }
     ln_geojson_free(&g);
     if (!rc) {
-        FILE *out = open_out(outp);
+        FILE *out = ln_cli_open_out("cell", outp);
         if (!out) {
             free(all);
             return 2;
@@ -249,7 +228,7 @@ static int do_polyfill(const char *path, int res, const char *outp)
         for (size_t i = 0; i < nall; i++)
             if (i == 0 || all[i] != all[i - 1])
                 fprintf(out, "%s\n", ln_cell_to_string(all[i], buf, sizeof buf));
-        rc = close_out(out, outp);
+        rc = ln_cli_close_out("cell", out, outp);
     }
     free(all);
     return rc;
@@ -274,7 +253,7 @@ static int do_outline(const char *path, const char *outp)
         fprintf(stderr, "leonet cell: %s: %s\n", path, ln_strerror(st));
         return 2;
     }
-    FILE *out = open_out(outp);
+    FILE *out = ln_cli_open_out("cell", outp);
     if (!out) {
         ln_cell_polys_free(polys, np);
         return 2;
@@ -294,7 +273,7 @@ static int do_outline(const char *path, const char *outp)
     }
     fprintf(out, "]}}]}\n");
     ln_cell_polys_free(polys, np);
-    return close_out(out, outp);
+    return ln_cli_close_out("cell", out, outp);
 }
 
 int ln_cmd_cell(int argc, char **argv)

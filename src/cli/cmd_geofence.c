@@ -268,10 +268,10 @@ int ln_cmd_geofence(int argc, char **argv)
     }
     if (!rc && (pfile || slon)) {
         ln_zone_decision *dec = malloc((p.n ? p.n : 1) * sizeof *dec);
-        FILE *out = ofile ? fopen(ofile, "w") : stdout;
-        if (!dec || !out) {
-            fprintf(stderr, "leonet geofence: %s\n",
-                    !dec ? "out of memory" : "cannot write the output");
+        FILE *out = dec ? ln_cli_open_out("geofence", ofile) : NULL;
+        if (!dec)
+            fprintf(stderr, "leonet geofence: out of memory\n");
+        if (!out) {
             rc = 2;
         } else {
             ln_zoneset_decide_batch_deg(zs, p.n, p.lon, p.lat, NULL, t, dec,
@@ -284,13 +284,7 @@ int ln_cmd_geofence(int argc, char **argv)
                 ln_csv_put(out, dec[i].zone_id ? dec[i].zone_id : "");
                 fputc('\n', out);
             }
-            if (out != stdout && fclose(out)) {
-                fprintf(stderr, "leonet geofence: error writing %s\n",
-                        ofile);
-                rc = 2;
-            } else if (out == stdout) {
-                fflush(stdout);
-            }
+            rc = ln_cli_close_out("geofence", out, ofile);
         }
         free(dec);
     }
