@@ -454,7 +454,7 @@ static void draw_strip(cairo_t *cr, const ln__act *a, const lay *l, long win)
         cairo_fill(cr);
         text(cr, lx + 30 * s, l->strip_y + 12 * s, 13 * s, 0, 0, 0.15,
              0.15, 0.15, "%s", lab[k]);
-        lx += (k == 0 ? 150 : 150) * s;
+        lx += 150 * s;
     }
     /* two panels with their own scales: served terminals on top; below,
      * the denied and outage counts, which are far smaller (a few hundred

@@ -27,7 +27,6 @@ int ln_net_work_new(const ln_net *n, ln_net_work **out)
     if (!w)
         return LN_ENOMEM;
     size_t s1 = n->nsat ? n->nsat : 1;
-    w->nsat = n->nsat;
     w->d = ln_malloc(s1 * sizeof *w->d);
     w->root = ln_malloc(s1 * sizeof *w->root);
     w->done = ln_malloc(s1 * sizeof *w->done);

@@ -58,7 +58,6 @@ struct ln_net {
 };
 
 struct ln_net_work {
-    size_t nsat;
     double *d;       /* nsat: tentative / final distance, km */
     int32_t *root;   /* nsat: exit satellite of the best route */
     uint8_t *done;   /* nsat: settled */

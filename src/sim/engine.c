@@ -525,6 +525,7 @@ static int order_by_cell(ln__engine *e, size_t at, size_t cnt)
         e->lat[at + i] = k[i].lat;
         e->acct[at + i] = k[i].acct;
         e->group[at + i] = k[i].group;
+        e->beam[at + i] = k[i].c;
     }
     ln_free(k);
     return 0;
@@ -676,7 +677,9 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
         ln_geodetic g = {e->lat[i], e->lon[i], 0.0};
         ln_site_prepare(&g, &e->site[i]);
         ln_cell_from_latlon(e->lat[i], e->lon[i], sc->map_res, &e->cell[i]);
-        ln_cell_from_latlon(e->lat[i], e->lon[i], sc->beam_res, &e->beam[i]);
+        if (i >= nfixed) /* fixed ones: order_by_cell set it */
+            ln_cell_from_latlon(e->lat[i], e->lon[i], sc->beam_res,
+                                &e->beam[i]);
         e->serving[i] = -1;
         e->witness[i] = -1;
         e->status[i] = LN_REASON_NO_SAT;
