@@ -29,6 +29,8 @@
  *                       active/denied terminals per window
  *   activity.pgw        its world file (EPSG:4326: pixel <-> lon/lat is
  *                       affine, the projection is equirectangular)
+ *   activity.prj        the PNG's coordinate system as ESRI WKT (WGS 84
+ *                       geographic: lon/lat degrees)
  *   activity-HHMM.png   frames, one per window or every N windows (opt);
  *                       runs longer than a day: activity-YYYYMMDD-HHMM.png
  *   activity.gif        (opt) the frames as one looping animated GIF
@@ -58,7 +60,8 @@ typedef struct ln_activity_options {
                              every N windows */
     const char *data_dir; /* outlines and page template; NULL = $LEONET_DATA
                              if set, else the build's data directory */
-    int no_png;           /* 1: skip activity.png (and frames) */
+    int no_png;           /* 1: skip activity.png (.pgw, .prj); frames and
+                             the animation are written when asked */
     int animate;          /* 0: no animation; N > 0: activity.gif, the
                              windows 0, N, 2N, ... as one looping
                              animated GIF (4 frames a second) */
@@ -69,6 +72,10 @@ typedef struct ln_activity_options {
                              rendering) */
     int no_html;          /* 1: skip activity.html */
     int quiet;            /* 1: no notes on stderr (missing outlines) */
+    ln_outset *outset;    /* write into this open output set (the caller
+                             commits it); NULL: render opens one on
+                             run_dir and commits it (all files appear
+                             together, or none on failure) */
 } ln_activity_options;
 
 /* Fills o with the defaults (all zero / NULL: width 1600, no frames). */
@@ -79,7 +86,8 @@ void ln_activity_options_init(ln_activity_options *o /* OUT */);
  *                     above); the outputs are written there
  *           opt       options, or NULL for the defaults
  * Returned: diag      on error: the file and what is wrong with it
- * Status:   0, LN_EIO (a file cannot be read or written), LN_EPARSE /
+ * Status:   0, LN_EIO (a file cannot be read or written, the folder is
+ *           locked by another writer, or ln_cancel_requested()), LN_EPARSE /
  *           LN_EGEOJSON (malformed input), LN_ECELL (a feature id is not a
  *           cell), LN_EINVAL (bad options), LN_ENOTFOUND (no
  *           activity.geojson, or the page template is missing),

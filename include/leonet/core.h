@@ -137,6 +137,70 @@ int ln_csv_col(char *const *hdr, size_t n, const char *name);
  * ln_csv_parse reads back exactly s. */
 void ln_csv_put(FILE *f, const char *s);
 
+/* ---- JSON string literals --------------------------------------------- */
+#define LN_JSON_SCRIPT 1 /* also escape < > & U+2028 U+2029 (<script>) */
+/* Writes s (NULL = "") as a JSON string literal: quotes, backslashes and
+ * control characters escaped, bytes that are not valid UTF-8 written as
+ * U+FFFD; with LN_JSON_SCRIPT safe inside an HTML <script> element. */
+void ln_json_put(FILE *f, const char *s, int flags);
+
+/* ---- version ---------------------------------------------------------- */
+#define LN_VERSION "0.1.0" /* as CMakeLists.txt's project(VERSION) */
+
+/* ---- output sets (atomic, locked; src/core/outset.c) ----------------- */
+/* The files one command writes into a folder, made visible together at
+ * ln_outset_commit, or not at all (ln_outset_abort, or any failure). A
+ * second writer into the same folder fails at once (flock). */
+typedef struct ln_outset ln_outset;
+
+/* ln_outset_open
+ * Given:    dir   the output folder (created with its parents if missing)
+ * Returned: os    the set; files go into its staging folder
+ *           diag  on error: the folder and why (locked by another
+ *                 process, not writable, not a folder)
+ * Status:   0, LN_EIO, LN_EINVAL, LN_ENOMEM */
+int ln_outset_open(const char *dir, ln_outset **os /* OUT */, ln_diag *diag);
+const char *ln_outset_dir(const ln_outset *os);   /* the final folder */
+const char *ln_outset_stage(const ln_outset *os); /* where files are staged */
+/* 1 when name is a plain file name an output may have (no '/', no
+ * leading '.', 1..255 bytes). */
+int ln_outset_name_ok(const char *name);
+/* Records name as part of the set and writes the path to stage it at
+ * into path (NULL: record only), for writers that open files by path. */
+int ln_outset_add(ln_outset *os, const char *name, char *path, size_t n,
+                  ln_diag *diag);
+/* Creates the staged file name (O_EXCL, O_NOFOLLOW) and records it; NULL
+ * with diag set on failure. Close it with ln_outset_fclose, which checks
+ * every write (fflush, ferror, fclose): LN_EIO naming the file. */
+FILE *ln_outset_fopen(ln_outset *os, const char *name, ln_diag *diag);
+int ln_outset_fclose(ln_outset *os, FILE *f, const char *name,
+                     ln_diag *diag);
+/* ln_outset_commit
+ * Given:    os       the set (freed by the call, whatever it returns)
+ *           replace  fnmatch patterns, NULL-terminated (NULL: none): the
+ *                    files of the earlier set (by the folder's manifest)
+ *                    that match one and are not in this set are removed;
+ *                    {"*", NULL}: the new set replaces the old one
+ * Returned: diag     on error
+ * Status:   0, LN_EIO (nothing renamed when a file cannot be synced)
+ * Notes:    fsyncs the files, renames them into place, updates the
+ *           manifest (.leonet-manifest), fsyncs the folder, unlocks. */
+int ln_outset_commit(ln_outset *os, const char *const *replace,
+                     ln_diag *diag);
+/* Removes the staged files and unlocks; the folder keeps what it had.
+ * NULL ok. */
+void ln_outset_abort(ln_outset *os);
+
+/* ---- cancel (SIGINT / SIGTERM) ----------------------------------------- */
+/* Installs handlers for SIGINT and SIGTERM that only set a flag; long
+ * loops poll ln_cancel_requested() (the signal number, or 0) and stop,
+ * and their output sets are aborted. ln_cancel_request sets the flag by
+ * hand (tests), ln_cancel_reset clears it. */
+void ln_cancel_install(void);
+int ln_cancel_requested(void);
+void ln_cancel_request(int sig);
+void ln_cancel_reset(void);
+
 #ifdef __cplusplus
 }
 #endif

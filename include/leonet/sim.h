@@ -164,6 +164,12 @@ typedef struct ln_sim_options {
     long max_terminals;      /* > 0: scale every group down to this total
                                 (benchmarks); 0 = as the scenario says */
     double duration_s;       /* > 0: override the duration */
+    int frames, animate;     /* > 0: also activity-HHMM.png frames /
+                                activity.gif of every N-th window (as
+                                ln_activity_options) */
+    const char *scenario_sha256; /* 64 hex digits for summary.json's
+                                run.scenario_sha256 (ln_scenario_sha256),
+                                or NULL (written as null) */
 } ln_sim_options;
 
 typedef struct ln_sim_stats {
@@ -174,13 +180,25 @@ typedef struct ln_sim_stats {
     double annual_cost_usd;
 } ln_sim_stats;
 
+/* SHA-256 of a scenario's canonical text: the JSON document re-written
+ * by jansson with sorted members, compact, UTF-8 (so spacing, member
+ * order and escapes do not change it), as 64 lowercase hex digits + NUL.
+ * Status: 0, LN_EPARSE (not JSON), LN_EIO (libsodium failed to start). */
+int ln_scenario_sha256(const char *text, size_t len, char hex[65] /* OUT */);
+
 /* ln_sim_run
  * Given:    sc   a parsed scenario
  *           opt  options (NULL = defaults)
  * Returned: st   headline figures (may be NULL)
  *           diag on error: what failed (a data file, an output)
  * Status:   0, LN_EIO, LN_ESCENARIO (data files that do not load),
- *           LN_ENOMEM */
+ *           LN_ENOMEM
+ * Notes:    with opt->write_outputs the outputs are one output set
+ *           (ln_outset_open on the output folder, before the steps: a
+ *           folder another process writes into fails at once): they
+ *           appear together at the end, or, on any error or when
+ *           ln_cancel_requested() turns non-zero (checked every step),
+ *           not at all (LN_EIO "interrupted"). */
 int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
                ln_sim_stats *st /* OUT */, ln_diag *diag);
 

@@ -221,7 +221,8 @@ int ln__act_write_gif(const ln__act *a, const char *path, const char *title,
             memset(cm->Colors, 0, 256 * sizeof *cm->Colors);
             memcpy(cm->Colors, p->c, (size_t)p->n * sizeof *p->c);
             /* giflib would create the file 0600: open it ourselves */
-            int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+            int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+                                    O_CLOEXEC, 0666);
             g = fd >= 0 ? EGifOpenFileHandle(fd, &err) : NULL;
             if (!g && fd >= 0)
                 close(fd);

@@ -23,19 +23,11 @@
 
 #define TMPL_MAX_BYTES ((size_t)4 << 20)
 
+/* JSON string safe inside <script> (core writer: < > & U+2028/9 as
+ * \uXXXX, so no text can close the script element) */
 static void put_str(FILE *f, const char *s)
 {
-    fputc('"', f);
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20 || c == '<' || c == '>' || c == '&')
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
+    ln_json_put(f, s, LN_JSON_SCRIPT);
 }
 
 /* A number with at most dec decimals, trailing zeros dropped. */
@@ -202,7 +194,7 @@ static void put_html(FILE *f, const char *s)
     }
 }
 
-int ln__act_write_html(const ln__act *a, const char *path, const char *title,
+int ln__act_write_html(const ln__act *a, FILE *f, const char *title,
                        const char *tmpl_path, ln_diag *diag)
 {
     static const char data_mark[] = "/*LN_DATA*/null";
@@ -223,11 +215,6 @@ int ln__act_write_html(const ln__act *a, const char *path, const char *title,
         return ln_diag_set(diag, LN_EPARSE, tmpl_path, 0, 0, NULL,
                            "no %s marker in the page template", data_mark);
     }
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        ln_free(t);
-        return ln_diag_set(diag, LN_EIO, path, 0, 0, NULL, "cannot write");
-    }
     /* template up to the data marker, with {{TITLE}} replaced */
     const char *p = t;
     while (p < dm) {
@@ -244,7 +231,5 @@ int ln__act_write_html(const ln__act *a, const char *path, const char *title,
     const char *rest = dm + strlen(data_mark);
     fwrite(rest, 1, len - (size_t)(rest - t), f);
     ln_free(t);
-    if (ferror(f) | fclose(f))
-        return ln_diag_set(diag, LN_EIO, path, 0, 0, NULL, "cannot write");
     return 0;
 }

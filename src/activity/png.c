@@ -585,18 +585,26 @@ int ln__act_write_png(const ln__act *a, const char *path, const char *title,
     return 0;
 }
 
-int ln__act_write_pgw(const ln__act *a, const char *path, int width_px)
+void ln__act_write_pgw(const ln__act *a, FILE *f, int width_px)
 {
     lay l;
     double s = width_px / 1600.0;
     ln__act_proj_make(a, width_px - 2 * LN__ACT_MARGIN * s, &l.p);
     double ox = LN__ACT_MARGIN * s, oy = LN__ACT_TITLE_H * s;
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return LN_EIO;
     /* pixel centres: lon = lon0 + (px + 0.5 - ox) / kx */
     fprintf(f, "%.12f\n0\n0\n%.12f\n%.12f\n%.12f\n", 1 / l.p.kx,
             -1 / l.p.ky, l.p.lon0 + (0.5 - ox) / l.p.kx,
             l.p.lat1 - (0.5 - oy) / l.p.ky);
-    return fclose(f) ? LN_EIO : 0;
+}
+
+/* The world file maps pixels to longitude and latitude (degrees) by an
+ * affine transform, so the PNG's coordinate system is WGS 84 geographic
+ * (EPSG:4326), written as ESRI WKT (what GDAL and QGIS read from a .prj
+ * next to a world file); the x scaling by cos(lat0) lives in the world
+ * file's pixel sizes. */
+void ln__act_write_prj(FILE *f)
+{
+    fputs("GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID["
+          "\"WGS_1984\",6378137.0,298.257223563]],PRIMEM[\"Greenwich\","
+          "0.0],UNIT[\"Degree\",0.0174532925199433]]", f);
 }

@@ -154,37 +154,82 @@ int ln_activity_render(const char *run_dir, const ln_activity_options *opt,
         snprintf(title, sizeof title, "%s", opt->title);
     else
         ln__act_title(&a, title, sizeof title);
+    /* every file goes into an output set: staged, then renamed into
+     * place together (or not at all) */
+    ln_outset *os = opt->outset;
+    if (!os && (rc = ln_outset_open(run_dir, &os, diag))) {
+        ln__act_free(&a);
+        return rc;
+    }
     char p[LN_PATH_MAX_ACT];
-    if (!opt->no_png) {
-        if (!opt->frames_only) {
-            snprintf(p, sizeof p, "%s/activity.png", run_dir);
+    int frames_done = 0;
+    if (!opt->no_png && !opt->frames_only) {
+        rc = ln_outset_add(os, "activity.png", p, sizeof p, diag);
+        if (!rc)
             rc = ln__act_write_png(&a, p, title, width, -1, diag);
+        static const char *const side[] = {"activity.pgw", "activity.prj"};
+        for (int k = 0; k < 2 && !rc; k++) {
+            FILE *f = ln_outset_fopen(os, side[k], diag);
+            if (!f) {
+                rc = LN_EIO;
+                break;
+            }
+            if (k == 0)
+                ln__act_write_pgw(&a, f, width);
+            else
+                ln__act_write_prj(f);
+            rc = ln_outset_fclose(os, f, side[k], diag);
         }
-        if (!rc && !opt->frames_only) {
-            snprintf(p, sizeof p, "%s/activity.pgw", run_dir);
-            rc = ln__act_write_pgw(&a, p, width);
-            if (rc)
-                ln_diag_set(diag, rc, p, 0, 0, NULL, "cannot write");
+    }
+    for (long w = 0; !rc && opt->frames > 0 && w < a.nwin;
+         w += opt->frames) {
+        char fn[64];
+        if (ln_cancel_requested()) {
+            rc = ln_diag_set(diag, LN_EIO, run_dir, 0, 0, NULL,
+                             "interrupted by a signal: no output written");
+            break;
         }
-        for (long w = 0; !rc && opt->frames > 0 && w < a.nwin;
-             w += opt->frames) {
-            char fn[64];
-            frame_name(&a, w, fn, sizeof fn);
-            snprintf(p, sizeof p, "%s/%s", run_dir, fn);
+        frame_name(&a, w, fn, sizeof fn);
+        rc = ln_outset_add(os, fn, p, sizeof p, diag);
+        if (!rc)
             rc = ln__act_write_png(&a, p, title, width, w, diag);
-        }
-        if (!rc && opt->animate > 0) {
-            snprintf(p, sizeof p, "%s/activity.gif", run_dir);
-            /* 25 cs: 4 frames a second, a day of 96 windows in 24 s */
+        frames_done = 1;
+    }
+    if (!rc && opt->animate > 0) {
+        rc = ln_outset_add(os, "activity.gif", p, sizeof p, diag);
+        /* 25 cs: 4 frames a second, a day of 96 windows in 24 s */
+        if (!rc)
             rc = ln__act_write_gif(&a, p, title, anim_width, opt->animate,
                                    25, diag);
-        }
     }
     if (!rc && !opt->no_html && !opt->frames_only) {
         char tmpl[LN_PATH_MAX_ACT];
         snprintf(tmpl, sizeof tmpl, "%s/web/activity-map.html", data);
-        snprintf(p, sizeof p, "%s/activity.html", run_dir);
-        rc = ln__act_write_html(&a, p, title, tmpl, diag);
+        FILE *f = ln_outset_fopen(os, "activity.html", diag);
+        if (!f)
+            rc = LN_EIO;
+        else
+            rc = ln__act_write_html(&a, f, title, tmpl, diag);
+        int rc2 = f ? ln_outset_fclose(os, f, "activity.html", diag) : 0;
+        if (!rc)
+            rc = rc2;
+    }
+    if (!rc && ln_cancel_requested())
+        rc = ln_diag_set(diag, LN_EIO, run_dir, 0, 0, NULL,
+                         "interrupted by a signal: no output written");
+    if (opt->outset) {
+        /* the caller's set: it commits or aborts */
+    } else if (rc) {
+        ln_outset_abort(os);
+    } else {
+        /* new frames replace the earlier frames; other files stay */
+        static const char *const frames_pat[] = {
+            "activity-[0-9][0-9][0-9][0-9].png",
+            "activity-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-"
+            "[0-9][0-9][0-9][0-9].png",
+            NULL};
+        static const char *const none[] = {NULL};
+        rc = ln_outset_commit(os, frames_done ? frames_pat : none, diag);
     }
     ln__act_free(&a);
     return rc;

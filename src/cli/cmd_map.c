@@ -37,7 +37,8 @@ static void help(FILE *f)
 "  activity.png    the run's map: cells coloured by mean active terminals\n"
 "                  (log scale), deny zones hatched, legend, scale bar and\n"
 "                  the terminals per window (--width PX, default 1600)\n"
-"  activity.pgw    world file of the PNG (EPSG:4326), for QGIS\n"
+"  activity.pgw    world file of the PNG (EPSG:4326), for QGIS, and\n"
+"  activity.prj    its coordinate system (ESRI WKT)\n"
 "  activity-HHMM.png  one frame per window with --frames (every N-th\n"
 "                  window with --every N), satellites' sub-points shown\n"
 "  activity.gif    with --animate: the same frames as one looping animated\n"
@@ -45,7 +46,11 @@ static void help(FILE *f)
 "  activity.html   one self-contained page (opens from the file system):\n"
 "                  pan/zoom, time slider and play, tooltip per cell\n"
 "--data DIR: leonet's data directory (outlines, page template); default\n"
-"$LEONET_DATA, else the one leonet was built with. docs/map.md.\n");
+"$LEONET_DATA, else the one leonet was built with. --no-png skips\n"
+"activity.png only (frames and the GIF are written when asked). Files\n"
+"appear when all are written, or none (error, SIGINT/SIGTERM); new\n"
+"frames replace the folder's earlier frames. Exit status: 0 ok, 2 bad\n"
+"usage or input, 3 a file could not be read or written. docs/map.md.\n");
 }
 
 int ln_cmd_map(int argc, char **argv)
@@ -96,6 +101,12 @@ int ln_cmd_map(int argc, char **argv)
     o.data_dir = ln_args_get(&a, specs, "data");
     o.no_html = ln_args_get(&a, specs, "no-html") != NULL;
     o.no_png = ln_args_get(&a, specs, "no-png") != NULL;
+    if (o.no_png && o.no_html && !o.frames && !o.animate) {
+        fprintf(stderr, "leonet map: --no-png and --no-html: nothing to "
+                        "write (add --frames or --animate)\n");
+        return 2;
+    }
+    ln_cancel_install();
 
     double t0 = ln_time_mono_s();
     ln_diag d;
@@ -106,12 +117,27 @@ int ln_cmd_map(int argc, char **argv)
         char b[1200];
         fprintf(stderr, "leonet map: %s (%s)\n",
                 ln_diag_format(&d, b, sizeof b), ln_strerror(rc));
-        return 2;
+        /* malformed inputs, bad options: 2; a file that cannot be read or
+         * written (a full disk, a locked or read-only folder): 3 */
+        return rc == LN_EIO ? 3 : 2;
     }
-    fprintf(stderr, "leonet map: wrote %s/activity%s%s%s%s in %.2f s\n",
-            a.pos[0], o.no_png ? "" : ".png",
-            o.frames && !o.no_png ? " (+ frames)" : "",
-            o.animate && !o.no_png ? ", activity.gif" : "",
-            o.no_html ? "" : (o.no_png ? ".html" : ", activity.html"), dt);
+    /* exactly what ln_activity_render wrote */
+    char what[256] = "";
+    size_t k = 0;
+    if (!o.no_png)
+        k += (size_t)snprintf(what + k, sizeof what - k,
+                              "activity.png (+ .pgw, .prj)");
+    if (o.frames)
+        k += (size_t)snprintf(what + k, sizeof what - k, "%sframes every %d "
+                              "window%s", k ? ", " : "", o.frames,
+                              o.frames > 1 ? "s" : "");
+    if (o.animate)
+        k += (size_t)snprintf(what + k, sizeof what - k, "%sactivity.gif",
+                              k ? ", " : "");
+    if (!o.no_html)
+        snprintf(what + k, sizeof what - k, "%sactivity.html",
+                 k ? ", " : "");
+    fprintf(stderr, "leonet map: wrote %s into %s in %.2f s\n", what,
+            a.pos[0], dt);
     return 0;
 }

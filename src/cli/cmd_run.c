@@ -34,6 +34,9 @@ static void run_help(FILE *f)
 "6: ~36 km2). --frames: also one activity-HHMM.png per map window;\n"
 "--animate: activity.gif, the windows as one looping animation; --every N:\n"
 "every N-th window only (docs/map.md).\n"
+"The outputs appear together when the run ends, replacing the files of\n"
+"an earlier run in DIR, or not at all (an error, SIGINT/SIGTERM); one\n"
+"writer at a time per folder (docs/outputs.md).\n"
 "Exit status: 0 ok, 2 bad scenario or usage, 3 the run failed.\n");
 }
 
@@ -77,45 +80,43 @@ static int map_options(const ln_args *a, const ln_opt_spec *specs,
     return 0;
 }
 
-/* Frames and animation of a finished run (the run itself wrote
- * activity.png and .html): as "leonet map DIR --frames --animate --every
- * N". Returns 0 or 3. */
-static int run_frames(const char *dir, int frames, int animate)
-{
-    ln_activity_options o;
-    ln_activity_options_init(&o);
-    o.frames = frames;
-    o.animate = animate;
-    o.frames_only = 1;
-    o.quiet = 1;
-    ln_diag d;
-    ln_diag_clear(&d);
-    int rc = ln_activity_render(dir, &o, &d);
-    if (rc) {
-        char b[1400];
-        fprintf(stderr, "leonet run: frames: %s\n",
-                ln_diag_format(&d, b, sizeof b));
-        return 3;
-    }
-    return 0;
-}
-
-static int load(const char *arg, ln_scenario **sc)
+/* Loads a scenario (a built-in name or a file); with sha256 != NULL
+ * also the SHA-256 of its canonical text (ln_scenario_sha256, "" when
+ * the file cannot be read again). */
+static int load_hashed(const char *arg, ln_scenario **sc, char *sha256)
 {
     ln_diag d;
     char msg[1400];
     int rc;
     const char *text = ln_scenario_builtin(arg);
     ln_diag_clear(&d);
-    if (text && !strchr(arg, '/') && !strstr(arg, ".json"))
+    if (text && !strchr(arg, '/') && !strstr(arg, ".json")) {
         rc = ln_scenario_parse(text, strlen(text), "built-in", sc, &d);
-    else
+        if (!rc && sha256 && ln_scenario_sha256(text, strlen(text), sha256))
+            sha256[0] = '\0';
+    } else {
         rc = ln_scenario_load(arg, sc, &d);
+        char *buf;
+        size_t len;
+        if (!rc && sha256) {
+            sha256[0] = '\0';
+            if (!ln_read_file(arg, (size_t)64 << 20, &buf, &len, &d)) {
+                if (ln_scenario_sha256(buf, len, sha256))
+                    sha256[0] = '\0';
+                ln_free(buf);
+            }
+        }
+    }
     if (rc) {
         fprintf(stderr, "leonet: %s\n", ln_diag_format(&d, msg, sizeof msg));
         return 2;
     }
     return 0;
+}
+
+static int load(const char *arg, ln_scenario **sc)
+{
+    return load_hashed(arg, sc, NULL);
 }
 
 int ln_cmd_run(int argc, char **argv)
@@ -137,13 +138,15 @@ int ln_cmd_run(int argc, char **argv)
         return 2;
     }
     ln_scenario *sc;
-    if ((rc = load(a.npos ? a.pos[0] : "ukraine-2022", &sc)))
+    char sha[65] = "";
+    if ((rc = load_hashed(a.npos ? a.pos[0] : "ukraine-2022", &sc, sha)))
         return rc;
     ln_sim_options opt = {0};
     opt.nthreads = ln_cli_threads;
     opt.out_dir = ln_args_get(&a, specs, "output");
     opt.quiet = ln_args_get(&a, specs, "quiet") != NULL;
     opt.write_outputs = 1;
+    opt.scenario_sha256 = sha[0] ? sha : NULL;
     const char *dur = ln_args_get(&a, specs, "duration");
     const char *term = ln_args_get(&a, specs, "terminals");
     long n;
@@ -183,19 +186,18 @@ int ln_cmd_run(int argc, char **argv)
         ln_scenario_free(sc);
         return 2;
     }
+    opt.frames = frames;
+    opt.animate = animate;
     ln_diag d;
     char msg[1400];
     ln_sim_stats st;
+    /* SIGINT/SIGTERM only set a flag: the run stops at the next step and
+     * its output set is removed (the folder keeps the earlier run) */
+    ln_cancel_install();
     rc = ln_sim_run(sc, &opt, &st, &d);
     if (rc) {
         fprintf(stderr, "leonet run: %s\n",
                 ln_diag_format(&d, msg, sizeof msg));
-        ln_scenario_free(sc);
-        return 3;
-    }
-    if ((frames || animate) &&
-        run_frames(opt.out_dir ? opt.out_dir : sc->out_dir, frames,
-                   animate)) {
         ln_scenario_free(sc);
         return 3;
     }

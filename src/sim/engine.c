@@ -34,6 +34,10 @@ static size_t nz(size_t n)
     return n ? n : 1;
 }
 
+/* ln_sim_run's step loop stopped by ln_cancel_requested (reported as
+ * LN_EIO "interrupted") */
+#define LN_ECANCELED_ (-1000)
+
 #define ALLOC(p, n)                                                    \
     do {                                                               \
         (p) = ln_calloc(nz((size_t)(n)), sizeof *(p));                 \
@@ -574,6 +578,7 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
     ALLOC(e->status, nt);
     ALLOC(e->prev_status, nt);
     ALLOC(e->deny_zone, nt);
+    ALLOC(e->out_zone, nt);
     ALLOC(e->dec, nt);
     ALLOC(e->demand_mbps, nt);
     ALLOC(e->rate_mbps, nt);
@@ -1015,7 +1020,7 @@ static void terminal_link(ln__engine *e, size_t i, double t, long step)
         }
         e->covered[i] = (unsigned char)cov;
         e->status[i] = (int8_t)d.reason;
-        e->deny_zone[i] = (int16_t)(d.reason == LN_REASON_ZONE ? d.zone : -1);
+        e->deny_zone[i] = d.reason == LN_REASON_ZONE ? (int32_t)d.zone : -1;
         e->serving[i] = -1;
         return;
     }
@@ -1350,7 +1355,7 @@ static int push_event(ln__engine *e, double t, size_t i, int lost,
     }
     /* positions are rounded to 0.01 deg (~1 km) in events */
     e->ev[e->nev++] = (ln__event){
-        t, (int32_t)i, (int8_t)lost, (int8_t)reason, (int16_t)zone,
+        t, (int32_t)i, (int8_t)lost, (int8_t)reason, (int32_t)zone,
         (float)(round(e->lat[i] * LN_RAD2DEG * 100) / 100),
         (float)(round(e->lon[i] * LN_RAD2DEG * 100) / 100)};
     return 0;
@@ -1496,10 +1501,7 @@ static int account_step(ln__engine *e, double t)
             }
             if (e->status[i] == LN_REASON_ZONE && e->deny_zone[i] >= 0 &&
                 !e->ever_denied_zone[i])
-                e->ever_denied_zone[i] =
-                    (unsigned char)(e->deny_zone[i] + 1 > 255
-                                        ? 255
-                                        : e->deny_zone[i] + 1);
+                e->ever_denied_zone[i] = e->deny_zone[i] + 1;
         }
     }
     /* mobile terminals on the map: their cell may be new */
@@ -1532,9 +1534,9 @@ static int account_step(ln__engine *e, double t)
             if (prev == LN_REASON_NONE)
                 rc = push_event(e, t, i, 1, st, e->deny_zone[i]);
             else if (st == LN_REASON_NONE)
-                rc = push_event(e, t, i, 0, prev, -1);
+                rc = push_event(e, t, i, 0, prev, e->out_zone[i]);
             else { /* reason changed while out: end one, start another */
-                rc = push_event(e, t, i, 0, prev, -1);
+                rc = push_event(e, t, i, 0, prev, e->out_zone[i]);
                 if (!rc)
                     rc = push_event(e, t, i, 1, st, e->deny_zone[i]);
             }
@@ -1546,6 +1548,9 @@ static int account_step(ln__engine *e, double t)
             if (rc)
                 return rc;
         }
+        /* the zone a later "restored" names: that of the loss */
+        if (st != LN_REASON_NONE && (prev != st || prev < 0))
+            e->out_zone[i] = e->deny_zone[i];
         e->prev_status[i] = (int8_t)st;
     }
     return 0;
@@ -1616,7 +1621,7 @@ static void engine_free(ln__engine *e)
                     e->shift_s, e->east_km, e->north_km, e->cell, e->beam,
                     e->zone_at, e->serving, e->witness, e->cell_row,
                     e->htab, e->status, e->prev_status,
-                    e->deny_zone, e->dec, e->demand_mbps, e->rate_mbps,
+                    e->deny_zone, e->out_zone, e->dec, e->demand_mbps, e->rate_mbps,
                     e->rtt_ms, e->term_hops, e->dkey, e->mobile, e->tw_active,
                     e->tw_denied, e->tw_outage, e->covered, e->handover, e->ever_denied_zone,
                     e->by_sat_start, e->by_sat, e->beam_tmp,
@@ -1647,6 +1652,14 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
         engine_free(&e);
         return rc;
     }
+    ln_outset *os = NULL;
+    if (e.opt.write_outputs) {
+        const char *dir = e.opt.out_dir ? e.opt.out_dir : sc->out_dir;
+        if ((rc = ln_outset_open(dir, &os, diag))) {
+            engine_free(&e);
+            return rc;
+        }
+    }
     ln_progress *pg = e.opt.quiet ? NULL
                                   : ln_progress_new("leonet run",
                                                     (uint64_t)e.nsteps);
@@ -1666,6 +1679,10 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
         }                                                              \
     } while (0)
     for (long k = 0; k < e.nsteps && !rc; k++) {
+        if (ln_cancel_requested()) {
+            rc = LN_ECANCELED_;
+            break;
+        }
         double tp = phases ? ln_time_mono_s() : 0;
         double t = sc->start + k * sc->step_s;
         satellites_step(&e, t);
@@ -1747,20 +1764,35 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
 
     ln_progress_free(pg);
     if (rc) {
-        ln_diag_set(diag, rc, NULL, 0, 0, NULL, "%s",
-                    rc == LN_EIO ? "cannot write the events' temporary file"
-                                 : ln_strerror(rc));
+        ln_diag_set(diag, rc == LN_ECANCELED_ ? LN_EIO : rc, NULL, 0, 0,
+                    NULL, "%s",
+                    rc == LN_ECANCELED_
+                        ? "interrupted by a signal: no output written"
+                    : rc == LN_EIO ? "cannot write the events' temporary file"
+                                   : ln_strerror(rc));
+        ln_outset_abort(os);
         engine_free(&e);
-        return rc;
+        return rc == LN_ECANCELED_ ? LN_EIO : rc;
     }
-    if (e.opt.write_outputs) {
-        const char *dir = e.opt.out_dir ? e.opt.out_dir : sc->out_dir;
-        rc = ln__sim_write_outputs(&e, dir, diag);
+    if (os) {
+        rc = ln__sim_write_outputs(&e, os, diag);
         if (!rc) {
             ln_activity_options ao;
             ln_activity_options_init(&ao);
             ao.quiet = 1;
-            rc = ln_activity_render(dir, &ao, diag);
+            ao.frames = e.opt.frames;
+            ao.animate = e.opt.animate;
+            ao.outset = os;
+            rc = ln_activity_render(ln_outset_stage(os), &ao, diag);
+        }
+        if (!rc && ln_cancel_requested())
+            rc = ln_diag_set(diag, LN_EIO, ln_outset_dir(os), 0, 0, NULL,
+                             "interrupted by a signal: no output written");
+        if (rc) {
+            ln_outset_abort(os);
+        } else {
+            static const char *const all[] = {"*", NULL};
+            rc = ln_outset_commit(os, all, diag);
         }
     }
     if (!rc && !e.opt.quiet)

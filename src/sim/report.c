@@ -1,12 +1,17 @@
 /*
  * report.c - the outputs of a run (docs/outputs.md): summary.json,
- * events.csv, usage.csv, activity.geojson, zones.geojson and
- * activity-sats.json (the inputs of the activity map), and the short
- * human summary printed at the end.
+ * events.csv, usage.csv, activity.geojson, activity-windows.geojson,
+ * zones.geojson and activity-sats.json (the inputs of the activity map),
+ * and the short human summary printed at the end.
  *
  * Every number is computed from the run's integer counters; JSON is
  * written by jansson with sorted keys and fixed real precision, so the
- * same run gives byte-identical files.
+ * same run gives byte-identical files. Strings that come from the inputs
+ * (scenario name, account, plan, zone ids and names) go through the core
+ * writers: ln_json_put in JSON printed by hand, ln_csv_put in CSV, so a
+ * quote or a comma in a name cannot break a file. Files are written into
+ * an output set (ln_outset): staged, checked, renamed into place by the
+ * caller's commit.
  */
 #include <errno.h>
 #include <math.h>
@@ -15,6 +20,7 @@
 #include <sys/stat.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "sim/sim_int.h"
 
@@ -43,14 +49,58 @@ static long count_terminals(const ln__engine *e, int account)
     return account < 0 ? (long)e->nt : e->acct_nt[account];
 }
 
-/* Terminals denied by each zone at some step (ever_denied_zone holds
- * zone + 1 in a byte, so at most 255 zones), one pass. */
-static void denied_by_zone(const ln__engine *e, long n[256])
+/* Terminals denied by each zone at some step, one pass: an ln_malloc'd
+ * array of nzones_total counts (NULL when out of memory). */
+static long *denied_by_zone(const ln__engine *e)
 {
-    memset(n, 0, 256 * sizeof *n);
+    long *n = ln_calloc(e->nzones_total ? e->nzones_total : 1, sizeof *n);
+    if (!n)
+        return NULL;
     for (size_t i = 0; i < e->nt; i++)
-        if (e->ever_denied_zone[i] > 0)
+        if (e->ever_denied_zone[i] > 0 &&
+            (size_t)e->ever_denied_zone[i] <= e->nzones_total)
             n[e->ever_denied_zone[i] - 1]++;
+    return n;
+}
+
+/* A JSON string of s; text that is not valid UTF-8 (jansson refuses it)
+ * is taken through ln_json_put, which writes U+FFFD for the bad bytes. */
+static json_t *jstr(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return json_string("");
+    ln_json_put(m, s, 0);
+    fclose(m);
+    j = json_loadb(buf, len, JSON_DECODE_ANY, NULL);
+    free(buf);
+    return j ? j : json_string("");
+}
+
+int ln_scenario_sha256(const char *text, size_t len, char hex[65])
+{
+    hex[0] = '\0';
+    json_t *root = json_loadb(text, len, 0, NULL);
+    if (!root)
+        return LN_EPARSE;
+    char *canon = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(root);
+    if (!canon)
+        return LN_ENOMEM;
+    if (sodium_init() < 0) {
+        free(canon);
+        return LN_EIO;
+    }
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)canon, strlen(canon));
+    free(canon);
+    sodium_bin2hex(hex, 65, h, sizeof h);
+    return 0;
 }
 
 double ln__sim_annual_cost(const ln__engine *e, int account, ln_cost *parts)
@@ -136,14 +186,22 @@ static json_t *cost_json(const ln_cost *c)
     return o;
 }
 
-static int write_summary(const ln__engine *e, const char *path)
+static int write_summary(const ln__engine *e, FILE *f)
 {
     const ln_scenario *sc = e->sc;
     json_t *root = json_object();
     char b1[40], b2[40];
     json_t *run = json_object();
-    json_object_set_new(run, "scenario", json_string(sc->name));
-    json_object_set_new(run, "source", json_string(sc->source));
+    json_object_set_new(run, "scenario", jstr(sc->name));
+    json_object_set_new(run, "source", jstr(sc->source));
+    /* a summary.json that is there was written by a run that completed
+     * (outputs appear only at the end, together) */
+    json_object_set_new(run, "completed", json_true());
+    json_object_set_new(run, "leonet_version", json_string(LN_VERSION));
+    json_object_set_new(run, "scenario_sha256",
+                        e->opt.scenario_sha256
+                            ? jstr(e->opt.scenario_sha256)
+                            : json_null());
     json_object_set_new(run, "start",
                         json_string(ln_time_format_iso(sc->start, 0, b1,
                                                        sizeof b1)));
@@ -179,7 +237,7 @@ static int write_summary(const ln__engine *e, const char *path)
         ln_cost c;
         ln__sim_annual_cost(e, (int)a, &c);
         json_object_set_new(o, "plan",
-                            json_string(sc->plans[sc->accounts[a].plan].id));
+                            jstr(sc->plans[sc->accounts[a].plan].id));
         json_object_set_new(o, "annual_cost_usd", jreal(c.total_usd_per_year));
         json_object_set_new(o, "annual_cost_parts_usd", cost_json(&c));
         json_object_set_new(acc, sc->accounts[a].id, o);
@@ -202,12 +260,17 @@ static int write_summary(const ln__engine *e, const char *path)
     json_object_set_new(root, "zones", zones);
 
     json_t *dz = json_object();
-    long nz[256];
-    denied_by_zone(e, nz);
+    long *nz = denied_by_zone(e);
+    if (!nz) {
+        json_decref(dz);
+        json_decref(root);
+        return LN_ENOMEM;
+    }
     for (size_t z = 0; z < e->nzones_total; z++)
         if (nz[z])
             json_object_set_new(dz, ln_zoneset_zone(e->zones, z)->id,
                                 json_integer(nz[z]));
+    ln_free(nz);
     json_object_set_new(root, "denied_by_zone", dz);
 
     ln_cost tc;
@@ -244,9 +307,9 @@ static int write_summary(const ln__engine *e, const char *path)
     json_object_set_new(ts, "outage_terminals", to);
     json_object_set_new(root, "time_series", ts);
 
-    int rc = json_dump_file(root, path,
-                            JSON_INDENT(1) | JSON_SORT_KEYS |
-                                JSON_REAL_PRECISION(12));
+    int rc = json_dumpf(root, f,
+                        JSON_INDENT(1) | JSON_SORT_KEYS |
+                            JSON_REAL_PRECISION(12));
     json_decref(root);
     return rc ? LN_EIO : 0;
 }
@@ -274,33 +337,24 @@ static char *put_hundredths(char *p, float x)
     return p;
 }
 
-static char *put_str(char *p, const char *s)
+/* events.csv: millions of lines on a long run, so the fixed parts of a
+ * line are put together by hand (the same bytes as
+ * "%s,%d,%s,%s,%s,%.2f,%.2f\n"); the time text is reused while the time
+ * does not change; account ids and zone ids go through ln_csv_put. */
+static int write_events(const ln__engine *e, FILE *f)
 {
-    size_t n = strlen(s);
-    memcpy(p, s, n);
-    return p + n;
-}
-
-/* events.csv: millions of lines on a long run, so each line is put
- * together by hand (the same bytes as "%s,%d,%s,%s,%s,%.2f,%.2f\n"); the
- * time text is reused while the time does not change. */
-static int write_events(const ln__engine *e, const char *path)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return LN_EIO;
     fprintf(f, "time,terminal,account,event,reason,lat,lon\n");
     char b[40] = "";
     double last_t = NAN;
     /* the events spilled during the run, then those still in memory */
     ln__event buf[1024];
     size_t nsp = e->nev_spilled, got = 0, at = 0;
-    if (e->events_f && fseek(e->events_f, 0, SEEK_SET)) {
-        fclose(f);
+    if (e->events_f && fseek(e->events_f, 0, SEEK_SET))
         return LN_EIO;
-    }
-    char line[600];
-    for (size_t k = 0; k < nsp + e->nev; k++) {
+    char line[600], *reason = NULL;
+    size_t reason_cap = 0;
+    int rc = 0;
+    for (size_t k = 0; k < nsp + e->nev && !rc; k++) {
         const ln__event *v;
         if (k < nsp) {
             if (at == got) {
@@ -308,8 +362,8 @@ static int write_events(const ln__engine *e, const char *path)
                 got = fread(buf, sizeof *buf, want, e->events_f);
                 at = 0;
                 if (got != want) {
-                    fclose(f);
-                    return LN_EIO;
+                    rc = LN_EIO;
+                    break;
                 }
             }
             v = &buf[at++];
@@ -320,42 +374,38 @@ static int write_events(const ln__engine *e, const char *path)
             ln_time_format_iso(v->t, 0, b, sizeof b);
             last_t = v->t;
         }
-        char *p = put_str(line, b);
-        *p++ = ',';
-        p += snprintf(p, 16, "%d", (int)v->terminal);
-        *p++ = ',';
-        p = put_str(p, e->sc->accounts[e->acct[v->terminal]].id);
-        p = put_str(p, v->lost ? ",lost," : ",restored,");
+        fputs(b, f);
+        fprintf(f, ",%d,", (int)v->terminal);
+        ln_csv_put(f, e->sc->accounts[e->acct[v->terminal]].id);
+        fputs(v->lost ? ",lost," : ",restored,", f);
         if (v->reason == LN_REASON_ZONE && v->zone >= 0) {
-            p = put_str(p, "zone:");
             const char *id = ln_zoneset_zone(e->zones, (size_t)v->zone)->id;
-            size_t n = strlen(id);
-            if (n > 154) /* as the 160-byte reason buffer cut it */
-                n = 154;
-            memcpy(p, id, n);
-            p += n;
+            size_t n = strlen(id) + 6;
+            if (ln_grow((void **)&reason, &reason_cap, n, 1)) {
+                rc = LN_ENOMEM;
+                break;
+            }
+            snprintf(reason, n, "zone:%s", id);
+            ln_csv_put(f, reason);
         } else {
-            p = put_str(p, ln_reason_name(v->reason));
+            fputs(ln_reason_name(v->reason), f);
         }
+        char *p = line;
         *p++ = ',';
         p = put_hundredths(p, v->lat_deg);
         *p++ = ',';
         p = put_hundredths(p, v->lon_deg);
         *p++ = '\n';
-        if (fwrite(line, 1, (size_t)(p - line), f) != (size_t)(p - line)) {
-            fclose(f);
-            return LN_EIO;
-        }
+        if (fwrite(line, 1, (size_t)(p - line), f) != (size_t)(p - line))
+            rc = LN_EIO;
     }
-    return fclose(f) ? LN_EIO : 0;
+    ln_free(reason);
+    return rc;
 }
 
-static int write_usage(const ln__engine *e, const char *path)
+static int write_usage(const ln__engine *e, FILE *f)
 {
     const ln_scenario *sc = e->sc;
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return LN_EIO;
     fprintf(f, "day,account,plan,terminals,delivered_gb,cost_usd\n");
     char b[40];
     for (long d = 0; d < e->ndays; d++) {
@@ -368,11 +418,15 @@ static int write_usage(const ln__engine *e, const char *path)
             ln_cost c = ln_meter_annual_cost(p, n, gb * 1e9, 86400.0);
             ln_time_format_iso(sc->start + d * 86400.0, 0, b, sizeof b);
             b[10] = '\0';
-            fprintf(f, "%s,%s,%s,%ld,%.6f,%.2f\n", b, sc->accounts[a].id,
-                    p->id, n, gb, c.total_usd_per_year / 365.25);
+            fprintf(f, "%s,", b);
+            ln_csv_put(f, sc->accounts[a].id);
+            fputc(',', f);
+            ln_csv_put(f, p->id);
+            fprintf(f, ",%ld,%.6f,%.2f\n", n, gb,
+                    c.total_usd_per_year / 365.25);
         }
     }
-    return fclose(f) ? LN_EIO : 0;
+    return 0;
 }
 
 static const ln__engine *sort_ctx; /* only for the qsort below */
@@ -391,30 +445,40 @@ static void sort_rows_by_cell(const ln__engine *e, long *rows, size_t n)
     sort_ctx = NULL;
 }
 
-static int write_activity_geojson(const ln__engine *e, const char *path)
+/* The map cells' rows in ascending cell id order, whatever order they
+ * appeared in (ln_malloc'd; NULL when out of memory). */
+static long *cells_in_order(const ln__engine *e)
 {
-    const ln_scenario *sc = e->sc;
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return LN_EIO;
-    char b[40];
-    double spw = sc->window_s / sc->step_s;
-    fprintf(f, "{\"type\":\"FeatureCollection\",\"name\":\"%s activity\","
-            "\"window_s\":%g,\"start\":\"%s\",\"windows\":%ld,"
-            "\"map_res\":%d,\"features\":[\n",
-            sc->name, sc->window_s,
-            ln_time_format_iso(sc->start, 0, b, sizeof b), e->nwin,
-            sc->map_res);
-    int first = 1;
-    /* cells in ascending id order, whatever order they appeared in */
     long *order = ln_malloc((e->ncells ? e->ncells : 1) * sizeof *order);
-    if (!order) {
-        fclose(f);
-        return LN_ENOMEM;
-    }
+    if (!order)
+        return NULL;
     for (size_t c = 0; c < e->ncells; c++)
         order[c] = (long)c;
     sort_rows_by_cell(e, order, e->ncells);
+    return order;
+}
+
+static int write_activity_geojson(const ln__engine *e, FILE *f)
+{
+    const ln_scenario *sc = e->sc;
+    char b[40];
+    double spw = sc->window_s / sc->step_s;
+    size_t nn = strlen(sc->name) + 10;
+    char *name = ln_malloc(nn);
+    if (!name)
+        return LN_ENOMEM;
+    snprintf(name, nn, "%s activity", sc->name);
+    fprintf(f, "{\"type\":\"FeatureCollection\",\"name\":");
+    ln_json_put(f, name, 0);
+    ln_free(name);
+    fprintf(f, ",\"window_s\":%g,\"start\":\"%s\",\"windows\":%ld,"
+            "\"map_res\":%d,\"features\":[\n",
+            sc->window_s, ln_time_format_iso(sc->start, 0, b, sizeof b),
+            e->nwin, sc->map_res);
+    int first = 1;
+    long *order = cells_in_order(e);
+    if (!order)
+        return LN_ENOMEM;
     for (size_t oc = 0; oc < e->ncells; oc++) {
         size_t c = (size_t)order[oc];
         const ln__cellwin *row = &e->cw[c * (size_t)e->nwin];
@@ -456,7 +520,74 @@ static int write_activity_geojson(const ln__engine *e, const char *path)
     }
     ln_free(order);
     fprintf(f, "\n]}\n");
-    return fclose(f) ? LN_EIO : 0;
+    return 0;
+}
+
+/* activity-windows.geojson: the map's counts as one feature per cell and
+ * window, for GIS tools that play time (QGIS's temporal controller):
+ * properties cell, time and time_end (ISO 8601, UTC: the window's start
+ * and end), active, denied, outage (mean terminals over the window's
+ * steps, as in activity.geojson). Only windows where the cell had a
+ * terminal are written (present = active + denied + outage > 0): a row
+ * of zeros would draw nothing. Cells in ascending id order, then
+ * windows in time order. */
+static int write_windows_geojson(const ln__engine *e, FILE *f)
+{
+    const ln_scenario *sc = e->sc;
+    double spw = sc->window_s / sc->step_s;
+    size_t nn = strlen(sc->name) + 20;
+    char *name = ln_malloc(nn);
+    if (!name)
+        return LN_ENOMEM;
+    snprintf(name, nn, "%s activity windows", sc->name);
+    fprintf(f, "{\"type\":\"FeatureCollection\",\"name\":");
+    ln_json_put(f, name, 0);
+    ln_free(name);
+    fprintf(f, ",\"features\":[\n");
+    long *order = cells_in_order(e);
+    if (!order)
+        return LN_ENOMEM;
+    char (*tt)[32] = ln_malloc((size_t)(e->nwin + 1) * sizeof *tt);
+    if (!tt) {
+        ln_free(order);
+        return LN_ENOMEM;
+    }
+    for (long w = 0; w <= e->nwin; w++)
+        ln_time_format_iso(sc->start + w * sc->window_s, 0, tt[w],
+                           sizeof tt[w]);
+    int first = 1;
+    for (size_t oc = 0; oc < e->ncells; oc++) {
+        size_t c = (size_t)order[oc];
+        const ln__cellwin *row = &e->cw[c * (size_t)e->nwin];
+        ln_cell_boundary bd;
+        if (ln_cell_boundary_of(e->cells[c], &bd))
+            continue;
+        char id[LN_CELL_STRLEN], geom[LN_CELL_MAX_VERTS * 48 + 96];
+        ln_cell_to_string(e->cells[c], id, sizeof id);
+        int n = snprintf(geom, sizeof geom, "{\"type\":\"Polygon\","
+                         "\"coordinates\":[[");
+        for (int v = 0; v <= bd.n; v++)
+            n += snprintf(geom + n, sizeof geom - (size_t)n, "%s[%.6f,%.6f]",
+                          v ? "," : "", bd.lon_rad[v % bd.n] * LN_RAD2DEG,
+                          bd.lat_rad[v % bd.n] * LN_RAD2DEG);
+        snprintf(geom + n, sizeof geom - (size_t)n, "]]}");
+        for (long w = 0; w < e->nwin; w++) {
+            if (!row[w].present)
+                continue;
+            fprintf(f, "%s{\"type\":\"Feature\",\"geometry\":%s,"
+                    "\"properties\":{\"cell\":\"%s\",\"time\":\"%s\","
+                    "\"time_end\":\"%s\",\"active\":%.2f,\"denied\":%.2f,"
+                    "\"outage\":%.2f}}",
+                    first ? "" : ",\n", geom, id, tt[w], tt[w + 1],
+                    row[w].active / spw, row[w].denied / spw,
+                    row[w].outage / spw);
+            first = 0;
+        }
+    }
+    ln_free(tt);
+    ln_free(order);
+    fprintf(f, "\n]}\n");
+    return 0;
 }
 
 /* The zones as the run used them, with their geometry, for the map:
@@ -475,29 +606,14 @@ static void dump_ring(FILE *f, const double *lonlat, size_t n, int rad,
     fprintf(f, "]");
 }
 
-/* Writes s as a JSON string literal (quotes, backslashes, controls
- * escaped). */
 static void json_str(FILE *f, const char *s)
 {
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
+    ln_json_put(f, s, 0);
 }
 
-static int write_zones(const ln__engine *e, const char *path)
+static int write_zones(const ln__engine *e, FILE *f)
 {
     const ln_scenario *sc = e->sc;
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return LN_EIO;
     fprintf(f, "{\"type\":\"FeatureCollection\",\"features\":[\n");
     int first = 1;
     for (size_t z = 0; z < sc->nzones; z++) {
@@ -559,16 +675,13 @@ static int write_zones(const ln__engine *e, const char *path)
         fprintf(f, "]}}");
     }
     fprintf(f, "\n]}\n");
-    return fclose(f) ? LN_EIO : 0;
+    return 0;
 }
 
 /* Sub-satellite points per window: {"window_s", "start", "windows":
  * [[lat, lon, lat, lon, ...], ...]} (degrees, 0.01 deg). */
-static int write_subsat(const ln__engine *e, const char *path)
+static int write_subsat(const ln__engine *e, FILE *f)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return LN_EIO;
     char b[40];
     fprintf(f, "{\"window_s\":%g,\"start\":\"%s\",\"windows\":[\n",
             e->sc->window_s,
@@ -581,47 +694,33 @@ static int write_subsat(const ln__engine *e, const char *path)
         fprintf(f, "]");
     }
     fprintf(f, "\n]}\n");
-    return fclose(f) ? LN_EIO : 0;
-}
-
-static int mkdir_p(const char *dir)
-{
-    char tmp[LN_PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s", dir);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(tmp, 0777) && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    }
-    if (mkdir(tmp, 0777) && errno != EEXIST)
-        return -1;
     return 0;
 }
 
-int ln__sim_write_outputs(ln__engine *e, const char *dir, ln_diag *diag)
+int ln__sim_write_outputs(ln__engine *e, ln_outset *os, ln_diag *diag)
 {
-    char p[LN_PATH_MAX + 64];
-    if (mkdir_p(dir))
-        return ln_diag_set(diag, LN_EIO, dir, 0, 0, NULL,
-                           "cannot create the output directory: %s",
-                           strerror(errno));
     struct {
         const char *name;
-        int (*fn)(const ln__engine *, const char *);
+        int (*fn)(const ln__engine *, FILE *);
     } outs[] = {{"summary.json", write_summary},
                 {"events.csv", write_events},
                 {"usage.csv", write_usage},
                 {"activity.geojson", write_activity_geojson},
+                {"activity-windows.geojson", write_windows_geojson},
                 {"zones.geojson", write_zones},
                 {"activity-sats.json", write_subsat}};
     for (size_t k = 0; k < sizeof outs / sizeof outs[0]; k++) {
-        snprintf(p, sizeof p, "%s/%s", dir, outs[k].name);
-        if (outs[k].fn(e, p))
-            return ln_diag_set(diag, LN_EIO, p, 0, 0, NULL,
-                               "cannot write: %s", strerror(errno));
+        FILE *f = ln_outset_fopen(os, outs[k].name, diag);
+        if (!f)
+            return LN_EIO;
+        int rc = outs[k].fn(e, f);
+        int rc2 = ln_outset_fclose(os, f, outs[k].name, diag);
+        if (rc)
+            return ln_diag_set(diag, rc, ln_outset_dir(os), 0, 0,
+                               outs[k].name, "cannot write: %s",
+                               ln_strerror(rc));
+        if (rc2)
+            return rc2;
     }
     return 0;
 }
@@ -659,13 +758,13 @@ void ln__sim_print_summary(const ln__engine *e, FILE *f)
                 e->total.outage_steps[r] * sc->step_s / 60.0);
     fprintf(f, "\n  terminals denied by zone:");
     int any = 0;
-    long nz[256];
-    denied_by_zone(e, nz);
-    for (size_t z = 0; z < e->nzones_total; z++)
+    long *nz = denied_by_zone(e);
+    for (size_t z = 0; nz && z < e->nzones_total; z++)
         if (nz[z]) {
             fprintf(f, " %s %ld", ln_zoneset_zone(e->zones, z)->id, nz[z]);
             any = 1;
         }
+    ln_free(nz);
     fprintf(f, "%s\n", any ? "" : " none");
     double cost = ln__sim_annual_cost(e, -1, NULL);
     if (sc->compare_usd_per_year > 0)

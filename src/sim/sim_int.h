@@ -52,7 +52,8 @@ typedef struct ln__event {
     int32_t terminal;
     int8_t lost;       /* 1 lost, 0 restored */
     int8_t reason;     /* LN_REASON_* (of the loss; of the outage ended) */
-    int16_t zone;      /* deciding zone for reason zone, else -1 */
+    int32_t zone;      /* deciding zone for reason zone (of the loss; of
+                          the outage ended), else -1 */
     float lat_deg, lon_deg;
 } ln__event;
 
@@ -155,7 +156,9 @@ typedef struct ln__engine {
                                   above the mask (coverage), -1 none */
     int8_t *status;            /* LN_REASON_NONE served, else outage */
     int8_t *prev_status;
-    int16_t *deny_zone;        /* deciding zone when denied by zone */
+    int32_t *deny_zone;        /* deciding zone when denied by zone, -1 */
+    int32_t *out_zone;         /* deny_zone of the outage the terminal is
+                                  in (for its "restored" event), -1 */
     ln_policy_decision *dec;   /* this step's decision (fixed terminals:
                                   kept until the policy changes) */
     double *demand_mbps, *rate_mbps;
@@ -164,7 +167,9 @@ typedef struct ln__engine {
     int8_t *term_hops;         /* served: ISL hops of the path, 0 = bent
                                   pipe; -1 otherwise */
     unsigned char *covered, *handover;
-    unsigned char *ever_denied_zone; /* [terminal] zone+1 of a denial */
+    int32_t *ever_denied_zone; /* [terminal] zone+1 of its first denial
+                                  by a zone, 0 none (any number of
+                                  zones) */
     /* capacity scratch */
     int *by_sat_start, *by_sat;
     beam_key *beam_tmp;       /* sort scratch, nt */
@@ -221,7 +226,10 @@ void ln__sim_isl_free(ln__engine *e);
 typedef struct ln__adj ln__adj;
 
 /* report.c */
-int ln__sim_write_outputs(ln__engine *e, const char *dir, ln_diag *diag);
+/* Writes summary.json, events.csv, usage.csv, activity.geojson,
+ * activity-windows.geojson, zones.geojson and activity-sats.json into the
+ * output set os (staged; the caller commits). */
+int ln__sim_write_outputs(ln__engine *e, ln_outset *os, ln_diag *diag);
 void ln__sim_print_summary(const ln__engine *e, FILE *f);
 double ln__sim_annual_cost(const ln__engine *e, int account,
                            ln_cost *parts /* OUT, may be NULL */);

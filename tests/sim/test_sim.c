@@ -141,7 +141,8 @@ static void test_zone_crossing(void **state)
     assert_non_null(ev);
     char *lost = strstr(ev, ",lost,zone:occ,");
     assert_non_null(lost);
-    char *back = strstr(lost, ",restored,zone,");
+    /* the restored event names the zone as the lost one does */
+    char *back = strstr(lost, ",restored,zone:occ,");
     assert_non_null(back);
     ln_free(ev);
 }

@@ -98,7 +98,7 @@ with open(os.path.join(out, "events.csv")) as f:
 zone_ev = [(e["time"], e["event"], e["reason"]) for e in ev
            if e["reason"].startswith("zone")]
 want = [(hms(enter[0]), "lost", "zone:occ"),
-        (hms(leave[0]), "restored", "zone")]
+        (hms(leave[0]), "restored", "zone:occ")]
 print("oracle:", want)
 print("leonet:", zone_ev)
 assert zone_ev == want, "zone events differ from the Shapely oracle"
