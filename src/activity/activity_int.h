@@ -95,10 +95,12 @@ int ln__act_write_png(const ln__act *a, const char *path,
  * width_px, delay_cs hundredths of a second per frame, looping. */
 int ln__act_write_gif(const ln__act *a, const char *path, const char *title,
                       int width_px, int every, int delay_cs, ln_diag *diag);
-/* The PNG's world file (six lines) and its .prj (ESRI WKT of WGS 84
- * geographic), written to f; the caller checks and closes f. */
+/* The PNG's world file (six lines), and its .prj (ESRI WKT of WGS 84
+ * geographic; aux 1: the same system as GDAL's activity.png.aux.xml,
+ * which GDAL and QGIS read for a PNG), written to f; the caller checks
+ * and closes f. */
 void ln__act_write_pgw(const ln__act *a, FILE *f, int width_px);
-void ln__act_write_prj(FILE *f);
+void ln__act_write_prj(FILE *f, int aux);
 /* The page, written to f (the caller checks and closes f). */
 int ln__act_write_html(const ln__act *a, FILE *f, const char *title,
                        const char *tmpl_path, ln_diag *diag);

@@ -599,12 +599,26 @@ void ln__act_write_pgw(const ln__act *a, FILE *f, int width_px)
 
 /* The world file maps pixels to longitude and latitude (degrees) by an
  * affine transform, so the PNG's coordinate system is WGS 84 geographic
- * (EPSG:4326), written as ESRI WKT (what GDAL and QGIS read from a .prj
- * next to a world file); the x scaling by cos(lat0) lives in the world
- * file's pixel sizes. */
-void ln__act_write_prj(FILE *f)
+ * (EPSG:4326; the x scaling by cos(lat0) lives in the world file's pixel
+ * sizes): as ESRI WKT for activity.prj, and as GDAL's PAM file
+ * (activity.png.aux.xml, OGC WKT 1 with lon/lat data axes), because
+ * GDAL, hence QGIS, reads a PNG's coordinate system from there only. */
+void ln__act_write_prj(FILE *f, int aux)
 {
-    fputs("GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID["
-          "\"WGS_1984\",6378137.0,298.257223563]],PRIMEM[\"Greenwich\","
-          "0.0],UNIT[\"Degree\",0.0174532925199433]]", f);
+    if (!aux) {
+        fputs("GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID["
+              "\"WGS_1984\",6378137.0,298.257223563]],PRIMEM[\"Greenwich\","
+              "0.0],UNIT[\"Degree\",0.0174532925199433]]", f);
+        return;
+    }
+    fputs("<PAMDataset>\n  <SRS dataAxisToSRSAxisMapping=\"2,1\">"
+          "GEOGCS[&quot;WGS 84&quot;,DATUM[&quot;WGS_1984&quot;,SPHEROID["
+          "&quot;WGS 84&quot;,6378137,298.257223563,AUTHORITY[&quot;EPSG"
+          "&quot;,&quot;7030&quot;]],AUTHORITY[&quot;EPSG&quot;,&quot;6326"
+          "&quot;]],PRIMEM[&quot;Greenwich&quot;,0,AUTHORITY[&quot;EPSG"
+          "&quot;,&quot;8901&quot;]],UNIT[&quot;degree&quot;,"
+          "0.0174532925199433,AUTHORITY[&quot;EPSG&quot;,&quot;9122&quot;]],"
+          "AXIS[&quot;Latitude&quot;,NORTH],AXIS[&quot;Longitude&quot;,"
+          "EAST],AUTHORITY[&quot;EPSG&quot;,&quot;4326&quot;]]</SRS>\n"
+          "</PAMDataset>\n", f);
 }

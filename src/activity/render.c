@@ -119,6 +119,18 @@ static void frame_name(const ln__act *a, long w, char *buf, size_t n)
                  mi);
 }
 
+/* Messages name the file by its final name, not the staged one. */
+static void unstage(ln_diag *d, const ln_outset *os)
+{
+    const char *st = ln_outset_stage(os);
+    size_t n = strlen(st);
+    if (!d || strncmp(d->file, st, n) || d->file[n] != '/')
+        return;
+    char f[sizeof d->file];
+    snprintf(f, sizeof f, "%s%s", ln_outset_dir(os), d->file + n);
+    snprintf(d->file, sizeof d->file, "%s", f);
+}
+
 int ln_activity_render(const char *run_dir, const ln_activity_options *opt,
                        ln_diag *diag)
 {
@@ -167,8 +179,9 @@ int ln_activity_render(const char *run_dir, const ln_activity_options *opt,
         rc = ln_outset_add(os, "activity.png", p, sizeof p, diag);
         if (!rc)
             rc = ln__act_write_png(&a, p, title, width, -1, diag);
-        static const char *const side[] = {"activity.pgw", "activity.prj"};
-        for (int k = 0; k < 2 && !rc; k++) {
+        static const char *const side[] = {"activity.pgw", "activity.prj",
+                                           "activity.png.aux.xml"};
+        for (int k = 0; k < 3 && !rc; k++) {
             FILE *f = ln_outset_fopen(os, side[k], diag);
             if (!f) {
                 rc = LN_EIO;
@@ -177,7 +190,7 @@ int ln_activity_render(const char *run_dir, const ln_activity_options *opt,
             if (k == 0)
                 ln__act_write_pgw(&a, f, width);
             else
-                ln__act_write_prj(f);
+                ln__act_write_prj(f, k == 2);
             rc = ln_outset_fclose(os, f, side[k], diag);
         }
     }
@@ -217,6 +230,8 @@ int ln_activity_render(const char *run_dir, const ln_activity_options *opt,
     if (!rc && ln_cancel_requested())
         rc = ln_diag_set(diag, LN_EIO, run_dir, 0, 0, NULL,
                          "interrupted by a signal: no output written");
+    if (rc)
+        unstage(diag, os);
     if (opt->outset) {
         /* the caller's set: it commits or aborts */
     } else if (rc) {

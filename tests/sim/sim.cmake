@@ -5,3 +5,9 @@ add_test(NAME sim_zone_crossing_shapely
           $<TARGET_FILE:leonet_cli> ${PROJECT_SOURCE_DIR}/data
           ${CMAKE_CURRENT_BINARY_DIR}/zone_crossing)
 set_tests_properties(sim_zone_crossing_shapely PROPERTIES TIMEOUT 300)
+# sim_outputs (test_outputs.c) runs the leonet binary (LN_CLI) for the
+# SIGTERM and --output-is-a-file cases: build it first.
+if(TARGET test_sim_outputs)
+  add_dependencies(test_sim_outputs leonet_cli)
+  set_tests_properties(sim_outputs PROPERTIES TIMEOUT 300)
+endif()
