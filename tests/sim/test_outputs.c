@@ -13,12 +13,15 @@
  *     process) and a run that hits the file-size limit (a full disk) leave
  *     the earlier run as it was; an output path that is a file fails with
  *     a message and exit status 3;
+ *   - activity-windows.geojson: its rows expanded to windows equal
+ *     activity.geojson's per-window values, each window once;
  *   - summary.json's completed, leonet_version and scenario_sha256 (the
  *     hash checked against Python's hashlib of json.dumps(sort_keys)).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -534,6 +537,125 @@ static void test_scenario_hash(void **state)
     assert_int_equal(ln_scenario_sha256("{", 1, h1), LN_EPARSE);
 }
 
+
+/* ---- activity-windows.geojson against activity.geojson ------------------ */
+
+/* Every row expanded to its windows gives activity.geojson's per-window
+ * values of its cell; every (cell, window) with a terminal is covered
+ * exactly once; time_end - time = windows x window_s; consecutive rows of
+ * a cell differ (else they would be one). */
+static void test_windows_file(void **state)
+{
+    (void)state;
+    ln_scenario *sc;
+    ln_diag d;
+    const char *base = ln_scenario_builtin("ukraine-2022");
+    assert_int_equal(ln_scenario_parse(base, strlen(base), NULL, &sc, &d), 0);
+    ln_sim_options o = {0};
+    o.nthreads = 2;
+    o.out_dir = "out-windows";
+    o.quiet = 1;
+    o.write_outputs = 1;
+    o.max_terminals = 2000;
+    o.duration_s = 7200;
+    assert_int_equal(ln_sim_run(sc, &o, NULL, &d), 0);
+    ln_scenario_free(sc);
+    json_error_t je;
+    json_t *ag = json_load_file("out-windows/activity.geojson", 0, &je);
+    json_t *wg = json_load_file("out-windows/activity-windows.geojson", 0, &je);
+    assert_non_null(ag);
+    assert_non_null(wg);
+    double start, wsec = json_real_value(json_object_get(ag, "window_s"));
+    if (wsec == 0)
+        wsec = (double)json_integer_value(json_object_get(ag, "window_s"));
+    assert_true(wsec == 900);
+    assert_int_equal(ln_time_parse_iso(json_string_value(json_object_get(
+                                           ag, "start")), &start), 0);
+    long nwin = (long)json_integer_value(json_object_get(ag, "windows"));
+    assert_int_equal(nwin, 8);
+    json_t *cover = json_object(); /* cell -> [covered count per window] */
+    size_t i;
+    json_t *ft;
+    static const char *const k3[] = {"active", "denied", "outage"};
+    const char *prev_cell = "";
+    double prev_v[3] = {-1, -1, -1}, prev_end = 0;
+    json_array_foreach(json_object_get(wg, "features"), i, ft) {
+        json_t *pr = json_object_get(ft, "properties");
+        const char *cell = json_string_value(json_object_get(pr, "cell"));
+        double t0, t1;
+        assert_int_equal(ln_time_parse_iso(json_string_value(
+                             json_object_get(pr, "time")), &t0), 0);
+        assert_int_equal(ln_time_parse_iso(json_string_value(
+                             json_object_get(pr, "time_end")), &t1), 0);
+        long nw = (long)json_integer_value(json_object_get(pr, "windows"));
+        assert_true(nw >= 1);
+        assert_true(t1 - t0 == nw * wsec);
+        long w0 = (long)((t0 - start) / wsec);
+        assert_true(t0 == start + w0 * wsec);
+        assert_true(w0 >= 0 && w0 + nw <= nwin);
+        /* the feature of that cell in activity.geojson */
+        json_t *af = NULL, *x;
+        size_t j;
+        json_array_foreach(json_object_get(ag, "features"), j, x)
+            if (!strcmp(json_string_value(json_object_get(x, "id")), cell)) {
+                af = x;
+                break;
+            }
+        assert_non_null(af);
+        json_t *ap = json_object_get(af, "properties");
+        double v[3];
+        for (int k = 0; k < 3; k++) {
+            v[k] = json_number_value(json_object_get(pr, k3[k]));
+            for (long w = w0; w < w0 + nw; w++)
+                assert_true(fabs(json_number_value(json_array_get(
+                                     json_object_get(ap, k3[k]),
+                                     (size_t)w)) - v[k]) < 1e-9);
+        }
+        assert_true(v[0] + v[1] + v[2] > 0);
+        if (!strcmp(prev_cell, cell) && prev_end == t0)
+            assert_true(v[0] != prev_v[0] || v[1] != prev_v[1] ||
+                        v[2] != prev_v[2]);
+        prev_cell = cell;
+        memcpy(prev_v, v, sizeof v);
+        prev_end = t1;
+        json_t *cv = json_object_get(cover, cell);
+        if (!cv) {
+            cv = json_array();
+            for (long w = 0; w < nwin; w++)
+                json_array_append_new(cv, json_integer(0));
+            json_object_set_new(cover, cell, cv);
+        }
+        for (long w = w0; w < w0 + nw; w++)
+            json_array_set_new(cv, (size_t)w,
+                               json_integer(json_integer_value(json_array_get(
+                                                cv, (size_t)w)) + 1));
+    }
+    /* every window with a terminal in activity.geojson: covered once */
+    json_t *x;
+    size_t j;
+    long cells = 0;
+    json_array_foreach(json_object_get(ag, "features"), j, x) {
+        json_t *ap = json_object_get(x, "properties");
+        json_t *cv = json_object_get(cover, json_string_value(
+                                                json_object_get(x, "id")));
+        cells++;
+        for (long w = 0; w < nwin; w++) {
+            double sum = 0;
+            for (int k = 0; k < 3; k++)
+                sum += json_number_value(
+                    json_array_get(json_object_get(ap, k3[k]), (size_t)w));
+            long c = cv ? (long)json_integer_value(
+                              json_array_get(cv, (size_t)w))
+                        : 0;
+            assert_int_equal(c, sum > 0 ? 1 : 0);
+        }
+    }
+    assert_true(cells > 100);
+    json_decref(cover);
+    json_decref(ag);
+    json_decref(wg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -544,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_sigterm_child),
         cmocka_unit_test(test_output_is_file),
         cmocka_unit_test(test_scenario_hash),
+        cmocka_unit_test(test_windows_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
