@@ -72,6 +72,15 @@ void ln__act_free(ln__act *a);
 int ln__act_parse_cells(ln__act *a, const char *buf, size_t len,
                         const char *fname, ln_diag *diag);
 
+/* Parses summary.json text (scenario name; the time series into
+ * a->ts_* when they are allocated and have a->nwin values) and
+ * activity-sats.json text (a->nwin windows of sub-satellite points into
+ * a->sats / a->sat_off), for a whose cells are already read. */
+int ln__act_parse_summary(ln__act *a, const char *buf, size_t len,
+                          const char *fname, ln_diag *diag);
+int ln__act_parse_sats(ln__act *a, const char *buf, size_t len,
+                       const char *fname, ln_diag *diag);
+
 /* Perceptual colour scale (viridis), t in [0, 1] -> r, g, b in [0, 1]. */
 void ln__act_viridis(double t, double rgb[3]);
 /* Value -> t for the colour scale: log10(1 + v) / log10(1 + vmax). */

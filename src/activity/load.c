@@ -4,7 +4,9 @@
  * (scenario name, time series), zones.geojson, activity-sats.json, and
  * country outlines from the data directory.
  *
- * Exports (private): ln__act_load, ln__act_free, ln__act_parse_cells.
+ * Exports (private): ln__act_load, ln__act_free, ln__act_parse_cells,
+ * ln__act_parse_summary, ln__act_parse_sats (the pure parsers: tests and
+ * fuzz/fuzz_activity*.c call them on bytes).
  *
  * Every input is checked: a bad file gives a diagnostic naming the file
  * and the member (features[12].properties.active[3]); optional files that
@@ -33,20 +35,31 @@ static int file_exists(const char *p)
     return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static json_t *load_json(const char *path, ln_diag *diag, int *rc)
+static json_t *parse_json(const char *buf, size_t len, const char *fname,
+                          ln_diag *diag, int *rc)
+{
+    json_error_t je;
+    json_t *root = json_loadb(buf, len, 0, &je);
+    *rc = 0;
+    if (!root)
+        *rc = ln_diag_set(diag, LN_EPARSE, fname, je.line, je.column, NULL,
+                          "%s", je.text);
+    return root;
+}
+
+/* Reads path and calls parse on its text. */
+static int load_with(ln__act *a, const char *path, ln_diag *diag,
+                     int (*parse)(ln__act *, const char *, size_t,
+                                  const char *, ln_diag *))
 {
     char *buf;
     size_t len;
-    *rc = ln_read_file(path, MAX_FILE_BYTES, &buf, &len, diag);
-    if (*rc)
-        return NULL;
-    json_error_t je;
-    json_t *root = json_loadb(buf, len, 0, &je);
+    int rc = ln_read_file(path, MAX_FILE_BYTES, &buf, &len, diag);
+    if (rc)
+        return rc;
+    rc = parse(a, buf, len, path, diag);
     ln_free(buf);
-    if (!root)
-        *rc = ln_diag_set(diag, LN_EPARSE, path, je.line, je.column, NULL,
-                          "%s", je.text);
-    return root;
+    return rc;
 }
 
 /* Reads a numeric array of length n into out (float); a missing member
@@ -227,12 +240,18 @@ out:
 }
 
 /* summary.json: scenario name and the time series (when they fit). */
-static int load_summary(ln__act *a, const char *path, ln_diag *diag)
+int ln__act_parse_summary(ln__act *a, const char *buf, size_t len,
+                          const char *fname, ln_diag *diag)
 {
     int rc;
-    json_t *root = load_json(path, diag, &rc);
+    json_t *root = parse_json(buf, len, fname, diag, &rc);
     if (!root)
         return rc;
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return ln_diag_set(diag, LN_EPARSE, fname, 1, 1, "$",
+                           "want an object");
+    }
     const char *sc = json_string_value(
         json_object_get(json_object_get(root, "run"), "scenario"));
     if (sc)
@@ -244,7 +263,8 @@ static int load_summary(ln__act *a, const char *path, ln_diag *diag)
     double *dst[3] = {a->ts_active, a->ts_denied, a->ts_outage};
     int ok = 1;
     for (int k = 0; k < 3; k++)
-        ok &= json_is_array(s[k]) && (long)json_array_size(s[k]) == a->nwin;
+        ok &= json_is_array(s[k]) && (long)json_array_size(s[k]) == a->nwin &&
+              dst[k] != NULL;
     if (ok) {
         for (int k = 0; k < 3; k++)
             for (long w = 0; w < a->nwin; w++)
@@ -255,13 +275,25 @@ static int load_summary(ln__act *a, const char *path, ln_diag *diag)
     return 0;
 }
 
-static int load_sats(ln__act *a, const char *path, ln_diag *diag)
+/* activity-sats.json: sub-satellite points per window ("windows": one
+ * array of lat, lon pairs per window; missing windows are empty). */
+int ln__act_parse_sats(ln__act *a, const char *buf, size_t len,
+                       const char *fname, ln_diag *diag)
 {
     int rc;
-    json_t *root = load_json(path, diag, &rc);
+    json_t *root = parse_json(buf, len, fname, diag, &rc);
     if (!root)
         return rc;
     json_t *wins = json_object_get(root, "windows");
+    if (!json_is_object(root) || (wins && !json_is_array(wins))) {
+        json_decref(root);
+        return ln_diag_set(diag, LN_EPARSE, fname, 1, 1,
+                           wins ? "windows" : "$",
+                           wins ? "want an array" : "want an object");
+    }
+    ln_free(a->sat_off);
+    ln_free(a->sats);
+    a->sats = NULL;
     a->sat_off = ln_calloc((size_t)a->nwin + 1, sizeof *a->sat_off);
     if (!a->sat_off) {
         json_decref(root);
@@ -286,8 +318,10 @@ static int load_sats(ln__act *a, const char *path, ln_diag *diag)
             json_t *v = json_array_get(arr, k);
             if (!json_is_number(v)) {
                 json_decref(root);
-                return ln_diag_set(diag, LN_EPARSE, path, 0, 0, NULL,
-                                   "windows[%ld][%zu]: want a number", w, k);
+                char mp[64];
+                snprintf(mp, sizeof mp, "windows[%ld][%zu]", w, k);
+                return ln_diag_set(diag, LN_EPARSE, fname, 0, 0, mp,
+                                   "want a number");
             }
             o[k] = (float)json_number_value(v);
         }
@@ -461,7 +495,8 @@ int ln__act_load(ln__act *a, const char *run_dir, const char *data_dir,
         goto fail;
     }
     snprintf(p, sizeof p, "%s/summary.json", run_dir);
-    if (file_exists(p) && (rc = load_summary(a, p, diag)))
+    if (file_exists(p) &&
+        (rc = load_with(a, p, diag, ln__act_parse_summary)))
         goto fail;
     if (!a->ts_from_summary)
         for (size_t i = 0; i < a->ncells; i++)
@@ -477,7 +512,7 @@ int ln__act_load(ln__act *a, const char *run_dir, const char *data_dir,
     if (file_exists(p) && (rc = load_layer(&a->zones, p, 1, diag)))
         goto fail;
     snprintf(p, sizeof p, "%s/activity-sats.json", run_dir);
-    if (file_exists(p) && (rc = load_sats(a, p, diag)))
+    if (file_exists(p) && (rc = load_with(a, p, diag, ln__act_parse_sats)))
         goto fail;
     if (data_dir) {
         static const char *const files[] = {
