@@ -183,7 +183,8 @@ int ln_outset_fclose(ln_outset *os, FILE *f, const char *name,
  *                    {"*", NULL}: the new set replaces the old one
  * Returned: diag     on error
  * Status:   0, LN_EIO (nothing renamed when a file cannot be synced)
- * Notes:    fsyncs the files, renames them into place, updates the
+ * Notes:    fsyncs the files, renames them into place (the first one
+ *           staged last: it marks a set that is whole), updates the
  *           manifest (.leonet-manifest), fsyncs the folder, unlocks. */
 int ln_outset_commit(ln_outset *os, const char *const *replace,
                      ln_diag *diag);

@@ -12,7 +12,8 @@
  * written there under their final names (created O_CREAT|O_EXCL|
  * O_NOFOLLOW, or by a library given the staged path: the folder is new
  * and ours, so nothing in it can be a planted symlink). ln_outset_commit
- * fsyncs every staged file, renames each into DIR (rename(2) replaces a
+ * fsyncs every staged file, renames each into DIR, the first one staged
+ * last (a run stages summary.json first) (rename(2) replaces a
  * symlink at the final name, it never writes through it), removes the
  * files of the earlier set that the new set replaces (read from the
  * manifest DIR/.leonet-manifest, which lists the files leonet wrote
@@ -416,7 +417,10 @@ int ln_outset_commit(ln_outset *os, const char *const *replace,
         rc = ln_diag_set(diag, LN_EIO, os->dir, 0, 0, MANIFEST,
                          "cannot write: %s", strerror(errno));
     }
-    for (size_t k = 0; k < os->n && !rc; k++) {
+    /* the first file staged goes last: it marks a set that is in place
+     * (summary.json for a run) */
+    for (size_t i = 1; i <= os->n && !rc; i++) {
+        size_t k = i % os->n;
         snprintf(p, sizeof p, "%s/%s", os->stage, os->names[k]);
         snprintf(q, sizeof q, "%s/%s", os->dir, os->names[k]);
         if (rename(p, q))
