@@ -81,9 +81,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 fputc(',', m);
             ln_json_put(m, fields[k], fl);
         }
-        fprintf(m, "],\"x\":%.17g,\"y\":%.17g,", num[0], num[1]);
+        fprintf(m, "],\"x\":%.17g,\"y\":%.17g,\"k\":{", num[0], num[1]);
         ln_json_put(m, fields[nf - 1], fl); /* a key too */
-        fputs(":1}", m);
+        fputs(":1}}", m);
         fclose(m);
         if (fl && memchr(buf, '<', len))
             abort();
@@ -99,6 +99,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             json_decref(ok);
         }
+        json_t *key = json_string(fields[nf - 1]);
+        if (key && json_integer_value(json_object_get(
+                       json_object_get(j, "k"), fields[nf - 1])) != 1)
+            abort();
+        json_decref(key);
         if (json_real_value(json_object_get(j, "x")) != num[0] &&
             (double)json_integer_value(json_object_get(j, "x")) != num[0])
             abort();
