@@ -24,3 +24,12 @@ if(LN_OGR2OGR AND LN_OGRINFO AND LN_GDALINFO)
     WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
   set_tests_properties(sim_windows_gdal PROPERTIES TIMEOUT 120)
 endif()
+# The engine's runs draw the map with cairo, which loads fontconfig;
+# fontconfig leaks a little once per process (tests/activity/lsan.supp).
+foreach(t sim_sim sim_outputs sim_zone_crossing_shapely sim_windows_gdal
+          sim_handover sim_isl)
+  if(TEST ${t})
+    set_tests_properties(${t} PROPERTIES ENVIRONMENT
+      "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/activity/lsan.supp")
+  endif()
+endforeach()
