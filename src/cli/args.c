@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "leonet/core.h"
@@ -39,15 +41,56 @@ static int find_spec(const ln_opt_spec *specs, const char *name, size_t len)
     return -1;
 }
 
+/* The outputs open now: a regular file is written as PATH.tmp-PID and
+ * renamed to PATH once closed without error, so a failed run leaves no
+ * half-written file under the final name; a device, FIFO or the like
+ * (/dev/stdout, /dev/full) is written in place. */
+static struct open_out {
+    FILE *f;
+    char *tmp; /* NULL: written in place */
+} outs[4];
+
 FILE *ln_cli_open_out(const char *verb, const char *path)
 {
     if (!path)
         return stdout;
-    FILE *f = fopen(path, "w");
-    if (!f)
+    struct stat st;
+    struct open_out *o = NULL;
+    for (size_t i = 0; i < sizeof outs / sizeof outs[0] && !o; i++)
+        if (!outs[i].f)
+            o = &outs[i];
+    char *tmp = NULL;
+    if (o && (stat(path, &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode))) {
+        size_t n = strlen(path) + 32;
+        tmp = malloc(n);
+        if (tmp)
+            snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
+    }
+    FILE *f = fopen(tmp ? tmp : path, "w");
+    if (!f) {
         fprintf(stderr, "leonet %s: cannot write %s: %s\n", verb, path,
                 strerror(errno));
+        free(tmp);
+        return NULL;
+    }
+    if (o) {
+        o->f = f;
+        o->tmp = tmp;
+    }
     return f;
+}
+
+/* the temporary name of f (NULL: none), forgotten */
+static char *take_tmp(FILE *f)
+{
+    for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++)
+        if (outs[i].f == f) {
+            char *t = outs[i].tmp;
+            outs[i].f = NULL;
+            outs[i].tmp = NULL;
+            return t;
+        }
+    return NULL;
 }
 
 int ln_cli_close_out(const char *verb, FILE *f, const char *path)
@@ -56,15 +99,35 @@ int ln_cli_close_out(const char *verb, FILE *f, const char *path)
     errno = 0;
     if (f == stdout ? fflush(f) != 0 : fclose(f) != 0)
         bad = 1;
+    int err = errno;
+    char *tmp = f == stdout ? NULL : take_tmp(f);
+    if (!bad && tmp && rename(tmp, path) != 0) {
+        bad = 1;
+        err = errno;
+    }
+    if (bad && tmp)
+        remove(tmp);
+    free(tmp);
     if (bad) {
         fprintf(stderr, "leonet %s: error writing %s%s%s\n", verb,
-                path ? path : "standard output", errno ? ": " : "",
-                errno ? strerror(errno) : "");
+                path ? path : "standard output", err ? ": " : "",
+                err ? strerror(err) : "");
         if (f == stdout)
             clearerr(stdout); /* said once: ln_cli_finish_stdout is quiet */
         return 2;
     }
     return 0;
+}
+
+void ln_cli_discard_out(FILE *f)
+{
+    if (!f || f == stdout)
+        return;
+    fclose(f);
+    char *tmp = take_tmp(f);
+    if (tmp)
+        remove(tmp);
+    free(tmp);
 }
 
 int ln_cli_finish_stdout(const char *verb, int rc)

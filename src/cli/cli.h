@@ -68,9 +68,13 @@ int ln_args_long_in(const char *verb, const char *name, const char *s,
 int ln_args_time(const char *verb, const char *name, const char *s,
                  double *out);
 /* The output of a verb: path, or stdout when path is NULL (messages
- * name the verb; close returns 2 on a write error, after saying so). */
+ * name the verb; close returns 2 on a write error, after saying so). A
+ * regular file is written under a temporary name and renamed to path by
+ * close when all went well; discard (for a verb that fails after opening)
+ * closes and removes it, so nothing is left under path. */
 FILE *ln_cli_open_out(const char *verb, const char *path);
 int ln_cli_close_out(const char *verb, FILE *f, const char *path);
+void ln_cli_discard_out(FILE *f);
 /* "leonet X.Y.Z": the version, from CMake's project version. */
 const char *ln_cli_version(void);
 /* Standard output after a verb: flushed; on a write error (now or

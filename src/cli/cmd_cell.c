@@ -125,9 +125,11 @@ static int do_points(const char *path, int res, const char *outp)
                         "lat, lon expected)\n", path);
         rc = 2;
     }
-    int rc2 = c.out ? ln_cli_close_out("cell", c.out, outp) : 0;
-    if (rc)
+    if (rc) {
+        ln_cli_discard_out(c.out);
         return 2;
+    }
+    int rc2 = c.out ? ln_cli_close_out("cell", c.out, outp) : 0;
     return rc2 ? rc2 : c.rc;
 }
 

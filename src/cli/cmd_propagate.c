@@ -537,10 +537,8 @@ int ln_cmd_propagate(int argc, char **argv)
     FILE *f = stdout;
     const char *outp = ln_args_get(&a, specs, "output");
     if (outp && !discard) {
-        f = fopen(outp, "w");
+        f = ln_cli_open_out("propagate", outp);
         if (!f) {
-            fprintf(stderr, "leonet propagate: --output %s: %s\n", outp,
-                    strerror(errno));
             ln_orbit_free(o);
             ln_free(els);
             free(times);
@@ -551,8 +549,7 @@ int ln_cmd_propagate(int argc, char **argv)
     soa s = {0};
     if (!ob.b || soa_alloc(&s, n)) {
         fprintf(stderr, "leonet propagate: out of memory\n");
-        if (f != stdout)
-            fclose(f);
+        ln_cli_discard_out(f);
         free(ob.b);
         soa_free(&s);
         ln_orbit_free(o);

@@ -721,7 +721,9 @@ static int hyp_run(const ln_args *a, const char *dir)
                           ln_args_get(a, specs, "full-dijkstra") != NULL};
     rc = ln_hyp_run_opt(&st, dur, step, ln_cli_threads, out ? out : dir, df,
                         &ho, &sx, &d);
-    if (df && ln_cli_close_out(V, df, dump) && !rc) {
+    if (df && rc)
+        ln_cli_discard_out(df);
+    else if (df && ln_cli_close_out(V, df, dump)) {
         ln_hyp_free(&st);
         return 2;
     }
