@@ -302,6 +302,8 @@ static int read_gateways(const char *path, double **xyz, size_t *n)
         }
         *xyz = g.xyz ? g.xyz : malloc(3 * sizeof **xyz);
         *n = g.n;
+        if (!*xyz)
+            fprintf(stderr, "leonet route: out of memory\n");
         return *xyz ? 0 : 2;
     }
     free(g.xyz);
@@ -319,6 +321,8 @@ static int read_gateways(const char *path, double **xyz, size_t *n)
         ln_geodetic_to_ecef(&gd, &(*xyz)[3 * i]);
     }
     ln_free(gs);
+    if (!*xyz)
+        fprintf(stderr, "leonet route: out of memory\n");
     return *xyz ? 0 : 2;
 }
 
@@ -472,8 +476,9 @@ static int run_series(const ln_args *a)
     int32_t *gwid = malloc((c.n ? c.n : 1) * sizeof *gwid);
     if (rc || !buf || !err || !path || !dist || !nxt || !gwid || !gs ||
         !mask || !sat_down || !gs_down || !jammed || !cut) {
-        if (rc && !reported)
-            fprintf(stderr, "leonet route: %s\n", ln_strerror(rc));
+        if (!reported)
+            fprintf(stderr, "leonet route: %s\n",
+                    ln_strerror(rc ? rc : LN_ENOMEM));
         rc = 2;
         goto done;
     }

@@ -289,6 +289,7 @@ static const char *const full[] = {
     "scenario list",
     "scenario show ukraine-2022",
     "scenario check ukraine-2022",
+    "run --duration 600 --terminals 20 --output r1",
     "propagate --shells gen1 --minutes 0",
     "propagate --shells gen1 --span 0:100:1",
     "propagate --shells gen1 --summary",
