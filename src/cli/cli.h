@@ -110,6 +110,10 @@ typedef struct ln_cli_points_cols {
 /* Reads the header record; 0, or -1 with err set. */
 int ln_cli_points_header(char *const *f, size_t n, ln_cli_points_cols *c,
                          char *err, size_t errn);
+/* The lat/lon fields of a record: whole finite decimal numbers, lat in
+ * [-90, 90], lon in [-180, 180] degrees; 0, or -1 with err set. */
+int ln_cli_latlon(const char *slat, const char *slon, double *lat_deg,
+                  double *lon_deg, char *err, size_t errn);
 /* Reads one record: id (borrowed from f), lat in [-90, 90] and lon in
  * [-180, 180] degrees, finite; 0, or -1 with err set. */
 int ln_cli_points_row(const ln_cli_points_cols *c, char *const *f, size_t n,

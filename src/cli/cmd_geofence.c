@@ -242,6 +242,8 @@ int ln_cmd_geofence(int argc, char **argv)
         why = "--lat and --lon go together";
     else if (!stats && !pfile && !slon)
         why = "give --points FILE or --lat Y --lon X (or --stats)";
+    else if (ofile && !pfile && !slon)
+        why = "--output is for the decisions of --points or --lat/--lon";
     if (why) {
         fprintf(stderr, "leonet geofence: %s%s%s%s (see leonet geofence "
                 "--help)\n", why, a.npos ? " '" : "", a.npos ? a.pos[0] : "",

@@ -477,6 +477,11 @@ int ln_cmd_propagate(int argc, char **argv)
             return 2;
         }
     }
+    if (discard && ln_args_get(&a, specs, "output")) {
+        fprintf(stderr, "leonet propagate: --format none writes nothing; "
+                "no --output\n");
+        return 2;
+    }
     const char *mins = ln_args_get(&a, specs, "minutes");
     const char *span = ln_args_get(&a, specs, "span");
     const char *at = ln_args_get(&a, specs, "at");

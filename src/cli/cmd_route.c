@@ -252,16 +252,16 @@ static int gw_row(void *user, char **f, size_t nf, long line)
             g->ilon = ln_csv_col(f, nf, "lon_deg");
         return g->ilat < 0 || g->ilon < 0 ? GW_NOT_CSV : 0;
     }
-    double la = NAN, lo = NAN;
-    char *e1 = NULL, *e2 = NULL;
-    if ((size_t)g->ilat < nf && (size_t)g->ilon < nf && *f[g->ilat] &&
-        *f[g->ilon]) {
-        la = strtod(f[g->ilat], &e1);
-        lo = strtod(f[g->ilon], &e2);
+    double la, lo;
+    char err[200];
+    if ((size_t)g->ilat >= nf || (size_t)g->ilon >= nf) {
+        fprintf(stderr, "leonet route: %s:%ld: %zu fields, the header wants "
+                "at least %d\n", g->path, line, nf,
+                (g->ilat > g->ilon ? g->ilat : g->ilon) + 1);
+        return 2;
     }
-    if (!e1 || *e1 || *e2 || !(fabs(la) <= 90.0) || !(fabs(lo) <= 180.0)) {
-        fprintf(stderr, "leonet route: %s:%ld: bad lat/lon\n", g->path,
-                line);
+    if (ln_cli_latlon(f[g->ilat], f[g->ilon], &la, &lo, err, sizeof err)) {
+        fprintf(stderr, "leonet route: %s:%ld: %s\n", g->path, line, err);
         return 2;
     }
     if (g->n == g->cap) {

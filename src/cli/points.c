@@ -2,7 +2,8 @@
  * points.c - the meaning of a points CSV, shared by "geofence --points"
  * and "cell --points": one rule for both.
  *
- * Exports (cli.h): ln_cli_points_header, ln_cli_points_row.
+ * Exports (cli.h): ln_cli_points_header, ln_cli_points_row, ln_cli_latlon
+ * (the lat/lon rule alone, also route --gateways').
  *
  * The header names the columns id, lat and lon (exact, lowercase), in any
  * order; other columns are ignored. Each record after it is one point:
@@ -48,6 +49,25 @@ static int number(const char *s, double *v)
     return *end || !isfinite(*v) ? -1 : 0;
 }
 
+int ln_cli_latlon(const char *slat, const char *slon, double *lat_deg,
+                  double *lon_deg, char *err, size_t errn)
+{
+    double la, lo;
+    if (number(slat, &la) || la < -90 || la > 90) {
+        snprintf(err, errn, "lat: expected degrees in [-90, 90], got '%.40s'",
+                 slat);
+        return -1;
+    }
+    if (number(slon, &lo) || lo < -180 || lo > 180) {
+        snprintf(err, errn, "lon: expected degrees in [-180, 180], got "
+                 "'%.40s'", slon);
+        return -1;
+    }
+    *lat_deg = la;
+    *lon_deg = lo;
+    return 0;
+}
+
 int ln_cli_points_row(const ln_cli_points_cols *c, char *const *f, size_t n,
                       const char **id, double *lat_deg, double *lon_deg,
                       char *err, size_t errn)
@@ -58,16 +78,8 @@ int ln_cli_points_row(const ln_cli_points_cols *c, char *const *f, size_t n,
                  n, c->need);
         return -1;
     }
-    if (number(f[c->lat], &la) || la < -90 || la > 90) {
-        snprintf(err, errn, "lat: expected degrees in [-90, 90], got '%.40s'",
-                 f[c->lat]);
+    if (ln_cli_latlon(f[c->lat], f[c->lon], &la, &lo, err, errn))
         return -1;
-    }
-    if (number(f[c->lon], &lo) || lo < -180 || lo > 180) {
-        snprintf(err, errn, "lon: expected degrees in [-180, 180], got "
-                 "'%.40s'", f[c->lon]);
-        return -1;
-    }
     *id = f[c->id];
     *lat_deg = la;
     *lon_deg = lo;

@@ -99,6 +99,7 @@ static int setup(void **state)
     write_file("junk.csv", "id,lat,lon\na,1x,1\n");
     write_file("nohdr.csv", "id,lat\na,1\n");
     write_file("short.csv", "id,lat,lon\na,1\n");
+    write_file("gwnan.csv", "name,lon_deg,lat_deg\nx,0,0\ny,nan,1\n");
     char d[400];
     snprintf(d, sizeof d, "%s/run", dir);
     mkdir(d, 0777);
@@ -161,6 +162,8 @@ static const hcase hostile[] = {
     {"propagate --shells gen1 --help=1", 2, "--help"},
     {"propagate --shells gen1", 2, "--minutes"},
     {"propagate --minutes 1", 2, "--tle"},
+    {"propagate --shells gen1 --minutes 1 --format none --output x.csv", 2,
+     "--output"},
     /* geofence */
     {"geofence " Z "--lat nan --lon 0", 2, "--lat"},
     {"geofence " Z "--lat 0 --lon 181", 2, "--lon"},
@@ -178,6 +181,7 @@ static const hcase hostile[] = {
     {"geofence " Z "--points junk.csv", 2, "junk.csv:2"},
     {"geofence " Z "--points nohdr.csv", 2, "nohdr.csv:1"},
     {"geofence " Z "--points short.csv", 2, "short.csv:2"},
+    {"geofence " Z "--stats --output x.csv", 2, "--output"},
     /* cell: a bad row is skipped with its file:line, exit 1 */
     {"cell --res 16 --lat 0 --lon 0", 2, "--res"},
     {"cell --res -1 --lat 0 --lon 0", 2, "--res"},
@@ -216,6 +220,8 @@ static const hcase hostile[] = {
     {"route " SH "--duration 10 --step 1 --step-ms 100", 2, "--step-ms"},
     {"route " SH "--duration 10 --step 1 --gateways good.csv", 2,
      "--gateways"},
+    {"route --shells starlink550 --from 0,0 --gateways gwnan.csv "
+     "--duration 1 --step 1", 2, "gwnan.csv:3"},
     {"route --hypatia st --duration 9223372036854775807 --step-ms 1", 2,
      "--duration"},
     {"route --hypatia st --duration 10 --step-ms 0", 2, "--step-ms"},
