@@ -263,7 +263,7 @@ static int load_elsets(const ln_args *a, const char **src, double epoch,
     int k = (tle != NULL) + (omm != NULL) + (sh != NULL);
     if (k != 1) {
         fprintf(stderr, "leonet propagate: give exactly one of --tle, "
-                "--omm, --shells (see --help)\n");
+                "--omm, --shells (see leonet propagate --help)\n");
         return 2;
     }
     ln_diag_clear(&d);
@@ -495,7 +495,7 @@ int ln_cmd_propagate(int argc, char **argv)
     }
     if (!is_summary && (mins != NULL) + (span != NULL) + (at != NULL) != 1) {
         fprintf(stderr, "leonet propagate: give exactly one of --minutes, "
-                "--span, --at (see --help)\n");
+                "--span, --at (see leonet propagate --help)\n");
         return 2;
     }
     double *times = NULL;
