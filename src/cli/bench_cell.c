@@ -19,8 +19,19 @@
 #include "leonet/cell.h"
 
 static const ln_opt_spec specs[] = {
-    {"res", 1}, {"points", 1}, {"repeat", 1}, {"help", 0}, {NULL, 0},
+    {"res", 1}, {"points", 1}, {"repeat", 1}, {NULL, 0},
 };
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: leonet bench cell --res R [--points N] [--repeat K] "
+            "[--threads N]\n"
+            "Indexes N uniform random points (1..100000000, default 2e6)\n"
+            "at resolution R (0..15), K times (1..100, default 3), the best\n"
+            "run counting (--threads 1: one core; default all).\n"
+            "Last line: cells_per_s=<number>.\n");
+}
 
 typedef struct run_ctx {
     const double *lat, *lon; /* rad */
@@ -48,25 +59,23 @@ static void run(void *p)
 int ln_bench_cell(int argc, char **argv)
 {
     ln_args a;
-    if (ln_args_parse(argc, argv, specs, &a, "bench cell"))
-        return 2;
+    int rc = ln_args_parse(argc, argv, specs, &a, "bench cell", usage);
+    if (rc)
+        return rc < 0 ? 0 : rc;
     const char *sres = ln_args_get(&a, specs, "res");
-    if (ln_args_get(&a, specs, "help") || !sres) {
-        fprintf(sres ? stdout : stderr,
-                "usage: leonet bench cell --res R [--points N] [--repeat K] "
-                "[--threads N]\nIndexes N (default 2e6) uniform random "
-                "points (--threads 1: one core; default all).\n"
-                "Last line: cells_per_s=<number>.\n");
-        return sres ? 0 : 2;
+    if (!sres || a.npos) {
+        fprintf(stderr, "leonet bench cell: %s (see leonet bench cell "
+                "--help)\n", a.npos ? "unexpected argument"
+                                     : "--res R (0..15) is required");
+        return 2;
     }
     long res, n = 2000000, rep = 3;
     const char *sn = ln_args_get(&a, specs, "points");
     const char *sr = ln_args_get(&a, specs, "repeat");
-    if (ln_args_long("bench cell", "res", sres, &res) || res < 0 || res > 15 ||
-        (sn && (ln_args_long("bench cell", "points", sn, &n) || n < 1 ||
-                n > 1000000000L)) ||
-        (sr && (ln_args_long("bench cell", "repeat", sr, &rep) || rep < 1 ||
-                rep > 100)))
+    if (ln_args_long_in("bench cell", "res", sres, 0, 15, &res) ||
+        (sn && ln_args_long_in("bench cell", "points", sn, 1, 100000000L,
+                               &n)) ||
+        (sr && ln_args_long_in("bench cell", "repeat", sr, 1, 100, &rep)))
         return 2;
     int threads = ln_cli_threads > 0 ? ln_cli_threads : ln_ncpu();
     double *lat, *lon;

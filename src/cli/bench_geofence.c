@@ -22,8 +22,19 @@
 #include "leonet/geofence.h"
 
 static const ln_opt_spec specs[] = {
-    {"zones", 1}, {"points", 1}, {"repeat", 1}, {"help", 0}, {NULL, 0},
+    {"zones", 1}, {"points", 1}, {"repeat", 1}, {NULL, 0},
 };
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: leonet bench geofence --zones FILE[,FILE2...] "
+            "[--points N] [--threads N]\n"
+            "                             [--repeat R]\n"
+            "Decides N uniform random points (1..100000000, default 1e7)\n"
+            "over the zones' bounding box, R times (1..100, default 3), the\n"
+            "best run counting. Last line: decisions_per_s=<number>.\n");
+}
 
 typedef struct run_ctx {
     const ln_zoneset *zs;
@@ -42,32 +53,29 @@ static void run(void *p)
 int ln_bench_geofence(int argc, char **argv)
 {
     ln_args a;
-    if (ln_args_parse(argc, argv, specs, &a, "bench geofence"))
-        return 2;
+    int rc = ln_args_parse(argc, argv, specs, &a, "bench geofence", usage);
+    if (rc)
+        return rc < 0 ? 0 : rc;
     const char *zones = ln_args_get(&a, specs, "zones");
-    if (ln_args_get(&a, specs, "help") || !zones) {
-        fprintf(zones ? stdout : stderr,
-                "usage: leonet bench geofence --zones FILE[,FILE2...] "
-                "[--points N] [--threads N] [--repeat R]\n"
-                "Decides N (default 1e7) uniform random points over the "
-                "zones' bounding box.\nLast line: decisions_per_s=<number>."
-                "\n");
-        return zones ? 0 : 2;
+    if (!zones || a.npos) {
+        fprintf(stderr, "leonet bench geofence: %s (see leonet bench "
+                "geofence --help)\n", a.npos ? "unexpected argument"
+                                              : "--zones FILE is required");
+        return 2;
     }
     long n = 10000000, rep = 3;
     const char *sn = ln_args_get(&a, specs, "points");
     const char *sr = ln_args_get(&a, specs, "repeat");
-    if ((sn && (ln_args_long("bench geofence", "points", sn, &n) ||
-                n < 1 || n > 1000000000L)) ||
-        (sr && (ln_args_long("bench geofence", "repeat", sr, &rep) ||
-                rep < 1 || rep > 100)))
+    if ((sn && ln_args_long_in("bench geofence", "points", sn, 1,
+                               100000000L, &n)) ||
+        (sr && ln_args_long_in("bench geofence", "repeat", sr, 1, 100, &rep)))
         return 2;
     ln_zoneset *zs;
-    int rc = ln_cli_load_zones("bench geofence", zones, LN_ZONE_ALLOW, 0,
-                               &zs);
+    rc = ln_cli_load_zones("bench geofence", zones, LN_ZONE_ALLOW, 0, &zs);
     if (rc)
         return rc;
     if (ln_zoneset_count(zs) == 0) {
+        fprintf(stderr, "leonet bench geofence: %s: no zones\n", zones);
         ln_zoneset_free(zs);
         return 2;
     }

@@ -23,8 +23,7 @@
 #include "leonet/orbit.h"
 
 static const ln_opt_spec specs[] = {
-    {"tle", 1}, {"shells", 1}, {"minutes", 1}, {"start", 1}, {"help", 0},
-    {NULL, 0},
+    {"tle", 1}, {"shells", 1}, {"minutes", 1}, {"start", 1}, {NULL, 0},
 };
 
 static void usage(FILE *f)
@@ -36,8 +35,8 @@ static void usage(FILE *f)
             "\n\n"
             "Times ln_orbit_propagate of every satellite over N one-minute "
             "steps\n"
-            "(default 1440) from --start (default: the median epoch, to the "
-            "minute).\n"
+            "(1..10000000, default 1440) from --start (ISO 8601 UTC, "
+            "1900..2199;\ndefault: the median epoch, to the minute).\n"
             "Last line: propagations_per_s=<satellites x steps / second>.\n"
             "LN_SIMD=scalar|avx2|avx512 forces a lower SIMD kernel.\n");
 }
@@ -80,24 +79,21 @@ int ln_bench_propagate(int argc, char **argv)
     int rc, nthreads, ret = 2;
     char buf[64];
 
-    if (ln_args_parse(argc, argv, specs, &a, verb) != 0)
-        return 2;
-    if (ln_args_get(&a, specs, "help")) {
-        usage(stdout);
-        return 0;
-    }
+    rc = ln_args_parse(argc, argv, specs, &a, verb, usage);
+    if (rc != 0)
+        return rc < 0 ? 0 : rc;
     tle = ln_args_get(&a, specs, "tle");
     shells = ln_args_get(&a, specs, "shells");
     if ((tle == NULL) == (shells == NULL) || a.npos != 0) {
-        usage(stderr);
+        fprintf(stderr, "leonet %s: %s (see leonet %s --help)\n", verb,
+                a.npos ? "unexpected argument"
+                       : "give one of --tle FILE, --shells gen1", verb);
         return 2;
     }
     v = ln_args_get(&a, specs, "minutes");
-    if (v != NULL && (ln_args_long(verb, "minutes", v, &minutes) != 0 ||
-                      minutes < 1 || minutes > 10000000)) {
-        fprintf(stderr, "leonet %s: --minutes: 1..10000000\n", verb);
+    if (v != NULL &&
+        ln_args_long_in(verb, "minutes", v, 1, 10000000, &minutes) != 0)
         return 2;
-    }
     v = ln_args_get(&a, specs, "start");
     if (v != NULL && ln_args_time(verb, "start", v, &t0))
         return 2;

@@ -26,26 +26,61 @@ typedef struct ln_args {
     int npos;
 } ln_args;
 
-/* Parses argv[1..argc) against specs (NULL-terminated by name). Prints an
- * error naming the offending argument and returns 2 on bad usage; 0 ok.
- * "--threads N" is accepted anywhere and stored in ln_cli_threads. */
+/* Returned by ln_args_parse when -h/--help or -V/--version was asked for
+ * and answered: the verb stops and exits 0. */
+#define LN_ARGS_DONE (-1)
+
+/* ln_args_parse
+ * Given:    argv[1..argc) of a verb (argv[0] its name), specs (NULL-
+ *           terminated by name), verb (for messages), help (prints the
+ *           verb's usage; may be NULL)
+ * Returned: a  the values and positionals
+ * Status:   0 go on; 2 bad usage (a message naming the argument was
+ *           printed); LN_ARGS_DONE: -h/--help (help(stdout) and the common
+ *           options) or -V/--version (the version) was printed.
+ * Notes:    "--name value", "--name=value", flags; "--" ends the options;
+ *           "-" and anything not starting with "-" is a positional; any
+ *           other "-x" is refused, and so is an option given twice.
+ *           "--threads N" (0..1024) is accepted anywhere and stored in
+ *           ln_cli_threads. Callers: if (rc) return rc < 0 ? 0 : rc; */
 int ln_args_parse(int argc, char **argv, const ln_opt_spec *specs,
-                  ln_args *a, const char *verb);
+                  ln_args *a, const char *verb, void (*help)(FILE *));
 /* Value of option name, or NULL. */
 const char *ln_args_get(const ln_args *a, const ln_opt_spec *specs,
                         const char *name);
-/* Strict number parsing of an option value; prints an error, returns 2. */
+/* Strict number parsing of an option value: the whole string, no leading
+ * space, finite; prints "leonet VERB: --NAME: expected ..., got 'S'" and
+ * returns 2 on a bad value. The _in forms also want lo <= value <= hi
+ * and say the range. */
 int ln_args_double(const char *verb, const char *name, const char *s,
                    double *out);
 int ln_args_long(const char *verb, const char *name, const char *s,
                  long *out);
-/* The output of a verb: path, or stdout when path is NULL (messages
- * name the verb; close returns 2 on a write error, after saying so). */
-FILE *ln_cli_open_out(const char *verb, const char *path);
-int ln_cli_close_out(const char *verb, FILE *f, const char *path);
-/* An ISO 8601 UTC time option (Unix seconds); prints an error, returns 2. */
+int ln_args_double_in(const char *verb, const char *name, const char *s,
+                      double lo, double hi, double *out);
+int ln_args_long_in(const char *verb, const char *name, const char *s,
+                    long lo, long hi, long *out);
+/* An ISO 8601 UTC time option (Unix seconds) between LN_ARGS_TIME_MIN and
+ * LN_ARGS_TIME_MAX (1900-01-01 .. 2199-12-31T23:59:59Z); prints an error,
+ * returns 2. */
+#define LN_ARGS_TIME_MIN (-2208988800.0)
+#define LN_ARGS_TIME_MAX (7258118399.0)
 int ln_args_time(const char *verb, const char *name, const char *s,
                  double *out);
+/* The output of a verb: path, or stdout when path is NULL (messages
+ * name the verb; close returns 2 on a write error, after saying so). A
+ * regular file is written under a temporary name and renamed to path by
+ * close when all went well; discard (for a verb that fails after opening)
+ * closes and removes it, so nothing is left under path. */
+FILE *ln_cli_open_out(const char *verb, const char *path);
+int ln_cli_close_out(const char *verb, FILE *f, const char *path);
+void ln_cli_discard_out(FILE *f);
+/* "leonet X.Y.Z": the version, from CMake's project version. */
+const char *ln_cli_version(void);
+/* Standard output after a verb: flushed; on a write error (now or
+ * earlier, ferror) prints "leonet VERB: error writing standard output"
+ * and returns 2, else rc. main calls it once for every verb. */
+int ln_cli_finish_stdout(const char *verb, int rc);
 
 /* The verbs. */
 int ln_cmd_propagate(int argc, char **argv);
@@ -63,6 +98,27 @@ struct ln_zoneset;
 int ln_cli_load_zones(const char *verb, const char *files, int defact,
                       int flags, struct ln_zoneset **out);
 int ln_cmd_cell(int, char **);
+
+/* A points CSV (geofence --points, cell --points; points.c): a header
+ * naming the columns id, lat and lon (degrees) in any order, other columns
+ * ignored; then one point a record. Pure: messages go to err (no file or
+ * line: the caller adds them). */
+typedef struct ln_cli_points_cols {
+    int id, lat, lon; /* column indices */
+    size_t need;      /* fields a record must have: max index + 1 */
+} ln_cli_points_cols;
+/* Reads the header record; 0, or -1 with err set. */
+int ln_cli_points_header(char *const *f, size_t n, ln_cli_points_cols *c,
+                         char *err, size_t errn);
+/* The lat/lon fields of a record: whole finite decimal numbers, lat in
+ * [-90, 90], lon in [-180, 180] degrees; 0, or -1 with err set. */
+int ln_cli_latlon(const char *slat, const char *slon, double *lat_deg,
+                  double *lon_deg, char *err, size_t errn);
+/* Reads one record: id (borrowed from f), lat in [-90, 90] and lon in
+ * [-180, 180] degrees, finite; 0, or -1 with err set. */
+int ln_cli_points_row(const ln_cli_points_cols *c, char *const *f, size_t n,
+                      const char **id, double *lat_deg, double *lon_deg,
+                      char *err, size_t errn);
 int ln_bench_cell(int, char **);
 
 /* Bench sub-verbs ("leonet bench X"). */

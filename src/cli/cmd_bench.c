@@ -23,18 +23,49 @@ static const bench_verb benches[] = {
     {NULL, NULL, NULL},
 };
 
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: leonet bench WHAT [options]   ('leonet bench WHAT "
+            "--help' for its options)\n\n");
+    for (const bench_verb *b = benches; b->name; b++)
+        fprintf(f, "  %-10s %s\n", b->name, b->summary);
+}
+
 int ln_cmd_bench(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-        FILE *f = argc < 2 ? stderr : stdout;
-        fprintf(f, "usage: leonet bench WHAT [options]\n\n");
-        for (const bench_verb *b = benches; b->name; b++)
-            fprintf(f, "  %-10s %s\n", b->name, b->summary);
-        return argc < 2 ? 2 : 0;
+    /* the options before WHAT: -h, -V, --threads */
+    int i = 1;
+    while (i < argc && argv[i][0] == '-') {
+        int val = strcmp(argv[i], "--threads") == 0 && i + 1 < argc;
+        i += 1 + val;
+    }
+    if (i >= argc) { /* no WHAT: -h, -V, or a usage error */
+        ln_args a;
+        int rc = ln_args_parse(argc, argv, NULL, &a, "bench", usage);
+        if (rc)
+            return rc < 0 ? 0 : rc;
+        fprintf(stderr, "leonet bench: which benchmark? (see leonet bench "
+                "--help)\n");
+        return 2;
     }
     for (const bench_verb *b = benches; b->name; b++)
-        if (strcmp(b->name, argv[1]) == 0)
-            return b->fn(argc - 1, argv + 1);
-    fprintf(stderr, "leonet bench: unknown benchmark '%s'\n", argv[1]);
+        if (strcmp(b->name, argv[i]) == 0) {
+            /* WHAT becomes argv[0]; the options before it go after */
+            char *av[256];
+            if (argc > (int)(sizeof av / sizeof av[0]) - 1) {
+                fprintf(stderr, "leonet bench: too many arguments\n");
+                return 2;
+            }
+            int n = 0;
+            av[n++] = argv[i];
+            for (int k = i + 1; k < argc; k++)
+                av[n++] = argv[k];
+            for (int k = 1; k < i; k++)
+                av[n++] = argv[k];
+            av[n] = NULL;
+            return b->fn(n, av);
+        }
+    fprintf(stderr, "leonet bench: unknown benchmark '%s' (see leonet "
+            "bench --help)\n", argv[i]);
     return 2;
 }

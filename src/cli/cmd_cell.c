@@ -3,7 +3,8 @@
  *
  *   leonet cell --res R --lat LAT --lon LON        the cell id of a point
  *   leonet cell --res R --points FILE.csv [--output FILE]
- *        CSV in with header id,lat,lon (degrees); CSV out
+ *        CSV in with a header naming id, lat, lon in any order (points.c);
+ *        a bad row is reported (file:line) and skipped, exit 1; CSV out
  *        "id,lat,lon,cell" (lat, lon as given; cell: 15 lowercase hex)
  *   leonet cell --boundary ID        the cell's outline as GeoJSON
  *   leonet cell --polyfill FILE.geojson --res R [--output FILE]
@@ -25,7 +26,7 @@
 static const ln_opt_spec specs[] = {
     {"res", 1},     {"lat", 1},     {"lon", 1},     {"points", 1},
     {"output", 1},  {"boundary", 1}, {"polyfill", 1}, {"outline", 1},
-    {"help", 0},    {NULL, 0},
+    {NULL, 0},
 };
 
 static void usage(FILE *f)
@@ -37,8 +38,23 @@ static void usage(FILE *f)
             "       leonet cell --polyfill FILE.geojson --res R "
             "[--output FILE]\n"
             "       leonet cell --outline FILE.txt [--output FILE]\n"
-            "H3-compatible cells (resolution 0..15); degrees in and out.\n"
-            "--points: CSV with header id,lat,lon; writes id,lat,lon,cell.\n");
+            "\n"
+            "H3-compatible cells; degrees in and out.\n"
+            "  --res R         resolution, 0..15\n"
+            "  --lat, --lon    a point: lat -90..90, lon -180..180 degrees;\n"
+            "                  prints its cell id (15 hex digits)\n"
+            "  --points F      CSV whose header names id, lat and lon in any\n"
+            "                  order (other columns ignored); writes\n"
+            "                  id,lat,lon,cell; a bad row is reported as\n"
+            "                  file:line and skipped (exit 1)\n"
+            "  --boundary ID   the cell's outline, a GeoJSON Feature\n"
+            "  --polyfill F    the cells whose centres are inside the\n"
+            "                  GeoJSON polygons, one id a line, sorted\n"
+            "  --outline F     a file of cell ids (one a line) merged into a\n"
+            "                  GeoJSON MultiPolygon\n"
+            "  --output F      write there instead of stdout\n"
+            "Exit status: 0 ok, 1 some rows failed, 2 bad usage or input, "
+            "or output\nnot written.\n");
 }
 
 static double r2d(double r) { return r * 180.0 / LN_PI; }
@@ -49,37 +65,35 @@ typedef struct pts_ctx {
     int res;
     FILE *out;
     const char *outp;
-    int col_id, col_lat, col_lon, need;
+    ln_cli_points_cols cols;
+    int header;
     int rc;
 } pts_ctx;
 
-/* One CSV record of the points file: the header, or a point. */
+/* One CSV record of the points file: the header, or a point (points.c). */
 static int point_row(void *user, char **f, size_t n, long line)
 {
     pts_ctx *c = user;
-    if (c->col_id < 0) { /* the header */
-        c->col_id = ln_csv_col(f, n, "id");
-        c->col_lat = ln_csv_col(f, n, "lat");
-        c->col_lon = ln_csv_col(f, n, "lon");
-        if (c->col_id < 0 || c->col_lat < 0 || c->col_lon < 0) {
-            fprintf(stderr, "leonet cell: %s:%ld: header must name "
-                            "id,lat,lon\n", c->path, line);
+    char err[200];
+    if (!c->header) {
+        if (ln_cli_points_header(f, n, &c->cols, err, sizeof err)) {
+            fprintf(stderr, "leonet cell: %s:%ld: %s\n", c->path, line,
+                    err);
             return 2;
         }
-        c->need = c->col_id > c->col_lat ? c->col_id : c->col_lat;
-        c->need = c->need > c->col_lon ? c->need : c->col_lon;
+        c->header = 1;
         c->out = ln_cli_open_out("cell", c->outp);
         if (!c->out)
             return 2;
         fprintf(c->out, "id,lat,lon,cell\n");
         return 0;
     }
+    if (ferror(c->out))
+        return 2; /* ln_cli_close_out says so */
+    const char *id;
     double la, lo;
-    if ((int)n <= c->need ||
-        ln_args_double("cell", "lat", f[c->col_lat], &la) ||
-        ln_args_double("cell", "lon", f[c->col_lon], &lo) || la < -90 ||
-        la > 90) {
-        fprintf(stderr, "leonet cell: %s:%ld: bad row\n", c->path, line);
+    if (ln_cli_points_row(&c->cols, f, n, &id, &la, &lo, err, sizeof err)) {
+        fprintf(stderr, "leonet cell: %s:%ld: %s\n", c->path, line, err);
         c->rc = c->rc ? c->rc : 1;
         return 0;
     }
@@ -90,29 +104,32 @@ static int point_row(void *user, char **f, size_t n, long line)
         c->rc = c->rc ? c->rc : 1;
         return 0;
     }
-    ln_csv_put(c->out, f[c->col_id]);
-    fprintf(c->out, ",%s,%s,%s\n", f[c->col_lat], f[c->col_lon],
+    ln_csv_put(c->out, id);
+    fprintf(c->out, ",%s,%s,%s\n", f[c->cols.lat], f[c->cols.lon],
             ln_cell_to_string(cell, buf, sizeof buf));
     return 0;
 }
 
 static int do_points(const char *path, int res, const char *outp)
 {
-    pts_ctx c = {path, res, NULL, outp, -1, -1, -1, 0, 0};
+    pts_ctx c = {path, res, NULL, outp, {0, 0, 0, 0}, 0, 0};
     ln_diag d;
     char msg[1024];
+    ln_diag_clear(&d);
     int rc = ln_csv_read(path, (size_t)1 << 34, point_row, &c, &d);
     if (rc && rc != 2)
         fprintf(stderr, "leonet cell: %s\n",
                 ln_diag_format(&d, msg, sizeof msg));
     if (!rc && !c.out) {
-        fprintf(stderr, "leonet cell: %s: empty file (header id,lat,lon "
-                        "expected)\n", path);
+        fprintf(stderr, "leonet cell: %s: empty file (a header naming id, "
+                        "lat, lon expected)\n", path);
         rc = 2;
     }
-    int rc2 = c.out ? ln_cli_close_out("cell", c.out, outp) : 0;
-    if (rc)
+    if (rc) {
+        ln_cli_discard_out(c.out);
         return 2;
+    }
+    int rc2 = c.out ? ln_cli_close_out("cell", c.out, outp) : 0;
     return rc2 ? rc2 : c.rc;
 }
 
@@ -205,6 +222,7 @@ static int do_polyfill(const char *path, int res, const char *outp)
                     memcpy(all + nall, cells, nc * sizeof *cells);
                     nall += nc;
                 } else {
+                    fprintf(stderr, "leonet cell: out of memory\n");
                     rc = 2;
                 }
             }
@@ -279,47 +297,69 @@ static int do_outline(const char *path, const char *outp)
 int ln_cmd_cell(int argc, char **argv)
 {
     ln_args a;
-    if (ln_args_parse(argc, argv, specs, &a, "cell"))
+    int rc = ln_args_parse(argc, argv, specs, &a, "cell", usage);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (a.npos) {
+        fprintf(stderr, "leonet cell: unexpected argument '%s' (see leonet "
+                "cell --help)\n", a.pos[0]);
         return 2;
-    if (ln_args_get(&a, specs, "help")) {
-        usage(stdout);
-        return 0;
     }
     const char *sres = ln_args_get(&a, specs, "res");
     const char *out = ln_args_get(&a, specs, "output");
-    long res = -1;
-    if (sres && (ln_args_long("cell", "res", sres, &res) || res < 0 ||
-                 res > LN_CELL_MAX_RES)) {
-        fprintf(stderr, "leonet cell: --res must be 0..15\n");
-        return 2;
-    }
-    const char *s;
-    if ((s = ln_args_get(&a, specs, "boundary")))
-        return do_boundary(s);
-    if ((s = ln_args_get(&a, specs, "outline")))
-        return do_outline(s, out);
-    if (res < 0) {
-        usage(stderr);
-        return 2;
-    }
-    if ((s = ln_args_get(&a, specs, "polyfill")))
-        return do_polyfill(s, (int)res, out);
-    if ((s = ln_args_get(&a, specs, "points")))
-        return do_points(s, (int)res, out);
+    const char *bnd = ln_args_get(&a, specs, "boundary");
+    const char *oline = ln_args_get(&a, specs, "outline");
+    const char *pfill = ln_args_get(&a, specs, "polyfill");
+    const char *pts = ln_args_get(&a, specs, "points");
     const char *sla = ln_args_get(&a, specs, "lat");
     const char *slo = ln_args_get(&a, specs, "lon");
+    int modes = (bnd != NULL) + (oline != NULL) + (pfill != NULL) +
+                (pts != NULL) + (sla || slo);
+    if (modes != 1) {
+        fprintf(stderr, "leonet cell: give one of --lat/--lon, --points, "
+                "--boundary, --polyfill, --outline (see leonet cell "
+                "--help)\n");
+        return 2;
+    }
+    long res = -1;
+    if (sres &&
+        ln_args_long_in("cell", "res", sres, 0, LN_CELL_MAX_RES, &res))
+        return 2;
+    if ((bnd || oline) && sres) {
+        fprintf(stderr, "leonet cell: --res does not go with --%s\n",
+                bnd ? "boundary" : "outline");
+        return 2;
+    }
+    if (bnd && out) {
+        fprintf(stderr, "leonet cell: --boundary prints on stdout; no "
+                "--output\n");
+        return 2;
+    }
+    if (bnd)
+        return do_boundary(bnd);
+    if (oline)
+        return do_outline(oline, out);
+    if (res < 0) {
+        fprintf(stderr, "leonet cell: --res R (0..15) is required\n");
+        return 2;
+    }
+    if (pfill)
+        return do_polyfill(pfill, (int)res, out);
+    if (pts)
+        return do_points(pts, (int)res, out);
     double la, lo;
     if (!sla || !slo) {
-        usage(stderr);
+        fprintf(stderr, "leonet cell: --lat and --lon go together\n");
         return 2;
     }
-    if (ln_args_double("cell", "lat", sla, &la) ||
-        ln_args_double("cell", "lon", slo, &lo))
-        return 2;
-    if (la < -90 || la > 90) {
-        fprintf(stderr, "leonet cell: --lat must be within -90..90\n");
+    if (out) {
+        fprintf(stderr, "leonet cell: --lat/--lon print on stdout; no "
+                "--output\n");
         return 2;
     }
+    if (ln_args_double_in("cell", "lat", sla, -90, 90, &la) ||
+        ln_args_double_in("cell", "lon", slo, -180, 180, &lo))
+        return 2;
     ln_cell c;
     char buf[LN_CELL_STRLEN];
     if (ln_cell_from_latlon_deg(la, lo, (int)res, &c)) {

@@ -7,12 +7,13 @@
  *                   [--at ISO8601] [--default allow|deny] [--repair]
  *                   [--output FILE] [--stats]
  *
- * Points CSV: header "id,lon,lat" (degrees), one point a line, no quoting.
+ * Points CSV: a header naming id, lat, lon in any order (points.c), one
+ * point a record.
  * Output CSV: "id,lon,lat,decision,zone", lon/lat echoed as given,
  * decision allow|deny, zone the deciding zone's id (empty when none).
  * Without --at the zones' validity windows are checked against the
  * current time. --stats prints the index figures (build time, memory,
- * cells) and, without points, nothing else.
+ * cells) on stderr, so stdout stays CSV.
  */
 #include <math.h>
 #include <stdio.h>
@@ -26,24 +27,33 @@
 static const ln_opt_spec specs[] = {
     {"zones", 1}, {"points", 1}, {"lon", 1}, {"lat", 1}, {"at", 1},
     {"output", 1}, {"stats", 0}, {"default", 1}, {"repair", 0},
-    {"help", 0}, {NULL, 0},
+    {NULL, 0},
 };
 
 static void usage(FILE *f)
 {
     fprintf(f,
         "usage: leonet geofence --zones FILE.geojson[,FILE2...]\n"
-        "                       (--points FILE.csv | --lon X --lat Y)\n"
+        "                       (--points FILE.csv | --lat Y --lon X)\n"
         "                       [--at ISO8601] [--default allow|deny]"
         " [--repair]\n"
         "                       [--output FILE] [--stats]\n\n"
         "Decides allow/deny for each point: the highest-priority zone that\n"
         "contains it (on its boundary counts as inside) decides; else the\n"
-        "default (allow). Points CSV header: id,lon,lat (degrees).\n"
-        "Output CSV: id,lon,lat,decision,zone.\n"
-        "  --at       time for the zones' validity windows (default: now)\n"
-        "  --repair   accept self-intersecting rings (even-odd rule)\n"
-        "  --stats    print index build time, memory and cells\n");
+        "default (allow).\n"
+        "  --zones F    GeoJSON zone files, comma-separated\n"
+        "  --points F   CSV whose header names id, lat and lon (degrees) in\n"
+        "               any order, other columns ignored; lat in [-90, 90],\n"
+        "               lon in [-180, 180]; a bad row stops with file:line\n"
+        "  --lat Y, --lon X  one point (degrees, same ranges), id 1\n"
+        "  --at T       time for the zones' validity windows, ISO 8601 UTC\n"
+        "               1900..2199 (default: now)\n"
+        "  --default D  allow (default) or deny where no zone decides\n"
+        "  --repair     accept self-intersecting rings (even-odd rule)\n"
+        "  --output F   write the CSV there (default: stdout)\n"
+        "  --stats      index build time, memory and cells, on stderr\n"
+        "Output CSV: id,lon,lat,decision,zone (lon, lat as given).\n"
+        "Exit status: 0 ok, 2 bad usage or input, or output not written.\n");
 }
 
 typedef struct pts {
@@ -93,54 +103,47 @@ static int pts_add(pts *p, const char *id, const char *lo, const char *la,
     p->id[p->n] = strdup(id);
     p->lons[p->n] = strdup(lo);
     p->lats[p->n] = strdup(la);
+    if (!p->id[p->n] || !p->lons[p->n] || !p->lats[p->n]) {
+        free(p->id[p->n]);
+        free(p->lons[p->n]);
+        free(p->lats[p->n]);
+        return -1;
+    }
     p->lon[p->n] = lon;
     p->lat[p->n] = lat;
     p->n++;
     return 0;
 }
 
-static int parse_num(const char *s, double *v)
-{
-    char *end;
-    if (!*s)
-        return -1;
-    *v = strtod(s, &end);
-    return *end || !isfinite(*v) ? -1 : 0;
-}
-
 typedef struct rd {
     pts *p;
     const char *path;
+    ln_cli_points_cols cols;
     int header;
 } rd;
 
-/* One CSV record of the points file (header id,lon,lat). */
+/* One CSV record of the points file: the header, or a point (points.c). */
 static int point_row(void *user, char **f, size_t n, long line)
 {
     rd *r = user;
-    if (line == 1 && n == 3 && !strcmp(f[0], "id") && !strcmp(f[1], "lon") &&
-        !strcmp(f[2], "lat")) {
+    char err[200];
+    if (!r->header) {
+        if (ln_cli_points_header(f, n, &r->cols, err, sizeof err)) {
+            fprintf(stderr, "leonet geofence: %s:%ld: %s\n", r->path, line,
+                    err);
+            return 2;
+        }
         r->header = 1;
         return 0;
     }
-    if (!r->header) {
-        fprintf(stderr, "leonet geofence: %s:1: header must be "
-                "'id,lon,lat'\n", r->path);
+    const char *id;
+    double lat, lon;
+    if (ln_cli_points_row(&r->cols, f, n, &id, &lat, &lon, err,
+                          sizeof err)) {
+        fprintf(stderr, "leonet geofence: %s:%ld: %s\n", r->path, line, err);
         return 2;
     }
-    if (n != 3) {
-        fprintf(stderr, "leonet geofence: %s:%ld: expected 3 fields "
-                "id,lon,lat\n", r->path, line);
-        return 2;
-    }
-    double lon, lat;
-    if (parse_num(f[1], &lon) || parse_num(f[2], &lat) || lon < -180 ||
-        lon > 180 || lat < -90 || lat > 90) {
-        fprintf(stderr, "leonet geofence: %s:%ld: lon/lat must be "
-                "numbers in [-180,180] / [-90,90]\n", r->path, line);
-        return 2;
-    }
-    if (pts_add(r->p, f[0], f[1], f[2], lon, lat)) {
+    if (pts_add(r->p, id, f[r->cols.lon], f[r->cols.lat], lon, lat)) {
         fprintf(stderr, "leonet geofence: out of memory\n");
         return 2;
     }
@@ -149,9 +152,10 @@ static int point_row(void *user, char **f, size_t n, long line)
 
 static int read_points(const char *path, pts *p)
 {
-    rd r = {p, path, 0};
+    rd r = {p, path, {0, 0, 0, 0}, 0};
     ln_diag d;
     char msg[1024];
+    ln_diag_clear(&d);
     int rc = ln_csv_read(path, (size_t)1 << 34, point_row, &r, &d);
     if (rc == 2)
         return 2;
@@ -161,8 +165,8 @@ static int read_points(const char *path, pts *p)
         return 2;
     }
     if (!r.header) {
-        fprintf(stderr, "leonet geofence: %s: empty file (header "
-                "'id,lon,lat' expected)\n", path);
+        fprintf(stderr, "leonet geofence: %s: empty file (a header naming "
+                "id, lat, lon expected)\n", path);
         return 2;
     }
     return 0;
@@ -215,12 +219,9 @@ int ln_cli_load_zones(const char *verb, const char *files, int defact,
 int ln_cmd_geofence(int argc, char **argv)
 {
     ln_args a;
-    if (ln_args_parse(argc, argv, specs, &a, "geofence"))
-        return 2;
-    if (ln_args_get(&a, specs, "help")) {
-        usage(stdout);
-        return 0;
-    }
+    int rc = ln_args_parse(argc, argv, specs, &a, "geofence", usage);
+    if (rc)
+        return rc < 0 ? 0 : rc;
     const char *zones = ln_args_get(&a, specs, "zones");
     const char *pfile = ln_args_get(&a, specs, "points");
     const char *slon = ln_args_get(&a, specs, "lon");
@@ -230,41 +231,52 @@ int ln_cmd_geofence(int argc, char **argv)
     const char *def = ln_args_get(&a, specs, "default");
     int stats = ln_args_get(&a, specs, "stats") != NULL;
     int flags = ln_args_get(&a, specs, "repair") ? LN_GEO_REPAIR_EVENODD : 0;
-    if (!zones || a.npos || (!stats && !pfile && !slon && !slat) ||
-        (pfile && (slon || slat)) || (!pfile && (!slon) != (!slat))) {
-        usage(stderr);
+    const char *why = NULL;
+    if (a.npos)
+        why = "unexpected argument";
+    else if (!zones)
+        why = "--zones FILE is required";
+    else if (pfile && (slon || slat))
+        why = "give --points or --lat/--lon, not both";
+    else if (!pfile && (!slon) != (!slat))
+        why = "--lat and --lon go together";
+    else if (!stats && !pfile && !slon)
+        why = "give --points FILE or --lat Y --lon X (or --stats)";
+    else if (ofile && !pfile && !slon)
+        why = "--output is for the decisions of --points or --lat/--lon";
+    if (why) {
+        fprintf(stderr, "leonet geofence: %s%s%s%s (see leonet geofence "
+                "--help)\n", why, a.npos ? " '" : "", a.npos ? a.pos[0] : "",
+                a.npos ? "'" : "");
         return 2;
     }
     int defact = LN_ZONE_ALLOW;
     if (def && strcmp(def, "deny") == 0)
         defact = LN_ZONE_DENY;
     else if (def && strcmp(def, "allow") != 0) {
-        fprintf(stderr, "leonet geofence: --default: allow or deny\n");
+        fprintf(stderr, "leonet geofence: --default: allow or deny, got "
+                "'%s'\n", def);
         return 2;
     }
     double t = (double)time(NULL);
     if (at && ln_args_time("geofence", "at", at, &t))
         return 2;
+    double lon = 0, lat = 0;
+    if (slon && (ln_args_double_in("geofence", "lat", slat, -90, 90, &lat) ||
+                 ln_args_double_in("geofence", "lon", slon, -180, 180, &lon)))
+        return 2;
     ln_zoneset *zs;
-    int rc = ln_cli_load_zones("geofence", zones, defact, flags, &zs);
+    rc = ln_cli_load_zones("geofence", zones, defact, flags, &zs);
     if (rc)
         return rc;
     pts p = {0};
-    if (!rc && stats)
-        print_stats(stdout, zs);
-    if (!rc && pfile)
+    if (stats)
+        print_stats(stderr, zs);
+    if (pfile)
         rc = read_points(pfile, &p);
-    if (!rc && slon) {
-        double lon, lat;
-        if (ln_args_double("geofence", "lon", slon, &lon) ||
-            ln_args_double("geofence", "lat", slat, &lat) || lon < -180 ||
-            lon > 180 || lat < -90 || lat > 90) {
-            fprintf(stderr, "leonet geofence: --lon/--lat: degrees in "
-                    "[-180,180] / [-90,90]\n");
-            rc = 2;
-        } else if (pts_add(&p, "1", slon, slat, lon, lat)) {
-            rc = 2;
-        }
+    if (!rc && slon && pts_add(&p, "1", slon, slat, lon, lat)) {
+        fprintf(stderr, "leonet geofence: out of memory\n");
+        rc = 2;
     }
     if (!rc && (pfile || slon)) {
         ln_zone_decision *dec = malloc((p.n ? p.n : 1) * sizeof *dec);
@@ -277,7 +289,7 @@ int ln_cmd_geofence(int argc, char **argv)
             ln_zoneset_decide_batch_deg(zs, p.n, p.lon, p.lat, NULL, t, dec,
                                         ln_cli_threads);
             fprintf(out, "id,lon,lat,decision,zone\n");
-            for (size_t i = 0; i < p.n; i++) {
+            for (size_t i = 0; i < p.n && !ferror(out); i++) {
                 ln_csv_put(out, p.id[i]);
                 fprintf(out, ",%s,%s,%s,", p.lons[i], p.lats[i],
                         ln_zone_action_name(dec[i].action));

@@ -56,12 +56,9 @@ static void help(FILE *f)
 int ln_cmd_map(int argc, char **argv)
 {
     ln_args a;
-    if (ln_args_parse(argc, argv, specs, &a, V))
-        return 2;
-    if (ln_args_get(&a, specs, "help")) {
-        help(stdout);
-        return 0;
-    }
+    int prc = ln_args_parse(argc, argv, specs, &a, V, help);
+    if (prc)
+        return prc < 0 ? 0 : prc;
     if (a.npos != 1) {
         fprintf(stderr, "leonet map: give one run directory\n");
         help(stderr);

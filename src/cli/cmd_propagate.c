@@ -7,6 +7,7 @@
  * decimals, rounded half away from zero), several times faster than
  * printf("%.9f") and equal to it but for the rare exact halfway case.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -19,12 +20,13 @@
 #include "leonet/orbit.h"
 
 #define MAX_TIMES 10000000L
+/* |minutes since epoch| (19 years) of --minutes and --span */
+#define MAX_MINUTES 1e7
 
 static const ln_opt_spec specs[] = {
     {"tle", 1},     {"omm", 1},    {"shells", 1}, {"minutes", 1},
     {"span", 1},    {"at", 1},     {"frame", 1},  {"format", 1},
-    {"output", 1},  {"epoch", 1},  {"summary", 0}, {"help", 0},
-    {NULL, 0},
+    {"output", 1},  {"epoch", 1},  {"summary", 0}, {NULL, 0},
 };
 
 static void help(FILE *f)
@@ -46,23 +48,28 @@ static void help(FILE *f)
 "  --omm FILE      CCSDS OMM as CelesTrak serves it, JSON or CSV\n"
 "  --shells gen1   the built-in Starlink Gen1 Walker shells (4408\n"
 "                  satellites), epoch --epoch (default 2022-10-09T00:00:00Z)\n"
-"  --minutes LIST  comma-separated minutes since each satellite's own epoch\n"
-"  --span A:B:S    minutes A to B (inclusive) in steps of S, since each\n"
-"                  satellite's own epoch\n"
-"  --at LIST       comma-separated UTC instants (ISO 8601)\n"
+"  --minutes LIST  comma-separated minutes since each satellite's own\n"
+"                  epoch, each -1e7..1e7\n"
+"  --span A:B:S    minutes A to B (inclusive, -1e7..1e7, B >= A) in steps\n"
+"                  of S (1e-6..1e7), since each satellite's own epoch; at\n"
+"                  most 1e7 times\n"
+"  --at LIST       comma-separated UTC instants (ISO 8601, 1900..2199)\n"
 "  --frame F       teme (default; SGP4's frame), ecef (TEME rotated by\n"
 "                  GMST IAU-82, no polar motion), geodetic (WGS-84)\n"
 "  --format F      csv (default) or none (propagate and discard: timing)\n"
+"  --output FILE   write the CSV there (default: stdout)\n"
+"  --epoch T       epoch of --shells (ISO 8601, 1900..2199)\n"
 "  --summary       a human summary: shells, altitudes, who is raising its\n"
-"                  orbit, where a few satellites are at --at\n"
-"  --threads N     worker threads (default: all cores)\n"
+"                  orbit, where the first satellite of each shell is at\n"
+"                  --at (one time; default 2022-10-09T12:00:00Z)\n"
 "\n"
 "CSV columns: norad,minutes,x_km,y_km,z_km,vx_km_s,vy_km_s,vz_km_s (teme,\n"
 "ecef) or norad,minutes,lat_deg,lon_deg,alt_km (geodetic). A satellite that\n"
 "fails at a time gets 'norad,minutes,error=<code>' with Vallado's code\n"
 "(1 eccentricity, 2 mean motion, 3 perturbed eccentricity, 4 semi-latus\n"
 "rectum, 5 sub-orbital, 6 decayed) and the run goes on.\n"
-"Exit status: 0 all fine, 1 some propagations failed, 2 bad usage/input.\n");
+"Exit status: 0 all fine, 1 some propagations failed, 2 bad usage or\n"
+"input, or the output could not be written.\n");
 }
 
 /* ---- fast fixed-point output ---------------------------------------- */
@@ -145,15 +152,18 @@ static int parse_list(const char *s, double **out, long *n, int iso)
     long cap = 16, k = 0;
     double *v = malloc((size_t)cap * sizeof *v);
     const char *p = s;
-    if (!v)
+    const char *opt = iso ? "at" : "minutes";
+    if (!v) {
+        fprintf(stderr, "leonet propagate: out of memory\n");
         return 2;
+    }
     for (;;) {
         const char *c = strchr(p, ',');
         size_t len = c ? (size_t)(c - p) : strlen(p);
         char tok[64];
         if (len == 0 || len >= sizeof tok) {
-            fprintf(stderr, "leonet propagate: bad list item '%.*s'\n",
-                    (int)len, p);
+            fprintf(stderr, "leonet propagate: --%s: bad list item %ld "
+                    "'%.*s'\n", opt, k + 1, (int)(len > 64 ? 64 : len), p);
             free(v);
             return 2;
         }
@@ -161,22 +171,23 @@ static int parse_list(const char *s, double **out, long *n, int iso)
         tok[len] = '\0';
         if (k == cap) {
             cap *= 2;
-            double *nv = realloc(v, (size_t)cap * sizeof *v);
+            double *nv = cap > MAX_TIMES ? NULL
+                                         : realloc(v, (size_t)cap * sizeof *v);
             if (!nv) {
+                fprintf(stderr, "leonet propagate: --%s: more than %ld "
+                        "items or out of memory\n", opt, MAX_TIMES);
                 free(v);
                 return 2;
             }
             v = nv;
         }
         if (iso) {
-            if (ln_time_parse_iso(tok, &v[k])) {
-                fprintf(stderr, "leonet propagate: --at: '%s' is not an "
-                        "ISO 8601 UTC time (e.g. 2022-10-09T12:00:00Z)\n",
-                        tok);
+            if (ln_args_time("propagate", "at", tok, &v[k])) {
                 free(v);
                 return 2;
             }
-        } else if (ln_args_double("propagate", "minutes", tok, &v[k])) {
+        } else if (ln_args_double_in("propagate", "minutes", tok,
+                                     -MAX_MINUTES, MAX_MINUTES, &v[k])) {
             free(v);
             return 2;
         }
@@ -192,12 +203,35 @@ static int parse_list(const char *s, double **out, long *n, int iso)
 
 static int parse_span(const char *s, double **out, long *n)
 {
-    double a, b, st;
-    char extra;
-    if (sscanf(s, "%lf:%lf:%lf%c", &a, &b, &st, &extra) != 3 ||
-        !isfinite(a) || !isfinite(b) || !isfinite(st) || st <= 0 || b < a) {
-        fprintf(stderr, "leonet propagate: --span wants START:STOP:STEP in "
-                "minutes with STEP > 0 and STOP >= START, got '%s'\n", s);
+    double x[3];
+    const char *p = s;
+    static const char *const what[3] = {"START", "STOP", "STEP"};
+    for (int i = 0; i < 3; i++) {
+        const char *c = strchr(p, ':');
+        size_t len = c ? (size_t)(c - p) : strlen(p);
+        char tok[64], *end;
+        if ((i < 2) != (c != NULL) || len == 0 || len >= sizeof tok) {
+            fprintf(stderr, "leonet propagate: --span: expected START:STOP:"
+                    "STEP (minutes), got '%s'\n", s);
+            return 2;
+        }
+        memcpy(tok, p, len);
+        tok[len] = '\0';
+        x[i] = strtod(tok, &end);
+        double lo = i < 2 ? -MAX_MINUTES : 1e-6;
+        if (*end || isspace((unsigned char)tok[0]) || !isfinite(x[i]) ||
+            x[i] < lo || x[i] > MAX_MINUTES) {
+            fprintf(stderr, "leonet propagate: --span: %s: expected a "
+                    "number %.10g..%.10g (minutes), got '%s'\n", what[i], lo,
+                    MAX_MINUTES, tok);
+            return 2;
+        }
+        p = c ? c + 1 : p;
+    }
+    double a = x[0], b = x[1], st = x[2];
+    if (b < a) {
+        fprintf(stderr, "leonet propagate: --span: STOP %g before START "
+                "%g\n", b, a);
         return 2;
     }
     double cnt = floor((b - a) / st + 1e-9) + 1;
@@ -207,8 +241,10 @@ static int parse_span(const char *s, double **out, long *n)
         return 2;
     }
     double *v = malloc((size_t)cnt * sizeof *v);
-    if (!v)
+    if (!v) {
+        fprintf(stderr, "leonet propagate: out of memory\n");
         return 2;
+    }
     for (long i = 0; i < (long)cnt; i++)
         v[i] = a + st * (double)i;
     *out = v;
@@ -227,7 +263,7 @@ static int load_elsets(const ln_args *a, const char **src, double epoch,
     int k = (tle != NULL) + (omm != NULL) + (sh != NULL);
     if (k != 1) {
         fprintf(stderr, "leonet propagate: give exactly one of --tle, "
-                "--omm, --shells (see --help)\n");
+                "--omm, --shells (see leonet propagate --help)\n");
         return 2;
     }
     ln_diag_clear(&d);
@@ -301,6 +337,17 @@ typedef struct shell_row {
 } shell_row;
 
 
+/* The row of a satellite of inclination inc_deg: the first that holds
+ * it; the last ("other") takes the rest. */
+static size_t row_of(const shell_row *rows, size_t nrows, double inc_deg)
+{
+    size_t r = 0;
+    while (r + 1 < nrows &&
+           !(inc_deg >= rows[r].incl_lo && inc_deg < rows[r].incl_hi))
+        r++;
+    return r;
+}
+
 static int summary(const char *src, const ln_elset *els, size_t n,
                    const ln_orbit *o, double t_at)
 {
@@ -315,11 +362,7 @@ static int summary(const char *src, const ln_elset *els, size_t n,
     double ep_lo = INFINITY, ep_hi = -INFINITY;
     long named = 0, raising = 0;
     for (size_t i = 0; i < n; i++) {
-        double inc = els[i].inclo * LN_RAD2DEG;
-        size_t r = 0;
-        while (r + 1 < nrows && !(inc >= rows[r].incl_lo &&
-                                  inc < rows[r].incl_hi))
-            r++;
+        size_t r = row_of(rows, nrows, els[i].inclo * LN_RAD2DEG);
         int is_named = strncmp(els[i].name, "STARLINK", 8) == 0 ||
                        strncmp(els[i].name, "SHELL", 5) == 0;
         rows[r].count++;
@@ -356,6 +399,7 @@ static int summary(const char *src, const ln_elset *els, size_t n,
     soa s;
     if (soa_alloc(&s, n)) {
         soa_free(&s);
+        fprintf(stderr, "leonet propagate: out of memory\n");
         return 2;
     }
     double t0 = ln_time_mono_s();
@@ -366,11 +410,11 @@ static int summary(const char *src, const ln_elset *els, size_t n,
            ln_time_format_iso(t_at, 0, b3, sizeof b3), bad);
     printf("  %-24s %7s %9s %9s %9s\n", "name", "norad", "lat_deg",
            "lon_deg", "alt_km");
-    /* the first satellite of each shell */
+    /* the first satellite of each shell (of its row, as counted above: the
+     * "other" row's range holds every inclination) */
     for (size_t r = 0; r < nrows; r++) {
         for (size_t i = 0; i < n; i++) {
-            double inc = els[i].inclo * LN_RAD2DEG;
-            if (!(inc >= rows[r].incl_lo && inc < rows[r].incl_hi))
+            if (row_of(rows, nrows, els[i].inclo * LN_RAD2DEG) != r)
                 continue;
             if (s.err[i])
                 continue;
@@ -395,16 +439,12 @@ static int summary(const char *src, const ln_elset *els, size_t n,
 int ln_cmd_propagate(int argc, char **argv)
 {
     ln_args a;
-    int rc = ln_args_parse(argc, argv, specs, &a, "propagate");
+    int rc = ln_args_parse(argc, argv, specs, &a, "propagate", help);
     if (rc)
-        return rc;
-    if (ln_args_get(&a, specs, "help")) {
-        help(stdout);
-        return 0;
-    }
+        return rc < 0 ? 0 : rc;
     if (a.npos) {
-        fprintf(stderr, "leonet propagate: unexpected argument '%s'\n",
-                a.pos[0]);
+        fprintf(stderr, "leonet propagate: unexpected argument '%s' (see "
+                "leonet propagate --help)\n", a.pos[0]);
         return 2;
     }
     double epoch = ln_time_from_utc(2022, 10, 9, 0, 0, 0);
@@ -437,13 +477,25 @@ int ln_cmd_propagate(int argc, char **argv)
             return 2;
         }
     }
+    if (discard && ln_args_get(&a, specs, "output")) {
+        fprintf(stderr, "leonet propagate: --format none writes nothing; "
+                "no --output\n");
+        return 2;
+    }
     const char *mins = ln_args_get(&a, specs, "minutes");
     const char *span = ln_args_get(&a, specs, "span");
     const char *at = ln_args_get(&a, specs, "at");
     int is_summary = ln_args_get(&a, specs, "summary") != NULL;
+    if (is_summary && (mins || span || frame || format ||
+                       ln_args_get(&a, specs, "output"))) {
+        fprintf(stderr, "leonet propagate: --summary takes --at (one time) "
+                "only, not --minutes, --span, --frame, --format, "
+                "--output\n");
+        return 2;
+    }
     if (!is_summary && (mins != NULL) + (span != NULL) + (at != NULL) != 1) {
         fprintf(stderr, "leonet propagate: give exactly one of --minutes, "
-                "--span, --at (see --help)\n");
+                "--span, --at (see leonet propagate --help)\n");
         return 2;
     }
     double *times = NULL;
@@ -473,9 +525,14 @@ int ln_cmd_propagate(int argc, char **argv)
     }
     if (is_summary) {
         double t_at = ln_time_from_utc(2022, 10, 9, 12, 0, 0);
+        if (at && nt > 1) {
+            fprintf(stderr, "leonet propagate: --summary: one --at time\n");
+            rc = 2;
+        }
         if (at && nt)
             t_at = times[0];
-        rc = summary(src, els, n, o, t_at);
+        if (!rc)
+            rc = summary(src, els, n, o, t_at);
         ln_orbit_free(o);
         ln_free(els);
         free(times);
@@ -485,10 +542,8 @@ int ln_cmd_propagate(int argc, char **argv)
     FILE *f = stdout;
     const char *outp = ln_args_get(&a, specs, "output");
     if (outp && !discard) {
-        f = fopen(outp, "w");
+        f = ln_cli_open_out("propagate", outp);
         if (!f) {
-            fprintf(stderr, "leonet propagate: --output %s: %s\n", outp,
-                    strerror(errno));
             ln_orbit_free(o);
             ln_free(els);
             free(times);
@@ -496,9 +551,15 @@ int ln_cmd_propagate(int argc, char **argv)
         }
     }
     outbuf ob = {f, malloc(1 << 20), 0, 1 << 20, 0};
-    soa s;
+    soa s = {0};
     if (!ob.b || soa_alloc(&s, n)) {
         fprintf(stderr, "leonet propagate: out of memory\n");
+        ln_cli_discard_out(f);
+        free(ob.b);
+        soa_free(&s);
+        ln_orbit_free(o);
+        ln_free(els);
+        free(times);
         return 2;
     }
     if (!discard)
@@ -507,7 +568,7 @@ int ln_cmd_propagate(int argc, char **argv)
                               "vy_km_s,vz_km_s\n");
     long failures = 0;
     ln_progress *pg = ln_progress_new("propagate", (uint64_t)nt);
-    for (long k = 0; k < nt; k++) {
+    for (long k = 0; k < nt && !ob.err; k++) {
         if (at)
             failures += ln_orbit_propagate(o, times[k], &s.pv,
                                            ln_cli_threads);
@@ -570,15 +631,8 @@ int ln_cmd_propagate(int argc, char **argv)
         }
     }
     ln_progress_free(pg);
-    ob_flush(&ob);
-    int werr = ob.err;
-    if (f != stdout && fclose(f))
-        werr = 1;
-    else if (f == stdout && fflush(stdout))
-        werr = 1;
-    if (werr)
-        fprintf(stderr, "leonet propagate: write error on %s\n",
-                outp ? outp : "stdout");
+    ob_flush(&ob); /* a failed fwrite leaves ferror(f) set: close says so */
+    int werr = ln_cli_close_out("propagate", f, f == stdout ? NULL : outp);
     free(ob.b);
     soa_free(&s);
     ln_orbit_free(o);

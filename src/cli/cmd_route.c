@@ -13,6 +13,7 @@
  *   leonet route --hypatia DIR --export (--shells ... | --tle ...) [--gs F]
  *       writes a Hypatia static state for a leonet constellation.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -34,9 +35,34 @@ static const ln_opt_spec specs[] = {
     {"grid", 1},    {"gs", 1},       {"from", 1},     {"to", 1},
     {"start", 1},   {"step", 1},     {"gateways", 1}, {"fail", 1},
     {"min-elev-deg", 1}, {"max-gsl-km", 1}, {"max-isl-km", 1},
-    {"epoch", 1},   {"help", 0},     {"full-dijkstra", 0}, {"jam", 1},
+    {"epoch", 1},   {"full-dijkstra", 0}, {"jam", 1},
     {NULL, 0},
 };
+
+/* Which modes each option belongs to: MODE_S the time series, MODE_H Hypatia's
+ * dynamic state (--hypatia DIR), MODE_X --hypatia DIR --export. An option of
+ * another mode is refused rather than ignored. */
+enum { MODE_S = 1, MODE_H = 2, MODE_X = 4 };
+static const struct {
+    const char *name;
+    int modes;
+} mode_of[] = {
+    {"hypatia", MODE_H | MODE_X},    {"duration", MODE_S | MODE_H},
+    {"step-ms", MODE_H},          {"export", MODE_X},
+    {"out", MODE_H},              {"dump-positions", MODE_H},
+    {"shells", MODE_S | MODE_X},     {"tle", MODE_S | MODE_X},
+    {"grid", MODE_S | MODE_X},       {"gs", MODE_X},
+    {"from", MODE_S},             {"to", MODE_S},
+    {"start", MODE_S},            {"step", MODE_S},
+    {"gateways", MODE_S},         {"fail", MODE_S},
+    {"min-elev-deg", MODE_S | MODE_X}, {"max-gsl-km", MODE_S | MODE_X},
+    {"max-isl-km", MODE_S},       {"epoch", MODE_S | MODE_X},
+    {"full-dijkstra", MODE_H},    {"jam", MODE_S},
+};
+
+#define MAX_DURATION_S 315576000L /* 10 Julian years */
+#define MAX_SERIES_STEPS 1e7
+#define MAX_HYP_STEPS 1000000L /* two files a step */
 
 static void help(FILE *f)
 {
@@ -46,8 +72,10 @@ static void help(FILE *f)
 "                    [--start ISO] --duration S --step S [--fail FILE]\n"
 "                    [--jam FILE.geojson]\n"
 "                    [--min-elev-deg D | --max-gsl-km K] [--max-isl-km K]\n"
+"                    [--epoch ISO]\n"
 "       leonet route --hypatia STATE_DIR --duration S --step-ms MS\n"
-"                    [--out DIR] [--threads N] [--full-dijkstra]\n"
+"                    [--out DIR] [--dump-positions FILE] [--threads N]\n"
+"                    [--full-dijkstra]\n"
 "       leonet route --hypatia STATE_DIR --export\n"
 "                    (--shells gen1|starlink550 | --tle FILE --grid PxS)\n"
 "                    [--gs FILE] [--min-elev-deg D] [--epoch ISO]\n"
@@ -65,11 +93,20 @@ static void help(FILE *f)
 "and gateways inside one (at each step: valid_from/valid_until) have no\n"
 "ground link. stderr: steps, path changes, steps without a route.\n"
 "\n"
+"Ranges: --duration 0..315576000 s (10 years; Hypatia: integer >= 1),\n"
+"--step 0.001..86400 s with at most 1e7 steps, --step-ms 1..86400000\n"
+"with at most 1e6 steps, LAT -90..90, LON -180..180, --min-elev-deg\n"
+"0..90, --max-gsl-km and --max-isl-km 1..100000, --grid P and S\n"
+"1..100000 with P x S <= satellites, times ISO 8601 UTC 1900..2199\n"
+"(--start default 2022-10-09T00:00:00Z; --epoch: of --shells, default\n"
+"--start, or 2000-01-01 for --export).\n"
+"\n"
 "Hypatia mode writes STATE_DIR (or --out)/dynamic_state_<MS>ms_for_<S>s/\n"
 "fstate_<t_ns>.txt and gsl_if_bandwidth_<t_ns>.txt exactly as satgenpy's\n"
 "main_*.py ... algorithm_free_one_only_over_isls 1 would. --export writes\n"
 "tles.txt, isls.txt, ground_stations.txt (default: Hypatia's top-100\n"
-"cities), gsl_interfaces_info.txt, description.txt. docs/network.md.\n");
+"cities), gsl_interfaces_info.txt, description.txt. docs/network.md.\n"
+"Exit status: 0 ok, 2 bad usage or input, or output not written.\n");
 }
 
 /* ---- constellation -------------------------------------------------- */
@@ -128,14 +165,23 @@ static int load_cons(const ln_args *a, double epoch, cons *c)
         return 2;
     }
     const char *grid = ln_args_get(a, specs, "grid");
-    int P = 0, S = 0;
-    if (grid && (sscanf(grid, "%dx%d", &P, &S) != 2 || P < 1 || S < 1 ||
-                 (size_t)P * (size_t)S > c->n)) {
-        fprintf(stderr, "leonet route: --grid PxS with P*S <= %zu\n", c->n);
-        return 2;
-    }
-    if (P) {
-        c->grids[0] = (ln_net_grid){0, P, S, 1, 0};
+    long P = 0, Q = 0;
+    if (grid) {
+        char *x = (char *)grid, *e = x;
+        if (isdigit((unsigned char)grid[0]))
+            P = strtol(grid, &x, 10);
+        if (*x == 'x' && isdigit((unsigned char)x[1]))
+            Q = strtol(x + 1, &e, 10);
+        if (P < 1 || *e || P > 100000 || Q < 1 || Q > 100000 ||
+            (size_t)P * (size_t)Q > c->n) {
+            fprintf(stderr, "leonet route: --grid: expected PxS, P and S "
+                    "1..100000 with P x S <= %zu (the satellites in %s), "
+                    "got '%s'\n", c->n, tle, grid);
+            ln_free(c->els);
+            c->els = NULL;
+            return 2;
+        }
+        c->grids[0] = (ln_net_grid){0, (int)P, (int)Q, 1, 0};
         c->ngrids = 1;
     }
     c->alt_min_km = 1e9;
@@ -164,12 +210,19 @@ static double max_isl_km(double h_km)
     return 2.0 * sqrt(r * r - g * g);
 }
 
+/* "LAT,LON" in degrees: both whole finite numbers, LAT -90..90, LON
+ * -180..180; 0 or -1. */
 static int parse_latlon(const char *s, ln_geodetic *g)
 {
     double la, lo;
-    char extra;
-    if (!s || sscanf(s, "%lf,%lf%c", &la, &lo, &extra) != 2 ||
-        fabs(la) > 90.0 || fabs(lo) > 180.0)
+    char *e1, *e2;
+    if (!s || !*s || isspace((unsigned char)*s))
+        return -1;
+    la = strtod(s, &e1);
+    if (e1 == s || *e1 != ',' || !e1[1] || isspace((unsigned char)e1[1]))
+        return -1;
+    lo = strtod(e1 + 1, &e2);
+    if (*e2 || !(fabs(la) <= 90.0) || !(fabs(lo) <= 180.0))
         return -1;
     g->lat_rad = la * LN_DEG2RAD;
     g->lon_rad = lo * LN_DEG2RAD;
@@ -199,16 +252,16 @@ static int gw_row(void *user, char **f, size_t nf, long line)
             g->ilon = ln_csv_col(f, nf, "lon_deg");
         return g->ilat < 0 || g->ilon < 0 ? GW_NOT_CSV : 0;
     }
-    double la = NAN, lo = NAN;
-    char *e1 = NULL, *e2 = NULL;
-    if ((size_t)g->ilat < nf && (size_t)g->ilon < nf && *f[g->ilat] &&
-        *f[g->ilon]) {
-        la = strtod(f[g->ilat], &e1);
-        lo = strtod(f[g->ilon], &e2);
+    double la, lo;
+    char err[200];
+    if ((size_t)g->ilat >= nf || (size_t)g->ilon >= nf) {
+        fprintf(stderr, "leonet route: %s:%ld: %zu fields, the header wants "
+                "at least %d\n", g->path, line, nf,
+                (g->ilat > g->ilon ? g->ilat : g->ilon) + 1);
+        return 2;
     }
-    if (!e1 || *e1 || *e2 || !(fabs(la) <= 90.0) || !(fabs(lo) <= 180.0)) {
-        fprintf(stderr, "leonet route: %s:%ld: bad lat/lon\n", g->path,
-                line);
+    if (ln_cli_latlon(f[g->ilat], f[g->ilon], &la, &lo, err, sizeof err)) {
+        fprintf(stderr, "leonet route: %s:%ld: %s\n", g->path, line, err);
         return 2;
     }
     if (g->n == g->cap) {
@@ -249,6 +302,8 @@ static int read_gateways(const char *path, double **xyz, size_t *n)
         }
         *xyz = g.xyz ? g.xyz : malloc(3 * sizeof **xyz);
         *n = g.n;
+        if (!*xyz)
+            fprintf(stderr, "leonet route: out of memory\n");
         return *xyz ? 0 : 2;
     }
     free(g.xyz);
@@ -266,6 +321,8 @@ static int read_gateways(const char *path, double **xyz, size_t *n)
         ln_geodetic_to_ecef(&gd, &(*xyz)[3 * i]);
     }
     ln_free(gs);
+    if (!*xyz)
+        fprintf(stderr, "leonet route: out of memory\n");
     return *xyz ? 0 : 2;
 }
 
@@ -278,23 +335,39 @@ static int run_series(const ln_args *a)
     if ((s = ln_args_get(a, specs, "start")) &&
         ln_args_time("route", "start", s, &start))
         return 2;
-    if (!ln_args_get(a, specs, "duration") || !ln_args_get(a, specs, "step") ||
-        ln_args_double(V, "duration", ln_args_get(a, specs, "duration"),
-                       &dur) ||
-        ln_args_double(V, "step", ln_args_get(a, specs, "step"), &step) ||
-        dur < 0 || step <= 0 || dur / step > 1e7) {
-        fprintf(stderr, "leonet route: --duration S --step S (> 0) needed\n");
+    const char *sd = ln_args_get(a, specs, "duration");
+    const char *sst = ln_args_get(a, specs, "step");
+    if (!sd || !sst) {
+        fprintf(stderr, "leonet route: --duration S and --step S are "
+                "required (see leonet route --help)\n");
+        return 2;
+    }
+    if (ln_args_double_in(V, "duration", sd, 0, (double)MAX_DURATION_S,
+                          &dur) ||
+        ln_args_double_in(V, "step", sst, 0.001, 86400, &step))
+        return 2;
+    if (dur / step + 1 > MAX_SERIES_STEPS) {
+        fprintf(stderr, "leonet route: --duration %g / --step %g gives "
+                "%.0f steps, over the limit of %.0f\n", dur, step,
+                floor(dur / step + 1e-9) + 1, MAX_SERIES_STEPS);
         return 2;
     }
     ln_geodetic from, to;
     const char *gwf = ln_args_get(a, specs, "gateways");
-    if (parse_latlon(ln_args_get(a, specs, "from"), &from)) {
-        fprintf(stderr, "leonet route: --from LAT,LON (degrees) needed\n");
+    if (!(s = ln_args_get(a, specs, "from")) || parse_latlon(s, &from)) {
+        fprintf(stderr, "leonet route: --from: expected LAT,LON (degrees, "
+                "-90..90,-180..180), got '%s'\n", s ? s : "(none)");
         return 2;
     }
-    int have_to = ln_args_get(a, specs, "to") != NULL;
-    if (have_to && parse_latlon(ln_args_get(a, specs, "to"), &to)) {
-        fprintf(stderr, "leonet route: --to LAT,LON (degrees)\n");
+    int have_to = (s = ln_args_get(a, specs, "to")) != NULL;
+    if (have_to && parse_latlon(s, &to)) {
+        fprintf(stderr, "leonet route: --to: expected LAT,LON (degrees, "
+                "-90..90,-180..180), got '%s'\n", s);
+        return 2;
+    }
+    if (have_to && gwf) {
+        fprintf(stderr, "leonet route: give --to or --gateways, not "
+                "both\n");
         return 2;
     }
     if (!have_to && !gwf) {
@@ -304,6 +377,29 @@ static int run_series(const ln_args *a)
     const char *ep = ln_args_get(a, specs, "epoch");
     double epoch = start;
     if (ep && ln_args_time("route", "epoch", ep, &epoch))
+        return 2;
+    ln_net_config cfg = {.gsl_rule = LN_NET_GSL_ELEV,
+                         .min_elev_rad = 25.0 * LN_DEG2RAD};
+    double v, isl_km = NAN;
+    if ((s = ln_args_get(a, specs, "min-elev-deg")) &&
+        ln_args_get(a, specs, "max-gsl-km")) {
+        fprintf(stderr, "leonet route: give --min-elev-deg or --max-gsl-km, "
+                "not both\n");
+        return 2;
+    }
+    if (s) {
+        if (ln_args_double_in(V, "min-elev-deg", s, 0, 90, &v))
+            return 2;
+        cfg.min_elev_rad = v * LN_DEG2RAD;
+    }
+    if ((s = ln_args_get(a, specs, "max-gsl-km"))) {
+        if (ln_args_double_in(V, "max-gsl-km", s, 1, 100000, &v))
+            return 2;
+        cfg.gsl_rule = LN_NET_GSL_RANGE;
+        cfg.max_gsl_km = v;
+    }
+    if ((s = ln_args_get(a, specs, "max-isl-km")) &&
+        ln_args_double_in(V, "max-isl-km", s, 1, 100000, &isl_km))
         return 2;
     cons c;
     int rc = load_cons(a, epoch, &c);
@@ -327,24 +423,7 @@ static int run_series(const ln_args *a)
             memcpy(gs + 3 * (base + g), gw + 3 * g, 3 * sizeof *gs);
             mask[base + g] = 1;
         }
-    ln_net_config cfg = {.gsl_rule = LN_NET_GSL_ELEV,
-                         .min_elev_rad = 25.0 * LN_DEG2RAD};
-    double v;
-    if ((s = ln_args_get(a, specs, "min-elev-deg"))) {
-        if (ln_args_double(V, "min-elev-deg", s, &v))
-            return 2;
-        cfg.min_elev_rad = v * LN_DEG2RAD;
-    }
-    if ((s = ln_args_get(a, specs, "max-gsl-km"))) {
-        if (ln_args_double(V, "max-gsl-km", s, &v))
-            return 2;
-        cfg.gsl_rule = LN_NET_GSL_RANGE;
-        cfg.max_gsl_km = v;
-    }
-    cfg.max_isl_km = max_isl_km(c.alt_min_km);
-    if ((s = ln_args_get(a, specs, "max-isl-km")) &&
-        ln_args_double(V, "max-isl-km", s, &cfg.max_isl_km))
-        return 2;
+    cfg.max_isl_km = isnan(isl_km) ? max_isl_km(c.alt_min_km) : isl_km;
     ln_net_isl *isls = NULL;
     size_t nisl = 0;
     ln_net *net = NULL;
@@ -397,8 +476,9 @@ static int run_series(const ln_args *a)
     int32_t *gwid = malloc((c.n ? c.n : 1) * sizeof *gwid);
     if (rc || !buf || !err || !path || !dist || !nxt || !gwid || !gs ||
         !mask || !sat_down || !gs_down || !jammed || !cut) {
-        if (rc && !reported)
-            fprintf(stderr, "leonet route: %s\n", ln_strerror(rc));
+        if (!reported)
+            fprintf(stderr, "leonet route: %s\n",
+                    ln_strerror(rc ? rc : LN_ENOMEM));
         rc = 2;
         goto done;
     }
@@ -410,7 +490,7 @@ static int run_series(const ln_args *a)
     long jammed_src = 0, jammed_gw = 0, nrtt = 0;
     double rtt_min = INFINITY, rtt_max = 0.0, rtt_sum = 0.0;
     char prev[4096] = "";
-    for (long k = 0; k < nt; k++) {
+    for (long k = 0; k < nt && !ferror(stdout); k++) {
         double t = (double)k * step;
         ln_orbit_propagate(o, start + t, &pv, ln_cli_threads);
         ln_teme_to_ecef_soa(start + t, &pv, c.n);
@@ -498,7 +578,7 @@ static int run_series(const ln_args *a)
         fprintf(stderr, "; rtt_ms min %.3f mean %.3f max %.3f", rtt_min,
                 rtt_sum / (double)nrtt, rtt_max);
     fprintf(stderr, "\n");
-    rc = 0;
+    rc = ln_cli_close_out(V, stdout, NULL);
 done:
     ln_orbit_free(o);
     ln_net_work_free(w);
@@ -530,6 +610,13 @@ static int hyp_export(const ln_args *a, const char *dir)
     double epoch = ln_time_from_utc(2000, 1, 1, 0, 0, 0); /* Hypatia's */
     const char *s = ln_args_get(a, specs, "epoch");
     if (s && ln_args_time("route", "epoch", s, &epoch))
+        return 2;
+    double el = 25.0, gsl_km = NAN;
+    if ((s = ln_args_get(a, specs, "min-elev-deg")) &&
+        ln_args_double_in(V, "min-elev-deg", s, 0, 90, &el))
+        return 2;
+    if ((s = ln_args_get(a, specs, "max-gsl-km")) &&
+        ln_args_double_in(V, "max-gsl-km", s, 1, 100000, &gsl_km))
         return 2;
     cons c;
     int rc = load_cons(a, epoch, &c);
@@ -572,17 +659,9 @@ static int hyp_export(const ln_args *a, const char *dir)
     }
     if ((rc = ln_net_plus_grid(c.grids, c.ngrids, &st.isls, &st.nisl)))
         goto fail;
-    double el = 25.0, v;
-    if ((s = ln_args_get(a, specs, "min-elev-deg"))) {
-        if (ln_args_double(V, "min-elev-deg", s, &el))
-            return 2;
-    }
     st.max_gsl_m = slant_km(c.alt_max_km, el * LN_DEG2RAD) * 1e3;
-    if ((s = ln_args_get(a, specs, "max-gsl-km"))) {
-        if (ln_args_double(V, "max-gsl-km", s, &v))
-            return 2;
-        st.max_gsl_m = v * 1e3;
-    }
+    if (!isnan(gsl_km))
+        st.max_gsl_m = gsl_km * 1e3;
     st.max_isl_m = max_isl_km(c.alt_min_km) * 1e3;
     mkdir(dir, 0777);
     if ((rc = ln_hyp_write(dir, &st, &d))) {
@@ -606,13 +685,22 @@ fail:
 static int hyp_run(const ln_args *a, const char *dir)
 {
     long dur, step;
-    if (!ln_args_get(a, specs, "duration") ||
-        !ln_args_get(a, specs, "step-ms") ||
-        ln_args_long(V, "duration", ln_args_get(a, specs, "duration"), &dur) ||
-        ln_args_long(V, "step-ms", ln_args_get(a, specs, "step-ms"), &step) ||
-        dur <= 0 || step <= 0) {
-        fprintf(stderr, "leonet route: --duration S --step-ms MS (integers "
-                        "> 0) needed\n");
+    const char *sd = ln_args_get(a, specs, "duration");
+    const char *ss = ln_args_get(a, specs, "step-ms");
+    if (!sd || !ss) {
+        fprintf(stderr, "leonet route: --hypatia: --duration S and --step-ms "
+                "MS are required\n");
+        return 2;
+    }
+    /* Hypatia counts in ns: 10 years are 3.2e17 ns, in range of int64 */
+    if (ln_args_long_in(V, "duration", sd, 1, MAX_DURATION_S, &dur) ||
+        ln_args_long_in(V, "step-ms", ss, 1, 86400000L, &step))
+        return 2;
+    if ((double)dur * 1e3 / (double)step > (double)MAX_HYP_STEPS) {
+        fprintf(stderr, "leonet route: --duration %ld s / --step-ms %ld "
+                "gives %.0f steps (two files each), over the limit of "
+                "%ld\n", dur, step, ceil((double)dur * 1e3 / (double)step),
+                MAX_HYP_STEPS);
         return 2;
     }
     ln_hyp_state st;
@@ -627,8 +715,7 @@ static int hyp_run(const ln_args *a, const char *dir)
     const char *out = ln_args_get(a, specs, "out");
     const char *dump = ln_args_get(a, specs, "dump-positions");
     FILE *df = NULL;
-    if (dump && !(df = fopen(dump, "w"))) {
-        fprintf(stderr, "leonet route: cannot create %s\n", dump);
+    if (dump && !(df = ln_cli_open_out(V, dump))) {
         ln_hyp_free(&st);
         return 2;
     }
@@ -639,8 +726,12 @@ static int hyp_run(const ln_args *a, const char *dir)
                           ln_args_get(a, specs, "full-dijkstra") != NULL};
     rc = ln_hyp_run_opt(&st, dur, step, ln_cli_threads, out ? out : dir, df,
                         &ho, &sx, &d);
-    if (df)
-        fclose(df);
+    if (df && rc)
+        ln_cli_discard_out(df);
+    else if (df && ln_cli_close_out(V, df, dump)) {
+        ln_hyp_free(&st);
+        return 2;
+    }
     if (rc) {
         fprintf(stderr, "leonet route: %s\n", ln_diag_format(&d, b, sizeof b));
         ln_hyp_free(&st);
@@ -669,21 +760,27 @@ static int hyp_run(const ln_args *a, const char *dir)
 int ln_cmd_route(int argc, char **argv)
 {
     ln_args a;
-    if (ln_args_parse(argc, argv, specs, &a, V))
+    int rc = ln_args_parse(argc, argv, specs, &a, V, help);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (a.npos) {
+        fprintf(stderr, "leonet route: unexpected argument '%s' (see leonet "
+                "route --help)\n", a.pos[0]);
         return 2;
-    if (ln_args_get(&a, specs, "help")) {
-        help(stdout);
-        return 0;
     }
     const char *hyp = ln_args_get(&a, specs, "hypatia");
-    if (hyp && (ln_args_get(&a, specs, "fail") || ln_args_get(&a, specs,
-                                                                "jam"))) {
-        fprintf(stderr, "leonet route: --fail and --jam are for the time "
-                        "series, not --hypatia (satgenpy has no failures)\n");
-        return 2;
-    }
+    int mode = !hyp ? MODE_S : ln_args_get(&a, specs, "export") ? MODE_X : MODE_H;
+    static const char *const mode_name[] = {
+        "", "the time series", "--hypatia", "", "--hypatia --export"};
+    for (size_t i = 0; i < sizeof mode_of / sizeof mode_of[0]; i++)
+        if (!(mode_of[i].modes & mode) &&
+            ln_args_get(&a, specs, mode_of[i].name)) {
+            fprintf(stderr, "leonet route: --%s is not an option of %s "
+                    "(see leonet route --help)\n", mode_of[i].name,
+                    mode_name[mode]);
+            return 2;
+        }
     if (hyp)
-        return ln_args_get(&a, specs, "export") ? hyp_export(&a, hyp)
-                                                 : hyp_run(&a, hyp);
+        return mode == MODE_X ? hyp_export(&a, hyp) : hyp_run(&a, hyp);
     return run_series(&a);
 }

@@ -126,13 +126,9 @@ int ln_cmd_run(int argc, char **argv)
         {"terminals", 1}, {"map-res", 1}, {"frames", 0}, {"every", 1},
         {"animate", 0}, {"constellation", 1}, {"isl", 1}, {NULL, 0}};
     ln_args a;
-    int rc = ln_args_parse(argc, argv, specs, &a, "run");
+    int rc = ln_args_parse(argc, argv, specs, &a, "run", run_help);
     if (rc)
-        return rc;
-    if (ln_args_get(&a, specs, "help")) {
-        run_help(stdout);
-        return 0;
-    }
+        return rc < 0 ? 0 : rc;
     if (a.npos > 1) {
         fprintf(stderr, "leonet run: one scenario at a time\n");
         return 2;
@@ -150,13 +146,13 @@ int ln_cmd_run(int argc, char **argv)
     const char *dur = ln_args_get(&a, specs, "duration");
     const char *term = ln_args_get(&a, specs, "terminals");
     long n;
-    if (dur && (ln_args_double("run", "duration", dur, &opt.duration_s) ||
-                opt.duration_s <= 0)) {
+    if (dur && ln_args_double_in("run", "duration", dur, 1, 366 * 86400.0,
+                                 &opt.duration_s)) {
         ln_scenario_free(sc);
         return 2;
     }
     if (term) {
-        if (ln_args_long("run", "terminals", term, &n) || n <= 0) {
+        if (ln_args_long_in("run", "terminals", term, 1, 100000000L, &n)) {
             ln_scenario_free(sc);
             return 2;
         }
@@ -207,17 +203,35 @@ int ln_cmd_run(int argc, char **argv)
     return 0;
 }
 
-int ln_cmd_scenario(int argc, char **argv)
+static void scenario_help(FILE *f)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-        fprintf(argc < 2 ? stderr : stdout,
-                "usage: leonet scenario list\n"
-                "       leonet scenario show NAME    print a built-in "
-                "scenario (JSON)\n"
-                "       leonet scenario check FILE   validate a scenario "
-                "file\n");
-        return argc < 2 ? 2 : 0;
+    fprintf(f, "usage: leonet scenario list\n"
+               "       leonet scenario show NAME    print a built-in "
+               "scenario (JSON)\n"
+               "       leonet scenario check FILE   validate a scenario "
+               "file\n"
+               "Exit status: 0 ok, 2 unknown scenario, bad file or usage, or "
+               "output\nnot written.\n");
+}
+
+int ln_cmd_scenario(int argc0, char **argv0)
+{
+    ln_args a;
+    int rc0 = ln_args_parse(argc0, argv0, NULL, &a, "scenario",
+                            scenario_help);
+    if (rc0)
+        return rc0 < 0 ? 0 : rc0;
+    /* the positionals as argv[1..]: the request and its argument */
+    char *argv[4] = {argv0[0], NULL, NULL, NULL};
+    int argc = a.npos + 1;
+    if (a.npos > 2 || a.npos == 0) {
+        fprintf(stderr, "leonet scenario: %s (see leonet scenario --help)\n",
+                a.npos ? "too many arguments" : "list, show NAME or check "
+                "FILE?");
+        return 2;
     }
+    for (int k = 0; k < a.npos; k++)
+        argv[k + 1] = (char *)a.pos[k];
     if (strcmp(argv[1], "list") == 0) {
         for (const char *const *n = ln_scenario_builtin_names(); *n; n++)
             printf("%s\n", *n);
@@ -247,6 +261,9 @@ int ln_cmd_scenario(int argc, char **argv)
         ln_scenario_free(sc);
         return 0;
     }
-    fprintf(stderr, "leonet scenario: unknown request (see --help)\n");
+    fprintf(stderr, "leonet scenario: unknown request '%s'%s (see leonet "
+            "scenario --help)\n", argv[1],
+            argc == 2 && strcmp(argv[1], "list") ? " (NAME or FILE missing)"
+                                                 : "");
     return 2;
 }

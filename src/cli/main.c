@@ -38,14 +38,22 @@ static void usage(FILE *f)
     fprintf(f,
             "leonet - an open digital twin of a LEO satellite-internet "
             "service\n\n"
-            "usage: leonet [--threads N] VERB [options]\n\n"
+            "usage: leonet [--threads N] VERB [options]\n"
+            "       leonet (-h | --help | -V | --version)\n"
+            "       leonet help VERB\n\n"
             "verbs:\n");
     for (const verb *v = verbs; v->name; v++)
         fprintf(f, "  %-11s %s\n", v->name, v->summary);
     fprintf(f,
-            "\nglobal options (before or after the verb):\n"
-            "  --threads N  worker threads (default: all cores)\n"
-            "  --help       this text; 'leonet VERB --help' for a verb\n");
+            "\ncommon options (before or after the verb):\n"
+            "  --threads N    worker threads, 0..1024 (0, the default: all "
+            "cores)\n"
+            "  -h, --help     this text; 'leonet VERB --help' for a verb\n"
+            "  -V, --version  print '%s' and exit\n"
+            "Exit status: 0 ok, 1 the job ran but some items failed, 2 bad "
+            "usage or\ninput (or an output that could not be written), 3 "
+            "the run failed.\n",
+            ln_cli_version());
 }
 
 /* OpenMP (libgomp) spins at every barrier by default. When the machine is
@@ -87,52 +95,72 @@ static void short_spin_restart(void)
     /* still here: run as we are */
 }
 
+static int run_verb(const verb *v, int argc, char **argv)
+{
+    return ln_cli_finish_stdout(v->name, v->fn(argc, argv));
+}
+
 int main(int argc, char **argv)
 {
     short_spin_restart();
     int i = 1;
-    /* global options before the verb */
-    while (i < argc && strncmp(argv[i], "--", 2) == 0) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+    /* common options before the verb */
+    while (i < argc && argv[i][0] == '-') {
+        const char *o = argv[i];
+        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
             usage(stdout);
-            return 0;
+            return ln_cli_finish_stdout("--help", 0);
         }
-        if (strcmp(argv[i], "--version") == 0) {
-            printf("leonet 0.1.0\n");
-            return 0;
+        if (strcmp(o, "--version") == 0 || strcmp(o, "-V") == 0) {
+            printf("%s\n", ln_cli_version());
+            return ln_cli_finish_stdout("--version", 0);
         }
-        if (strncmp(argv[i], "--threads", 9) == 0) {
+        if (strncmp(o, "--threads", 9) == 0 &&
+            (o[9] == '=' || o[9] == '\0')) {
             const char *val = NULL;
-            if (argv[i][9] == '=')
-                val = argv[i] + 10;
-            else if (argv[i][9] == '\0' && i + 1 < argc)
+            if (o[9] == '=')
+                val = o + 10;
+            else if (i + 1 < argc)
                 val = argv[++i];
             long n;
-            if (!val || ln_args_long("", "threads", val, &n) || n < 0 ||
-                n > 1024) {
-                fprintf(stderr, "leonet: --threads needs a number 0..1024\n");
+            if (!val) {
+                fprintf(stderr, "leonet: --threads needs a value "
+                        "(0..1024)\n");
                 return 2;
             }
+            if (ln_args_long_in("", "threads", val, 0, 1024, &n))
+                return 2;
             ln_cli_threads = (int)n;
             i++;
             continue;
         }
-        fprintf(stderr, "leonet: unknown option '%s'\n", argv[i]);
-        usage(stderr);
+        fprintf(stderr, "leonet: unknown option '%s' before the verb (see "
+                "leonet --help)\n", o);
         return 2;
     }
     if (i >= argc) {
+        fprintf(stderr, "leonet: no verb given\n\n");
         usage(stderr);
         return 2;
     }
     if (strcmp(argv[i], "help") == 0) {
-        usage(stdout);
-        return 0;
+        if (i + 1 >= argc) {
+            usage(stdout);
+            return ln_cli_finish_stdout("help", 0);
+        }
+        for (const verb *v = verbs; v->name; v++)
+            if (strcmp(v->name, argv[i + 1]) == 0) {
+                char *av[] = {argv[i + 1], "--help", NULL};
+                return run_verb(v, 2, av);
+            }
+        fprintf(stderr, "leonet help: unknown verb '%s' (see leonet "
+                "--help)\n", argv[i + 1]);
+        return 2;
     }
     for (const verb *v = verbs; v->name; v++)
         if (strcmp(v->name, argv[i]) == 0)
-            return v->fn(argc - i, argv + i);
-    fprintf(stderr, "leonet: unknown verb '%s'\n\n", argv[i]);
-    usage(stderr);
+            return run_verb(v, argc - i, argv + i);
+    fprintf(stderr, "leonet: unknown verb '%s' (see leonet --help)\n",
+            argv[i]);
     return 2;
 }

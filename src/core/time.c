@@ -78,6 +78,8 @@ double ln_time_jd_to_unix(double jd1, double jd2)
     return ((jd1 - LN_JD_UNIX) + jd2) * LN_SEC_PER_DAY;
 }
 
+/* ndig digits at *p into *out; advances *p. Reads no further than the
+ * first non-digit (so never past the string's NUL). */
 static int take_int(const char **p, int ndig, int *out)
 {
     int v = 0;
@@ -91,6 +93,22 @@ static int take_int(const char **p, int ndig, int *out)
     return 0;
 }
 
+/* the character c at *p, then past it; never steps over the NUL */
+static int take_char(const char **p, char c)
+{
+    if (**p != c)
+        return -1;
+    (*p)++;
+    return 0;
+}
+
+/* Accepted: optional spaces; YYYY-MM-DD (year 0000..9999, proleptic
+ * Gregorian, the month's real length); optionally T (or t, or one space)
+ * HH:MM[:SS[.fraction]] with HH 00..23, MM 00..59, SS 00..59, or 60 only
+ * at 23:59 on 30 June or 31 December (a leap second, read as the next
+ * day's 00:00:00: POSIX time has none); the fraction any number of digits
+ * (the first 18 count); then Z, z, +00:00 or nothing (UTC); optional
+ * spaces. Nothing else: other offsets, week or ordinal dates, 24:00. */
 int ln_time_parse_iso(const char *s, double *t)
 {
     int y, mo, d, h = 0, mi = 0, sec = 0;
@@ -100,33 +118,35 @@ int ln_time_parse_iso(const char *s, double *t)
         return LN_EPARSE;
     while (isspace((unsigned char)*p))
         p++;
-    if (take_int(&p, 4, &y) || *p++ != '-' || take_int(&p, 2, &mo) ||
-        *p++ != '-' || take_int(&p, 2, &d))
+    if (take_int(&p, 4, &y) || take_char(&p, '-') || take_int(&p, 2, &mo) ||
+        take_char(&p, '-') || take_int(&p, 2, &d))
         return LN_EPARSE;
-    if (*p == 'T' || *p == 't' || *p == ' ') {
+    if (*p == 'T' || *p == 't' ||
+        (*p == ' ' && isdigit((unsigned char)p[1]))) {
         p++;
-        if (take_int(&p, 2, &h) || *p++ != ':' || take_int(&p, 2, &mi))
+        if (take_int(&p, 2, &h) || take_char(&p, ':') || take_int(&p, 2, &mi))
             return LN_EPARSE;
         if (*p == ':') {
             p++;
             if (take_int(&p, 2, &sec))
                 return LN_EPARSE;
             if (*p == '.') {
-                double scale = 0.1;
+                unsigned long long num = 0, den = 1;
                 p++;
                 if (!isdigit((unsigned char)*p))
                     return LN_EPARSE;
-                while (isdigit((unsigned char)*p)) {
-                    frac += (*p - '0') * scale;
-                    scale *= 0.1;
-                    p++;
-                }
+                for (int k = 0; isdigit((unsigned char)*p); k++, p++)
+                    if (k < 18) {
+                        num = num * 10 + (unsigned long long)(*p - '0');
+                        den *= 10;
+                    }
+                frac = (double)num / (double)den; /* [0, 1] once rounded */
             }
         }
     }
     if (*p == 'Z' || *p == 'z')
         p++;
-    else if (*p == '+' && strcmp(p, "+00:00") == 0)
+    else if (strncmp(p, "+00:00", 6) == 0)
         p += 6;
     while (isspace((unsigned char)*p))
         p++;
@@ -139,6 +159,11 @@ int ln_time_parse_iso(const char *s, double *t)
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (mo == 2 && d == 29 && !leap)
         return LN_EPARSE;
+    if (sec == 60 && !(h == 23 && mi == 59 &&
+                       ((mo == 6 && d == 30) || (mo == 12 && d == 31))))
+        return LN_EPARSE;
+    if (sec == 60)
+        frac = 0.0; /* 23:59:60.5 is still the next day's 00:00:00 */
     *t = ln_time_from_utc(y, mo, d, h, mi, sec + frac);
     return LN_OK;
 }
