@@ -144,9 +144,6 @@ void ln_csv_put(FILE *f, const char *s);
  * U+FFFD; with LN_JSON_SCRIPT safe inside an HTML <script> element. */
 void ln_json_put(FILE *f, const char *s, int flags);
 
-/* ---- version ---------------------------------------------------------- */
-#define LN_VERSION "0.1.0" /* as CMakeLists.txt's project(VERSION) */
-
 /* ---- output sets (atomic, locked; src/core/outset.c) ----------------- */
 /* The files one command writes into a folder, made visible together at
  * ln_outset_commit, or not at all (ln_outset_abort, or any failure). A

@@ -24,6 +24,10 @@
 
 #include "sim/sim_int.h"
 
+#ifndef LN_VERSION
+#error "LN_VERSION (CMake's project version) must be defined"
+#endif
+
 double ln__percentile(const uint32_t *hist, double p)
 {
     uint64_t n = 0;
