@@ -192,8 +192,9 @@ void ln_outset_abort(ln_outset *os);
 /* ---- cancel (SIGINT / SIGTERM) ----------------------------------------- */
 /* Installs handlers for SIGINT and SIGTERM that only set a flag; long
  * loops poll ln_cancel_requested() (the signal number, or 0) and stop,
- * and their output sets are aborted. ln_cancel_request sets the flag by
- * hand (tests), ln_cancel_reset clears it. */
+ * and their output sets are aborted; a second signal while the flag is
+ * set ends the process as the signal would. ln_cancel_request sets the
+ * flag by hand (tests), ln_cancel_reset clears it. */
 void ln_cancel_install(void);
 int ln_cancel_requested(void);
 void ln_cancel_request(int sig);

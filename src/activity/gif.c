@@ -201,6 +201,11 @@ int ln__act_write_gif(const ln__act *a, const char *path, const char *title,
     int w = 0, h = 0;
     for (long win = 0; win < a->nwin && !rc; win += every) {
         cairo_surface_t *sf;
+        if (ln_cancel_requested()) {
+            rc = ln_diag_set(diag, LN_EIO, path, 0, 0, NULL,
+                             "interrupted by a signal");
+            break;
+        }
         rc = ln__act_draw(a, path, title, width_px, win, &sf, diag);
         if (rc)
             break;

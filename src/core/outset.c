@@ -63,8 +63,16 @@ struct ln_outset {
 
 static volatile sig_atomic_t cancel_sig;
 
+/* The first SIGINT/SIGTERM sets the flag; a second one while the flag is
+ * set ends the process the default way (a stuck write can still be
+ * interrupted; its staging folder goes with the next writer). */
 static void on_signal(int sig)
 {
+    if (cancel_sig) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
     cancel_sig = sig;
 }
 
