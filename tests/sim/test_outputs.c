@@ -12,7 +12,8 @@
  *     once; a cancelled run, a run killed with SIGTERM (a child leonet
  *     process) and a run that hits the file-size limit (a full disk) leave
  *     the earlier run as it was; an output path that is a file fails with
- *     a message and exit status 3;
+ *     a message and exit status 3, and so does a read-only folder (not
+ *     as root);
  *   - activity-windows.geojson: its rows expanded to windows equal
  *     activity.geojson's per-window values, each window once;
  *   - summary.json's completed, leonet_version and scenario_sha256 (the
@@ -484,6 +485,32 @@ static void test_sigterm_child(void **state)
     ln_free(before);
 }
 
+/* A read-only folder holding an earlier run: refused with a message, the
+ * earlier run as it was. Root writes anyway: skipped as root (checked by
+ * hand on a read-only tmpfs mount, and this test run as nobody). */
+static void test_readonly_folder(void **state)
+{
+    (void)state;
+    if (geteuid() == 0) {
+        skip();
+        return;
+    }
+    const char *dir = "out-ro";
+    char *text = small_text();
+    ln_diag d;
+    assert_int_equal(run_text(text, dir, &d), 0);
+    char *before = slurp("out-ro/summary.json");
+    assert_int_equal(chmod(dir, 0555), 0);
+    assert_int_equal(run_text(text, dir, &d), LN_EIO);
+    assert_non_null(strstr(d.msg, "cannot write into the output folder"));
+    assert_int_equal(chmod(dir, 0755), 0);
+    char *after = slurp("out-ro/summary.json");
+    assert_string_equal(before, after);
+    ln_free(before);
+    ln_free(after);
+    free(text);
+}
+
 /* --output naming a file, and a folder under a file: exit 3, a message. */
 static void test_output_is_file(void **state)
 {
@@ -665,6 +692,7 @@ int main(void)
         cmocka_unit_test(test_lock_and_cancel),
         cmocka_unit_test(test_sigterm_child),
         cmocka_unit_test(test_output_is_file),
+        cmocka_unit_test(test_readonly_folder),
         cmocka_unit_test(test_scenario_hash),
         cmocka_unit_test(test_windows_file),
     };
