@@ -6,8 +6,10 @@
  *
  * Reads RUN_DIR/activity.geojson, zones.geojson, activity-sats.json and
  * summary.json (written by 'leonet run') and writes activity.png (+ its
- * world file activity.pgw), activity-HHMM.png frames and activity.gif
- * when asked, and activity.html. docs/map.md.
+ * world file activity.pgw, activity.prj and activity.png.aux.xml),
+ * activity-HHMM.png frames and activity.gif when asked, and
+ * activity.html, as one output set (all or nothing, locked; SIGINT and
+ * SIGTERM abort it). docs/map.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
