@@ -579,6 +579,13 @@ static int parse_zones(const ctx *c, json_t *root, ln_scenario *s)
             if (!zn->id[0])
                 return err(c, p, "a cell-list zone needs an id");
         }
+        for (size_t k = 0; k < i && zn->id[0]; k++)
+            if (strcmp(s->zones[k].id, zn->id) == 0) {
+                char pi[80];
+                join(pi, sizeof pi, p, "id");
+                return err(c, pi, "zone id '%s' is also the id of "
+                           "zones[%zu] (ids must be unique)", zn->id, k);
+            }
         if (pr != floor(pr))
             return err(c, p, "priority must be an integer");
         zn->priority = (int)pr;
