@@ -327,6 +327,10 @@ int ln_geojson_parse(const char *buf, size_t len, const char *fname,
     (void)flags;
     ctx c = {fname, diag};
     memset(out, 0, sizeof *out);
+    long nl, nc;
+    if (ln_text_nul(buf, len, &nl, &nc))
+        return ln_diag_set(diag, LN_EGEOJSON, fname, nl, nc, NULL,
+                           "a NUL byte: GeoJSON is JSON text");
     json_error_t err;
     json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
     if (!root)
