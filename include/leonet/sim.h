@@ -224,7 +224,8 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
 #define LN_SIM_MAX_STEPS 10000000L     /* time steps */
 #define LN_SIM_MAX_WINDOWS 100000L     /* map windows (the activity map's) */
 #define LN_SIM_MAX_TERMINALS 2147483647.0 /* int indices */
-#define LN_SIM_MAX_SATELLITES 1000000.0
+#define LN_SIM_MAX_SATELLITES 249999.0  /* Walker shells: catalog numbers
+                                           90001..339999 (Alpha-5) */
 #define LN_SIM_MAX_TERMINAL_STEPS 4294967295.0 /* 32-bit counters: RTT
                                                   histogram bins, map */
 
