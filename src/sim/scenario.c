@@ -149,6 +149,21 @@ static int get_num(const ctx *c, json_t *o, const char *key, const char *path,
     return 0;
 }
 
+/* get_num for a member that is a whole number (a count, an H3
+ * resolution, a seed): 1.5 is refused, not truncated. */
+static int get_int(const ctx *c, json_t *o, const char *key, const char *path,
+                   int required, double def, double lo, double hi,
+                   double *out)
+{
+    int rc = get_num(c, o, key, path, required, def, lo, hi, out);
+    if (!rc && *out != floor(*out)) {
+        char p[512];
+        join(p, sizeof p, path, key);
+        return err(c, p, "%g is not a whole number", *out);
+    }
+    return rc;
+}
+
 static int get_str(const ctx *c, json_t *o, const char *key, const char *path,
                    int required, const char *def, char *out, size_t n)
 {
@@ -312,16 +327,13 @@ static int parse_constellation(const ctx *c, json_t *root, ln_scenario *s)
             if ((rc = check_keys(c, e, p, sk)) ||
                 (rc = get_num(c, e, "alt_km", p, 1, 0, 150, 50000, &alt)) ||
                 (rc = get_num(c, e, "incl_deg", p, 1, 0, 0, 180, &inc)) ||
-                (rc = get_num(c, e, "planes", p, 1, 0, 1, 1000, &pl)) ||
-                (rc = get_num(c, e, "per_plane", p, 1, 0, 1, 1000, &pp)) ||
-                (rc = get_num(c, e, "phasing", p, 0, 0, 0, 1000, &ph)) ||
+                (rc = get_int(c, e, "planes", p, 1, 0, 1, 1000, &pl)) ||
+                (rc = get_int(c, e, "per_plane", p, 1, 0, 1, 1000, &pp)) ||
+                (rc = get_int(c, e, "phasing", p, 0, 0, 0, 1000, &ph)) ||
                 (rc = get_num(c, e, "raan0_deg", p, 0, 0, 0, 360, &r0)))
                 return rc;
             if (ph >= pl)
                 return err(c, p, "phasing must be below planes");
-            if (pl != floor(pl) || pp != floor(pp) || ph != floor(ph))
-                return err(c, p, "planes, per_plane and phasing are "
-                           "integers");
             nsat += pl * pp;
             if (nsat > LN_SIM_MAX_SATELLITES)
                 return err(c, p, "%.0f satellites in all, more than %.0f",
@@ -357,9 +369,9 @@ static int parse_link(const ctx *c, json_t *root, ln_scenario *s)
     if (!rc)
         rc = get_num(c, o, "beam_capacity_gbps", P, 0, 2, 0.001, 1e4, &bc);
     if (!rc)
-        rc = get_num(c, o, "beams_per_sat", P, 0, 16, 1, 10000, &bp);
+        rc = get_int(c, o, "beams_per_sat", P, 0, 16, 1, 10000, &bp);
     if (!rc)
-        rc = get_num(c, o, "beam_res", P, 0, 5, 0, 15, &br);
+        rc = get_int(c, o, "beam_res", P, 0, 5, 0, 15, &br);
     if (!rc)
         rc = get_bool(c, o, "isl", P, 0, &s->isl);
     json_decref(empty);
@@ -527,7 +539,7 @@ static int parse_gateways(const ctx *c, json_t *root, ln_scenario *s)
         if ((rc = check_keys(c, g, "gateways", keys)) ||
             (rc = get_file(c, g, "file", "gateways", 1, file, sizeof file)) ||
             (rc = get_arr(c, g, "include", "gateways", 0, &inc)) ||
-            (rc = get_num(c, g, "antennas", "gateways", 0, 8, 1, 10000,
+            (rc = get_int(c, g, "antennas", "gateways", 0, 8, 1, 10000,
                           &ant)))
             return rc;
         rc = gateways_csv(c, "gateways", file, inc, (int)ant, s);
@@ -555,7 +567,7 @@ static int parse_gateways(const ctx *c, json_t *root, ln_scenario *s)
                               sizeof gw->name)) ||
                 (rc = get_num(c, e, "lat", p, 1, 0, -90, 90, &lat)) ||
                 (rc = get_num(c, e, "lon", p, 1, 0, -180, 180, &lon)) ||
-                (rc = get_num(c, e, "antennas", p, 0, 8, 1, 10000, &ant)))
+                (rc = get_int(c, e, "antennas", p, 0, 8, 1, 10000, &ant)))
                 return rc;
             gw->lat_rad = lat * LN_DEG2RAD;
             gw->lon_rad = lon * LN_DEG2RAD;
@@ -817,7 +829,7 @@ static int parse_groups(const ctx *c, json_t *root, ln_scenario *s)
             (rc = get_num(c, e, "count", p, 1, 0, 0, LN_SIM_MAX_TERMINALS,
                           &cnt)) ||
             (rc = get_str(c, e, "account", p, 1, NULL, acc, sizeof acc)) ||
-            (rc = get_num(c, e, "seed", p, 0, (double)i + 1, 0, 9e15,
+            (rc = get_int(c, e, "seed", p, 0, (double)i + 1, 0, 9e15,
                           &seed)))
             return rc;
         char pk[80];
@@ -975,7 +987,7 @@ static int parse_outputs(const ctx *c, json_t *root, ln_scenario *s)
         if ((rc = check_keys(c, o, "outputs", keys)) ||
             (rc = get_str(c, o, "dir", "outputs", 0, "leonet-out",
                           s->out_dir, sizeof s->out_dir)) ||
-            (rc = get_num(c, o, "map_res", "outputs", 0, 5, 0, 15, &res)) ||
+            (rc = get_int(c, o, "map_res", "outputs", 0, 5, 0, 15, &res)) ||
             (rc = get_num(c, o, "window_s", "outputs", 0, 900, 1, 1e7, &win)))
             return rc;
     } else {
@@ -1049,7 +1061,7 @@ int ln_scenario_parse(const char *text, size_t len, const char *file,
     if (!rc)
         rc = get_num(&c, root, "step_s", "", 0, 15, 0.01, 86400, &s->step_s);
     if (!rc)
-        rc = get_num(&c, root, "seed", "", 0, 1, 0, 9e15, &seed);
+        rc = get_int(&c, root, "seed", "", 0, 1, 0, 9e15, &seed);
     if (!rc) {
         s->seed = (uint64_t)seed;
         if (s->step_s > s->duration_s)
