@@ -277,7 +277,7 @@ static int read_gs_path(const char *path, ln_hyp_state *st, ln_diag *diag)
             strlen(f[3]) >= sizeof g->lon_str ||
             parse_double(f[2], &g->lat_deg) || parse_double(f[3], &g->lon_deg) ||
             parse_double(f[4], &g->elev_m) || fabs(g->lat_deg) > 90.0 ||
-            fabs(g->lon_deg) > 360.0) {
+            fabs(g->lon_deg) > 360.0 || fabs(g->elev_m) > 100000.0) {
             rc = ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
                              "bad name, latitude, longitude or elevation");
             break;

@@ -804,8 +804,8 @@ static int parse_groups(const ctx *c, json_t *root, ln_scenario *s)
     if ((rc = get_arr(c, root, "terminals", "", 1, &g)))
         return rc;
     size_t n = json_array_size(g);
-    if (n == 0)
-        return err(c, "terminals", "at least one terminal group");
+    if (n == 0 || n > 4096) /* engine.c keeps per-group counts in 4096 */
+        return err(c, "terminals", "1 to 4096 terminal groups");
     s->groups = ln_calloc(n, sizeof *s->groups);
     if (!s->groups)
         return LN_ENOMEM;

@@ -124,6 +124,51 @@ static void test_bad_state(void **state)
     assert_int_equal(ln_hyp_read(bad, &rd, &d), LN_EPARSE);
     assert_int_equal(d.line, 2);
     assert_non_null(strstr(d.file, "isls.txt"));
+    /* a NUL byte: refused at its line and column (the line splitting
+     * would have taken it for the end of the file) */
+    f = fopen(p, "wb");
+    fwrite("0 1\n2\0 3\n", 1, 10, f);
+    fclose(f);
+    assert_int_equal(ln_hyp_read(bad, &rd, &d), LN_EPARSE);
+    assert_int_equal(d.line, 2);
+    assert_int_equal(d.col, 2);
+    assert_non_null(strstr(d.msg, "NUL"));
+    f = fopen(p, "w");
+    fputs("0 1\n", f);
+    fclose(f);
+    /* tles.txt header: integers that fit */
+    static const char *const heads[] = {"99999999999 12\n", "24 nan\n",
+                                        "0 12\n", "24\n"};
+    snprintf(p, sizeof p, "%s/tles.txt", bad);
+    char *tles = NULL;
+    size_t tl;
+    assert_int_equal(ln_read_file(p, 1 << 24, &tles, &tl, &d), 0);
+    const char *rest = strchr(tles, '\n') + 1;
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+        f = fopen(p, "w");
+        fputs(heads[i], f);
+        fputs(rest, f);
+        fclose(f);
+        assert_int_equal(ln_hyp_read(bad, &rd, &d), LN_EPARSE);
+        assert_int_equal(d.line, 1);
+    }
+    f = fopen(p, "w");
+    fputs(tles, f);
+    fclose(f);
+    ln_free(tles);
+    /* ground stations: NaN, infinity, an elevation of 1e300 m */
+    static const char *const gs[] = {
+        "0,A,nan,30.0,0.0\n", "0,A,50.0,inf,0.0\n", "0,A,50.0,30.0,1e300\n",
+        "0,A,50.0,30.0,1e999\n"};
+    snprintf(p, sizeof p, "%s/ground_stations.txt", bad);
+    for (size_t i = 0; i < sizeof gs / sizeof gs[0]; i++) {
+        f = fopen(p, "w");
+        fputs(gs[i], f);
+        fclose(f);
+        assert_int_equal(ln_hyp_read(bad, &rd, &d), LN_EPARSE);
+        assert_int_equal(d.line, 1);
+        assert_non_null(strstr(d.file, "ground_stations.txt"));
+    }
     snprintf(p, sizeof p, "rm -rf %s", bad);
     assert_int_equal(system(p), 0);
 }
