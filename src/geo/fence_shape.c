@@ -156,7 +156,8 @@ static int add_ring(ln_geo_shape *s, const ln_geo_ring *r, uint32_t pi,
  * them). Both are one sweep: the vertices sorted by latitude, each edge
  * visits the vertices within its latitude span, so the cost is about the
  * vertices times the edges crossing a parallel, not vertices x edges
- * (3 ms for ukraine_osm_geomaps_10m's 12,599 holes). */
+ * (about 20 ms of the 0.09 s that loading ukraine_osm_geomaps_10m, with
+ * its 12,599 holes, takes). */
 
 typedef struct hpt {
     double x, y;

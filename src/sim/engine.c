@@ -367,8 +367,12 @@ static int load_zones(ln__engine *e, ln_diag *diag)
          * the scenario's set with the scenario's properties */
         ln_geojson gj;
         rc = ln_geojson_read(z->file, 0, &gj, diag);
-        if (rc)
+        if (!rc)
+            rc = ln_geojson_check_ids(&gj, z->file, diag);
+        if (rc) {
+            ln_geojson_free(&gj);
             return rc;
+        }
         for (size_t f = 0; f < gj.nfeatures; f++) {
             const ln_geojson_feature *ft = &gj.features[f];
             char id[LN_NAME_MAX * 2];
@@ -383,6 +387,19 @@ static int load_zones(ln__engine *e, ln_diag *diag)
                 z->priority, z->valid_from, z->valid_until, ft->polys,
                 ft->npolys, 0, diag);
             if (rc) {
+                /* name the file and the feature's member path */
+                ln_diag d2 = *diag;
+                char path[1100] = "";
+                const char *pp = d2.path;
+                if (!ft->multipolygon && strncmp(pp, "[0]", 3) == 0)
+                    pp += 3;
+                if (d2.path[0])
+                    snprintf(path, sizeof path, "features[%ld].geometry."
+                             "coordinates%s", ft->index, pp);
+                else /* the id: name the scenario's zone */
+                    snprintf(path, sizeof path, "zones[%zu]", i);
+                ln_diag_set(diag, rc, z->file, 0, 0, path[0] ? path : NULL,
+                            "zone '%s': %s", id, d2.msg);
                 ln_geojson_free(&gj);
                 return rc;
             }

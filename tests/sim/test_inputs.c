@@ -371,6 +371,28 @@ static void test_places_in_run(void **state)
     rmdir(dir);
 }
 
+/* Two zones of a scenario that end up with the same id (the same file
+ * without ids: crimea_ne10m:0 twice) stop the run at setup, naming the
+ * file and the scenario's zone. */
+static void test_zone_ids_in_run(void **state)
+{
+    (void)state;
+    ln_scenario *sc;
+    ln_diag d;
+    assert_int_equal(parse("60", "60",
+                           "{\"file\":\"geo/crimea_ne10m.geojson\"},"
+                           "{\"file\":\"geo/crimea_ne10m.geojson\"}",
+                           "1", GROUP("1"), "60", &sc, &d), 0);
+    ln_sim_options o = {0};
+    o.quiet = 1;
+    o.nthreads = 1;
+    assert_int_equal(ln_sim_run(sc, &o, NULL, &d), LN_EZONE);
+    assert_non_null(strstr(d.file, "crimea_ne10m.geojson"));
+    assert_string_equal(d.path, "zones[1]");
+    assert_non_null(strstr(d.msg, "'crimea_ne10m:0'"));
+    ln_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -381,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_estimate),
         cmocka_unit_test(test_memory_refusal),
         cmocka_unit_test(test_places_in_run),
+        cmocka_unit_test(test_zone_ids_in_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
