@@ -94,7 +94,11 @@ int ln_sim_estimate(const ln_scenario *sc, const ln_sim_options *opt,
     if (!(steps <= (double)LN_SIM_MAX_STEPS))
         return too_many(diag, dpath, "steps", steps,
                         (double)LN_SIM_MAX_STEPS, "raise step_s");
-    z.steps = steps < 1 ? 1 : (long)steps;
+    if (steps < 1)
+        return ln_diag_set(diag, LN_ESCENARIO, NULL, 0, 0, dpath,
+                           "%g s is shorter than step_s (%g s): not one "
+                           "step", dur, sc->step_s);
+    z.steps = (long)steps;
     double span = (double)z.steps * sc->step_s;
     double win = ceil(span / sc->window_s - 1e-9);
     if (!(win <= (double)LN_SIM_MAX_WINDOWS))

@@ -272,6 +272,9 @@ static void test_estimate(void **state)
     assert_int_equal(ln_sim_estimate(sc, &o, &z, &d), 0);
     assert_true(z.terminals == 7); /* llround(2.5) + llround(3.5) */
     assert_int_equal(z.steps, 2);
+    o.duration_s = 59; /* shorter than a step: no step at all */
+    assert_int_equal(ln_sim_estimate(sc, &o, &z, &d), LN_ESCENARIO);
+    assert_string_equal(d.path, "--duration");
     o.duration_s = INFINITY;
     assert_int_equal(ln_sim_estimate(sc, &o, &z, &d), LN_ESCENARIO);
     assert_string_equal(d.path, "--duration");
