@@ -72,8 +72,9 @@ static int too_many(ln_diag *diag, const char *path, const char *what,
                     double n, double max, const char *hint)
 {
     return ln_diag_set(diag, LN_ESCENARIO, NULL, 0, 0, path,
-                       "%.0f %s, more than the %.0f a run can hold%s%s", n,
-                       what, max, hint[0] ? "; " : "", hint);
+                       "%.*g %s, more than the %.0f a run can hold%s%s",
+                       n < 1e15 ? 15 : 3, n, what, max, hint[0] ? "; " : "",
+                       hint);
 }
 
 int ln_sim_estimate(const ln_scenario *sc, const ln_sim_options *opt,
@@ -149,6 +150,9 @@ int ln_sim_estimate(const ln_scenario *sc, const ln_sim_options *opt,
     b += (double)z.days * (double)sc->naccounts * (double)(nth + 1) *
          sizeof *e->usage_bytes;
     b += (double)sc->ngateways * 256.0;
+    /* the program, its libraries, the zone and TLE files being read: the
+     * built-in scenario peaks at 63 MB of RSS for 42 MB estimated above */
+    b += 32.0 * 1024 * 1024;
     z.bytes = b;
     z.mem_bytes = phys_bytes();
     if (out)
