@@ -223,6 +223,8 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
 /* Limits of one run (docs/scenario.md, Limits). */
 #define LN_SIM_MAX_STEPS 10000000L     /* time steps */
 #define LN_SIM_MAX_WINDOWS 100000L     /* map windows (the activity map's) */
+#define LN_SIM_MAX_MAP_CELLS 1000000L  /* map cells (the activity map's),
+                                          checked once terminals are placed */
 #define LN_SIM_MAX_TERMINALS 2147483647.0 /* int indices */
 #define LN_SIM_MAX_SATELLITES 249999.0  /* Walker shells: catalog numbers
                                            90001..339999 (Alpha-5) */
@@ -234,7 +236,8 @@ typedef struct ln_sim_size {
     double satellites;  /* Walker shells: exact; TLE / OMM file: at most
                            its size over the smallest record's */
     long steps, windows, days;
-    double map_cells;   /* at most: min(terminals, H3 cells at map_res) */
+    double map_cells;   /* at most: min(terminals, H3 cells at map_res,
+                           LN_SIM_MAX_MAP_CELLS) */
     double bytes;       /* the engine's estimated peak allocation */
     double mem_bytes;   /* physical memory (sysconf), or
                            $LEONET_MEM_BYTES when set (tests) */

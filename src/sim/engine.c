@@ -788,6 +788,14 @@ static int setup(ln__engine *e, ln_diag *diag)
     ALLOC(e->by_sat_start, e->nsat + 1);
     if ((rc = setup_terminals(e, diag)))
         return rc;
+    /* the activity map reads at most LN_SIM_MAX_MAP_CELLS cells: a run
+     * that has more before its first step would fail after its last */
+    if (e->ncells > (size_t)LN_SIM_MAX_MAP_CELLS)
+        return ln_diag_set(diag, LN_ESCENARIO, NULL, 0, 0, "outputs.map_res",
+                           "the terminals fall in %zu map cells at "
+                           "resolution %d, more than the %ld the activity "
+                           "map reads (lower map_res)", e->ncells,
+                           sc->map_res, LN_SIM_MAX_MAP_CELLS);
     ALLOC(e->by_sat, e->nt);
     ALLOC(e->beam_tmp, e->nt);
     ALLOC(e->per_acct, sc->naccounts);
