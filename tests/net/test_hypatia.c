@@ -12,6 +12,7 @@
  * comparison is skipped (the state round trip still runs).
  */
 #include <math.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -136,6 +137,19 @@ static void test_bad_state(void **state)
     f = fopen(p, "w");
     fputs("0 1\n", f);
     fclose(f);
+    /* a run whose time in ns would overflow 64 bits, or that would
+     * write 2 x 10^8 files: refused before any file */
+    ln_hyp_state ok;
+    make_state(&ok);
+    static const long dur[3] = {LONG_MAX, 315576001L, 100001L};
+    static const long stp[3] = {1000, 1000, 1};
+    for (int i = 0; i < 3; i++) {
+        ln_diag_clear(&d);
+        assert_int_equal(ln_hyp_run(&ok, dur[i], stp[i], 1, bad, NULL, NULL,
+                                    &d), LN_EINVAL);
+        assert_non_null(strstr(d.msg, "10 million steps"));
+    }
+    ln_hyp_free(&ok);
     /* tles.txt header: integers that fit */
     static const char *const heads[] = {"99999999999 12\n", "24 nan\n",
                                         "0 12\n", "24\n"};
