@@ -4,15 +4,4 @@ add_test(NAME sim_zone_crossing_shapely
   COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/zone_crossing.py
           $<TARGET_FILE:leonet_cli> ${PROJECT_SOURCE_DIR}/data
           ${CMAKE_CURRENT_BINARY_DIR}/zone_crossing)
-set_tests_properties(sim_zone_crossing_shapely PROPERTIES TIMEOUT 300
-  ENVIRONMENT
-  "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/activity/lsan.supp")
-# The engine tests write the outputs, whose activity map draws text with
-# cairo: fontconfig's once-per-process leak is suppressed as in
-# tests/activity (it failed these tests under ASan).
-foreach(t sim_sim sim_isl sim_handover sim_inputs)
-  if(TEST ${t})
-    set_tests_properties(${t} PROPERTIES ENVIRONMENT
-      "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/activity/lsan.supp")
-  endif()
-endforeach()
+set_tests_properties(sim_zone_crossing_shapely PROPERTIES TIMEOUT 300)
