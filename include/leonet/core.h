@@ -121,7 +121,8 @@ typedef int (*ln_csv_row_fn)(void *user, char **fields, size_t n,
  * Given:    text, len  the CSV text; file  its name for messages
  *           fn, user   called for every record, the header included
  * Returned: diag       on LN_EPARSE: file, line and what is wrong
- * Status:   0, LN_EPARSE (malformed quoting), LN_ENOMEM, or fn's value.
+ * Status:   0, LN_EPARSE (malformed quoting, or a NUL byte anywhere: it
+ *           would end a field early), LN_ENOMEM, or fn's value.
  * Notes:    quoted fields may hold commas, quotes ("") and line breaks;
  *           LF or CRLF line ends; blank lines are skipped; spaces and
  *           tabs around unquoted fields are removed (libcsv's rule). */
@@ -132,6 +133,24 @@ int ln_csv_read(const char *path, size_t max_bytes, ln_csv_row_fn fn,
                 void *user, ln_diag *diag);
 /* Index of the column named name in a header record, or -1. */
 int ln_csv_col(char *const *hdr, size_t n, const char *name);
+/* ln_text_nul
+ * Given:    text, len  a text file's bytes
+ * Returned: line, col  1-based position of its first NUL byte
+ * Status:   1 when the text holds a NUL byte (binary data, or a field
+ *           that every C string function would cut short: the readers of
+ *           text formats refuse it with this position), else 0. */
+int ln_text_nul(const char *text, size_t len, long *line, long *col);
+/* ln_csv_number
+ * Given:    s       a field, e.g. "48.5"
+ *           lo, hi  the accepted range
+ * Returned: out     the value (untouched on failure)
+ *           why     on failure, what is wrong, e.g. "'nan' is not a
+ *                   finite number" (at most n bytes)
+ * Status:   0, or LN_EPARSE: empty, not wholly a number (strtod syntax),
+ *           not finite (nan, inf, or out of double range as 1e999), or
+ *           outside [lo, hi]. */
+int ln_csv_number(const char *s, double lo, double hi, double *out,
+                  char *why, size_t n);
 /* Writes s as one CSV field: as is, or quoted (quotes doubled) when it
  * holds a comma, quote or line break or starts/ends with a space, so that
  * ln_csv_parse reads back exactly s. */

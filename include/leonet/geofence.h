@@ -157,6 +157,8 @@ typedef struct ln_geojson_feature {
                             Polygon (coordinates[r]) */
     const void *properties; /* borrowed jansson json_t * object (or
                                NULL), valid until ln_geojson_free */
+    int id_generated;    /* 1: the file gave no id; id is
+                            "<file stem>:<index>" (ln_geojson_id_stem) */
 } ln_geojson_feature;
 
 typedef struct ln_geojson {
@@ -179,12 +181,27 @@ typedef struct ln_geojson {
  *                      features[3].geometry.coordinates[0][5][1]
  * Status:   0, LN_EGEOJSON (bad JSON or bad GeoJSON: unknown type, missing
  *           member, non-numeric or out-of-range coordinate, ring not
- *           closed or with fewer than 4 positions), LN_ENOMEM.
+ *           closed or with fewer than 4 positions, a NUL byte in the
+ *           text), LN_ENOMEM.
  * Notes:    Point/LineString features are refused (a zone needs an
  *           area); null geometry is refused. Nesting deeper than 2048 is
  *           refused by jansson. */
 int ln_geojson_parse(const char *buf, size_t len, const char *fname,
                      int flags, ln_geojson *out /* OUT */, ln_diag *diag);
+/* ln_geojson_id_stem
+ * Given:    fname  a file name or path (or NULL)
+ * Returned: out    the id stem of a feature without an id: the base name
+ *                  without its last extension ("zones/a.geojson" -> "a"),
+ *                  "zones" for NULL or an empty name. A feature without id
+ *                  gets "<stem>:<index>", so two files' unnamed features
+ *                  never share an id (docs/geofence.md, Zone ids). */
+void ln_geojson_id_stem(const char *fname, char *out, size_t n);
+/* ln_geojson_check_ids
+ * Status:   0, or LN_EGEOJSON when two features of g have the same id
+ *           (given or generated); diag names the second one's member path
+ *           and the first one's index. */
+int ln_geojson_check_ids(const ln_geojson *g, const char *fname,
+                         ln_diag *diag);
 /* Reads a file (up to LN_GEOJSON_MAX_BYTES) and parses it. */
 int ln_geojson_read(const char *path, int flags, ln_geojson *out /* OUT */,
                     ln_diag *diag);
@@ -237,8 +254,10 @@ void ln_zoneset_free(ln_zoneset *zs); /* NULL ok */
  *                       (ISO 8601 UTC, null or absent = open)
  *           flags       LN_GEO_* flags
  * Returned: diag        on error: file, line/col or member path, message
- * Status:   0, LN_EGEOJSON, LN_EGEOM, LN_EZONE (bad zone property),
- *           LN_EIO, LN_ETOOBIG, LN_ENOMEM. On error the set is unchanged.
+ * Status:   0, LN_EGEOJSON, LN_EGEOM, LN_EZONE (bad zone property, or
+ *           an id already used in this file or by a zone of the set: the
+ *           message names both), LN_EIO, LN_ETOOBIG, LN_ENOMEM. On error
+ *           the set is unchanged.
  * Notes:    bumps the set's version. */
 int ln_zoneset_load_geojson(ln_zoneset *zs, const char *path, int flags,
                             ln_diag *diag);
@@ -256,7 +275,8 @@ int ln_zoneset_load_buffer(ln_zoneset *zs, const char *buf, size_t len,
  *                        interiors (shared edges are fine)
  *           flags        LN_GEO_* flags
  * Returned: diag         on error
- * Status:   0, LN_EINVAL, LN_EGEOM, LN_ENOMEM
+ * Status:   0, LN_EINVAL, LN_EGEOM, LN_EZONE (id already in the set),
+ *           LN_ENOMEM
  * Notes:    builds the zone's index; bumps the set's version. */
 int ln_zoneset_add_polygons(ln_zoneset *zs, const char *id, const char *name,
                             int action, int priority,

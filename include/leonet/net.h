@@ -413,7 +413,9 @@ typedef struct ln_hyp_stats {
  * Given:    st          static state (ln_hyp_read)
  *           duration_s  simulated seconds (steps at t = 0, step, ...,
  *                       < duration, as satgenpy)
- *           step_ms     time step, ms (> 0)
+ *           step_ms     time step, ms (> 0); duration_s at most 10 years,
+ *                       step_ms at most a day, at most 10 million steps
+ *                       (LN_EINVAL beyond)
  *           nthreads    threads (<= 0: all cores)
  *           outdir      existing directory receiving
  *                       dynamic_state_<MS>ms_for_<S>s/ (created)

@@ -129,6 +129,7 @@ typedef struct ln_scenario {
     int map_res;
     double window_s;
     double compare_usd_per_year; /* a public figure to compare cost with */
+    double nterminals_;      /* sum of the groups' counts (parse check) */
 } ln_scenario;
 
 /* ln_scenario_parse
@@ -142,6 +143,41 @@ int ln_scenario_parse(const char *text, size_t len, const char *file,
                       ln_scenario **out /* OUT */, ln_diag *diag);
 int ln_scenario_load(const char *path, ln_scenario **out, ln_diag *diag);
 void ln_scenario_free(ln_scenario *s);
+
+/* Largest population of a place (above any city's). */
+#define LN_PLACE_POP_MAX 1e10
+
+/* ln_sim_places_parse
+ * Given:    text, len    a places CSV: a header naming lat, lon (deg) and
+ *                        pop_max (or pop), then one place a record
+ *           file         its name, for messages
+ *           sigma_1m_km  spread of a place of a million people
+ * Returned: out, n       the places with a population > 0 (ln_free), as
+ *                        weighted points: weight = population, sigma_km =
+ *                        sigma_1m_km * sqrt(pop / 1e6) + 2
+ *           diag         file:line, the column and why
+ * Status:   0, LN_ESCENARIO (lat, lon or population not a finite number
+ *           in [-90, 90], [-180, 180], [0, LN_PLACE_POP_MAX]; a NUL
+ *           byte), LN_ENOMEM. */
+int ln_sim_places_parse(const char *text, size_t len, const char *file,
+                        double sigma_1m_km, ln_weight_point **out /* OUT */,
+                        size_t *n /* OUT */, ln_diag *diag);
+
+/* ln_scenario_gateways_parse
+ * Given:    text, len  a gateways CSV: a header naming name, lat, lon (deg;
+ *                      other columns ignored), then one gateway a record
+ *           file       its name, for messages
+ *           antennas   each gateway's antennas
+ * Returned: out, n     the gateways (ln_free), in file order
+ *           diag       file:line, the column (name, lat, lon) and why
+ * Status:   0, LN_ESCENARIO (a row without a name of 1 to 63 characters
+ *           or without finite lat in [-90, 90] and lon in [-180, 180]:
+ *           nan, inf, 1e999 are refused; a NUL byte; more than 32767
+ *           gateways), LN_ENOMEM. */
+int ln_scenario_gateways_parse(const char *text, size_t len,
+                               const char *file, int antennas,
+                               ln_sc_gateway **out /* OUT */,
+                               size_t *n /* OUT */, ln_diag *diag);
 
 /* The built-in scenarios: "ukraine-2022". Returns the JSON text or NULL. */
 const char *ln_scenario_builtin(const char *name);
@@ -201,6 +237,43 @@ int ln_scenario_sha256(const char *text, size_t len, char hex[65] /* OUT */);
  *           not at all (LN_EIO "interrupted"). */
 int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
                ln_sim_stats *st /* OUT */, ln_diag *diag);
+
+/* Limits of one run (docs/scenario.md, Limits). */
+#define LN_SIM_MAX_STEPS 10000000L     /* time steps */
+#define LN_SIM_MAX_WINDOWS 100000L     /* map windows (the activity map's) */
+#define LN_SIM_MAX_MAP_CELLS 1000000L  /* map cells (the activity map's),
+                                          checked once terminals are placed */
+#define LN_SIM_MAX_TERMINALS 2147483647.0 /* int indices */
+#define LN_SIM_MAX_SATELLITES 249999.0  /* Walker shells: catalog numbers
+                                           90001..339999 (Alpha-5) */
+#define LN_SIM_MAX_TERMINAL_STEPS 4294967295.0 /* 32-bit counters: RTT
+                                                  histogram bins, map */
+
+typedef struct ln_sim_size {
+    double terminals;   /* after opt->max_terminals */
+    double satellites;  /* Walker shells: exact; TLE / OMM file: at most
+                           its size over the smallest record's */
+    long steps, windows, days;
+    double map_cells;   /* at most: min(terminals, H3 cells at map_res,
+                           LN_SIM_MAX_MAP_CELLS) */
+    double bytes;       /* the engine's estimated peak allocation */
+    double mem_bytes;   /* physical memory (sysconf), or
+                           $LEONET_MEM_BYTES when set (tests) */
+} ln_sim_size;
+
+/* ln_sim_estimate
+ * Given:    sc, opt   a parsed scenario and the run's options (NULL ok)
+ * Returned: out       the run's counts and its estimated memory
+ *           diag      on refusal: the member path (or option) and why
+ * Status:   0; LN_ESCENARIO when a count exceeds what its type holds
+ *           (steps, windows, terminals, terminal-steps over the LN_SIM_MAX_*
+ *           limits; a --duration that is not finite); LN_ETOOBIG when the
+ *           estimate exceeds physical memory: "needs ~X GiB, this machine
+ *           has Y GiB". Reads nothing but the size of the TLE/OMM file:
+ *           microseconds, whatever the scenario asks. ln_sim_run calls it
+ *           before any work. */
+int ln_sim_estimate(const ln_scenario *sc, const ln_sim_options *opt,
+                    ln_sim_size *out /* OUT */, ln_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -180,7 +180,14 @@ static int do_polyfill(const char *path, int res, const char *outp)
     ln_diag d;
     char msg[1200];
     ln_diag_clear(&d);
-    int st = ln_geojson_read(path, 0, &g, &d);
+    /* the zones' validation first (rings, holes, ids), as geofence does */
+    ln_zoneset *zs = NULL;
+    int st = ln_zoneset_new(LN_ZONE_ALLOW, &zs);
+    if (!st)
+        st = ln_zoneset_load_geojson(zs, path, 0, &d);
+    ln_zoneset_free(zs);
+    if (!st)
+        st = ln_geojson_read(path, 0, &g, &d);
     if (st) {
         fprintf(stderr, "leonet cell: %s\n", ln_diag_format(&d, msg, sizeof msg));
         return 2;

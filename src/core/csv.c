@@ -10,6 +10,7 @@
  * ended (a quoted field may go on over several lines).
  */
 #include <csv.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,14 @@ int ln_csv_parse(const char *text, size_t len, const char *file,
         return LN_EINVAL;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
         return LN_ENOMEM;
+    /* libcsv keeps a NUL byte in the field, where every reader would see
+     * the field's end: refused, with its line and column */
+    long line, col;
+    if (ln_text_nul(text, len, &line, &col)) {
+        csv_free(&p);
+        return ln_diag_set(diag, LN_EPARSE, file, line, col, NULL,
+                           "CSV: a NUL byte (not text)");
+    }
     rec r = {0};
     r.fn = fn;
     r.user = user;
@@ -143,6 +152,48 @@ int ln_csv_col(char *const *hdr, size_t n, const char *name)
         if (!strcmp(hdr[i], name))
             return (int)i;
     return -1;
+}
+
+int ln_text_nul(const char *text, size_t len, long *line, long *col)
+{
+    const char *nul = len ? memchr(text, '\0', len) : NULL;
+    if (!nul)
+        return 0;
+    *line = 1;
+    *col = 1;
+    for (const char *q = text; q < nul; q++) {
+        ++*col;
+        if (*q == '\n') {
+            ++*line;
+            *col = 1;
+        }
+    }
+    return 1;
+}
+
+int ln_csv_number(const char *s, double lo, double hi, double *out,
+                  char *why, size_t n)
+{
+    char *end;
+    if (!*s) {
+        snprintf(why, n, "empty (a number in [%g, %g])", lo, hi);
+        return LN_EPARSE;
+    }
+    double x = strtod(s, &end);
+    if (*end) {
+        snprintf(why, n, "'%.40s' is not a number", s);
+        return LN_EPARSE;
+    }
+    if (!isfinite(x)) {
+        snprintf(why, n, "'%.40s' is not a finite number", s);
+        return LN_EPARSE;
+    }
+    if (!(x >= lo && x <= hi)) {
+        snprintf(why, n, "%.40s is out of range [%g, %g]", s, lo, hi);
+        return LN_EPARSE;
+    }
+    *out = x;
+    return 0;
 }
 
 void ln_csv_put(FILE *f, const char *s)

@@ -454,6 +454,10 @@ int ln_cell_parse_list(const char *buf, size_t len, const char *name,
 {
     *cells = NULL;
     *n = 0;
+    long zl, zc;
+    if (ln_text_nul(buf, len, &zl, &zc))
+        return ln_diag_set(diag, LN_EPARSE, name, zl, zc, NULL,
+                           "a NUL byte (a cell list is text)");
     size_t cap = 256, cnt = 0;
     ln_cell *c = ln_malloc(cap * sizeof *c);
     if (!c)

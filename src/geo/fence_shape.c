@@ -11,6 +11,7 @@
  * try lon + 360 when the shape extends that far.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "geo/fence_int.h"
@@ -144,6 +145,137 @@ static int add_ring(ln_geo_shape *s, const ln_geo_ring *r, uint32_t pi,
     return 0;
 }
 
+/* ---- holes: inside their exterior ring, not inside each other --------
+ * The self-check has already refused crossing and overlapping edges, so a
+ * hole lies inside its exterior ring or not at all; a vertex may still
+ * touch another ring (OGC allows a touch at a point), so every vertex of
+ * every hole is tested, and a vertex on a boundary decides nothing.
+ * Test 1: each hole vertex against the exterior ring's edges. Test 2:
+ * each hole vertex against the edges of the polygon's other holes (even-
+ * odd: with holes that are not nested every vertex is outside all of
+ * them). Both are one sweep: the vertices sorted by latitude, each edge
+ * visits the vertices within its latitude span, so the cost is about the
+ * vertices times the edges crossing a parallel, not vertices x edges
+ * (about 20 ms of the 0.09 s that loading ukraine_osm_geomaps_10m, with
+ * its 12,599 holes, takes). */
+
+typedef struct hpt {
+    double x, y;
+    uint32_t ring;  /* ring index in s->rings */
+    uint32_t edge;  /* edge starting at this vertex */
+    uint8_t odd;    /* parity of the crossings to the east */
+    uint8_t on;     /* on an edge of the tested rings */
+} hpt;
+
+static int cmp_hpt(const void *a, const void *b)
+{
+    double p = ((const hpt *)a)->y, q = ((const hpt *)b)->y;
+    return p < q ? -1 : p > q;
+}
+
+/* Parity and boundary flags of the points (sorted by y) against the edges
+ * [e0, e1), skipping the edges of a point's own ring. */
+static void sweep(const ln_geo_shape *s, size_t e0, size_t e1, hpt *pt,
+                  size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        pt[i].odd = pt[i].on = 0;
+    for (size_t k = e0; k < e1; k++) {
+        const ln__fence_edge *e = &s->edges[k];
+        uint32_t ring = s->edge_ring[k];
+        double ylo = fmin(e->ay, e->by), yhi = fmax(e->ay, e->by);
+        double xhi = fmax(e->ax, e->bx);
+        size_t lo = 0, hi = n; /* first point with y >= ylo */
+        while (lo < hi) {
+            size_t m = lo + (hi - lo) / 2;
+            if (pt[m].y < ylo)
+                lo = m + 1;
+            else
+                hi = m;
+        }
+        for (size_t i = lo; i < n && pt[i].y <= yhi; i++) {
+            hpt *p = &pt[i];
+            if (p->ring == ring || p->x > xhi)
+                continue;
+            if (ln__fence_on_edge(e, p->x, p->y))
+                p->on = 1;
+            else if ((e->ay > p->y) != (e->by > p->y) &&
+                     (ln__fence_side(e, p->x, p->y) > 0) == (e->by > e->ay))
+                p->odd ^= 1;
+        }
+    }
+}
+
+static int hole_error(const ln_geo_shape *s, const hpt *p, const char *what,
+                      ln_diag *diag)
+{
+    const ln__fence_ring *h = &s->rings[p->ring];
+    char path[64];
+    snprintf(path, sizeof path, "[%u][%u]", h->poly, h->ring);
+    return ln_diag_set(diag, LN_EGEOM, NULL, 0, 0, path,
+                       "polygon %u ring %u (a hole) lies %s, near lon "
+                       "%.9f lat %.9f (vertex %u)", h->poly, h->ring, what,
+                       s->edges[p->edge].ax, s->edges[p->edge].ay,
+                       p->edge - h->first_edge);
+}
+
+static int check_holes(const ln_geo_shape *s, ln_diag *diag)
+{
+    size_t r0 = 0;
+    while (r0 < s->nrings) {
+        size_t r1 = r0 + 1; /* rings [r0, r1): one polygon, r0 exterior */
+        while (r1 < s->nrings && s->rings[r1].poly == s->rings[r0].poly)
+            r1++;
+        size_t h0 = s->rings[r0].first_edge;
+        size_t h1 = s->rings[r0 + 1 < r1 ? r0 + 1 : r0].first_edge;
+        size_t h2 = r1 < s->nrings ? s->rings[r1].first_edge : s->nedges;
+        if (r1 - r0 < 2) {
+            r0 = r1;
+            continue;
+        }
+        /* exterior's longitude window (it may be unwrapped past 180) */
+        double x0 = INFINITY, x1 = -INFINITY;
+        for (size_t k = h0; k < h1; k++) {
+            x0 = fmin(x0, s->edges[k].ax);
+            x1 = fmax(x1, s->edges[k].ax);
+        }
+        size_t n = h2 - h1;
+        hpt *pt = ln_malloc(n * sizeof *pt);
+        if (!pt)
+            return LN_ENOMEM;
+        for (size_t k = h1; k < h2; k++) {
+            hpt *p = &pt[k - h1];
+            p->x = s->edges[k].ax;
+            p->y = s->edges[k].ay;
+            if (p->x < x0 && p->x + 360.0 <= x1)
+                p->x += 360.0;
+            else if (p->x > x1 && p->x - 360.0 >= x0)
+                p->x -= 360.0;
+            p->ring = s->edge_ring[k];
+            p->edge = (uint32_t)k;
+        }
+        qsort(pt, n, sizeof *pt, cmp_hpt);
+        int rc = 0;
+        sweep(s, h0, h1, pt, n);
+        for (size_t i = 0; i < n && !rc; i++)
+            if (!pt[i].on && !pt[i].odd)
+                rc = hole_error(s, &pt[i], "outside its exterior ring",
+                                diag);
+        if (!rc && r1 - r0 > 2) {
+            sweep(s, h1, h2, pt, n);
+            for (size_t i = 0; i < n && !rc; i++)
+                if (!pt[i].on && pt[i].odd)
+                    rc = hole_error(s, &pt[i], "inside another hole "
+                                    "(nested holes)", diag);
+        }
+        ln_free(pt);
+        if (rc)
+            return rc;
+        r0 = r1;
+    }
+    return 0;
+}
+
 int ln_geo_shape_new(const ln_geo_polygon *polys, size_t npolys, int flags,
                      ln_geo_shape **out, ln_diag *diag)
 {
@@ -199,6 +331,8 @@ int ln_geo_shape_new(const ln_geo_polygon *polys, size_t npolys, int flags,
             rc = LN_EGEOM;
         }
     }
+    if (!rc && !(flags & (LN_GEO_NO_SELFCHECK | LN_GEO_REPAIR_EVENODD)))
+        rc = check_holes(s, diag);
     if (rc) {
         if (rc == LN_ENOMEM)
             ln_diag_set(diag, LN_ENOMEM, NULL, 0, 0, NULL, "out of memory");

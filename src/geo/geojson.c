@@ -17,6 +17,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "leonet/geofence.h"
@@ -228,7 +229,7 @@ static int read_feature(ctx *c, const json_t *ft, const char *path, long idx,
     if (props && !json_is_object(props) && !json_is_null(props))
         return bad(c, p2, "properties must be an object or null%s", "");
     f->properties = json_is_object(props) ? props : NULL;
-    /* id: Feature id, else properties.id, else the index */
+    /* id: Feature id, else properties.id, else <file stem>:<index> */
     const json_t *id = json_object_get(ft, "id");
     if (!id || json_is_null(id))
         id = json_is_object(props) ? json_object_get(props, "id") : NULL;
@@ -242,8 +243,11 @@ static int read_feature(ctx *c, const json_t *ft, const char *path, long idx,
         snprintf(buf, sizeof buf, "%.17g", json_real_value(id));
         f->id = ln_strdup(buf);
     } else if (!id || json_is_null(id)) {
-        snprintf(buf, sizeof buf, "%ld", idx);
-        f->id = ln_strdup(buf);
+        char stem[200], gen[260];
+        ln_geojson_id_stem(c->fname, stem, sizeof stem);
+        snprintf(gen, sizeof gen, "%s:%ld", stem, idx);
+        f->id = ln_strdup(gen);
+        f->id_generated = 1;
     } else {
         pathf(p2, "%s%sid", path, *path ? "." : "");
         return bad(c, p2, "id must be a string or a number%s", "");
@@ -262,12 +266,71 @@ static int read_feature(ctx *c, const json_t *ft, const char *path, long idx,
     return read_geometry(c, g, p2, f, fs);
 }
 
+void ln_geojson_id_stem(const char *fname, char *out, size_t n)
+{
+    const char *b = fname ? strrchr(fname, '/') : NULL;
+    b = b ? b + 1 : fname;
+    if (!b || !*b) {
+        snprintf(out, n, "zones");
+        return;
+    }
+    const char *dot = strrchr(b, '.');
+    int len = dot && dot != b ? (int)(dot - b) : (int)strlen(b);
+    snprintf(out, n, "%.*s", len, b);
+}
+
+typedef struct id_ref {
+    const char *id;
+    size_t i;
+} id_ref;
+
+static int cmp_id_ref(const void *a, const void *b)
+{
+    const id_ref *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    if (c)
+        return c;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+int ln_geojson_check_ids(const ln_geojson *g, const char *fname,
+                         ln_diag *diag)
+{
+    if (g->nfeatures < 2)
+        return 0;
+    id_ref *r = ln_malloc(g->nfeatures * sizeof *r);
+    if (!r)
+        return ln_diag_set(diag, LN_ENOMEM, fname, 0, 0, NULL,
+                           "out of memory");
+    for (size_t i = 0; i < g->nfeatures; i++)
+        r[i] = (id_ref){g->features[i].id, i};
+    qsort(r, g->nfeatures, sizeof *r, cmp_id_ref);
+    int rc = 0;
+    for (size_t k = 1; k < g->nfeatures && !rc; k++) {
+        if (strcmp(r[k - 1].id, r[k].id) != 0)
+            continue;
+        const ln_geojson_feature *f = &g->features[r[k].i];
+        char path[64];
+        snprintf(path, sizeof path, "features[%ld]", f->index);
+        rc = ln_diag_set(diag, LN_EGEOJSON, fname, 0, 0, path,
+                         "zone id '%s' is also the id of features[%ld] "
+                         "(ids must be unique)", f->id,
+                         g->features[r[k - 1].i].index);
+    }
+    ln_free(r);
+    return rc;
+}
+
 int ln_geojson_parse(const char *buf, size_t len, const char *fname,
                      int flags, ln_geojson *out, ln_diag *diag)
 {
     (void)flags;
     ctx c = {fname, diag};
     memset(out, 0, sizeof *out);
+    long nl, nc;
+    if (ln_text_nul(buf, len, &nl, &nc))
+        return ln_diag_set(diag, LN_EGEOJSON, fname, nl, nc, NULL,
+                           "a NUL byte: GeoJSON is JSON text");
     json_error_t err;
     json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
     if (!root)
@@ -326,7 +389,11 @@ int ln_geojson_parse(const char *buf, size_t len, const char *fname,
         } else if (strcmp(t, "Feature") == 0) {
             rc = read_feature(&c, root, "", 0, f, &p->fs[i]);
         } else {
-            f->id = ln_strdup("0");
+            char stem[200], gen[260];
+            ln_geojson_id_stem(fname, stem, sizeof stem);
+            snprintf(gen, sizeof gen, "%s:0", stem);
+            f->id = ln_strdup(gen);
+            f->id_generated = 1;
             if (!f->id)
                 rc = ln_diag_set(diag, LN_ENOMEM, fname, 0, 0, NULL,
                                  "out of memory");

@@ -74,6 +74,13 @@ int ln_net_failset_parse(const char *buf, size_t len, const char *name,
         return ln_diag_set(diag, LN_ENOMEM, name, 0, 0, NULL,
                            "out of memory");
     }
+    long zl, zc;
+    if (ln_text_nul(buf, len, &zl, &zc)) {
+        ln_free(fs);
+        ln_free(copy);
+        return ln_diag_set(diag, LN_EPARSE, name, zl, zc, NULL,
+                           "a NUL byte (binary data in a text file)");
+    }
     memcpy(copy, buf, len);
     copy[len] = '\0';
     int rc = 0;

@@ -63,12 +63,27 @@ static char *next_line(char **cur)
     return p;
 }
 
+/* Reads a whole file; a NUL byte (where the line splitting would see the
+ * file end) is refused with its line and column. */
+static int read_path(const char *path, char **buf, ln_diag *diag)
+{
+    size_t len;
+    long nl, nc;
+    int rc = ln_read_file(path, MAX_FILE, buf, &len, diag);
+    if (!rc && ln_text_nul(*buf, len, &nl, &nc)) {
+        ln_free(*buf);
+        *buf = NULL;
+        rc = ln_diag_set(diag, LN_EPARSE, path, nl, nc, NULL,
+                         "a NUL byte (binary data in a text file)");
+    }
+    return rc;
+}
+
 static int read_whole(const char *dir, const char *name, char **buf,
                       char *path, size_t pathn, ln_diag *diag)
 {
-    size_t len;
     snprintf(path, pathn, "%s/%s", dir, name);
-    return ln_read_file(path, MAX_FILE, buf, &len, diag);
+    return read_path(path, buf, diag);
 }
 
 static int parse_long(const char *s, long *v)
@@ -108,11 +123,19 @@ static int read_tles(const char *dir, ln_hyp_state *st, ln_diag *diag)
     char *cur = buf;
     char *l = next_line(&cur);
     long lineno = 1;
-    if (!l || sscanf(l, "%d %d", &st->n_orbits, &st->n_sats_per_orbit) != 2) {
+    long no = 0, ns = 0;
+    char *sp = l ? strchr(l, ' ') : NULL;
+    if (sp)
+        *sp = '\0';
+    if (!l || !sp || parse_long(l, &no) || parse_long(sp + 1, &ns) ||
+        no < 1 || ns < 1 || no > 1000000 || ns > 1000000) {
         ln_free(buf);
         return ln_diag_set(diag, LN_EPARSE, path, 1, 1, NULL,
-                           "expected '<n_orbits> <n_sats_per_orbit>'");
+                           "expected '<n_orbits> <n_sats_per_orbit>' "
+                           "(integers 1 to 1000000)");
     }
+    st->n_orbits = (int)no;
+    st->n_sats_per_orbit = (int)ns;
     size_t cap = 0;
     for (;;) {
         char *name = next_line(&cur);
@@ -221,8 +244,7 @@ static int split_commas(char *l, char **f, int max)
 static int read_gs_path(const char *path, ln_hyp_state *st, ln_diag *diag)
 {
     char *buf;
-    size_t len;
-    int rc = ln_read_file(path, MAX_FILE, &buf, &len, diag);
+    int rc = read_path(path, &buf, diag);
     if (rc)
         return rc;
     size_t cap = 0;
@@ -255,7 +277,7 @@ static int read_gs_path(const char *path, ln_hyp_state *st, ln_diag *diag)
             strlen(f[3]) >= sizeof g->lon_str ||
             parse_double(f[2], &g->lat_deg) || parse_double(f[3], &g->lon_deg) ||
             parse_double(f[4], &g->elev_m) || fabs(g->lat_deg) > 90.0 ||
-            fabs(g->lon_deg) > 360.0) {
+            fabs(g->lon_deg) > 360.0 || fabs(g->elev_m) > 100000.0) {
             rc = ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
                              "bad name, latitude, longitude or elevation");
             break;

@@ -67,6 +67,15 @@ int ln_hyp_run_opt(const ln_hyp_state *st, long duration_s, long step_ms,
         return ln_diag_set(diag, LN_EINVAL, NULL, 0, 0, NULL,
                            "duration and step must be positive and the "
                            "constellation non-empty");
+    /* t_ns = k * step_ns < duration_s * 1e9 must fit in 64 bits, and the
+     * run writes two files a step: at most 10 years, 10 million steps */
+    if (duration_s > 315576000L || step_ms > 86400000L ||
+        (double)duration_s * 1000.0 / (double)step_ms > 1e7)
+        return ln_diag_set(diag, LN_EINVAL, NULL, 0, 0, NULL,
+                           "duration %ld s at steps of %ld ms: at most "
+                           "315576000 s (10 years), a step of at most "
+                           "86400000 ms and 10 million steps", duration_s,
+                           step_ms);
     if (nthreads <= 0)
         nthreads = ln_ncpu();
     double t0 = ln_time_mono_s(), c0 = ln_time_cpu_s();

@@ -81,8 +81,12 @@ int ln_net_jam_parse(const char *buf, size_t len, const char *name,
     *out = NULL;
     ln_geojson g;
     int rc = ln_geojson_parse(buf, len, name, 0, &g, diag);
-    if (rc)
+    if (!rc)
+        rc = ln_geojson_check_ids(&g, name, diag);
+    if (rc) {
+        ln_geojson_free(&g);
         return rc;
+    }
     ln_net_jam *j = ln_calloc(1, sizeof *j);
     if (j)
         j->r = ln_calloc(g.nfeatures ? g.nfeatures : 1, sizeof *j->r);
@@ -96,8 +100,22 @@ int ln_net_jam_parse(const char *buf, size_t len, const char *name,
         const ln_geojson_feature *f = &g.features[i];
         region *r = &j->r[j->n];
         rc = window(f, name, r, diag);
-        if (!rc)
-            rc = ln_geo_shape_new(f->polys, f->npolys, 0, &r->shape, diag);
+        if (!rc) {
+            ln_diag d2;
+            ln_diag_clear(&d2);
+            rc = ln_geo_shape_new(f->polys, f->npolys, 0, &r->shape, &d2);
+            if (rc) {
+                /* "[p][r]" -> the feature's member path, as zones do */
+                char path[1024];
+                const char *pp = d2.path;
+                if (!f->multipolygon && strncmp(pp, "[0]", 3) == 0)
+                    pp += 3;
+                snprintf(path, sizeof path, "features[%ld].geometry."
+                         "coordinates%s", f->index, pp);
+                ln_diag_set(diag, rc, name, 0, 0, path, "feature %ld: %s",
+                            f->index, d2.msg);
+            }
+        }
         if (!rc)
             j->n++;
     }

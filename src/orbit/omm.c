@@ -419,8 +419,9 @@ int ln_omm_parse(const char *text, size_t len, const char *file,
     if (i == len)
         return ln_diag_set(diag, LN_EOMM_FORMAT, file, 0, 0, NULL,
                            "empty input");
-    if (memchr(text, '\0', len))
-        return ln_diag_set(diag, LN_EOMM_FORMAT, file, 0, 0, NULL,
+    long nl, nc;
+    if (ln_text_nul(text, len, &nl, &nc))
+        return ln_diag_set(diag, LN_EOMM_FORMAT, file, nl, nc, NULL,
                            "binary data (NUL byte) in an OMM file");
     if (text[i] == '[' || text[i] == '{')
         return parse_json(text, len, file, out, n, diag);

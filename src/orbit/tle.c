@@ -440,8 +440,9 @@ int ln_tle_parse(const char *text, size_t len, const char *file, int flags,
 
     *out = NULL;
     *n = 0;
-    if (memchr(text, '\0', len))
-        return ln_diag_set(diag, LN_EPARSE, file, 0, 0, NULL,
+    long nl, nc;
+    if (ln_text_nul(text, len, &nl, &nc))
+        return ln_diag_set(diag, LN_EPARSE, file, nl, nc, NULL,
                            "binary data (NUL byte) in a TLE file");
     while (p < end) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));

@@ -22,6 +22,7 @@ typedef struct zone {
     char *id, *name, *source;
     ln_geo_shape *shape;
     double miny, maxy; /* quick latitude reject, deg */
+    long feature;      /* index in its GeoJSON file, -1 if not from one */
 } zone;
 
 struct ln_zoneset {
@@ -137,6 +138,77 @@ static int reserve(ln_zoneset *zs, size_t extra)
     return 0;
 }
 
+/* Index of the zone with this id, or -1 (linear: one add at a time). */
+static long find_id(const ln_zoneset *zs, const char *id)
+{
+    for (size_t i = 0; i < zs->n; i++)
+        if (strcmp(zs->z[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* "features[3] of a.geojson", or "zone 'x'" for one added otherwise. */
+static void where_from(const zone *z, char *out, size_t n)
+{
+    if (z->feature >= 0)
+        snprintf(out, n, "features[%ld] of %s", z->feature,
+                 z->source ? z->source : "a GeoJSON buffer");
+    else if (z->source)
+        snprintf(out, n, "a zone from %s", z->source);
+    else
+        snprintf(out, n, "a zone added earlier");
+}
+
+typedef struct id_ref {
+    const char *id;
+    long k; /* >= 0: zone k of the set; < 0: feature -k-1 of the file */
+} id_ref;
+
+static int cmp_id_ref(const void *a, const void *b)
+{
+    const id_ref *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    if (c)
+        return c;
+    return x->k < y->k ? 1 : x->k > y->k ? -1 : 0;
+}
+
+/* Refuses a feature of g whose id is already a zone of the set (the file's
+ * own duplicates: ln_geojson_check_ids). Sorts the ids: O(n log n). */
+static int ids_free(const ln_zoneset *zs, const ln_geojson *g,
+                    const char *name, ln_diag *diag)
+{
+    size_t n = zs->n + g->nfeatures;
+    if (!zs->n || !g->nfeatures)
+        return 0;
+    id_ref *r = ln_malloc(n * sizeof *r);
+    if (!r)
+        return ln_diag_set(diag, LN_ENOMEM, name, 0, 0, NULL,
+                           "out of memory");
+    for (size_t i = 0; i < zs->n; i++)
+        r[i] = (id_ref){zs->z[i].id, (long)i};
+    for (size_t i = 0; i < g->nfeatures; i++)
+        r[zs->n + i] = (id_ref){g->features[i].id, -(long)i - 1};
+    qsort(r, n, sizeof *r, cmp_id_ref);
+    int rc = 0;
+    for (size_t k = 1; k < n && !rc; k++) {
+        /* equal ids sort set zones (k >= 0) first */
+        if (r[k].k >= 0 || r[k - 1].k < 0 ||
+            strcmp(r[k].id, r[k - 1].id) != 0)
+            continue;
+        char path[64], w[1100];
+        long fi = -r[k].k - 1;
+        snprintf(path, sizeof path, "features[%ld]", fi);
+        where_from(&zs->z[r[k - 1].k], w, sizeof w);
+        rc = ln_diag_set(diag, LN_EZONE, name, 0, 0, path,
+                         "zone id '%s' is already used by %s (ids must be "
+                         "unique across files; give an \"id\")", r[k].id,
+                         w);
+    }
+    ln_free(r);
+    return rc;
+}
+
 /* Appends z (taking ownership; space reserved) and re-sorts the order. */
 static void append(ln_zoneset *zs, zone *z)
 {
@@ -173,11 +245,20 @@ int ln_zoneset_add_polygons(ln_zoneset *zs, const char *id, const char *name,
         return ln_diag_set(diag, LN_EINVAL, NULL, 0, 0, NULL,
                            "zone '%s': bad id, action or validity window",
                            id ? id : "(null)");
+    long dup = find_id(zs, id);
+    if (dup >= 0) {
+        char w[1100];
+        where_from(&zs->z[dup], w, sizeof w);
+        return ln_diag_set(diag, LN_EZONE, NULL, 0, 0, NULL,
+                           "zone id '%s' is already used by %s (ids must "
+                           "be unique)", id, w);
+    }
     if (reserve(zs, 1))
         return ln_diag_set(diag, LN_ENOMEM, NULL, 0, 0, NULL,
                            "out of memory");
     zone z;
     memset(&z, 0, sizeof z);
+    z.feature = -1;
     int rc = ln_geo_shape_new(polys, npolys, flags, &z.shape, diag);
     if (rc)
         return rc;
@@ -263,8 +344,14 @@ int ln_zoneset_load_buffer(ln_zoneset *zs, const char *buf, size_t len,
 {
     ln_geojson g;
     int rc = ln_geojson_parse(buf, len, name, flags, &g, diag);
-    if (rc)
+    if (!rc)
+        rc = ln_geojson_check_ids(&g, name, diag);
+    if (!rc)
+        rc = ids_free(zs, &g, name, diag);
+    if (rc) {
+        ln_geojson_free(&g);
         return rc;
+    }
     zone *nz = ln_calloc(g.nfeatures ? g.nfeatures : 1, sizeof *nz);
     if (!nz || reserve(zs, g.nfeatures)) {
         ln_free(nz);
@@ -295,6 +382,7 @@ int ln_zoneset_load_buffer(ln_zoneset *zs, const char *buf, size_t len,
             break;
         }
         made = i + 1;
+        z->feature = f->index;
         z->id = ln_strdup(f->id);
         z->name = f->name ? ln_strdup(f->name) : NULL;
         z->source = name ? ln_strdup(name) : NULL;

@@ -371,8 +371,12 @@ static int load_zones(ln__engine *e, ln_diag *diag)
          * the scenario's set with the scenario's properties */
         ln_geojson gj;
         rc = ln_geojson_read(z->file, 0, &gj, diag);
-        if (rc)
+        if (!rc)
+            rc = ln_geojson_check_ids(&gj, z->file, diag);
+        if (rc) {
+            ln_geojson_free(&gj);
             return rc;
+        }
         for (size_t f = 0; f < gj.nfeatures; f++) {
             const ln_geojson_feature *ft = &gj.features[f];
             char id[LN_NAME_MAX * 2];
@@ -387,6 +391,19 @@ static int load_zones(ln__engine *e, ln_diag *diag)
                 z->priority, z->valid_from, z->valid_until, ft->polys,
                 ft->npolys, 0, diag);
             if (rc) {
+                /* name the file and the feature's member path */
+                ln_diag d2 = *diag;
+                char path[1100] = "";
+                const char *pp = d2.path;
+                if (!ft->multipolygon && strncmp(pp, "[0]", 3) == 0)
+                    pp += 3;
+                if (d2.path[0])
+                    snprintf(path, sizeof path, "features[%ld].geometry."
+                             "coordinates%s", ft->index, pp);
+                else /* the id: name the scenario's zone */
+                    snprintf(path, sizeof path, "zones[%zu]", i);
+                ln_diag_set(diag, rc, z->file, 0, 0, path[0] ? path : NULL,
+                            "zone '%s': %s", id, d2.msg);
                 ln_geojson_free(&gj);
                 return rc;
             }
@@ -416,6 +433,7 @@ typedef struct places_rd {
     ln_weight_point *p;
     size_t n, cap;
     int ilat, ilon, ipop;
+    const char *pop_name;
     ln_diag *diag;
 } places_rd;
 
@@ -423,12 +441,16 @@ typedef struct places_rd {
 static int place_row(void *user, char **col, size_t nc, long line)
 {
     places_rd *r = user;
+    char why[160];
     if (r->ilat < 0) {
         r->ilat = ln_csv_col(col, nc, "lat");
         r->ilon = ln_csv_col(col, nc, "lon");
         r->ipop = ln_csv_col(col, nc, "pop_max");
-        if (r->ipop < 0)
+        r->pop_name = "pop_max";
+        if (r->ipop < 0) {
             r->ipop = ln_csv_col(col, nc, "pop");
+            r->pop_name = "pop";
+        }
         if (r->ilat < 0 || r->ilon < 0 || r->ipop < 0)
             return ln_diag_set(r->diag, LN_ESCENARIO, r->file, line, 0, NULL,
                                "places: header needs lat, lon, pop_max");
@@ -437,13 +459,17 @@ static int place_row(void *user, char **col, size_t nc, long line)
     if ((int)nc <= r->ilat || (int)nc <= r->ilon || (int)nc <= r->ipop)
         return ln_diag_set(r->diag, LN_ESCENARIO, r->file, line, 0, NULL,
                            "places: %zu fields, the header has more", nc);
-    char *e1, *e2, *e3;
-    double lat = strtod(col[r->ilat], &e1), lon = strtod(col[r->ilon], &e2);
-    double pop = strtod(col[r->ipop], &e3);
-    if (!*col[r->ilat] || !*col[r->ilon] || !*col[r->ipop] || *e1 || *e2 ||
-        *e3 || fabs(lat) > 90 || fabs(lon) > 180 || !(pop >= 0))
-        return ln_diag_set(r->diag, LN_ESCENARIO, r->file, line, 0, NULL,
-                           "places: bad lat, lon or population");
+    double lat, lon, pop;
+    if (ln_csv_number(col[r->ilat], -90, 90, &lat, why, sizeof why))
+        return ln_diag_set(r->diag, LN_ESCENARIO, r->file, line, 0, "lat",
+                           "places: %s", why);
+    if (ln_csv_number(col[r->ilon], -180, 180, &lon, why, sizeof why))
+        return ln_diag_set(r->diag, LN_ESCENARIO, r->file, line, 0, "lon",
+                           "places: %s", why);
+    if (ln_csv_number(col[r->ipop], 0, LN_PLACE_POP_MAX, &pop, why,
+                      sizeof why))
+        return ln_diag_set(r->diag, LN_ESCENARIO, r->file, line, 0,
+                           r->pop_name, "places: %s", why);
     if (pop <= 0)
         return 0;
     if (ln_grow((void **)&r->p, &r->cap, r->n + 1, sizeof *r->p))
@@ -454,14 +480,19 @@ static int place_row(void *user, char **col, size_t nc, long line)
     return 0;
 }
 
-static int load_places(const char *file, double sigma_1m,
-                       ln_weight_point **out, size_t *n, ln_diag *diag)
+int ln_sim_places_parse(const char *text, size_t len, const char *file,
+                        double sigma_1m_km, ln_weight_point **out, size_t *n,
+                        ln_diag *diag)
 {
-    places_rd r = {file, sigma_1m, NULL, 0, 0, -1, -1, -1, diag};
-    int rc = ln_csv_read(file, 16 << 20, place_row, &r, diag);
+    places_rd r = {file, sigma_1m_km, NULL, 0, 0, -1, -1, -1, NULL, diag};
+    *out = NULL;
+    *n = 0;
+    int rc = ln_csv_parse(text, len, file, place_row, &r, diag);
     if (!rc && r.ilat < 0)
         rc = ln_diag_set(diag, LN_ESCENARIO, file, 1, 0, NULL,
                          "places: empty file (header lat, lon, pop_max)");
+    if (rc == LN_ENOMEM)
+        ln_diag_set(diag, LN_ENOMEM, file, 0, 0, NULL, "out of memory");
     if (rc) {
         ln_free(r.p);
         return rc == LN_EPARSE ? LN_ESCENARIO : rc;
@@ -469,6 +500,19 @@ static int load_places(const char *file, double sigma_1m,
     *out = r.p;
     *n = r.n;
     return 0;
+}
+
+static int load_places(const char *file, double sigma_1m,
+                       ln_weight_point **out, size_t *n, ln_diag *diag)
+{
+    char *buf;
+    size_t len;
+    int rc = ln_read_file(file, 16 << 20, &buf, &len, diag);
+    if (rc)
+        return rc;
+    rc = ln_sim_places_parse(buf, len, file, sigma_1m, out, n, diag);
+    ln_free(buf);
+    return rc;
 }
 
 static int load_region(const char *file, ln_geo_shape **out, ln_diag *diag)
@@ -704,6 +748,11 @@ static int setup(ln__engine *e, ln_diag *diag)
 {
     const ln_scenario *sc = e->sc;
     int rc;
+    /* counts that fit their types, and memory that fits the machine,
+     * before any work (size.c) */
+    ln_sim_size size;
+    if ((rc = ln_sim_estimate(sc, &e->opt, &size, diag)))
+        return rc;
     e->sin_mask = sin(sc->mask_rad);
     e->nsteps = (long)floor(sc->duration_s / sc->step_s + 1e-9);
     if (e->opt.duration_s > 0)
@@ -744,6 +793,14 @@ static int setup(ln__engine *e, ln_diag *diag)
     ALLOC(e->by_sat_start, e->nsat + 1);
     if ((rc = setup_terminals(e, diag)))
         return rc;
+    /* the activity map reads at most LN_SIM_MAX_MAP_CELLS cells: a run
+     * that has more before its first step would fail after its last */
+    if (e->ncells > (size_t)LN_SIM_MAX_MAP_CELLS)
+        return ln_diag_set(diag, LN_ESCENARIO, NULL, 0, 0, "outputs.map_res",
+                           "the terminals fall in %zu map cells at "
+                           "resolution %d, more than the %ld the activity "
+                           "map reads (lower map_res)", e->ncells,
+                           sc->map_res, LN_SIM_MAX_MAP_CELLS);
     ALLOC(e->by_sat, e->nt);
     ALLOC(e->beam_tmp, e->nt);
     ALLOC(e->per_acct, sc->naccounts);

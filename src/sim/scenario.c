@@ -149,6 +149,21 @@ static int get_num(const ctx *c, json_t *o, const char *key, const char *path,
     return 0;
 }
 
+/* get_num for a member that is a whole number (a count, an H3
+ * resolution, a seed): 1.5 is refused, not truncated. */
+static int get_int(const ctx *c, json_t *o, const char *key, const char *path,
+                   int required, double def, double lo, double hi,
+                   double *out)
+{
+    int rc = get_num(c, o, key, path, required, def, lo, hi, out);
+    if (!rc && *out != floor(*out)) {
+        char p[512];
+        join(p, sizeof p, path, key);
+        return err(c, p, "%g is not a whole number", *out);
+    }
+    return rc;
+}
+
 static int get_str(const ctx *c, json_t *o, const char *key, const char *path,
                    int required, const char *def, char *out, size_t n)
 {
@@ -298,6 +313,7 @@ static int parse_constellation(const ctx *c, json_t *root, ln_scenario *s)
         if (!s->shells)
             return LN_ENOMEM;
         s->nshells = n;
+        double nsat = 0;
         for (size_t i = 0; i < n; i++) {
             static const char *const sk[] = {"alt_km", "incl_deg", "planes",
                                              "per_plane", "phasing",
@@ -311,13 +327,17 @@ static int parse_constellation(const ctx *c, json_t *root, ln_scenario *s)
             if ((rc = check_keys(c, e, p, sk)) ||
                 (rc = get_num(c, e, "alt_km", p, 1, 0, 150, 50000, &alt)) ||
                 (rc = get_num(c, e, "incl_deg", p, 1, 0, 0, 180, &inc)) ||
-                (rc = get_num(c, e, "planes", p, 1, 0, 1, 1000, &pl)) ||
-                (rc = get_num(c, e, "per_plane", p, 1, 0, 1, 1000, &pp)) ||
-                (rc = get_num(c, e, "phasing", p, 0, 0, 0, 1000, &ph)) ||
+                (rc = get_int(c, e, "planes", p, 1, 0, 1, 1000, &pl)) ||
+                (rc = get_int(c, e, "per_plane", p, 1, 0, 1, 1000, &pp)) ||
+                (rc = get_int(c, e, "phasing", p, 0, 0, 0, 1000, &ph)) ||
                 (rc = get_num(c, e, "raan0_deg", p, 0, 0, 0, 360, &r0)))
                 return rc;
             if (ph >= pl)
                 return err(c, p, "phasing must be below planes");
+            nsat += pl * pp;
+            if (nsat > LN_SIM_MAX_SATELLITES)
+                return err(c, p, "%.0f satellites in all, more than %.0f",
+                           nsat, LN_SIM_MAX_SATELLITES);
             s->shells[i] = (ln_shell){alt, inc * LN_DEG2RAD, (int)pl,
                                       (int)pp, (int)ph, r0 * LN_DEG2RAD};
         }
@@ -349,9 +369,9 @@ static int parse_link(const ctx *c, json_t *root, ln_scenario *s)
     if (!rc)
         rc = get_num(c, o, "beam_capacity_gbps", P, 0, 2, 0.001, 1e4, &bc);
     if (!rc)
-        rc = get_num(c, o, "beams_per_sat", P, 0, 16, 1, 10000, &bp);
+        rc = get_int(c, o, "beams_per_sat", P, 0, 16, 1, 10000, &bp);
     if (!rc)
-        rc = get_num(c, o, "beam_res", P, 0, 5, 0, 15, &br);
+        rc = get_int(c, o, "beam_res", P, 0, 5, 0, 15, &br);
     if (!rc)
         rc = get_bool(c, o, "isl", P, 0, &s->isl);
     json_decref(empty);
@@ -366,56 +386,55 @@ static int parse_link(const ctx *c, json_t *root, ln_scenario *s)
     return 0;
 }
 
+/* Gateways: at most this many (the engine keeps a gateway's index in 16
+ * bits, per satellite). */
+#define GW_MAX 32767
+
 typedef struct gw_rd {
-    const ctx *c;
-    const char *path, *file;
-    json_t *include;
+    const char *file;
     int antennas;
-    ln_scenario *s;
-    size_t cap;
+    ln_sc_gateway *g;
+    size_t n, cap;
     int ci_name, ci_lat, ci_lon;
+    ln_diag *diag;
 } gw_rd;
 
 /* One CSV record of a gateway file: the header, or a gateway. */
 static int gateway_row(void *user, char **cols, size_t nc, long line)
 {
     gw_rd *r = user;
-    ln_scenario *s = r->s;
+    char why[160];
     if (r->ci_name < 0) {
         r->ci_name = ln_csv_col(cols, nc, "name");
         r->ci_lat = ln_csv_col(cols, nc, "lat");
         r->ci_lon = ln_csv_col(cols, nc, "lon");
         if (r->ci_name < 0 || r->ci_lat < 0 || r->ci_lon < 0)
-            return err(r->c, r->path, "%s: header must name name, lat, lon",
-                       r->file);
+            return ln_diag_set(r->diag, LN_ESCENARIO, r->file, line, 0, NULL,
+                               "header must name name, lat, lon");
         return 0;
     }
     if ((int)nc <= r->ci_name || (int)nc <= r->ci_lat ||
         (int)nc <= r->ci_lon)
-        return err(r->c, r->path, "%s line %ld: %zu fields, the header "
-                   "has more", r->file, line, nc);
+        return ln_diag_set(r->diag, LN_ESCENARIO, r->file, line, 0, NULL,
+                           "%zu fields, the header has more", nc);
     const char *name = cols[r->ci_name];
-    if (r->include) {
-        int want = 0;
-        size_t i;
-        json_t *v;
-        json_array_foreach(r->include, i, v) {
-            if (json_is_string(v) && strcmp(json_string_value(v), name) == 0)
-                want = 1;
-        }
-        if (!want)
-            return 0;
-    }
-    char *e1, *e2;
-    double lat = strtod(cols[r->ci_lat], &e1),
-           lon = strtod(cols[r->ci_lon], &e2);
-    if (!*cols[r->ci_lat] || !*cols[r->ci_lon] || *e1 || *e2 ||
-        fabs(lat) > 90 || fabs(lon) > 180)
-        return err(r->c, r->path, "%s line %ld: bad lat/lon", r->file, line);
-    if (ln_grow((void **)&s->gateways, &r->cap, s->ngateways + 1,
-                sizeof *s->gateways))
+    double lat, lon;
+    if (!name[0] || strlen(name) >= LN_NAME_MAX)
+        return ln_diag_set(r->diag, LN_ESCENARIO, r->file, line, 0, "name",
+                           "a gateway name has 1 to %d characters",
+                           LN_NAME_MAX - 1);
+    if (ln_csv_number(cols[r->ci_lat], -90, 90, &lat, why, sizeof why))
+        return ln_diag_set(r->diag, LN_ESCENARIO, r->file, line, 0, "lat",
+                           "%s", why);
+    if (ln_csv_number(cols[r->ci_lon], -180, 180, &lon, why, sizeof why))
+        return ln_diag_set(r->diag, LN_ESCENARIO, r->file, line, 0, "lon",
+                           "%s", why);
+    if (r->n == GW_MAX)
+        return ln_diag_set(r->diag, LN_ESCENARIO, r->file, line, 0, NULL,
+                           "more than %d gateways", GW_MAX);
+    if (ln_grow((void **)&r->g, &r->cap, r->n + 1, sizeof *r->g))
         return LN_ENOMEM;
-    ln_sc_gateway *g = &s->gateways[s->ngateways++];
+    ln_sc_gateway *g = &r->g[r->n++];
     memset(g, 0, sizeof *g);
     snprintf(g->name, sizeof g->name, "%s", name);
     g->lat_rad = lat * LN_DEG2RAD;
@@ -424,38 +443,85 @@ static int gateway_row(void *user, char **cols, size_t nc, long line)
     return 0;
 }
 
-/* Gateways from a CSV with a header naming name, lat, lon. */
+int ln_scenario_gateways_parse(const char *text, size_t len,
+                               const char *file, int antennas,
+                               ln_sc_gateway **out, size_t *n,
+                               ln_diag *diag)
+{
+    gw_rd r = {file, antennas, NULL, 0, 0, -1, -1, -1, diag};
+    *out = NULL;
+    *n = 0;
+    int rc = ln_csv_parse(text, len, file, gateway_row, &r, diag);
+    if (!rc && r.ci_name < 0)
+        rc = ln_diag_set(diag, LN_ESCENARIO, file, 1, 0, NULL,
+                         "empty file (header name, lat, lon)");
+    if (rc == LN_EPARSE)
+        rc = LN_ESCENARIO;
+    if (rc == LN_ENOMEM)
+        ln_diag_set(diag, LN_ENOMEM, file, 0, 0, NULL, "out of memory");
+    if (rc) {
+        ln_free(r.g);
+        return rc;
+    }
+    *out = r.g;
+    *n = r.n;
+    return 0;
+}
+
+/* Gateways from a CSV with a header naming name, lat, lon; every row is
+ * checked, then `include` (if any) keeps the named ones. */
 static int gateways_csv(const ctx *c, const char *path, const char *file,
                         json_t *include, int antennas, ln_scenario *s)
 {
-    gw_rd r = {c, path, file, include, antennas, s, 0, -1, -1, -1};
-    ln_diag d;
-    int rc = ln_csv_read(file, 1 << 20, gateway_row, &r, &d);
-    if (rc == LN_EPARSE)
-        return err(c, path, "%s line %ld: %s", file, d.line, d.msg);
-    if (rc == LN_EIO || rc == LN_ETOOBIG)
-        return err(c, path, "cannot read %s: %s", file, d.msg);
-    if (!rc && include) {
-        /* every listed name must exist */
+    char *buf;
+    size_t len;
+    ln_diag *d = c->diag;
+    int rc = ln_read_file(file, 1 << 20, &buf, &len, d);
+    if (rc)
+        return rc == LN_ENOMEM ? rc : LN_ESCENARIO;
+    ln_sc_gateway *g;
+    size_t n;
+    rc = ln_scenario_gateways_parse(buf, len, file, antennas, &g, &n, d);
+    ln_free(buf);
+    if (rc)
+        return rc;
+    s->gateways = g;
+    s->ngateways = n;
+    if (!include)
+        return 0;
+    size_t keep = 0;
+    for (size_t k = 0; k < n; k++) {
         size_t i;
         json_t *v;
+        int want = 0;
         json_array_foreach(include, i, v) {
-            char p[512];
-            join(p, sizeof p, path, "include");
-            char pi[540];
-            join_idx(pi, sizeof pi, p, i);
-            if (!json_is_string(v))
-                return err(c, pi, "expected a gateway name");
-            int found = 0;
-            for (size_t k = 0; k < s->ngateways; k++)
-                if (strcmp(s->gateways[k].name, json_string_value(v)) == 0)
-                    found = 1;
-            if (!found)
-                return err(c, pi, "no gateway named '%s' in %s",
-                           json_string_value(v), file);
+            if (json_is_string(v) && strcmp(json_string_value(v),
+                                            g[k].name) == 0)
+                want = 1;
         }
+        if (want)
+            g[keep++] = g[k];
     }
-    return rc;
+    s->ngateways = keep;
+    /* every listed name must exist */
+    size_t i;
+    json_t *v;
+    json_array_foreach(include, i, v) {
+        char p[512];
+        join(p, sizeof p, path, "include");
+        char pi[540];
+        join_idx(pi, sizeof pi, p, i);
+        if (!json_is_string(v))
+            return err(c, pi, "expected a gateway name");
+        int found = 0;
+        for (size_t k = 0; k < s->ngateways; k++)
+            if (strcmp(s->gateways[k].name, json_string_value(v)) == 0)
+                found = 1;
+        if (!found)
+            return err(c, pi, "no gateway named '%s' in %s",
+                       json_string_value(v), file);
+    }
+    return 0;
 }
 
 static int parse_gateways(const ctx *c, json_t *root, ln_scenario *s)
@@ -473,7 +539,7 @@ static int parse_gateways(const ctx *c, json_t *root, ln_scenario *s)
         if ((rc = check_keys(c, g, "gateways", keys)) ||
             (rc = get_file(c, g, "file", "gateways", 1, file, sizeof file)) ||
             (rc = get_arr(c, g, "include", "gateways", 0, &inc)) ||
-            (rc = get_num(c, g, "antennas", "gateways", 0, 8, 1, 10000,
+            (rc = get_int(c, g, "antennas", "gateways", 0, 8, 1, 10000,
                           &ant)))
             return rc;
         rc = gateways_csv(c, "gateways", file, inc, (int)ant, s);
@@ -481,6 +547,8 @@ static int parse_gateways(const ctx *c, json_t *root, ln_scenario *s)
             return rc;
     } else if (json_is_array(g)) {
         size_t n = json_array_size(g);
+        if (n > GW_MAX)
+            return err(c, "gateways", "more than %d gateways", GW_MAX);
         s->gateways = ln_calloc(n ? n : 1, sizeof *s->gateways);
         if (!s->gateways)
             return LN_ENOMEM;
@@ -499,7 +567,7 @@ static int parse_gateways(const ctx *c, json_t *root, ln_scenario *s)
                               sizeof gw->name)) ||
                 (rc = get_num(c, e, "lat", p, 1, 0, -90, 90, &lat)) ||
                 (rc = get_num(c, e, "lon", p, 1, 0, -180, 180, &lon)) ||
-                (rc = get_num(c, e, "antennas", p, 0, 8, 1, 10000, &ant)))
+                (rc = get_int(c, e, "antennas", p, 0, 8, 1, 10000, &ant)))
                 return rc;
             gw->lat_rad = lat * LN_DEG2RAD;
             gw->lon_rad = lon * LN_DEG2RAD;
@@ -579,6 +647,13 @@ static int parse_zones(const ctx *c, json_t *root, ln_scenario *s)
             if (!zn->id[0])
                 return err(c, p, "a cell-list zone needs an id");
         }
+        for (size_t k = 0; k < i && zn->id[0]; k++)
+            if (strcmp(s->zones[k].id, zn->id) == 0) {
+                char pi[80];
+                join(pi, sizeof pi, p, "id");
+                return err(c, pi, "zone id '%s' is also the id of "
+                           "zones[%zu] (ids must be unique)", zn->id, k);
+            }
         if (pr != floor(pr))
             return err(c, p, "priority must be an integer");
         zn->priority = (int)pr;
@@ -729,8 +804,8 @@ static int parse_groups(const ctx *c, json_t *root, ln_scenario *s)
     if ((rc = get_arr(c, root, "terminals", "", 1, &g)))
         return rc;
     size_t n = json_array_size(g);
-    if (n == 0)
-        return err(c, "terminals", "at least one terminal group");
+    if (n == 0 || n > 4096) /* engine.c keeps per-group counts in 4096 */
+        return err(c, "terminals", "1 to 4096 terminal groups");
     s->groups = ln_calloc(n, sizeof *s->groups);
     if (!s->groups)
         return LN_ENOMEM;
@@ -751,9 +826,10 @@ static int parse_groups(const ctx *c, json_t *root, ln_scenario *s)
             (rc = get_str(c, e, "name", p, 0, "", gr->name,
                           sizeof gr->name)) ||
             (rc = get_str(c, e, "kind", p, 1, NULL, kind, sizeof kind)) ||
-            (rc = get_num(c, e, "count", p, 1, 0, 0, 1e8, &cnt)) ||
+            (rc = get_num(c, e, "count", p, 1, 0, 0, LN_SIM_MAX_TERMINALS,
+                          &cnt)) ||
             (rc = get_str(c, e, "account", p, 1, NULL, acc, sizeof acc)) ||
-            (rc = get_num(c, e, "seed", p, 0, (double)i + 1, 0, 9e15,
+            (rc = get_int(c, e, "seed", p, 0, (double)i + 1, 0, 9e15,
                           &seed)))
             return rc;
         char pk[80];
@@ -768,6 +844,10 @@ static int parse_groups(const ctx *c, json_t *root, ln_scenario *s)
         if (cnt != floor(cnt))
             return err(c, p, "count must be an integer");
         gr->count = (long)cnt;
+        s->nterminals_ += cnt;
+        if (s->nterminals_ > LN_SIM_MAX_TERMINALS)
+            return err(c, p, "%.0f terminals in all, more than the %.0f a "
+                       "run can hold", s->nterminals_, LN_SIM_MAX_TERMINALS);
         gr->seed = (uint64_t)seed ^ s->seed;
         gr->account = find_account(s, acc);
         if (gr->account < 0) {
@@ -907,7 +987,7 @@ static int parse_outputs(const ctx *c, json_t *root, ln_scenario *s)
         if ((rc = check_keys(c, o, "outputs", keys)) ||
             (rc = get_str(c, o, "dir", "outputs", 0, "leonet-out",
                           s->out_dir, sizeof s->out_dir)) ||
-            (rc = get_num(c, o, "map_res", "outputs", 0, 5, 0, 15, &res)) ||
+            (rc = get_int(c, o, "map_res", "outputs", 0, 5, 0, 15, &res)) ||
             (rc = get_num(c, o, "window_s", "outputs", 0, 900, 1, 1e7, &win)))
             return rc;
     } else {
@@ -915,6 +995,13 @@ static int parse_outputs(const ctx *c, json_t *root, ln_scenario *s)
         res = 5;
         win = 900;
     }
+    if (win < s->step_s)
+        return err(c, "outputs.window_s", "%g s is shorter than step_s "
+                   "(%g s)", win, s->step_s);
+    if (ceil(s->duration_s / win - 1e-9) > (double)LN_SIM_MAX_WINDOWS)
+        return err(c, "outputs.window_s", "%.0f map windows, more than %ld "
+                   "(raise window_s)", ceil(s->duration_s / win - 1e-9),
+                   LN_SIM_MAX_WINDOWS);
     s->map_res = (int)res;
     s->window_s = win;
     if ((rc = get_obj(c, root, "compare", "", 0, &cmp)))
@@ -936,6 +1023,10 @@ int ln_scenario_parse(const char *text, size_t len, const char *file,
     ctx c = {text, len, file ? file : "built-in", diag};
     json_error_t je;
     *out = NULL;
+    long nl, nc;
+    if (ln_text_nul(text, len, &nl, &nc))
+        return ln_diag_set(diag, LN_ESCENARIO, c.file, nl, nc, NULL,
+                           "a NUL byte: a scenario is JSON text");
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!root)
         return ln_diag_set(diag, LN_ESCENARIO, c.file, je.line, je.column,
@@ -970,11 +1061,17 @@ int ln_scenario_parse(const char *text, size_t len, const char *file,
     if (!rc)
         rc = get_num(&c, root, "step_s", "", 0, 15, 0.01, 86400, &s->step_s);
     if (!rc)
-        rc = get_num(&c, root, "seed", "", 0, 1, 0, 9e15, &seed);
+        rc = get_int(&c, root, "seed", "", 0, 1, 0, 9e15, &seed);
     if (!rc) {
         s->seed = (uint64_t)seed;
-        if (s->duration_s / s->step_s > 1e7)
-            rc = err(&c, "step_s", "more than 10 million steps");
+        if (s->step_s > s->duration_s)
+            rc = err(&c, "step_s", "%g s is longer than duration_s (%g s): "
+                     "the run would be a single step", s->step_s,
+                     s->duration_s);
+        else if (s->duration_s / s->step_s > (double)LN_SIM_MAX_STEPS)
+            rc = err(&c, "step_s", "%.0f steps, more than %ld (raise step_s "
+                     "or shorten duration_s)", s->duration_s / s->step_s,
+                     LN_SIM_MAX_STEPS);
     }
     if (!rc)
         rc = parse_constellation(&c, root, s);

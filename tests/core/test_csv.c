@@ -98,6 +98,66 @@ static void test_errors(void **state)
                      LN_EIO);
 }
 
+
+/* A NUL byte anywhere is refused at its line and column (libcsv would keep
+ * it in the field, where every reader sees the field's end). */
+static void test_nul(void **state)
+{
+    (void)state;
+    got g = {0};
+    ln_diag d;
+    const char t[] = "name,lat\nkyiv,50\nab\0c,1\n";
+    assert_int_equal(ln_csv_parse(t, sizeof t - 1, "n.csv", keep, &g, &d),
+                     LN_EPARSE);
+    assert_string_equal(d.file, "n.csv");
+    assert_int_equal(d.line, 3);
+    assert_int_equal(d.col, 3);
+    assert_non_null(strstr(d.msg, "NUL"));
+    assert_int_equal(g.n, 0); /* refused before any record */
+    const char q[] = "a\n\"x\0\"\n";
+    assert_int_equal(ln_csv_parse(q, sizeof q - 1, "q.csv", keep, &g, &d),
+                     LN_EPARSE);
+    assert_int_equal(d.line, 2);
+    assert_int_equal(d.col, 3);
+    long l, c;
+    assert_int_equal(ln_text_nul("abc", 3, &l, &c), 0);
+    assert_int_equal(ln_text_nul("\0", 1, &l, &c), 1);
+    assert_int_equal(l, 1);
+    assert_int_equal(c, 1);
+}
+
+/* ln_csv_number: finite, wholly a number, in range; strtod's "nan",
+ * "inf", "infinity" and overflowing "1e999" are refused. */
+static void test_number(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        int ok;
+        double want;
+    } c[] = {
+        {"48.5", 1, 48.5}, {"-90", 1, -90}, {"90", 1, 90}, {"1e1", 1, 10},
+        {"-0", 1, 0}, {"0x1p3", 1, 8}, /* strtod's hex: exactly 8 */
+        {"90.0000001", 0, 0}, {"-91", 0, 0}, {"", 0, 0}, {"nan", 0, 0},
+        {"NaN", 0, 0}, {"-nan", 0, 0}, {"inf", 0, 0}, {"-inf", 0, 0},
+        {"Infinity", 0, 0}, {"1e999", 0, 0}, {"-1e999", 0, 0},
+        {"1e-999", 1, 0}, /* underflows to 0: a finite, in-range value */
+        {"12abc", 0, 0}, {"1,5", 0, 0}, {"0x1p999", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        double v = -1234.5;
+        char why[128] = "";
+        int rc = ln_csv_number(c[i].s, -90, 90, &v, why, sizeof why);
+        if ((rc == 0) != c[i].ok)
+            print_error("'%s': rc %d (%s)\n", c[i].s, rc, why);
+        assert_int_equal(rc == 0, c[i].ok);
+        if (c[i].ok)
+            assert_true(v == c[i].want);
+        else
+            assert_true(v == -1234.5 && why[0] && rc == LN_EPARSE);
+    }
+}
+
 /* ln_csv_put writes what ln_csv_parse reads back */
 static void test_round_trip(void **state)
 {
@@ -132,6 +192,8 @@ int main(void)
         cmocka_unit_test(test_quoting),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_nul),
+        cmocka_unit_test(test_number),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

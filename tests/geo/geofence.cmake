@@ -35,3 +35,11 @@ if(TARGET test_geo_geojson)
   add_test(NAME geo_geojson_100mb COMMAND test_geo_geojson)
   set_tests_properties(geo_geojson_100mb PROPERTIES LABELS slow)
 endif()
+# Which rings and holes each zone reader accepts (geofence, cell
+# --polyfill, route --jam), against Shapely's Polygon.is_valid.
+add_test(NAME geo_ring_validity_shapely
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/ring_validity.py
+          $<TARGET_FILE:leonet_cli> ${CMAKE_CURRENT_BINARY_DIR}/ring_validity)
+# (leonet run draws the activity map with cairo: fontconfig's leak)
+set_tests_properties(geo_ring_validity_shapely PROPERTIES ENVIRONMENT
+  "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/activity/lsan.supp")

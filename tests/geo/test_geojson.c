@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "leonet/cell.h"
 #include "leonet/geofence.h"
 
 static int parse(const char *s, ln_diag *d)
@@ -34,6 +35,37 @@ static void test_invalid_json(void **state)
     assert_string_equal(d.file, "x.geojson");
     assert_int_equal(parse("", &d), LN_EGEOJSON);
     assert_int_equal(parse("{\"type\":\"Polygon\"", &d), LN_EGEOJSON);
+}
+
+/* A NUL byte: its line and column (jansson would say "end of file
+ * expected"); numbers beyond a double: jansson's line and column;
+ * 1e308: out of range by member path. */
+static void test_nul_and_hostile(void **state)
+{
+    (void)state;
+    ln_diag d;
+    ln_geojson g;
+    const char z[] = "{\"type\":\n \"Polygon\"\0}";
+    assert_int_equal(ln_geojson_parse(z, sizeof z - 1, "z.geojson", 0, &g,
+                                      &d), LN_EGEOJSON);
+    assert_int_equal(d.line, 2);
+    assert_int_equal(d.col, 11);
+    assert_non_null(strstr(d.msg, "NUL"));
+    assert_int_equal(parse("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],"
+                           "\n[1e999,0],[1,1],[0,0]]]}", &d), LN_EGEOJSON);
+    assert_int_equal(d.line, 2);
+    assert_true(d.col > 0);
+    assert_int_equal(parse("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],"
+                           "[1e308,0],[1,1],[0,0]]]}", &d), LN_EGEOJSON);
+    assert_string_equal(d.path, "coordinates[0][1][0]");
+    /* an H3 cell list with a NUL byte inside an id */
+    ln_cell *cells;
+    size_t n;
+    const char c[] = "85283473fffffff\n8528347\0fffffff\n";
+    assert_int_equal(ln_cell_parse_list(c, sizeof c - 1, "c.txt", &cells, &n,
+                                        &d), LN_EPARSE);
+    assert_int_equal(d.line, 2);
+    assert_int_equal(d.col, 8);
 }
 
 static void test_not_geojson(void **state)
@@ -188,6 +220,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_invalid_json),
         cmocka_unit_test(test_not_geojson),
+        cmocka_unit_test(test_nul_and_hostile),
         cmocka_unit_test(test_zone_properties),
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_alloc_failures),

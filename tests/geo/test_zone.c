@@ -97,7 +97,7 @@ static void test_priority_hole_time(void **state)
         "\"valid_until\":\"2022-10-01T00:00:00Z\"},\"geometry\":{\"type\":"
         "\"Polygon\",\"coordinates\":[[[1,1],[1.5,1],[1.5,1.5],[1,1.5],"
         "[1,1]]]}},"
-        /* 3: no id: the index; same priority allow vs deny: deny wins */
+        /* 3: no id: <stem>:<index>; same priority allow vs deny: deny wins */
         "{\"type\":\"Feature\",\"properties\":{\"action\":\"allow\"},"
         "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[8,8],[12,8],"
         "[12,12],[8,12],[8,8]]]}}]}";
@@ -130,7 +130,7 @@ static void test_priority_hole_time(void **state)
     assert_string_equal(d.zone_id, "big");
     d = ln_zoneset_decide_deg(zs, 11, 11, sep);
     assert_int_equal(d.action, LN_ZONE_ALLOW);
-    assert_string_equal(d.zone_id, "3");
+    assert_string_equal(d.zone_id, "t:3"); /* generated: <stem>:<index> */
     /* radians and batch agree with the degree API */
     double lon[5] = {3, 5, 1.25, 11, 50}, lat[5] = {3, 5, 1.25, 11, 50};
     double lr[5], la[5];
@@ -252,10 +252,22 @@ static void test_policy_change_2022(void **state)
     ln_diag d;
     assert_int_equal(ln_zoneset_new(LN_ZONE_ALLOW, &a), 0);
     assert_int_equal(ln_zoneset_new(LN_ZONE_ALLOW, &b), 0);
-    assert_int_equal(ln_zoneset_load_geojson(a, LN_PROJECT_DATA
-                     "/geo/occupied_deepstate_20220831.geojson", 0, &d), 0);
-    assert_int_equal(ln_zoneset_load_geojson(b, LN_PROJECT_DATA
-                     "/geo/occupied_deepstate_20221115.geojson", 0, &d), 0);
+    /* two versions of one file "occupied.geojson": the unnamed zone's
+     * generated id (stem:index) is the same in both */
+    char *buf;
+    size_t len;
+    assert_int_equal(ln_read_file(LN_PROJECT_DATA "/geo/occupied_deepstate_"
+                                  "20220831.geojson", 1 << 26, &buf, &len,
+                                  &d), 0);
+    assert_int_equal(ln_zoneset_load_buffer(a, buf, len, "v1/occupied."
+                                            "geojson", 0, &d), 0);
+    ln_free(buf);
+    assert_int_equal(ln_read_file(LN_PROJECT_DATA "/geo/occupied_deepstate_"
+                                  "20221115.geojson", 1 << 26, &buf, &len,
+                                  &d), 0);
+    assert_int_equal(ln_zoneset_load_buffer(b, buf, len, "v2/occupied."
+                                            "geojson", 0, &d), 0);
+    ln_free(buf);
     /* name, lon, lat (ukraine_places_ne10m.csv) */
     static const struct {
         const char *name;
@@ -292,6 +304,130 @@ static void test_policy_change_2022(void **state)
     ln_zoneset_free(b);
 }
 
+
+#define SQ_RING "[[0,0],[10,0],[10,10],[0,10],[0,0]]"
+#define FEAT(idpart, ring)                                               \
+    "{\"type\":\"Feature\"" idpart ",\"properties\":{},\"geometry\":"    \
+    "{\"type\":\"Polygon\",\"coordinates\":[" ring "]}}"
+
+static int try_load(ln_zoneset *zs, const char *json, const char *name,
+                    ln_diag *d)
+{
+    ln_diag_clear(d);
+    return ln_zoneset_load_buffer(zs, json, strlen(json), name, 0, d);
+}
+
+/* Zone ids: generated "<stem>:<index>" never collide across files;
+ * explicit duplicates are refused, in a file and across files, naming
+ * both places; a refused load leaves the set unchanged. */
+static void test_zone_ids(void **state)
+{
+    (void)state;
+    const char *unnamed = "{\"type\":\"FeatureCollection\",\"features\":["
+                          FEAT("", SQ_RING) "," FEAT("", SQ_RING) "]}";
+    const char *x = "{\"type\":\"FeatureCollection\",\"features\":["
+                    FEAT(",\"id\":\"x\"", SQ_RING) "]}";
+    const char *xx = "{\"type\":\"FeatureCollection\",\"features\":["
+                     FEAT(",\"id\":\"x\"", SQ_RING) ","
+                     FEAT(",\"id\":\"x\"", SQ_RING) "]}";
+    ln_zoneset *zs;
+    ln_diag d;
+    assert_int_equal(ln_zoneset_new(LN_ZONE_ALLOW, &zs), 0);
+    assert_int_equal(try_load(zs, unnamed, "dir/a.geojson", &d), 0);
+    assert_int_equal(try_load(zs, unnamed, "other/b.json", &d), 0);
+    assert_int_equal(ln_zoneset_count(zs), 4);
+    assert_string_equal(ln_zoneset_zone(zs, 0)->id, "a:0");
+    assert_string_equal(ln_zoneset_zone(zs, 1)->id, "a:1");
+    assert_string_equal(ln_zoneset_zone(zs, 2)->id, "b:0");
+    assert_string_equal(ln_zoneset_zone(zs, 3)->id, "b:1");
+    /* the same file twice: its generated ids collide */
+    assert_int_equal(try_load(zs, unnamed, "elsewhere/a.geojson", &d),
+                     LN_EZONE);
+    assert_string_equal(d.path, "features[0]");
+    assert_non_null(strstr(d.msg, "'a:0'"));
+    assert_non_null(strstr(d.msg, "features[0] of dir/a.geojson"));
+    /* explicit duplicates in one file */
+    assert_int_equal(try_load(zs, xx, "c.geojson", &d), LN_EGEOJSON);
+    assert_string_equal(d.path, "features[1]");
+    assert_non_null(strstr(d.msg, "features[0]"));
+    assert_int_equal(ln_zoneset_count(zs), 4);
+    /* across files */
+    assert_int_equal(try_load(zs, x, "d.geojson", &d), 0);
+    assert_int_equal(try_load(zs, x, "e.geojson", &d), LN_EZONE);
+    assert_non_null(strstr(d.msg, "features[0] of d.geojson"));
+    assert_string_equal(d.file, "e.geojson");
+    assert_int_equal(ln_zoneset_count(zs), 5);
+    /* and through ln_zoneset_add_polygons (cell zones, scenario zones) */
+    double sq[] = {0, 0, 1, 0, 1, 1, 0, 1, 0, 0};
+    ln_geo_ring r = {sq, 5};
+    ln_geo_polygon p = {&r, 1};
+    ln_diag_clear(&d);
+    assert_int_equal(ln_zoneset_add_polygons(zs, "x", NULL, LN_ZONE_DENY, 0,
+                                             -INFINITY, INFINITY, &p, 1, 0,
+                                             &d), LN_EZONE);
+    assert_non_null(strstr(d.msg, "d.geojson"));
+    assert_int_equal(ln_zoneset_add_polygons(zs, "y", NULL, LN_ZONE_DENY, 0,
+                                             -INFINITY, INFINITY, &p, 1, 0,
+                                             &d), 0);
+    assert_int_equal(ln_zoneset_add_polygons(zs, "y", NULL, LN_ZONE_DENY, 0,
+                                             -INFINITY, INFINITY, &p, 1, 0,
+                                             &d), LN_EZONE);
+    ln_zoneset_free(zs);
+}
+
+/* Holes (hand-worked; tests/geo/ring_validity.py compares a table with
+ * Shapely): outside the exterior or nested is refused, touching at a
+ * point is fine, and a hole of a ring unwrapped across the antimeridian
+ * is inside it whichever side of 180 its vertices are written on. */
+static void test_holes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *coords;
+        int rc;
+        const char *path;
+    } c[] = {
+        {SQ_RING ",[[2,2],[4,2],[4,4],[2,4],[2,2]]", 0, NULL},
+        {SQ_RING ",[[20,20],[21,20],[21,21],[20,20]]", LN_EGEOM,
+         "features[0].geometry.coordinates[1]"},
+        {SQ_RING ",[[1,1],[9,1],[9,9],[1,9],[1,1]],[[3,3],[6,3],[6,6],"
+         "[3,6],[3,3]]", LN_EGEOM, "features[0].geometry.coordinates[2]"},
+        {SQ_RING ",[[5,0],[6,2],[4,2],[5,0]]", 0, NULL},
+        {SQ_RING ",[[5,10],[6,12],[4,12],[5,10]]", LN_EGEOM,
+         "features[0].geometry.coordinates[1]"},
+        /* antimeridian: exterior 170..190 (written -170), holes at 175
+         * and at -175 (= 185) */
+        {"[[170,-10],[-170,-10],[-170,10],[170,10],[170,-10]],"
+         "[[174,-1],[176,-1],[176,1],[174,1],[174,-1]],"
+         "[[-176,-1],[-174,-1],[-174,1],[-176,1],[-176,-1]]", 0, NULL},
+        {"[[170,-10],[-170,-10],[-170,10],[170,10],[170,-10]],"
+         "[[160,-1],[162,-1],[162,1],[160,1],[160,-1]]", LN_EGEOM,
+         "features[0].geometry.coordinates[1]"},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char doc[1024];
+        snprintf(doc, sizeof doc, "{\"type\":\"FeatureCollection\","
+                 "\"features\":[" FEAT("", "%s") "]}", c[i].coords);
+        ln_zoneset *zs;
+        ln_diag d;
+        assert_int_equal(ln_zoneset_new(LN_ZONE_ALLOW, &zs), 0);
+        int rc = try_load(zs, doc, "h.geojson", &d);
+        if (rc != c[i].rc)
+            fprintf(stderr, "case %zu: %s\n", i, d.msg);
+        assert_int_equal(rc, c[i].rc);
+        if (c[i].path)
+            assert_string_equal(d.path, c[i].path);
+        if (!rc) {
+            /* a point in the (first) hole is outside the zone */
+            ln_zone_decision z = ln_zoneset_decide_deg(zs, i == 5 ? 175 : 3,
+                                                       i == 5 ? 0 : 3, NAN);
+            assert_int_equal(z.action, i == 3 ? LN_ZONE_DENY
+                                              : LN_ZONE_ALLOW);
+        }
+        ln_zoneset_free(zs);
+    }
+}
+
 static void test_cli_output(void **state)
 {
     (void)state;
@@ -319,7 +455,8 @@ static void test_cli_output(void **state)
     buf[r] = '\0';
     assert_string_equal(buf, "id,lon,lat,decision,zone\n"
                              "kyiv,30.51468,50.43531,allow,\n"
-                             "kherson,32.60066,46.63254,deny,0\n");
+                             "kherson,32.60066,46.63254,deny,"
+                             "occupied_deepstate_20220831:0\n");
     snprintf(cmd, sizeof cmd, "%s geofence --zones /nonexistent.geojson "
              "--lon 1 --lat 2 2>/dev/null", LN_CLI);
     assert_int_not_equal(system(cmd), 0);
@@ -337,6 +474,8 @@ int main(void)
         cmocka_unit_test(test_self_intersection_policy),
         cmocka_unit_test(test_index_matches_reference),
         cmocka_unit_test(test_policy_change_2022),
+        cmocka_unit_test(test_zone_ids),
+        cmocka_unit_test(test_holes),
         cmocka_unit_test(test_cli_output),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

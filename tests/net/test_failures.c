@@ -154,6 +154,10 @@ static void test_fail_windows(void **state)
         "sat 1\nisl 0 2\n",            /* no such ISL */
         "sat 1\nsatellite 1\n",        /* unknown kind */
         "sat 1\nsat 1 2\n",            /* trailing junk */
+        "sat 1\nsat 1 from nan\n",     /* not finite */
+        "sat 1\nsat 1 until inf\n",
+        "sat 1\nsat 1 from 1e999\n",
+        "sat 1\nsat 99999999999999999999\n", /* beyond a long */
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         fs = NULL;
@@ -403,6 +407,30 @@ static void test_jam_bad(void **state)
     assert_true(ln_net_jam_parse(not_area, strlen(not_area), "x", &j, &d) <
                 0);
     assert_null(j);
+    /* duplicate ids, a hole outside its exterior: as geofence refuses */
+    static const char dup[] =
+        "{\"type\":\"FeatureCollection\",\"features\":["
+        "{\"type\":\"Feature\",\"id\":\"a\",\"properties\":{},"
+        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],"
+        "[1,1],[0,0]]]}},{\"type\":\"Feature\",\"id\":\"a\",\"properties\":"
+        "{},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],"
+        "[1,0],[1,1],[0,0]]]}}]}";
+    assert_int_equal(ln_net_jam_parse(dup, strlen(dup), "j.geojson", &j, &d),
+                     LN_EGEOJSON);
+    assert_null(j);
+    assert_string_equal(d.path, "features[1]");
+    static const char hole[] =
+        "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[4,0],[4,4],[0,4],"
+        "[0,0]],[[5,5],[6,5],[6,6],[5,5]]]}";
+    assert_int_equal(ln_net_jam_parse(hole, strlen(hole), "j.geojson", &j,
+                                      &d), LN_EGEOM);
+    assert_null(j);
+    assert_string_equal(d.path, "features[0].geometry.coordinates[1]");
+    assert_string_equal(d.file, "j.geojson");
+    const char z[] = "{\"type\":\"Polygon\"\0";
+    assert_int_equal(ln_net_jam_parse(z, sizeof z - 1, "j.geojson", &j, &d),
+                     LN_EGEOJSON);
+    assert_int_equal(d.col, 18);
 }
 
 int main(void)

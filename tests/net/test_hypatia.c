@@ -12,6 +12,7 @@
  * comparison is skipped (the state round trip still runs).
  */
 #include <math.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -124,6 +125,64 @@ static void test_bad_state(void **state)
     assert_int_equal(ln_hyp_read(bad, &rd, &d), LN_EPARSE);
     assert_int_equal(d.line, 2);
     assert_non_null(strstr(d.file, "isls.txt"));
+    /* a NUL byte: refused at its line and column (the line splitting
+     * would have taken it for the end of the file) */
+    f = fopen(p, "wb");
+    fwrite("0 1\n2\0 3\n", 1, 10, f);
+    fclose(f);
+    assert_int_equal(ln_hyp_read(bad, &rd, &d), LN_EPARSE);
+    assert_int_equal(d.line, 2);
+    assert_int_equal(d.col, 2);
+    assert_non_null(strstr(d.msg, "NUL"));
+    f = fopen(p, "w");
+    fputs("0 1\n", f);
+    fclose(f);
+    /* a run whose time in ns would overflow 64 bits, or that would
+     * write 2 x 10^8 files: refused before any file */
+    ln_hyp_state ok;
+    make_state(&ok);
+    static const long dur[3] = {LONG_MAX, 315576001L, 100001L};
+    static const long stp[3] = {1000, 1000, 1};
+    for (int i = 0; i < 3; i++) {
+        ln_diag_clear(&d);
+        assert_int_equal(ln_hyp_run(&ok, dur[i], stp[i], 1, bad, NULL, NULL,
+                                    &d), LN_EINVAL);
+        assert_non_null(strstr(d.msg, "10 million steps"));
+    }
+    ln_hyp_free(&ok);
+    /* tles.txt header: integers that fit */
+    static const char *const heads[] = {"99999999999 12\n", "24 nan\n",
+                                        "0 12\n", "24\n"};
+    snprintf(p, sizeof p, "%s/tles.txt", bad);
+    char *tles = NULL;
+    size_t tl;
+    assert_int_equal(ln_read_file(p, 1 << 24, &tles, &tl, &d), 0);
+    const char *rest = strchr(tles, '\n') + 1;
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+        f = fopen(p, "w");
+        fputs(heads[i], f);
+        fputs(rest, f);
+        fclose(f);
+        assert_int_equal(ln_hyp_read(bad, &rd, &d), LN_EPARSE);
+        assert_int_equal(d.line, 1);
+    }
+    f = fopen(p, "w");
+    fputs(tles, f);
+    fclose(f);
+    ln_free(tles);
+    /* ground stations: NaN, infinity, an elevation of 1e300 m */
+    static const char *const gs[] = {
+        "0,A,nan,30.0,0.0\n", "0,A,50.0,inf,0.0\n", "0,A,50.0,30.0,1e300\n",
+        "0,A,50.0,30.0,1e999\n"};
+    snprintf(p, sizeof p, "%s/ground_stations.txt", bad);
+    for (size_t i = 0; i < sizeof gs / sizeof gs[0]; i++) {
+        f = fopen(p, "w");
+        fputs(gs[i], f);
+        fclose(f);
+        assert_int_equal(ln_hyp_read(bad, &rd, &d), LN_EPARSE);
+        assert_int_equal(d.line, 1);
+        assert_non_null(strstr(d.file, "ground_stations.txt"));
+    }
     snprintf(p, sizeof p, "rm -rf %s", bad);
     assert_int_equal(system(p), 0);
 }

@@ -352,6 +352,55 @@ static void test_omm_errors(void **state)
     assert_int_equal(d.line, 1);
 }
 
+/* NUL bytes and numbers strtod would take ("nan", "inf") in TLE and OMM */
+static void test_nul_and_hostile(void **state)
+{
+    (void)state;
+    char text[1024];
+    snprintf(text, sizeof text, "NAME\n%s\n%s\n", L1, L2);
+    size_t len = strlen(text);
+    text[5 + 20] = '\0'; /* line 2, column 21 */
+    ln_elset *e = NULL;
+    size_t n = 0;
+    ln_diag d;
+    assert_int_equal(ln_tle_parse(text, len, "t.tle", 0, &e, &n, &d),
+                     LN_EPARSE);
+    assert_int_equal(d.line, 2);
+    assert_int_equal(d.col, 21);
+    assert_null(e);
+    /* "nan" in the inclination field (line 2, columns 9..16) */
+    static const char *const hostile[] = {"     nan", "     inf",
+                                          " 1e999  ", "-53.0000"};
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        char bad2[80];
+        snprintf(bad2, sizeof bad2, "%.8s%s%s", L2, hostile[i], L2 + 16);
+        fix_checksum(bad2);
+        snprintf(text, sizeof text, "%s\n%s\n", L1, bad2);
+        expect_error(text, LN_ETLE_FORMAT, 2, 9);
+    }
+    /* OMM: a NUL byte, and NaN / infinity / overflow in a field */
+    const char omm_nul[] = "OBJECT_NAME,EPOCH\nX\0,2022-10-09T00:00:00\n";
+    assert_int_equal(ln_omm_parse(omm_nul, sizeof omm_nul - 1, "o.csv", &e,
+                                  &n, &d), LN_EOMM_FORMAT);
+    assert_int_equal(d.line, 2);
+    assert_int_equal(d.col, 2);
+    static const char *const vals[] = {"nan", "inf", "-inf", "1e999"};
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        char csv[512];
+        snprintf(csv, sizeof csv,
+                 "OBJECT_NAME,EPOCH,MEAN_MOTION,ECCENTRICITY,INCLINATION,"
+                 "RA_OF_ASC_NODE,ARG_OF_PERICENTER,MEAN_ANOMALY,NORAD_CAT_ID,"
+                 "BSTAR\nX,2022-10-09T00:00:00,15,0.001,%s,1,2,3,1,0\n",
+                 vals[i]);
+        e = NULL;
+        assert_int_equal(ln_omm_parse(csv, strlen(csv), "o.csv", &e, &n, &d),
+                         LN_EOMM_FORMAT);
+        assert_null(e);
+        assert_int_equal(d.line, 2);
+        assert_non_null(strstr(d.msg, vals[i]));
+    }
+}
+
 static void test_alloc_failures(void **state)
 {
     (void)state;
@@ -385,6 +434,7 @@ int main(void)
         cmocka_unit_test(test_crlf_blank_and_2line),
         cmocka_unit_test(test_omm_matches_tle),
         cmocka_unit_test(test_omm_errors),
+        cmocka_unit_test(test_nul_and_hostile),
         cmocka_unit_test(test_alloc_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
