@@ -119,6 +119,24 @@ static int load(const char *arg, ln_scenario **sc)
     return load_hashed(arg, sc, NULL);
 }
 
+/* A failure of ln_sim_run that comes from its inputs (a zone, element
+ * or places file found bad at setup, a scenario too big for this machine)
+ * exits 2 like any other bad input; the rest (out of memory, an output
+ * not written, a signal) exit 3. */
+static int input_error(int rc)
+{
+    switch (rc) {
+    case LN_EINVAL: case LN_EPARSE: case LN_ERANGE: case LN_ENOTFOUND:
+    case LN_ETOOBIG: case LN_ETLE_CHECKSUM: case LN_ETLE_FORMAT:
+    case LN_ETLE_MISSING: case LN_EOMM_FORMAT: case LN_EGEOJSON:
+    case LN_EGEOM: case LN_ECELL: case LN_EZONE: case LN_ESCENARIO:
+    case LN_ENET: case LN_EPOLICY:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 int ln_cmd_run(int argc, char **argv)
 {
     static const ln_opt_spec specs[] = {
@@ -195,7 +213,7 @@ int ln_cmd_run(int argc, char **argv)
         fprintf(stderr, "leonet run: %s\n",
                 ln_diag_format(&d, msg, sizeof msg));
         ln_scenario_free(sc);
-        return 3;
+        return input_error(rc) ? 2 : 3;
     }
     if (!opt.quiet)
         printf("outputs in %s/\n", opt.out_dir ? opt.out_dir : sc->out_dir);
@@ -255,9 +273,22 @@ int ln_cmd_scenario(int argc0, char **argv0)
         long n = 0;
         for (size_t g = 0; g < sc->ngroups; g++)
             n += sc->groups[g].count;
+        /* the size check ln_sim_run makes first: a scenario that cannot
+         * run here is not "ok" */
+        ln_sim_size sz;
+        ln_diag d;
+        char msg[1400];
+        rc = ln_sim_estimate(sc, NULL, &sz, &d);
+        if (rc) {
+            fprintf(stderr, "leonet scenario: %s\n",
+                    ln_diag_format(&d, msg, sizeof msg));
+            ln_scenario_free(sc);
+            return 2;
+        }
         printf("%s: ok (%zu terminal groups, %ld terminals, %zu zones, %zu "
-               "gateways, %.0f steps)\n", argv[2], sc->ngroups, n,
-               sc->nzones, sc->ngateways, sc->duration_s / sc->step_s);
+               "gateways, %ld steps, needs ~%.1f GiB)\n", argv[2],
+               sc->ngroups, n, sc->nzones, sc->ngateways, sz.steps,
+               sz.bytes / 1073741824.0);
         ln_scenario_free(sc);
         return 0;
     }
