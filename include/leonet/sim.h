@@ -130,7 +130,16 @@ typedef struct ln_scenario {
     double window_s;
     double compare_usd_per_year; /* a public figure to compare cost with */
     double nterminals_;      /* sum of the groups' counts (parse check) */
+    /* link scheduler (link.scheduler, link.slot_s; docs/scenario.md) */
+    int scheduler;           /* LN_SCHED_* */
+    double slot_s;           /* slot length, a multiple of step_s, s */
 } ln_scenario;
+
+/* link.scheduler: how terminals are assigned to satellites */
+enum {
+    LN_SCHED_STICKY = 0, /* keep the serving satellite until it sets */
+    LN_SCHED_SLOT = 1    /* reassign every terminal at each slot */
+};
 
 /* ln_scenario_parse
  * Given:    text, len   the JSON document

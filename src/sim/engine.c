@@ -803,6 +803,20 @@ static int setup(ln__engine *e, ln_diag *diag)
                            sc->map_res, LN_SIM_MAX_MAP_CELLS);
     ALLOC(e->by_sat, e->nt);
     ALLOC(e->beam_tmp, e->nt);
+    e->slot_steps = 1;
+    if (sc->scheduler == LN_SCHED_SLOT) {
+        e->slot_steps = lround(sc->slot_s / sc->step_s);
+        if (e->slot_steps < 1)
+            e->slot_steps = 1;
+        ALLOC(e->cand, e->nt * LN_SCHED_K);
+        ALLOC(e->slot_used, e->nsat);
+        ALLOC(e->slot_last, e->nsat);
+        ALLOC(e->slot_order, e->nt);
+    }
+    ALLOC(e->sat_exit_gw, e->nsat);
+    ALLOC(e->mesh_ok, e->nsat);
+    for (size_t s = 0; s < e->nsat; s++)
+        e->sat_exit_gw[s] = -1;
     ALLOC(e->per_acct, sc->naccounts);
     ALLOC(e->per_zone, e->nzones_total + 1);
     ALLOC(e->usage_bytes, (size_t)e->ndays * sc->naccounts);
@@ -1052,8 +1066,84 @@ static int search(const ln__engine *e, size_t i, double sin_m, int *any,
     return best;
 }
 
-/* Step 5 for one terminal; writes only terminal i's slots. */
-static void terminal_link(ln__engine *e, size_t i, double t, long step)
+/* Inserts satellite sidx with sin(elevation) se into the top list
+ * c/cse of *m entries (at most LN_SCHED_K): highest first, ties to the
+ * lower index. */
+static inline void top_insert(int32_t *c, double *cse, int *m, int sidx,
+                              double se)
+{
+    int p = *m < LN_SCHED_K ? *m : LN_SCHED_K - 1;
+    if (*m >= LN_SCHED_K &&
+        (se < cse[p] || (se == cse[p] && sidx > c[p])))
+        return;
+    while (p > 0 && (cse[p - 1] < se || (cse[p - 1] == se &&
+                                          c[p - 1] > sidx))) {
+        c[p] = c[p - 1];
+        cse[p] = cse[p - 1];
+        p--;
+    }
+    c[p] = sidx;
+    cse[p] = se;
+    if (*m < LN_SCHED_K)
+        (*m)++;
+}
+
+/* The slot scheduler's candidates of terminal i: the LN_SCHED_K highest
+ * satellites above the mask that reach a gateway (sat_ok), highest first,
+ * ties to the lower index, into e->cand (padded with -1); the first is
+ * search()'s best. The area's full list is scanned (the pruned one keeps
+ * only possible bests). Returns the first or -1; *any as in search(). */
+static int search_top(ln__engine *e, size_t i, double sin_m, int *any)
+{
+    int32_t *c = e->cand + i * LN_SCHED_K;
+    double cse[LN_SCHED_K];
+    int m = 0;
+    int r = e->term_reg[i];
+    int n = e->reg_n[r];
+    *any = 0;
+    if (n > e->reg_k) { /* overflow: ask the index directly */
+        int idx[512];
+        double se[512];
+        size_t nv = ln_satindex_visible(e->ix, &e->site[i], sin_m, idx, se,
+                                        512);
+        if (nv > 512)
+            nv = 512;
+        *any = nv > 0;
+        for (size_t k = 0; k < nv; k++)
+            if (e->sat_ok[idx[k]])
+                top_insert(c, cse, &m, idx[k], se[k]);
+    } else {
+        const int *it = e->reg_items + (size_t)r * (size_t)e->reg_k;
+        const double *px = e->reg_pos + (size_t)r * 3 * (size_t)e->reg_k;
+        const double *py = px + e->reg_k, *pz = py + e->reg_k;
+        const ln_site *site = &e->site[i];
+        const double s2lo = sin_m * sin_m * (1 - 1e-9);
+        for (int k = 0; k < n; k++) {
+            /* the pre-test of search(): far below the mask is out */
+            double dx = px[k] - site->r_ecef[0], dy = py[k] - site->r_ecef[1],
+                   dz = pz[k] - site->r_ecef[2];
+            double du = dx * site->up[0] + dy * site->up[1] +
+                        dz * site->up[2];
+            if (du * fabs(du) < s2lo * (dx * dx + dy * dy + dz * dz))
+                continue;
+            double se = sin_el(e, i, it[k]);
+            if (se < sin_m)
+                continue;
+            *any = 1;
+            if (e->sat_ok[it[k]])
+                top_insert(c, cse, &m, it[k], se);
+        }
+    }
+    for (int k = m; k < LN_SCHED_K; k++)
+        c[k] = -1;
+    return m ? c[0] : -1;
+}
+
+/* Step 5 for one terminal; writes only terminal i's slots. slot: a slot
+ * boundary of the slot scheduler (every allowed terminal is assigned
+ * afresh: its candidates here, the choice in slot_assign). */
+static void terminal_link(ln__engine *e, size_t i, double t, long step,
+                          int slot)
 {
     const ln_scenario *sc = e->sc;
     const ln_policy_decision d = e->dec[i];
@@ -1081,14 +1171,18 @@ static void terminal_link(ln__engine *e, size_t i, double t, long step)
         e->serving[i] = -1;
         return;
     }
-    int keep = prev >= 0 && e->sat_ok[prev] &&
+    int keep = !slot && prev >= 0 && e->sat_ok[prev] &&
                above(e, i, prev, sin_m);
     int best = prev, any_visible = keep;
-    if (!keep)
+    if (slot)
+        best = search_top(e, i, sin_m, &any_visible);
+    else if (!keep)
         best = search(e, i, sin_m, &any_visible, 0, NULL);
     e->covered[i] = (unsigned char)any_visible;
     e->deny_zone[i] = -1;
-    if (!keep && best >= 0 && prev >= 0 &&
+    /* a handover: the satellite changes (when it is not kept, search
+     * cannot return it: it failed sat_ok or the mask) */
+    if (best >= 0 && best != prev && prev >= 0 &&
         e->prev_status[i] == LN_REASON_NONE)
         e->handover[i] = 1;
     if (best < 0) {
@@ -1248,6 +1342,48 @@ static void sort_by_beam(const ln__engine *e, int *a, int n, beam_key *tmp)
             }
         }
         a[o--] = tmp[q--].i;
+    }
+}
+
+/* The slot scheduler's choice (docs/scenario.md, "Scheduler"), serial:
+ * the served terminals in order of beam cell, then index; each takes the
+ * highest of its candidates (search_top) that already serves its beam
+ * cell or has a beam slot left (beams_per_sat beam cells per satellite);
+ * when all are full, the highest (its beams are then time-shared, as in
+ * share_capacity). The order is fixed, so the result does not depend on
+ * the thread count. */
+static void slot_assign(ln__engine *e)
+{
+    int n = 0;
+    for (size_t i = 0; i < e->nt; i++)
+        if (e->status[i] == LN_REASON_NONE)
+            e->slot_order[n++] = (int)i;
+    sort_by_beam(e, e->slot_order, n, e->beam_tmp);
+    memset(e->slot_used, 0, e->nsat * sizeof *e->slot_used);
+    memset(e->slot_last, 0, e->nsat * sizeof *e->slot_last); /* 0: no H3
+                                                                   cell */
+    const int cap = e->sc->beams_per_sat;
+    for (int k = 0; k < n; k++) {
+        size_t i = (size_t)e->slot_order[k];
+        const int32_t *c = e->cand + i * LN_SCHED_K;
+        ln_cell b = e->beam[i];
+        int pick = c[0];
+        for (int j = 0; j < LN_SCHED_K && c[j] >= 0; j++)
+            if (e->slot_last[c[j]] == b || e->slot_used[c[j]] < cap) {
+                pick = c[j];
+                break;
+            }
+        if (e->slot_last[pick] != b) {
+            e->slot_used[pick]++;
+            e->slot_last[pick] = b;
+        }
+        if (pick == e->serving[i])
+            continue;
+        int p = e->srv0[i];
+        e->serving[i] = pick;
+        e->handover[i] = (unsigned char)(p >= 0 && pick != p &&
+                                         e->prev_status[i] ==
+                                             LN_REASON_NONE);
     }
 }
 
@@ -1687,7 +1823,9 @@ static void engine_free(ln__engine *e)
                     e->ev, e->subsat, e->nsubsat, e->term_reg,
                     e->reg_cell, e->reg_lat, e->reg_lon, e->reg_margin,
                     e->reg_n, e->reg_items, e->reg_pos, e->reg_nb,
-                    e->reg_items_b, e->reg_pos_b, e->reg_site, e->reg_elc};
+                    e->reg_items_b, e->reg_pos_b, e->reg_site, e->reg_elc,
+                    e->cand, e->slot_used, e->slot_last, e->slot_order,
+                    e->sat_exit_gw, e->mesh_ok};
     for (size_t k = 0; k < sizeof arrs / sizeof arrs[0]; k++)
         ln_free(arrs[k]);
 }
@@ -1775,6 +1913,8 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
         PHASE(1);
         regions_step(&e);
         PHASE(2);
+        /* slot scheduler: slots start at the scenario's start */
+        int slot = sc->scheduler == LN_SCHED_SLOT && k % e.slot_steps == 0;
         /* the mesh's shortest paths are computed by one thread while
          * the others link terminals (which only need sat_ok) */
 #pragma omp parallel num_threads(e.nthreads)
@@ -1785,8 +1925,10 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
             }
 #pragma omp for schedule(dynamic, 256)
             for (long i = 0; i < nt; i++)
-                terminal_link(&e, (size_t)i, t, k);
+                terminal_link(&e, (size_t)i, t, k, slot);
         }
+        if (slot)
+            slot_assign(&e);
         PHASE(3);
         long w = (long)((t - sc->start) / sc->window_s + 1e-9);
         if (w < e.nwin && fabs(sc->start + w * sc->window_s - t) <

@@ -349,10 +349,12 @@ static int parse_link(const ctx *c, json_t *root, ln_scenario *s)
 {
     static const char *const keys[] = {
         "elevation_mask_deg", "gateway_mask_deg", "sat_capacity_gbps",
-        "beam_capacity_gbps", "beams_per_sat", "beam_res", "isl", NULL};
+        "beam_capacity_gbps", "beams_per_sat", "beam_res", "isl",
+        "scheduler", "slot_s", NULL};
     json_t *o;
     const char *P = "link";
-    double m, g, sc, bc, bp, br;
+    double m, g, sc, bc, bp, br, slot;
+    char sched[16];
     int rc;
     if ((rc = get_obj(c, root, "link", "", 0, &o)))
         return rc;
@@ -374,6 +376,20 @@ static int parse_link(const ctx *c, json_t *root, ln_scenario *s)
         rc = get_int(c, o, "beam_res", P, 0, 5, 0, 15, &br);
     if (!rc)
         rc = get_bool(c, o, "isl", P, 0, &s->isl);
+    if (!rc)
+        rc = get_str(c, o, "scheduler", P, 0, "sticky", sched, sizeof sched);
+    if (!rc && strcmp(sched, "sticky") && strcmp(sched, "slot"))
+        rc = err(c, "link.scheduler", "'%s' is not a scheduler (allowed: "
+                 "sticky, slot)", sched);
+    if (!rc)
+        rc = get_num(c, o, "slot_s", P, 0, 15, 0.01, 86400, &slot);
+    if (!rc && strcmp(sched, "slot") == 0) {
+        /* whole steps per slot, to a part in 1e9 */
+        double q = slot / s->step_s;
+        if (q < 1 - 1e-9 || fabs(q - floor(q + 0.5)) > 1e-9 * q)
+            rc = err(c, "link.slot_s", "%g s is not a multiple of step_s "
+                     "(%g s)", slot, s->step_s);
+    }
     json_decref(empty);
     if (rc)
         return rc;
@@ -383,6 +399,9 @@ static int parse_link(const ctx *c, json_t *root, ln_scenario *s)
     s->beam_capacity_mbps = bc * 1000.0;
     s->beams_per_sat = (int)bp;
     s->beam_res = (int)br;
+    s->scheduler = strcmp(sched, "slot") == 0 ? LN_SCHED_SLOT
+                                               : LN_SCHED_STICKY;
+    s->slot_s = slot;
     return 0;
 }
 

@@ -212,7 +212,22 @@ typedef struct ln__engine {
     /* time */
     long nsteps;
     double wall_s;
+    /* slot scheduler (link.scheduler "slot"; engine.c, slot_assign) */
+    long slot_steps;           /* steps per slot, >= 1 */
+    int32_t *cand;             /* [terminal][LN_SCHED_K]: at a slot, the
+                                  highest visible satellites that reach a
+                                  gateway, by elevation; -1 pads */
+    int *slot_used;            /* per sat: beam cells assigned this slot */
+    ln_cell *slot_last;        /* per sat: the last beam cell assigned */
+    int *slot_order;           /* nt: terminals in (beam, index) order */
+    /* gateway antennas of mesh exits (assign_gateways) */
+    int16_t *sat_exit_gw;      /* per sat: gateway whose antenna it holds
+                                  as a mesh exit only, -1 none */
+    unsigned char *mesh_ok;    /* per sat: its mesh path's exit holds an
+                                  antenna of the path's gateway */
 } ln__engine;
+
+#define LN_SCHED_K 8  /* satellites a terminal may fall back to at a slot */
 
 /* isl.c */
 /* shells: the Walker shells the constellation was built from (NULL for
