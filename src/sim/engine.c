@@ -209,7 +209,7 @@ static double el_slack(const ln__engine *e, long r, double rho_km)
  * high, so a candidate whose elevation at the centre plus its slack is
  * below cannot be the best, nor tie with it. The kept list stays in
  * index order, so ties go to the lower index as before. */
-static void prune_region(ln__engine *e, long r)
+static void prune_region(ln__engine *e, long r, int kth)
 {
     size_t k = (size_t)e->reg_k;
     int n = e->reg_n[r];
@@ -221,7 +221,12 @@ static void prune_region(ln__engine *e, long r)
                  *pz = py + k;
     const ln_site *c = &e->reg_site[r];
     double *elc = e->reg_elc + (size_t)r * k;
-    double lo = -INFINITY; /* the guaranteed lower bound of the best */
+    /* the guaranteed lower bound of the best (of the kth best: the slot
+     * scheduler ranks LN_SCHED_K candidates, and a candidate below the
+     * kth best of every terminal cannot be among them) */
+    double lo = -INFINITY;
+    double los[LN_SCHED_K]; /* the kth highest bounds, highest first */
+    int nlo = 0;
     for (int j = 0; j < n; j++) {
         double d[3] = {px[j] - c->r_ecef[0], py[j] - c->r_ecef[1],
                        pz[j] - c->r_ecef[2]};
@@ -231,9 +236,27 @@ static void prune_region(ln__engine *e, long r)
         double el = asin(se > 1 ? 1 : se < -1 ? -1 : se);
         double sl = el_slack(e, r, rho);
         elc[j] = el + sl; /* kept: the highest it can stand */
-        if (e->sat_ok[it[j]] && el - sl > lo)
-            lo = el - sl;
+        if (!e->sat_ok[it[j]])
+            continue;
+        if (kth == 1) {
+            if (el - sl > lo)
+                lo = el - sl;
+            continue;
+        }
+        double v = el - sl;
+        int p = nlo < kth ? nlo : kth - 1;
+        if (nlo >= kth && v <= los[p])
+            continue;
+        while (p > 0 && los[p - 1] < v) {
+            los[p] = los[p - 1];
+            p--;
+        }
+        los[p] = v;
+        if (nlo < kth)
+            nlo++;
     }
+    if (kth > 1 && nlo == kth)
+        lo = los[kth - 1];
     if (!(lo > e->sc->mask_rad + 1e-6))
         return;
     int *ib = e->reg_items_b + (size_t)r * k;
@@ -252,7 +275,8 @@ static void prune_region(ln__engine *e, long r)
     e->reg_nb[r] = m;
 }
 
-static void regions_step(ln__engine *e)
+/* kth: prune for the kth best (1: search(); LN_SCHED_K: search_top()) */
+static void regions_step(ln__engine *e, int kth)
 {
     long nr = (long)e->nreg;
     size_t k = (size_t)e->reg_k;
@@ -270,7 +294,7 @@ static void regions_step(ln__engine *e)
             py[j] = e->pv.y[it[j]];
             pz[j] = e->pv.z[it[j]];
         }
-        prune_region(e, r);
+        prune_region(e, r, kth);
     }
 }
 
@@ -1091,8 +1115,9 @@ static inline void top_insert(int32_t *c, double *cse, int *m, int sidx,
 /* The slot scheduler's candidates of terminal i: the LN_SCHED_K highest
  * satellites above the mask that reach a gateway (sat_ok), highest first,
  * ties to the lower index, into e->cand (padded with -1); the first is
- * search()'s best. The area's full list is scanned (the pruned one keeps
- * only possible bests). Returns the first or -1; *any as in search(). */
+ * search()'s best. At a slot the area's list is pruned for the
+ * LN_SCHED_K best (regions_step). Returns the first or -1; *any as in
+ * search(). */
 static int search_top(ln__engine *e, size_t i, double sin_m, int *any)
 {
     int32_t *c = e->cand + i * LN_SCHED_K;
@@ -1113,25 +1138,40 @@ static int search_top(ln__engine *e, size_t i, double sin_m, int *any)
             if (e->sat_ok[idx[k]])
                 top_insert(c, cse, &m, idx[k], se[k]);
     } else {
+        /* search()'s pre-tests, then the rank by q = du^2 / d.d (sin^2 of
+         * the elevation: the same order, without a square root) */
         const int *it = e->reg_items + (size_t)r * (size_t)e->reg_k;
         const double *px = e->reg_pos + (size_t)r * 3 * (size_t)e->reg_k;
+        if (e->reg_nb[r] >= 0) {
+            /* pruned for the LN_SCHED_K best (regions_step) */
+            n = e->reg_nb[r];
+            it = e->reg_items_b + (size_t)r * (size_t)e->reg_k;
+            px = e->reg_pos_b + (size_t)r * 3 * (size_t)e->reg_k;
+        }
         const double *py = px + e->reg_k, *pz = py + e->reg_k;
         const ln_site *site = &e->site[i];
+        const double sx = site->r_ecef[0], sy = site->r_ecef[1],
+                     sz = site->r_ecef[2];
+        const double ux = site->up[0], uy = site->up[1], uz = site->up[2];
         const double s2lo = sin_m * sin_m * (1 - 1e-9);
+        const double s2hi = sin_m * sin_m * (1 + 1e-9);
+        double du2v[1024], d2v[1024];
+#pragma omp simd
         for (int k = 0; k < n; k++) {
-            /* the pre-test of search(): far below the mask is out */
-            double dx = px[k] - site->r_ecef[0], dy = py[k] - site->r_ecef[1],
-                   dz = pz[k] - site->r_ecef[2];
-            double du = dx * site->up[0] + dy * site->up[1] +
-                        dz * site->up[2];
-            if (du * fabs(du) < s2lo * (dx * dx + dy * dy + dz * dz))
+            double dx = px[k] - sx, dy = py[k] - sy, dz = pz[k] - sz;
+            double du = dx * ux + dy * uy + dz * uz;
+            du2v[k] = du * fabs(du);
+            d2v[k] = dx * dx + dy * dy + dz * dz;
+        }
+        for (int k = 0; k < n; k++) {
+            double du2 = du2v[k], d2 = d2v[k];
+            if (du2 < s2lo * d2)
                 continue;
-            double se = sin_el(e, i, it[k]);
-            if (se < sin_m)
+            if (du2 <= s2hi * d2 && sin_el(e, i, it[k]) < sin_m)
                 continue;
             *any = 1;
             if (e->sat_ok[it[k]])
-                top_insert(c, cse, &m, it[k], se);
+                top_insert(c, cse, &m, it[k], du2 / d2);
         }
     }
     for (int k = m; k < LN_SCHED_K; k++)
@@ -1911,10 +1951,10 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
             e.term_reg[i] = (int)nr;
         }
         PHASE(1);
-        regions_step(&e);
-        PHASE(2);
         /* slot scheduler: slots start at the scenario's start */
         int slot = sc->scheduler == LN_SCHED_SLOT && k % e.slot_steps == 0;
+        regions_step(&e, slot ? LN_SCHED_K : 1);
+        PHASE(2);
         /* the mesh's shortest paths are computed by one thread while
          * the others link terminals (which only need sat_ok) */
 #pragma omp parallel num_threads(e.nthreads)
