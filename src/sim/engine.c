@@ -1245,6 +1245,64 @@ static int cmp_u64(const void *a, const void *b)
 
 static inline int sat_reaches(const ln__engine *e, int s);
 
+/* The gateway whose antenna satellite x holds (bent pipe, or as a mesh
+ * exit), -1 none. */
+static int held_gw(const ln__engine *e, size_t x)
+{
+    if (e->sat_gw[x] >= 0)
+        return e->sat_gwi[x * LN_GW_PER_SAT + e->sat_gw[x]];
+    return e->sat_exit_gw[x];
+}
+
+/* The exit satellite of s's path over the mesh (s itself when it is
+ * the exit). */
+static size_t mesh_exit(const ln__engine *e, size_t s)
+{
+    size_t x = s;
+    for (size_t k = 0; k < e->nsat && e->mesh_next[x] >= 0; k++)
+        x = (size_t)e->mesh_next[x];
+    return x;
+}
+
+/* Gateway antennas of the laser mesh (link.isl; docs/network.md): every
+ * exit to the ground takes an antenna. After the bent-pipe pass, the
+ * satellites with users but no antenna of their own, most users first
+ * (ties: lower index), use their shortest mesh path (to gateway g, exit
+ * satellite x): when x already holds an antenna of g, the path shares
+ * it; when x holds none and g has one free, x takes it; otherwise the
+ * path is refused (x holds another gateway's antenna, or g's are all in
+ * use) and the satellite's users are rehomed or get "no-gateway". The
+ * path itself is the shortest one without regard to antennas: a longer
+ * path to an exit with an antenna is not searched. Then mesh_ok marks
+ * every satellite whose path's exit holds its gateway's antenna (these
+ * may take rehomed users). */
+static void mesh_exits(ln__engine *e)
+{
+    size_t nq = 0;
+    for (size_t s = 0; s < e->nsat; s++) {
+        e->sat_exit_gw[s] = -1;
+        if (e->sat_load[s] && e->sat_gw[s] < 0 && e->mesh_gw[s] >= 0)
+            e->sat_order[nq++] =
+                ((uint64_t)(UINT32_MAX - (uint32_t)e->sat_load[s]) << 32) |
+                (uint64_t)s;
+    }
+    qsort(e->sat_order, nq, sizeof *e->sat_order, cmp_u64);
+    for (size_t q = 0; q < nq; q++) {
+        size_t s = (size_t)(e->sat_order[q] & UINT32_MAX);
+        size_t x = mesh_exit(e, s);
+        int g = e->mesh_gw[s];
+        if (held_gw(e, x) < 0 &&
+            e->gw_used[g] < e->sc->gateways[g].antennas) {
+            e->gw_used[g]++;
+            e->sat_exit_gw[x] = (int16_t)g;
+        }
+    }
+    for (size_t s = 0; s < e->nsat; s++)
+        e->mesh_ok[s] = (unsigned char)(e->mesh_gw[s] >= 0 &&
+                                        held_gw(e, mesh_exit(e, s)) ==
+                                            e->mesh_gw[s]);
+}
+
 /* Gateway antennas (docs/outputs.md): a satellite that held an antenna of
  * a gateway at the previous step keeps it while it has users and that
  * gateway still sees it (a dish tracks its satellite through the pass);
@@ -1287,6 +1345,8 @@ static long assign_gateways(ln__engine *e)
             }
         }
     }
+    if (e->sc->isl)
+        mesh_exits(e);
     long stranded = 0;
     for (size_t s = 0; s < e->nsat; s++) {
         e->sat_prev_gw[s] =
@@ -1299,10 +1359,11 @@ static long assign_gateways(ln__engine *e)
 }
 
 /* 1 if satellite s gets its users' traffic to a gateway this step: an
- * antenna (bent pipe) or, with link.isl, a path over the mesh. */
+ * antenna (bent pipe) or, with link.isl, a path over the mesh whose exit
+ * holds an antenna of its gateway (mesh_exits). */
 static inline int sat_reaches(const ln__engine *e, int s)
 {
-    return e->sat_gw[s] >= 0 || (e->sc->isl && e->mesh_gw[s] >= 0);
+    return e->sat_gw[s] >= 0 || (e->sc->isl && e->mesh_ok[s]);
 }
 
 /* A served terminal whose satellite got no gateway (no free antenna, no
@@ -1460,7 +1521,7 @@ static void share_capacity(ln__engine *e)
         double gw_km = 0;
         if (e->sat_gw[s] >= 0)
             gw_km = e->sat_gwkm[(size_t)s * LN_GW_PER_SAT + e->sat_gw[s]];
-        else if (sc->isl && e->mesh_gw[s] >= 0) {
+        else if (sc->isl && e->mesh_ok[s]) {
             gw_km = e->mesh_km[s];
             hops = e->mesh_hops[s];
         } else {

@@ -224,6 +224,11 @@ static int write_summary(const ln__engine *e, FILE *f)
     json_object_set_new(run, "elevation_mask_deg",
                         jreal(sc->mask_rad * LN_RAD2DEG));
     json_object_set_new(run, "isl", json_boolean(sc->isl));
+    json_object_set_new(run, "scheduler",
+                        json_string(sc->scheduler == LN_SCHED_SLOT ? "slot"
+                                                                   : "sticky"));
+    if (sc->scheduler == LN_SCHED_SLOT)
+        json_object_set_new(run, "slot_s", jreal(sc->slot_s));
     if (sc->isl) {
         json_object_set_new(run, "isl_rule", json_string(e->isl_rule));
         json_object_set_new(run, "laser_satellites",

@@ -55,12 +55,14 @@
 
 #define LON "-17.59696020732323"
 
-static json_t *run_ring(int n, double duration_s, const char *dir)
+/* link: "" (sticky, the default) or a link object's members */
+static json_t *run_ring_link(int n, double duration_s, const char *link,
+                             const char *dir)
 {
     char text[2048];
     snprintf(text, sizeof text,
              "{\"name\":\"ring-%d\",\"start\":\"2022-10-09T00:00:00Z\","
-             "\"duration_s\":%g,\"step_s\":15,"
+             "\"duration_s\":%g,\"step_s\":15,\"link\":{%s},"
              "\"constellation\":{\"shells\":[{\"alt_km\":550,"
              "\"incl_deg\":0,\"planes\":1,\"per_plane\":%d,\"phasing\":0,"
              "\"raan0_deg\":0}]},"
@@ -72,8 +74,13 @@ static json_t *run_ring(int n, double duration_s, const char *dir)
              "\"terminals\":[{\"kind\":\"mobile\",\"count\":1,"
              "\"account\":\"a\",\"spread_km\":0,\"tracks\":[{"
              "\"waypoints\":[{\"lat\":0,\"lon\":" LON ",\"t_s\":0}]}]}]}",
-             n, duration_s, n);
+             n, duration_s, link, n);
     return sim_run_text(text, 1, dir);
+}
+
+static json_t *run_ring(int n, double duration_s, const char *dir)
+{
+    return run_ring_link(n, duration_s, "", dir);
 }
 
 static json_t *acct(json_t *sum)
@@ -145,6 +152,55 @@ static void test_gaps_18(void **state)
     /* everything else was served: steps = served + no-satellite */
     double avail = num(a, "availability");
     assert_true(fabs(avail - (1.0 - out * 4.0 / 220.0)) < 1e-6); /* 6 digits */
+    json_decref(sum);
+}
+
+/* The slot scheduler (link.scheduler "slot", 15 s slots) on the N = 24
+ * ring, by hand. At each slot the terminal takes the highest satellite,
+ * i.e. the one nearest in central angle: satellite k is at 15 k + 3.5234
+ * t_min deg from the terminal (east positive), so the nearest changes
+ * when the one ahead passes +7.5 deg and the one behind reaches -7.5 deg
+ * (equal elevations): at t_k = (7.5 + 15 k) / 3.5234 min, k = 0, 1, ...
+ * (the midpoints, not the sets at +8.451 deg that the sticky rule waits
+ * for). A slot at t sees every change with t_k <= t.
+ *  - One hour, slots at 0 .. 59.75 min: (59.75 x 3.5234 - 7.5) / 15 =
+ *    13.53 -> k = 0..13, 14 handovers (one per satellite passing, as for
+ *    the sticky rule: only the phase differs); availability 1.
+ *  - 150 s (slots at 0 .. 135 s): t_0 = 127.7 s (2-body rate: 128.1 s)
+ *    is before the last slot, so 1 handover; the sticky rule's first,
+ *    at 8.451 / 3.5234 min = 143.9 s (144.3 s), is after it: 0.
+ *  - 30 s slots (step 15 s) over the hour: a change is made at the
+ *    first slot (0, 30, ..., 3570 s) after t_k, or earlier at the step
+ *    when the old satellite sets ((8.451 - 7.5) / 3.5234 min = 16 s after
+ *    t_k; between slots a terminal keeps its satellite while it is above
+ *    the mask, as with the sticky rule), and the next slot keeps the new
+ *    one: still one per k, k = 0..13 (t_13 = 57.47 min), 14 handovers. */
+static void test_slot_ring(void **state)
+{
+    (void)state;
+    const char *slot = "\"scheduler\":\"slot\",\"slot_s\":15";
+    json_t *sum = run_ring_link(24, 3600, slot, "sim-ring-slot");
+    json_t *a = acct(sum);
+    assert_int_equal((int)num(a, "terminal_steps"), 240);
+    assert_int_equal((int)num(a, "handovers"), 14);
+    assert_true(num(a, "availability") == 1.0);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(sum, "run"), "scheduler")),
+                        "slot");
+    json_decref(sum);
+    sum = run_ring_link(24, 150, slot, "sim-ring-slot150");
+    assert_int_equal((int)num(acct(sum), "handovers"), 1);
+    json_decref(sum);
+    sum = run_ring_link(24, 150, "", "sim-ring-sticky150");
+    assert_int_equal((int)num(acct(sum), "handovers"), 0);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(sum, "run"), "scheduler")),
+                        "sticky");
+    json_decref(sum);
+    sum = run_ring_link(24, 3600, "\"scheduler\":\"slot\",\"slot_s\":30",
+                        "sim-ring-slot30");
+    assert_int_equal((int)num(acct(sum), "handovers"), 14);
+    assert_true(num(acct(sum), "availability") == 1.0);
     json_decref(sum);
 }
 
@@ -224,6 +280,7 @@ int main(void)
         cmocka_unit_test(test_handovers_24),
         cmocka_unit_test(test_gaps_18),
         cmocka_unit_test(test_antennas),
+        cmocka_unit_test(test_slot_ring),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
