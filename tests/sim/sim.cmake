@@ -27,7 +27,7 @@ endif()
 # The engine's runs draw the map with cairo, which loads fontconfig;
 # fontconfig leaks a little once per process (tests/activity/lsan.supp).
 foreach(t sim_sim sim_outputs sim_zone_crossing_shapely sim_windows_gdal
-          sim_handover sim_isl)
+          sim_handover sim_isl sim_sched)
   if(TEST ${t})
     set_tests_properties(${t} PROPERTIES ENVIRONMENT
       "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/activity/lsan.supp")
