@@ -1370,10 +1370,25 @@ static inline int sat_reaches(const ln__engine *e, int s)
  * mesh path) moves to the visible satellite with the highest elevation
  * that has one (ties: lower index); with none, share_capacity makes it
  * "no-gateway". Writes only terminal i's slots. */
-static void rehome(ln__engine *e, size_t i)
+static void rehome(ln__engine *e, size_t i, int slot)
 {
     if (e->status[i] != LN_REASON_NONE || sat_reaches(e, e->serving[i]))
         return;
+    if (slot) {
+        /* at a slot the terminal's candidates are its highest satellites
+         * that may reach a gateway (sat_ok, which sat_reaches implies):
+         * the first of them that reaches one is the highest of all */
+        const int32_t *c = e->cand + i * LN_SCHED_K;
+        for (int k = 0; k < LN_SCHED_K && c[k] >= 0; k++)
+            if (sat_reaches(e, c[k])) {
+                int p = e->srv0[i];
+                e->serving[i] = c[k];
+                e->handover[i] = (unsigned char)(p >= 0 && c[k] != p &&
+                                                 e->prev_status[i] ==
+                                                     LN_REASON_NONE);
+                return;
+            }
+    }
     int idx[512];
     double se[512];
     size_t nv = ln_satindex_visible(e->ix, &e->site[i], e->sin_mask, idx, se,
@@ -2038,7 +2053,7 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
         if (assign_gateways(&e) > 0) {
 #pragma omp parallel for schedule(dynamic, 1024) num_threads(e.nthreads)
             for (long i = 0; i < nt; i++)
-                rehome(&e, (size_t)i);
+                rehome(&e, (size_t)i, slot);
         }
         PHASE(4);
         share_capacity(&e);
