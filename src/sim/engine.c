@@ -7,8 +7,11 @@
  *   4 authorize each terminal (policy: kill switch, account, zones)
  *   5 keep the serving satellite while it is above the mask and reaches a
  *     gateway, else hand over to the best one (highest elevation among
- *     those that reach a gateway; ties to the lower satellite index)
- *   6 assign gateway antennas; share satellite and beam capacity
+ *     those that reach a gateway; ties to the lower satellite index); with
+ *     link.scheduler "slot", at each slot every terminal is assigned
+ *     afresh (search_top, then slot_assign: serial, in beam-cell order)
+ *   6 assign gateway antennas (bent pipe, then mesh exits); share
+ *     satellite and beam capacity
  *   7 meter bytes, count outages by reason, aggregate the activity map
  *
  * Threads: steps 3-5 run in parallel over terminals (each writes only its
