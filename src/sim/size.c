@@ -145,6 +145,9 @@ int ln_sim_estimate(const ln_scenario *sc, const ln_sim_options *opt,
     int nth = opt && opt->nthreads > 0 ? opt->nthreads : ln_ncpu();
     double slices = (double)sc->naccounts + (double)sc->nzones + 2.0;
     double b = z.terminals * terminal_bytes();
+    if (sc->scheduler == LN_SCHED_SLOT) /* engine.c: cand, slot_order */
+        b += z.terminals * (LN_SCHED_K * sizeof *e->cand +
+                            sizeof *e->slot_order);
     b += z.satellites * (sc->isl ? 1536.0 : 512.0);
     b += (double)z.windows * z.satellites * 2.0 * sizeof *e->subsat;
     b += z.map_cells * (double)z.windows * sizeof *e->cw;
