@@ -907,15 +907,21 @@ void ln__sim_print_summary(const ln__engine *e, FILE *f)
     {
         ln_cts cts = cost_to_serve(e, -1);
         fprintf(f, "  cost to serve %.1f M$/yr (satellites %.1f, gateways "
-                "%.1f, terminals %.1f; whole satellites in view %.1f) vs "
-                "price %.1f M$/yr",
+                "%.1f, terminals %.1f; %.1f with whole satellites in view) "
+                "vs price %.1f",
                 cts.total_usd_per_year / 1e6,
                 cts.satellites_usd_per_year / 1e6,
                 cts.gateways_usd_per_year / 1e6,
                 cts.terminals_usd_per_year / 1e6,
                 cts.total_in_view_usd_per_year / 1e6, cost / 1e6);
         if (sc->compare_usd_per_year > 0)
-            fprintf(f, " vs public %.0f M$/yr", sc->compare_usd_per_year / 1e6);
+            fprintf(f, " vs public %.0f M$/yr: %.1f %% (%.1f %%) of it",
+                    sc->compare_usd_per_year / 1e6,
+                    100.0 * cts.total_usd_per_year / sc->compare_usd_per_year,
+                    100.0 * cts.total_in_view_usd_per_year /
+                        sc->compare_usd_per_year);
+        else
+            fputs(" M$/yr", f);
         fputc('\n', f);
     }
     if (sc->isl)
