@@ -130,6 +130,7 @@ typedef struct ln_scenario {
     double window_s;
     double compare_usd_per_year; /* a public figure to compare cost with */
     double nterminals_;      /* sum of the groups' counts (parse check) */
+    ln_cts_model cts;        /* cost to serve ("cost_to_serve") */
 } ln_scenario;
 
 /* ln_scenario_parse

@@ -742,6 +742,9 @@ static int setup(ln__engine *e, ln_diag *diag)
     ALLOC(e->nsubsat, e->nwin);
     if ((rc = acc_alloc(e, diag)))
         return rc;
+    if (ln__sim_meter_alloc(e))
+        return ln_diag_set(diag, LN_ENOMEM, NULL, 0, 0, NULL,
+                           "out of memory");
     e->map_lon0 = e->map_lat0 = INFINITY;
     e->map_lon1 = e->map_lat1 = -INFINITY;
     for (size_t i = 0; i < e->nt; i++) {
@@ -1456,6 +1459,7 @@ static int account_step(ln__engine *e, double t)
     if (day >= e->ndays)
         day = e->ndays - 1;
     long nt = (long)e->nt;
+    ln__sim_meter_day(e, day);
 #pragma omp parallel num_threads(e->nthreads)
     {
         int th = omp_get_thread_num();
@@ -1476,6 +1480,8 @@ static int account_step(ln__engine *e, double t)
                    &ac->per_zone[z >= 0 ? (size_t)z : e->nzones_total], e, i,
                    bytes, dbytes);
             usage[a] += bytes;
+            e->term_bytes[i] += bytes;
+            e->term_day_bytes[i] += bytes;
             if (e->track[i] < 0) { /* map counts of the window */
                 int st = e->status[i];
                 if (st == LN_REASON_NONE)
@@ -1490,6 +1496,7 @@ static int account_step(ln__engine *e, double t)
                 e->ever_denied_zone[i] = e->deny_zone[i] + 1;
         }
     }
+    ln__sim_meter_step(e);
     /* mobile terminals on the map: their cell may be new */
     for (size_t m = 0; m < e->nmobile; m++) {
         size_t i = (size_t)e->mobile[m];
@@ -1619,6 +1626,7 @@ static void engine_free(ln__engine *e)
                     e->reg_items_b, e->reg_pos_b, e->reg_site, e->reg_elc};
     for (size_t k = 0; k < sizeof arrs / sizeof arrs[0]; k++)
         ln_free(arrs[k]);
+    ln__sim_meter_free(e);
 }
 
 int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
