@@ -86,30 +86,6 @@ typedef struct ln_weight_point {
     double sigma_km; /* spread (standard deviation), km, > 0 */
 } ln_weight_point;
 
-/* ln_terminals_scatter
- * Given:    region        where terminals may be (inside the shape)
- *           exclude       terminals may not fall in any zone of this set
- *                         whose action is deny (NULL = none)
- *           pts, npts     weighted points (may be 0)
- *           rural_share   share of terminals spread uniformly over the
- *                         region, 0..1 (1 when npts == 0)
- *           seed          randomness (xoshiro-style hash stream)
- *           count         how many
- * Returned: lon_rad, lat_rad  count positions
- * Status:   0, LN_EINVAL (empty region or all weights 0), LN_ERANGE (could
- *           not place a terminal in 10^6 tries: the region is too small
- *           or fully excluded)
- * Notes:    deterministic for a seed. A clustered draw that falls outside
- *           the region (or in an excluded zone) is redrawn around the same
- *           point; after 200 misses another point is picked by weight, so
- *           the weights of points in excluded land go to the others. */
-int ln_terminals_scatter(const ln_geo_shape *region,
-                         const ln_zoneset *exclude,
-                         const ln_weight_point *pts, size_t npts,
-                         double rural_share, uint64_t seed, size_t count,
-                         double *lon_rad /* OUT */,
-                         double *lat_rad /* OUT */);
-
 /* ---- mobile terminals -------------------------------------------------- */
 
 /* A track: waypoints with times (ascending). Before the first time a

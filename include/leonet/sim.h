@@ -130,6 +130,7 @@ typedef struct ln_scenario {
     double window_s;
     double compare_usd_per_year; /* a public figure to compare cost with */
     double nterminals_;      /* sum of the groups' counts (parse check) */
+    ln_cts_model cts;        /* cost to serve ("cost_to_serve") */
     /* link scheduler (link.scheduler, link.slot_s; docs/scenario.md) */
     int scheduler;           /* LN_SCHED_* */
     double slot_s;           /* slot length, a multiple of step_s, s */

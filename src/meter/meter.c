@@ -3,6 +3,7 @@
  * (meter.h).
  */
 #include <math.h>
+#include <string.h>
 
 #include "leonet/meter.h"
 
@@ -65,22 +66,104 @@ double ln_meter_demand_mbps(const ln_plan *plan, uint64_t seed,
                                  step, t_unix_s, lon_rad);
 }
 
-ln_cost ln_meter_annual_cost(const ln_plan *plan, long nterm, double bytes,
-                             double span_s)
+const char *ln_meter_overage_name(int overage)
+{
+    return overage == LN_OVERAGE_POOLED ? "pooled" : "per_terminal";
+}
+
+double ln_meter_over_gb(const ln_plan *plan, double gb_month)
+{
+    double over = gb_month - plan->included_gb;
+    return over > 0 ? over : 0.0;
+}
+
+ln_cost ln_meter_annual_cost_over(const ln_plan *plan, long nterm,
+                                  double over_gb_month)
 {
     ln_cost c = {0, 0, 0, 0};
-    const double year_s = 365.25 * 86400.0;
     double years = plan->amortize_years > 0 ? plan->amortize_years : 1.0;
     c.hardware_usd_per_year = nterm * plan->hardware_usd / years;
     c.service_usd_per_year = nterm * plan->monthly_usd * 12.0;
-    if (span_s > 0 && nterm > 0) {
-        /* traffic per terminal and month, extrapolated from the span */
-        double gb_month = bytes / 1e9 / nterm * (year_s / 12.0) / span_s;
-        double over = gb_month - plan->included_gb;
-        if (over > 0)
-            c.traffic_usd_per_year = nterm * over * plan->usd_per_gb * 12.0;
-    }
+    if (over_gb_month > 0)
+        c.traffic_usd_per_year = over_gb_month * plan->usd_per_gb * 12.0;
     c.total_usd_per_year = c.hardware_usd_per_year + c.service_usd_per_year +
                            c.traffic_usd_per_year;
+    return c;
+}
+
+ln_cost ln_meter_annual_cost(const ln_plan *plan, long nterm, double bytes,
+                             double span_s)
+{
+    double over = 0;
+    if (span_s > 0 && nterm > 0) {
+        /* the account's traffic per terminal and month, extrapolated
+         * from the span: one pool */
+        double gb_month = bytes / 1e9 / nterm * LN_MONTH_S / span_s;
+        over = nterm * ln_meter_over_gb(plan, gb_month);
+    }
+    return ln_meter_annual_cost_over(plan, nterm, over);
+}
+
+double ln_meter_overage_usd_per_year(const ln_plan *plan,
+                                     const double *gb_month, size_t n)
+{
+    double over = 0;
+    if (plan->overage == LN_OVERAGE_POOLED) {
+        double sum = 0;
+        for (size_t k = 0; k < n; k++)
+            sum += gb_month[k];
+        over = n ? n * ln_meter_over_gb(plan, sum / n) : 0;
+    } else {
+        for (size_t k = 0; k < n; k++)
+            over += ln_meter_over_gb(plan, gb_month[k]);
+    }
+    return over * plan->usd_per_gb * 12.0;
+}
+
+void ln_meter_cts_defaults(ln_cts_model *m)
+{
+    /* sources and dates: docs/scenario.md, "Cost to serve" */
+    m->sat_build_usd = 200e3;       /* estimate: Quilty Space, v1 */
+    m->launch_usd = 62e6;           /* Falcon 9 list price */
+    m->sats_per_launch = 53;        /* v1.5 launches */
+    m->sat_life_years = 5;          /* design life */
+    m->gw_antenna_capex_usd = 250e3; /* leonet estimate */
+    m->gw_antenna_life_years = 10;  /* leonet estimate */
+    m->gw_antenna_opex_usd_per_year = 25e3; /* leonet estimate */
+    m->terminal_cost_usd = 1300;    /* Shotwell, April 2021 */
+}
+
+ln_cts ln_meter_cost_to_serve(const ln_cts_model *m, const ln_plan *plan,
+                              long nterm, double bytes, double sat_steps,
+                              double step_s, double span_s,
+                              double sat_capacity_mbps)
+{
+    ln_cts c;
+    memset(&c, 0, sizeof c);
+    double sat_year = (m->sat_build_usd +
+                       m->launch_usd / m->sats_per_launch) /
+                      m->sat_life_years;
+    double ant_year = m->gw_antenna_capex_usd / m->gw_antenna_life_years +
+                      m->gw_antenna_opex_usd_per_year;
+    if (span_s > 0 && sat_capacity_mbps > 0) {
+        /* satellite-seconds of capacity used over the span's seconds */
+        c.sats_used = bytes * 8.0 / (sat_capacity_mbps * 1e6) / span_s;
+        c.sats_in_view = sat_steps * step_s / span_s;
+    }
+    c.satellites_usd_per_year = c.sats_used * sat_year;
+    c.gateways_usd_per_year = c.sats_used * ant_year;
+    c.satellites_in_view_usd_per_year = c.sats_in_view * sat_year;
+    c.gateways_in_view_usd_per_year = c.sats_in_view * ant_year;
+    if (plan) {
+        double years = plan->amortize_years > 0 ? plan->amortize_years : 1.0;
+        c.terminals_usd_per_year = nterm * m->terminal_cost_usd / years;
+        c.terminal_subsidy_usd_per_year =
+            nterm * (m->terminal_cost_usd - plan->hardware_usd) / years;
+    }
+    c.total_usd_per_year = c.satellites_usd_per_year +
+                           c.gateways_usd_per_year + c.terminals_usd_per_year;
+    c.total_in_view_usd_per_year = c.satellites_in_view_usd_per_year +
+                                   c.gateways_in_view_usd_per_year +
+                                   c.terminals_usd_per_year;
     return c;
 }

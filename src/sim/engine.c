@@ -29,6 +29,7 @@
 #include <omp.h>
 
 #include "leonet/activity.h"
+#include "sim/place.h"
 #include "sim/sim_int.h"
 
 
@@ -529,43 +530,6 @@ int ln_sim_places_parse(const char *text, size_t len, const char *file,
     return 0;
 }
 
-static int load_places(const char *file, double sigma_1m,
-                       ln_weight_point **out, size_t *n, ln_diag *diag)
-{
-    char *buf;
-    size_t len;
-    int rc = ln_read_file(file, 16 << 20, &buf, &len, diag);
-    if (rc)
-        return rc;
-    rc = ln_sim_places_parse(buf, len, file, sigma_1m, out, n, diag);
-    ln_free(buf);
-    return rc;
-}
-
-static int load_region(const char *file, ln_geo_shape **out, ln_diag *diag)
-{
-    ln_geojson gj;
-    int rc = ln_geojson_read(file, 0, &gj, diag);
-    if (rc)
-        return rc;
-    size_t np = 0;
-    for (size_t f = 0; f < gj.nfeatures; f++)
-        np += gj.features[f].npolys;
-    ln_geo_polygon *polys = ln_calloc(np ? np : 1, sizeof *polys);
-    if (!polys) {
-        ln_geojson_free(&gj);
-        return LN_ENOMEM;
-    }
-    size_t k = 0;
-    for (size_t f = 0; f < gj.nfeatures; f++)
-        for (size_t p = 0; p < gj.features[f].npolys; p++)
-            polys[k++] = gj.features[f].polys[p];
-    rc = ln_geo_shape_new(polys, np, 0, out, diag);
-    ln_free(polys);
-    ln_geojson_free(&gj);
-    return rc;
-}
-
 typedef struct pos_key {
     ln_cell c;
     size_t k;
@@ -677,44 +641,9 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
             e->track[i] = -1;
         }
         if (gr->kind == LN_TG_FIXED && cnt) {
-            ln_geo_shape *region = NULL;
-            ln_zoneset *excl = NULL;
-            ln_weight_point *pts = NULL;
-            size_t npts = 0;
-            int rc = load_region(gr->region, &region, diag);
-            if (!rc && gr->exclude[0]) {
-                rc = ln_zoneset_new(LN_ZONE_ALLOW, &excl);
-                if (!rc)
-                    rc = ln_zoneset_load_geojson(excl, gr->exclude, 0, diag);
-            }
-            if (!rc && gr->places[0])
-                rc = load_places(gr->places, gr->places_sigma_km, &pts,
-                                 &npts, diag);
-            if (!rc && gr->npoints) {
-                ln_weight_point *np = ln_realloc(
-                    pts, (npts + gr->npoints) * sizeof *np);
-                if (!np)
-                    rc = LN_ENOMEM;
-                else {
-                    pts = np;
-                    memcpy(pts + npts, gr->points,
-                           gr->npoints * sizeof *pts);
-                    npts += gr->npoints;
-                }
-            }
-            if (!rc) {
-                rc = ln_terminals_scatter(region, excl, pts, npts,
-                                          gr->rural_share, gr->seed, cnt,
-                                          e->lon + at, e->lat + at);
-                if (rc)
-                    ln_diag_set(diag, rc, sc->source, 0, 0, NULL,
-                                "terminals '%s': cannot place %zu "
-                                "terminals in the region: %s",
-                                gr->name, cnt, ln_strerror(rc));
-            }
-            ln_free(pts);
-            ln_zoneset_free(excl);
-            ln_geo_shape_free(region);
+            /* src/sim/place.c: the placement rule (docs/scenario.md) */
+            int rc = ln__sim_place_group(sc, g, cnt, e->lon + at,
+                                         e->lat + at, diag);
             if (rc)
                 return rc;
 
@@ -854,6 +783,9 @@ static int setup(ln__engine *e, ln_diag *diag)
     ALLOC(e->nsubsat, e->nwin);
     if ((rc = acc_alloc(e, diag)))
         return rc;
+    if (ln__sim_meter_alloc(e))
+        return ln_diag_set(diag, LN_ENOMEM, NULL, 0, 0, NULL,
+                           "out of memory");
     e->map_lon0 = e->map_lat0 = INFINITY;
     e->map_lon1 = e->map_lat1 = -INFINITY;
     for (size_t i = 0; i < e->nt; i++) {
@@ -1782,6 +1714,7 @@ static int account_step(ln__engine *e, double t)
     if (day >= e->ndays)
         day = e->ndays - 1;
     long nt = (long)e->nt;
+    ln__sim_meter_day(e, day);
 #pragma omp parallel num_threads(e->nthreads)
     {
         int th = omp_get_thread_num();
@@ -1802,6 +1735,8 @@ static int account_step(ln__engine *e, double t)
                    &ac->per_zone[z >= 0 ? (size_t)z : e->nzones_total], e, i,
                    bytes, dbytes);
             usage[a] += bytes;
+            e->term_bytes[i] += bytes;
+            e->term_day_bytes[i] += bytes;
             if (e->track[i] < 0) { /* map counts of the window */
                 int st = e->status[i];
                 if (st == LN_REASON_NONE)
@@ -1816,6 +1751,7 @@ static int account_step(ln__engine *e, double t)
                 e->ever_denied_zone[i] = e->deny_zone[i] + 1;
         }
     }
+    ln__sim_meter_step(e);
     /* mobile terminals on the map: their cell may be new */
     for (size_t m = 0; m < e->nmobile; m++) {
         size_t i = (size_t)e->mobile[m];
@@ -1947,6 +1883,7 @@ static void engine_free(ln__engine *e)
                     e->sat_exit_gw, e->mesh_ok};
     for (size_t k = 0; k < sizeof arrs / sizeof arrs[0]; k++)
         ln_free(arrs[k]);
+    ln__sim_meter_free(e);
 }
 
 int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,

@@ -115,9 +115,15 @@ double ln__sim_annual_cost(const ln__engine *e, int account, ln_cost *parts)
     for (size_t a = 0; a < sc->naccounts; a++) {
         if (account >= 0 && (size_t)account != a)
             continue;
-        ln_cost c = ln_meter_annual_cost(&sc->plans[sc->accounts[a].plan],
-                                         count_terminals(e, (int)a),
-                                         (double)e->per_acct[a].bytes, span);
+        const ln_plan *p = &sc->plans[sc->accounts[a].plan];
+        /* per-terminal plans: each terminal's own month (terminals
+         * denied all run count 0 GB); pooled: the account's average */
+        ln_cost c =
+            p->overage == LN_OVERAGE_PER_TERMINAL && e->term_bytes
+                ? ln_meter_annual_cost_over(p, count_terminals(e, (int)a),
+                                            ln__sim_over_gb_run(e, a))
+                : ln_meter_annual_cost(p, count_terminals(e, (int)a),
+                                       (double)e->per_acct[a].bytes, span);
         sum.hardware_usd_per_year += c.hardware_usd_per_year;
         sum.service_usd_per_year += c.service_usd_per_year;
         sum.traffic_usd_per_year += c.traffic_usd_per_year;
@@ -190,6 +196,86 @@ static json_t *cost_json(const ln_cost *c)
     return o;
 }
 
+/* The cost to serve account a (-1: every account, summed). */
+static ln_cts cost_to_serve(const ln__engine *e, int account)
+{
+    const ln_scenario *sc = e->sc;
+    ln_cts sum;
+    memset(&sum, 0, sizeof sum);
+    for (size_t a = 0; a < sc->naccounts; a++) {
+        if (account >= 0 && (size_t)account != a)
+            continue;
+        ln_cts c = ln_meter_cost_to_serve(
+            &sc->cts, &sc->plans[sc->accounts[a].plan],
+            count_terminals(e, (int)a), (double)e->per_acct[a].bytes,
+            e->acct_sat_steps ? e->acct_sat_steps[a] : 0, sc->step_s,
+            e->nsteps * sc->step_s, sc->sat_capacity_mbps);
+        sum.sats_used += c.sats_used;
+        sum.sats_in_view += c.sats_in_view;
+        sum.satellites_usd_per_year += c.satellites_usd_per_year;
+        sum.gateways_usd_per_year += c.gateways_usd_per_year;
+        sum.terminals_usd_per_year += c.terminals_usd_per_year;
+        sum.terminal_subsidy_usd_per_year += c.terminal_subsidy_usd_per_year;
+        sum.total_usd_per_year += c.total_usd_per_year;
+        sum.satellites_in_view_usd_per_year +=
+            c.satellites_in_view_usd_per_year;
+        sum.gateways_in_view_usd_per_year += c.gateways_in_view_usd_per_year;
+        sum.total_in_view_usd_per_year += c.total_in_view_usd_per_year;
+    }
+    return sum;
+}
+
+static json_t *cts_json(const ln__engine *e, const ln_cts *c,
+                        double price_usd_per_year)
+{
+    const ln_scenario *sc = e->sc;
+    json_t *o = json_object();
+    json_object_set_new(o, "total_usd_per_year", jreal(c->total_usd_per_year));
+    json_object_set_new(o, "satellites_usd_per_year",
+                        jreal(c->satellites_usd_per_year));
+    json_object_set_new(o, "gateways_usd_per_year",
+                        jreal(c->gateways_usd_per_year));
+    json_object_set_new(o, "terminals_usd_per_year",
+                        jreal(c->terminals_usd_per_year));
+    json_object_set_new(o, "terminal_subsidy_usd_per_year",
+                        jreal(c->terminal_subsidy_usd_per_year));
+    json_object_set_new(o, "satellites_used", jreal(c->sats_used));
+    json_object_set_new(o, "satellites_in_view", jreal(c->sats_in_view));
+    json_object_set_new(o, "total_in_view_usd_per_year",
+                        jreal(c->total_in_view_usd_per_year));
+    json_object_set_new(o, "satellites_in_view_usd_per_year",
+                        jreal(c->satellites_in_view_usd_per_year));
+    json_object_set_new(o, "gateways_in_view_usd_per_year",
+                        jreal(c->gateways_in_view_usd_per_year));
+    json_object_set_new(o, "price_usd_per_year", jreal(price_usd_per_year));
+    if (sc->compare_usd_per_year > 0) {
+        json_object_set_new(o, "ratio_to_public_figure",
+                            jreal(c->total_usd_per_year /
+                                  sc->compare_usd_per_year));
+        json_object_set_new(o, "ratio_in_view_to_public_figure",
+                            jreal(c->total_in_view_usd_per_year /
+                                  sc->compare_usd_per_year));
+    }
+    return o;
+}
+
+/* What an account is billed and what it got: delivered GB, served
+ * terminal-hours, and the bill weighted by the share of its
+ * terminal-steps that were served. */
+static json_t *delivered_json(const ln__engine *e, const ln__counters *c,
+                              double billed)
+{
+    json_t *o = json_object();
+    double share = ratio(c->served_steps, c->terminal_steps);
+    json_object_set_new(o, "gb", jreal((double)c->bytes / 1e9));
+    json_object_set_new(o, "served_terminal_hours",
+                        jreal((double)c->served_steps * e->sc->step_s /
+                              3600.0));
+    json_object_set_new(o, "served_share", jreal(share));
+    json_object_set_new(o, "value_usd_per_year", jreal(billed * share));
+    return o;
+}
+
 static int write_summary(const ln__engine *e, FILE *f)
 {
     const ln_scenario *sc = e->sc;
@@ -249,6 +335,18 @@ static int write_summary(const ln__engine *e, FILE *f)
                             jstr(sc->plans[sc->accounts[a].plan].id));
         json_object_set_new(o, "annual_cost_usd", jreal(c.total_usd_per_year));
         json_object_set_new(o, "annual_cost_parts_usd", cost_json(&c));
+        json_object_set_new(
+            o, "overage",
+            json_string(ln_meter_overage_name(
+                sc->plans[sc->accounts[a].plan].overage)));
+        json_object_set_new(o, "billed_usd_per_year",
+                            jreal(c.total_usd_per_year));
+        json_object_set_new(o, "delivered",
+                            delivered_json(e, &e->per_acct[a],
+                                           c.total_usd_per_year));
+        ln_cts cts = cost_to_serve(e, (int)a);
+        json_object_set_new(o, "cost_to_serve",
+                            cts_json(e, &cts, c.total_usd_per_year));
         json_object_set_new(acc, sc->accounts[a].id, o);
     }
     json_object_set_new(root, "accounts", acc);
@@ -294,6 +392,21 @@ static int write_summary(const ln__engine *e, FILE *f)
                             jreal(sc->compare_usd_per_year /
                                   tc.total_usd_per_year));
         json_object_set_new(root, "cost_comparison", cmp);
+    }
+    {
+        ln_cts cts = cost_to_serve(e, -1);
+        json_t *o = cts_json(e, &cts, tc.total_usd_per_year);
+        json_object_set_new(o, "serving_satellites_mean",
+                            jreal(e->nsteps > 0
+                                      ? (double)e->serving_sat_steps /
+                                            (double)e->nsteps
+                                      : 0));
+        json_object_set_new(o, "billed_usd_per_year",
+                            jreal(tc.total_usd_per_year));
+        json_object_set_new(o, "delivered",
+                            delivered_json(e, &e->total,
+                                           tc.total_usd_per_year));
+        json_object_set_new(root, "cost_to_serve", o);
     }
 
     /* time series per window */
@@ -424,7 +537,11 @@ static int write_usage(const ln__engine *e, FILE *f)
             double gb = e->usage_bytes[(size_t)d * sc->naccounts + a] / 1e9;
             /* a day's share of the annual fees, plus its traffic beyond
              * the included volume (pro rata) */
-            ln_cost c = ln_meter_annual_cost(p, n, gb * 1e9, 86400.0);
+            ln_cost c =
+                p->overage == LN_OVERAGE_PER_TERMINAL && e->term_bytes
+                    ? ln_meter_annual_cost_over(p, n,
+                                                ln__sim_over_gb_day(e, d, a))
+                    : ln_meter_annual_cost(p, n, gb * 1e9, 86400.0);
             ln_time_format_iso(sc->start + d * 86400.0, 0, b, sizeof b);
             b[10] = '\0';
             fprintf(f, "%s,", b);
@@ -792,6 +909,26 @@ void ln__sim_print_summary(const ln__engine *e, FILE *f)
                 "of %.0f M$/yr is %.1fx that\n",
                 cost / 1e6, sc->compare_usd_per_year / 1e6,
                 sc->compare_usd_per_year / cost);
+    {
+        ln_cts cts = cost_to_serve(e, -1);
+        fprintf(f, "  cost to serve %.1f M$/yr (satellites %.1f, gateways "
+                "%.1f, terminals %.1f; %.1f with whole satellites in view) "
+                "vs price %.1f",
+                cts.total_usd_per_year / 1e6,
+                cts.satellites_usd_per_year / 1e6,
+                cts.gateways_usd_per_year / 1e6,
+                cts.terminals_usd_per_year / 1e6,
+                cts.total_in_view_usd_per_year / 1e6, cost / 1e6);
+        if (sc->compare_usd_per_year > 0)
+            fprintf(f, " vs public %.0f M$/yr: %.1f %% (%.1f %%) of it",
+                    sc->compare_usd_per_year / 1e6,
+                    100.0 * cts.total_usd_per_year / sc->compare_usd_per_year,
+                    100.0 * cts.total_in_view_usd_per_year /
+                        sc->compare_usd_per_year);
+        else
+            fputs(" M$/yr", f);
+        fputc('\n', f);
+    }
     if (sc->isl)
         fprintf(f, "  laser mesh: %zu satellites, %zu links (%s); %.1f %% "
                 "of served terminal-steps over it, %.1f hops on average\n",

@@ -702,8 +702,9 @@ static int parse_plans_accounts(const ctx *c, json_t *root, ln_scenario *s)
     for (size_t i = 0; i < np; i++) {
         static const char *const keys[] = {
             "id", "hardware_usd", "amortize_years", "monthly_usd",
-            "included_gb", "usd_per_gb", "peak_mbps", "duty", NULL};
-        char p[64];
+            "included_gb", "usd_per_gb", "peak_mbps", "duty", "overage",
+            NULL};
+        char p[64], ov[16], po[80];
         join_idx(p, sizeof p, "plans", i);
         json_t *e = json_array_get(pl, i);
         ln_plan *q = &s->plans[i];
@@ -723,8 +724,18 @@ static int parse_plans_accounts(const ctx *c, json_t *root, ln_scenario *s)
                           &q->usd_per_gb)) ||
             (rc = get_num(c, e, "peak_mbps", p, 1, 0, 0, 1e6,
                           &q->peak_mbps)) ||
-            (rc = get_num(c, e, "duty", p, 0, 0.5, 0, 1, &q->duty)))
+            (rc = get_num(c, e, "duty", p, 0, 0.5, 0, 1, &q->duty)) ||
+            (rc = get_str(c, e, "overage", p, 0, "per_terminal", ov,
+                          sizeof ov)))
             return rc;
+        join(po, sizeof po, p, "overage");
+        if (strcmp(ov, "per_terminal") == 0)
+            q->overage = LN_OVERAGE_PER_TERMINAL;
+        else if (strcmp(ov, "pooled") == 0)
+            q->overage = LN_OVERAGE_POOLED;
+        else
+            return err(c, po, "'%s' is not an overage mode (per_terminal "
+                       "or pooled)", ov);
         for (size_t k = 0; k < i; k++)
             if (strcmp(s->plans[k].id, q->id) == 0)
                 return err(c, p, "plan id '%s' used twice", q->id);
@@ -1036,6 +1047,61 @@ static int parse_outputs(const ctx *c, json_t *root, ln_scenario *s)
     return 0;
 }
 
+/* "cost_to_serve": the operator's cost model; absent members keep the
+ * built-in defaults (ln_meter_cts_defaults; docs/scenario.md). */
+static int parse_cost_to_serve(const ctx *c, json_t *root, ln_scenario *s)
+{
+    static const char *const keys[] = {
+        "sat_build_usd", "launch_usd", "sats_per_launch", "sat_life_years",
+        "gw_antenna_capex_usd", "gw_antenna_life_years",
+        "gw_antenna_opex_usd_per_year", "terminal_cost_usd", "source",
+        NULL};
+    ln_cts_model *m = &s->cts;
+    ln_meter_cts_defaults(m);
+    json_t *o;
+    int rc;
+    const char *p = "cost_to_serve";
+    if ((rc = get_obj(c, root, p, "", 0, &o)) || !o)
+        return rc;
+    if ((rc = check_keys(c, o, p, keys)) ||
+        (rc = get_num(c, o, "sat_build_usd", p, 0, m->sat_build_usd, 0, 1e10,
+                      &m->sat_build_usd)) ||
+        (rc = get_num(c, o, "launch_usd", p, 0, m->launch_usd, 0, 1e11,
+                      &m->launch_usd)) ||
+        (rc = get_num(c, o, "sats_per_launch", p, 0, m->sats_per_launch, 1,
+                      1e4, &m->sats_per_launch)) ||
+        (rc = get_num(c, o, "sat_life_years", p, 0, m->sat_life_years, 0.1,
+                      100, &m->sat_life_years)) ||
+        (rc = get_num(c, o, "gw_antenna_capex_usd", p, 0,
+                      m->gw_antenna_capex_usd, 0, 1e10,
+                      &m->gw_antenna_capex_usd)) ||
+        (rc = get_num(c, o, "gw_antenna_life_years", p, 0,
+                      m->gw_antenna_life_years, 0.1, 100,
+                      &m->gw_antenna_life_years)) ||
+        (rc = get_num(c, o, "gw_antenna_opex_usd_per_year", p, 0,
+                      m->gw_antenna_opex_usd_per_year, 0, 1e10,
+                      &m->gw_antenna_opex_usd_per_year)) ||
+        (rc = get_num(c, o, "terminal_cost_usd", p, 0, m->terminal_cost_usd,
+                      0, 1e9, &m->terminal_cost_usd)))
+        return rc;
+    /* where each figure comes from: text, or an object of texts by
+     * member (documentation only) */
+    json_t *src = json_object_get(o, "source");
+    if (src && json_is_object(src)) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(src, k, v) {
+            char pk[512];
+            join(pk, sizeof pk, "cost_to_serve.source", k);
+            if (!json_is_string(v))
+                return err(c, pk, "expected a string");
+        }
+    } else if (src && !json_is_string(src) && !json_is_null(src))
+        return err(c, "cost_to_serve.source", "expected a string or an "
+                   "object of strings");
+    return 0;
+}
+
 int ln_scenario_parse(const char *text, size_t len, const char *file,
                       ln_scenario **out, ln_diag *diag)
 {
@@ -1063,7 +1129,7 @@ int ln_scenario_parse(const char *text, size_t len, const char *file,
         "name", "description", "start", "duration_s", "step_s", "seed",
         "constellation", "link", "gateways", "zones", "default_action",
         "plans", "accounts", "terminals", "policy_events", "outputs",
-        "compare", "$schema", NULL};
+        "compare", "$schema", "cost_to_serve", NULL};
     double seed;
     snprintf(s->source, sizeof s->source, "%s", c.file);
     int rc = check_keys(&c, root, "", keys);
@@ -1108,6 +1174,8 @@ int ln_scenario_parse(const char *text, size_t len, const char *file,
         rc = parse_events(&c, root, s);
     if (!rc)
         rc = parse_outputs(&c, root, s);
+    if (!rc)
+        rc = parse_cost_to_serve(&c, root, s);
     json_decref(root);
     if (rc) {
         if (rc == LN_ENOMEM)
