@@ -326,9 +326,13 @@ static int load_constellation(ln__engine *e, ln_diag *diag)
     ALLOC(e->in_service, k);
     ALLOC(e->usable, k);
     double max_alt = 0;
+    /* the in-service rule (docs/scenario.md): explicit shells are their
+     * own table, element sets and the preset use Gen1's (NULL) */
+    const ln_shell *tab = sc->preset[0] ? NULL : sc->shells;
     for (size_t i = 0; i < k; i++) {
-        e->in_service[i] = (unsigned char)ln_elset_on_station(
-            &all[i], sc->min_alt_km);
+        e->in_service[i] = (unsigned char)(
+            sc->all_objects ||
+            ln_elset_service(&all[i], tab, sc->nshells) == LN_SVC_IN);
         e->n_in_service += e->in_service[i];
         double a = ln_elset_alt_km(&all[i]) * (1 + all[i].ecco) +
                    all[i].ecco * 6378.135;
