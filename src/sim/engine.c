@@ -339,6 +339,14 @@ static int load_constellation(ln__engine *e, ln_diag *diag)
         if (e->in_service[i] && a > max_alt)
             max_alt = a;
     }
+    if (e->n_in_service == 0)
+        return ln_diag_set(diag, LN_ESCENARIO, sc->source, 0, 0,
+                           "constellation.in_service",
+                           "none of the %zu satellites is in service by the "
+                           "rule (a Gen1 shell's inclination and altitude "
+                           "band, docs/scenario.md \"Satellites in "
+                           "service\"); \"in_service\": \"all\" keeps "
+                           "them all", k);
     if (max_alt <= 0)
         max_alt = 600;
     ALLOC(e->pvbuf, 6 * k);

@@ -89,11 +89,47 @@ static void test_refused(void **state)
     }
 }
 
+/* Only debris (name_prefix FALCON: 25 sets): none in service, a clear
+ * error at setup naming constellation.in_service; "all" runs them. */
+static void test_none_in_service(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "{\"name\":\"t\",\"start\":\"2022-10-09T00:00:00Z\","
+        "\"duration_s\":60,\"step_s\":60,"
+        "\"constellation\":{\"tle\":\"tle/starlink_2022-10-09.tle\","
+        "\"name_prefix\":\"FALCON\"},"
+        "\"gateways\":[{\"name\":\"g\",\"lat\":50,\"lon\":20}],"
+        "\"plans\":[{\"id\":\"p\",\"hardware_usd\":1,\"monthly_usd\":1,"
+        "\"peak_mbps\":1}],\"accounts\":[{\"id\":\"a\",\"plan\":\"p\"}],"
+        "\"terminals\":[{\"kind\":\"mobile\",\"count\":1,\"account\":"
+        "\"a\",\"tracks\":[{\"waypoints\":[{\"lat\":50,\"lon\":30,"
+        "\"t_s\":0}]}]}]}";
+    ln_scenario *sc;
+    ln_diag d;
+    ln_diag_clear(&d);
+    assert_int_equal(ln_scenario_parse(text, strlen(text), NULL, &sc, &d), 0);
+    char dir[] = "/tmp/ln_insvc_sim_XXXXXX", cmd[128];
+    assert_non_null(mkdtemp(dir));
+    ln_sim_options o = {0};
+    o.nthreads = 1;
+    o.out_dir = dir;
+    o.quiet = 1;
+    o.write_outputs = 1;
+    assert_int_equal(ln_sim_run(sc, &o, NULL, &d), LN_ESCENARIO);
+    assert_string_equal(d.path, "constellation.in_service");
+    assert_non_null(strstr(d.msg, "none of the 25 satellites"));
+    ln_scenario_free(sc);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rule_and_all),
         cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_none_in_service),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
