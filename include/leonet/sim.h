@@ -102,6 +102,7 @@ typedef struct ln_scenario {
     size_t nshells;
     char name_prefix[LN_NAME_MAX]; /* keep sets whose name starts so */
     double min_alt_km;       /* unused: refused (constellation.in_service) */
+    int all_objects;         /* constellation.in_service "all": 1 */
     /* link */
     double mask_rad;         /* terminal elevation mask */
     double gw_mask_rad;      /* gateway elevation mask */
@@ -130,7 +131,6 @@ typedef struct ln_scenario {
     double window_s;
     double compare_usd_per_year; /* a public figure to compare cost with */
     double nterminals_;      /* sum of the groups' counts (parse check) */
-    int all_objects;         /* constellation.in_service "all": 1 */
 } ln_scenario;
 
 /* ln_scenario_parse
