@@ -195,6 +195,38 @@ int ln_shells_to_elsets(const ln_shell *shells, size_t nshells,
                         double epoch_unix_s, uint32_t first_norad,
                         ln_elset **out /* OUT */, size_t *n /* OUT */);
 
+/* ln_elset_service - the in-service rule (src/orbit/insvc.c,
+ * docs/scenario.md "Satellites in service").
+ *
+ * Given:    e        an element set
+ *           shells   the shell table (altitude, inclination), or NULL for
+ *                    the Gen1 table of ln_shells_gen1 (SpaceX's filings)
+ *           nshells  its length (ignored when shells is NULL)
+ * Returned: LN_SVC_IN (1) when the set is a Starlink satellite (name starts
+ *           "STARLINK" or "SHELL", or no name) on a near-circular orbit
+ *           (ecc < 0.01) within LN_SVC_INCL_TOL_DEG of a shell's
+ *           inclination and with a mean altitude from LN_SVC_BELOW_KM
+ *           under to LN_SVC_ABOVE_KM over that shell's; otherwise the
+ *           reason it is out (an LN_SVC_* below 1).
+ * Notes:    pure, allocates nothing. Tolerances chosen from the altitude
+ *           histogram of data/tle/starlink_2022-10-09.tle. */
+enum {
+    LN_SVC_IN = 1,            /* in service */
+    LN_SVC_NOT_SATELLITE = 0, /* debris, rocket body, another operator */
+    LN_SVC_OFF_SHELL = -1,    /* no shell of this inclination, or eccentric */
+    LN_SVC_BELOW = -2,        /* under the band: raising or deorbiting */
+    LN_SVC_ABOVE = -3         /* over the band */
+};
+#define LN_SVC_BELOW_KM 5.0       /* band: shell altitude - 5 km .. */
+#define LN_SVC_ABOVE_KM 10.0      /* .. + 10 km */
+#define LN_SVC_INCL_TOL_DEG 0.1   /* |inclination - shell's| */
+int ln_elset_service(const ln_elset *e, const ln_shell *shells,
+                     size_t nshells);
+/* "in service", "not a satellite", "off shell", "below band",
+ * "above band" (static strings). */
+const char *ln_svc_name(int cls);
+
+
 #ifdef __cplusplus
 }
 #endif

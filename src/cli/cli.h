@@ -90,6 +90,7 @@ int ln_cmd_scenario(int argc, char **argv);
 int ln_cmd_route(int, char **);
 int ln_cmd_geofence(int, char **);
 int ln_cmd_map(int, char **);
+int ln_cmd_visible(int, char **);
 int ln_bench_geofence(int, char **);
 /* Loads a comma-separated list of GeoJSON zone files into a new zone set
  * (cmd_geofence.c); on error prints "leonet VERB: file:line: ..." and

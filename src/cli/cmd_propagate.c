@@ -26,7 +26,8 @@
 static const ln_opt_spec specs[] = {
     {"tle", 1},     {"omm", 1},    {"shells", 1}, {"minutes", 1},
     {"span", 1},    {"at", 1},     {"frame", 1},  {"format", 1},
-    {"output", 1},  {"epoch", 1},  {"summary", 0}, {NULL, 0},
+    {"output", 1},  {"epoch", 1},  {"summary", 0}, {"all-objects", 0},
+    {NULL, 0},
 };
 
 static void help(FILE *f)
@@ -38,7 +39,7 @@ static void help(FILE *f)
 "                        [--frame teme|ecef|geodetic] [--format csv|none]\n"
 "                        [--output FILE] [--epoch ISO8601] [--threads N]\n"
 "       leonet propagate (--tle FILE | --omm FILE | --shells gen1) --summary\n"
-"                        [--at ISO8601]\n"
+"                        [--at ISO8601] [--all-objects]\n"
 "\n"
 "Propagates every satellite with SGP4/SDP4 (WGS-72, Vallado 2006) using the\n"
 "batch (SIMD, multi-threaded) path, and writes CSV to stdout or --output.\n"
@@ -59,9 +60,12 @@ static void help(FILE *f)
 "  --format F      csv (default) or none (propagate and discard: timing)\n"
 "  --output FILE   write the CSV there (default: stdout)\n"
 "  --epoch T       epoch of --shells (ISO 8601, 1900..2199)\n"
-"  --summary       a human summary: shells, altitudes, who is raising its\n"
-"                  orbit, where the first satellite of each shell is at\n"
-"                  --at (one time; default 2022-10-09T12:00:00Z)\n"
+"  --summary       a human summary: shells, altitudes, how many are in\n"
+"                  service (docs/scenario.md \"Satellites in service\":\n"
+"                  Gen1 shell and altitude band, no debris) and why the\n"
+"                  rest are not, where the first satellite of each shell\n"
+"                  is at --at (one time; default 2022-10-09T12:00:00Z)\n"
+"  --all-objects   (--summary) count every object as in service\n"
 "\n"
 "CSV columns: norad,minutes,x_km,y_km,z_km,vx_km_s,vy_km_s,vz_km_s (teme,\n"
 "ecef) or norad,minutes,lat_deg,lon_deg,alt_km (geodetic). A satellite that\n"
@@ -332,7 +336,7 @@ static void soa_free(soa *s)
 typedef struct shell_row {
     const char *label;
     double incl_lo, incl_hi;
-    long count, named, on_station;
+    long count, named, in_service;
     double alt_sum;
 } shell_row;
 
@@ -349,7 +353,7 @@ static size_t row_of(const shell_row *rows, size_t nrows, double inc_deg)
 }
 
 static int summary(const char *src, const ln_elset *els, size_t n,
-                   const ln_orbit *o, double t_at)
+                   const ln_orbit *o, double t_at, int all_objects)
 {
     shell_row rows[] = {
         {"550 km / 53.0 deg", 52.9, 53.15, 0, 0, 0, 0},
@@ -360,7 +364,8 @@ static int summary(const char *src, const ln_elset *els, size_t n,
     };
     size_t nrows = sizeof rows / sizeof rows[0];
     double ep_lo = INFINITY, ep_hi = -INFINITY;
-    long named = 0, raising = 0;
+    long named = 0, why[5] = {0}; /* by -LN_SVC_*: not sat .. above */
+    long in_service = 0;
     for (size_t i = 0; i < n; i++) {
         size_t r = row_of(rows, nrows, els[i].inclo * LN_RAD2DEG);
         int is_named = strncmp(els[i].name, "STARLINK", 8) == 0 ||
@@ -369,9 +374,12 @@ static int summary(const char *src, const ln_elset *els, size_t n,
         rows[r].named += is_named;
         named += is_named;
         double alt = ln_elset_alt_km(&els[i]);
-        int on = ln_elset_on_station(&els[i], LN_ON_STATION_MIN_ALT_KM);
-        rows[r].on_station += on && is_named;
-        raising += !on && is_named;
+        int cls = all_objects ? LN_SVC_IN : ln_elset_service(&els[i], NULL,
+                                                             0);
+        rows[r].in_service += cls == LN_SVC_IN;
+        in_service += cls == LN_SVC_IN;
+        if (cls != LN_SVC_IN)
+            why[-cls]++;
         rows[r].alt_sum += alt;
         if (els[i].epoch_unix_s < ep_lo)
             ep_lo = els[i].epoch_unix_s;
@@ -384,17 +392,24 @@ static int summary(const char *src, const ln_elset *els, size_t n,
            ln_time_format_iso(ep_lo, 0, b1, sizeof b1),
            ln_time_format_iso(ep_hi, 0, b2, sizeof b2));
     printf("  %-18s %8s %10s %12s %14s\n", "shell", "objects", "satellites",
-           "on station", "mean alt (km)");
+           "in service", "mean alt (km)");
     for (size_t r = 0; r < nrows; r++) {
         if (!rows[r].count)
             continue;
         printf("  %-18s %8ld %10ld %12ld %14.1f\n", rows[r].label,
-               rows[r].count, rows[r].named, rows[r].on_station,
+               rows[r].count, rows[r].named, rows[r].in_service,
                rows[r].alt_sum / rows[r].count);
     }
-    printf("  %ld satellites are below %.0f km mean altitude (raising "
-           "their orbits or being lowered): in the sky, not in service\n",
-           raising, LN_ON_STATION_MIN_ALT_KM);
+    if (all_objects)
+        printf("  in service: all %ld objects (--all-objects)\n", in_service);
+    else
+        printf("  in service: %ld (shell and altitude band, "
+               "docs/scenario.md)\n  not in service: %ld below the band "
+               "(raising their orbits or being lowered),\n    %ld above it, "
+               "%ld off every shell, %ld not satellites (debris, rocket "
+               "bodies, others)\n",
+               in_service, why[-LN_SVC_BELOW], why[-LN_SVC_ABOVE],
+               why[-LN_SVC_OFF_SHELL], why[-LN_SVC_NOT_SATELLITE]);
 
     soa s;
     if (soa_alloc(&s, n)) {
@@ -493,6 +508,11 @@ int ln_cmd_propagate(int argc, char **argv)
                 "--output\n");
         return 2;
     }
+    if (!is_summary && ln_args_get(&a, specs, "all-objects")) {
+        fprintf(stderr, "leonet propagate: --all-objects is an option of "
+                "--summary (positions are written for every object)\n");
+        return 2;
+    }
     if (!is_summary && (mins != NULL) + (span != NULL) + (at != NULL) != 1) {
         fprintf(stderr, "leonet propagate: give exactly one of --minutes, "
                 "--span, --at (see leonet propagate --help)\n");
@@ -532,7 +552,8 @@ int ln_cmd_propagate(int argc, char **argv)
         if (at && nt)
             t_at = times[0];
         if (!rc)
-            rc = summary(src, els, n, o, t_at);
+            rc = summary(src, els, n, o, t_at,
+                         ln_args_get(&a, specs, "all-objects") != NULL);
         ln_orbit_free(o);
         ln_free(els);
         free(times);

@@ -36,6 +36,7 @@ static const ln_opt_spec specs[] = {
     {"start", 1},   {"step", 1},     {"gateways", 1}, {"fail", 1},
     {"min-elev-deg", 1}, {"max-gsl-km", 1}, {"max-isl-km", 1},
     {"epoch", 1},   {"full-dijkstra", 0}, {"jam", 1},
+    {"all-objects", 0},
     {NULL, 0},
 };
 
@@ -58,6 +59,7 @@ static const struct {
     {"min-elev-deg", MODE_S | MODE_X}, {"max-gsl-km", MODE_S | MODE_X},
     {"max-isl-km", MODE_S},       {"epoch", MODE_S | MODE_X},
     {"full-dijkstra", MODE_H},    {"jam", MODE_S},
+    {"all-objects", MODE_S | MODE_X},
 };
 
 #define MAX_DURATION_S 315576000L /* 10 Julian years */
@@ -72,19 +74,23 @@ static void help(FILE *f)
 "                    [--start ISO] --duration S --step S [--fail FILE]\n"
 "                    [--jam FILE.geojson]\n"
 "                    [--min-elev-deg D | --max-gsl-km K] [--max-isl-km K]\n"
-"                    [--epoch ISO]\n"
+"                    [--epoch ISO] [--all-objects]\n"
 "       leonet route --hypatia STATE_DIR --duration S --step-ms MS\n"
 "                    [--out DIR] [--dump-positions FILE] [--threads N]\n"
 "                    [--full-dijkstra]\n"
 "       leonet route --hypatia STATE_DIR --export\n"
 "                    (--shells gen1|starlink550 | --tle FILE --grid PxS)\n"
 "                    [--gs FILE] [--min-elev-deg D] [--epoch ISO]\n"
+"                    [--all-objects]\n"
 "\n"
 "Time series: CSV t_s,rtt_ms,hops,path; path is 'src S1 S2 ... dst' with\n"
 "satellite indices (file order / shell order). RTT = 2 x (GSL up + ISLs +\n"
 "GSL down) / c. Ground links: elevation >= --min-elev-deg (default 25) or\n"
 "slant range <= --max-gsl-km. ISLs: +Grid inside each shell (for --tle:\n"
 "--grid PxS = the file lists P planes of S satellites in order).\n"
+"--tle keeps the satellites in service (docs/scenario.md \"Satellites in\n"
+"service\": Gen1 shell and altitude band; no debris), in file order:\n"
+"indices and --grid count those; --all-objects keeps every set.\n"
 "--gateways FILE (CSV with a header naming lat and lon columns, or a\n"
 "Hypatia ground_stations file) without --to: route to the nearest\n"
 "gateway. --fail FILE: lines 'sat I', 'gs I' (gateway I), 'isl A B',\n"
@@ -163,6 +169,23 @@ static int load_cons(const ln_args *a, double epoch, cons *c)
         char b[1200];
         fprintf(stderr, "leonet route: %s\n", ln_diag_format(&d, b, sizeof b));
         return 2;
+    }
+    if (!ln_args_get(a, specs, "all-objects")) {
+        size_t k = 0, n0 = c->n;
+        for (size_t i = 0; i < c->n; i++)
+            if (ln_elset_service(&c->els[i], NULL, 0) == LN_SVC_IN)
+                c->els[k++] = c->els[i];
+        c->n = k;
+        fprintf(stderr, "leonet route: %zu of %zu element sets in %s are "
+                "in service (--all-objects keeps all)\n", k, n0, tle);
+        if (k == 0) {
+            fprintf(stderr, "leonet route: %s: no satellite in service "
+                    "(docs/scenario.md); --all-objects uses them all\n",
+                    tle);
+            ln_free(c->els);
+            c->els = NULL;
+            return 2;
+        }
     }
     const char *grid = ln_args_get(a, specs, "grid");
     long P = 0, Q = 0;

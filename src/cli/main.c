@@ -29,6 +29,8 @@ static const verb verbs[] = {
      "H3-compatible cells: point to id, outline, polyfill, cell sets"},
     {"map", ln_cmd_map,
      "draw the activity map (PNG, page) of a finished run"},
+    {"visible", ln_cmd_visible,
+     "satellites a terminal sees at a time, or their passes (CSV)"},
     {"bench", ln_cmd_bench, "time the hot paths (propagate, ...)"},
     {NULL, NULL, NULL},
 };

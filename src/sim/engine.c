@@ -354,15 +354,27 @@ static int load_constellation(ln__engine *e, ln_diag *diag)
     ALLOC(e->in_service, k);
     ALLOC(e->usable, k);
     double max_alt = 0;
+    /* the in-service rule (docs/scenario.md): explicit shells are their
+     * own table, element sets and the preset use Gen1's (NULL) */
+    const ln_shell *tab = sc->preset[0] ? NULL : sc->shells;
     for (size_t i = 0; i < k; i++) {
-        e->in_service[i] = (unsigned char)ln_elset_on_station(
-            &all[i], sc->min_alt_km);
+        e->in_service[i] = (unsigned char)(
+            sc->all_objects ||
+            ln_elset_service(&all[i], tab, sc->nshells) == LN_SVC_IN);
         e->n_in_service += e->in_service[i];
         double a = ln_elset_alt_km(&all[i]) * (1 + all[i].ecco) +
                    all[i].ecco * 6378.135;
         if (e->in_service[i] && a > max_alt)
             max_alt = a;
     }
+    if (e->n_in_service == 0)
+        return ln_diag_set(diag, LN_ESCENARIO, sc->source, 0, 0,
+                           "constellation.in_service",
+                           "none of the %zu satellites is in service by the "
+                           "rule (a Gen1 shell's inclination and altitude "
+                           "band, docs/scenario.md \"Satellites in "
+                           "service\"); \"in_service\": \"all\" keeps "
+                           "them all", k);
     if (max_alt <= 0)
         max_alt = 600;
     ALLOC(e->pvbuf, 6 * k);

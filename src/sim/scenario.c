@@ -282,9 +282,10 @@ static int parse_constellation(const ctx *c, json_t *root, ln_scenario *s)
 {
     static const char *const keys[] = {"tle", "omm", "preset", "shells",
                                        "name_prefix", "min_alt_km", "epoch",
-                                       NULL};
+                                       "in_service", NULL};
     json_t *o, *sh;
     const char *P = "constellation";
+    char insvc[16];
     int rc;
     if ((rc = get_obj(c, root, "constellation", "", 1, &o)) ||
         (rc = check_keys(c, o, P, keys)) ||
@@ -295,9 +296,20 @@ static int parse_constellation(const ctx *c, json_t *root, ln_scenario *s)
         (rc = get_arr(c, o, "shells", P, 0, &sh)) ||
         (rc = get_str(c, o, "name_prefix", P, 0, "", s->name_prefix,
                       sizeof s->name_prefix)) ||
-        (rc = get_num(c, o, "min_alt_km", P, 0, LN_ON_STATION_MIN_ALT_KM, 0,
-                      100000, &s->min_alt_km)))
+        (rc = get_str(c, o, "in_service", P, 0, "rule", insvc,
+                      sizeof insvc)))
         return rc;
+    /* issue 12: one in-service rule (docs/scenario.md) replaced the
+     * altitude floor */
+    if (json_object_get(o, "min_alt_km"))
+        return err(c, "constellation.min_alt_km", "no longer used: "
+                   "satellites in service follow constellation.in_service, "
+                   "\"rule\" (shell and altitude band, docs/scenario.md "
+                   "\"Satellites in service\") or \"all\"; remove it");
+    if (strcmp(insvc, "rule") != 0 && strcmp(insvc, "all") != 0)
+        return err(c, "constellation.in_service", "expected \"rule\" or "
+                   "\"all\", got '%s'", insvc);
+    s->all_objects = strcmp(insvc, "all") == 0;
     int k = (s->tle[0] != 0) + (s->omm[0] != 0) + (s->preset[0] != 0) +
             (sh != NULL);
     if (k != 1)

@@ -14,3 +14,8 @@ endif()
 if(TARGET test_net_incremental)
   set_tests_properties(net_incremental PROPERTIES TIMEOUT 300)
 endif()
+# net_insvc (test_insvc.c) runs the leonet binary (LN_CLI): the in-service
+# rule in route, route --hypatia --export and propagate --summary.
+if(TARGET test_net_insvc)
+  add_dependencies(test_net_insvc leonet_cli)
+endif()

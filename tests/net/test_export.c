@@ -94,6 +94,7 @@ static void test_export_refuses_mixed_epochs(void **state)
     snprintf(cmd, sizeof cmd,
              "head -18 %s/tle/starlink_2022-10-09.tle > %s/six.tle && "
              "%s route --hypatia %s/st --export --tle %s/six.tle --grid 2x3 "
+             "--all-objects "
              "2>%s/err",
              LN_PROJECT_DATA, dir, LN_CLI, dir, dir, dir);
     assert_int_equal(sh(cmd), 2);

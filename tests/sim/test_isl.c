@@ -105,7 +105,9 @@ static json_t *run(int isl, int tle, const char *dir)
     char cons[1200], cwd[1024];
     if (tle) {
         assert_non_null(getcwd(cwd, sizeof cwd));
-        snprintf(cons, sizeof cons, "{\"tle\":\"%s/isl-shell.tle\"}", cwd);
+        /* not a Gen1 shell: "all" keeps its satellites in service */
+        snprintf(cons, sizeof cons, "{\"tle\":\"%s/isl-shell.tle\","
+                 "\"in_service\":\"all\"}", cwd);
     } else
         snprintf(cons, sizeof cons,
                  "{\"shells\":[{\"alt_km\":550,\"incl_deg\":60,\"planes\":1,"
@@ -242,7 +244,8 @@ static void test_rebuilt_equals_plus_grid(void **state)
         "\"per_plane\":12,\"phasing\":1,\"raan0_deg\":0}]}",
         NULL};
     char tle[1200];
-    snprintf(tle, sizeof tle, "{\"tle\":\"%s/isl-walker.tle\"}", cwd);
+    snprintf(tle, sizeof tle, "{\"tle\":\"%s/isl-walker.tle\","
+             "\"in_service\":\"all\"}", cwd);
     variants[1] = tle;
     for (int v = 0; v < 2; v++) {
         snprintf(text, sizeof text,
