@@ -305,6 +305,8 @@ static int write_summary(const ln__engine *e, FILE *f)
     json_object_set_new(run, "satellites", json_integer((json_int_t)e->nsat));
     json_object_set_new(run, "satellites_in_service",
                         json_integer(e->n_in_service));
+    json_object_set_new(run, "in_service",
+                        json_string(sc->all_objects ? "all" : "rule"));
     json_object_set_new(run, "terminals", json_integer((json_int_t)e->nt));
     json_object_set_new(run, "gateways", json_integer((json_int_t)e->ngw));
     json_object_set_new(run, "elevation_mask_deg",
