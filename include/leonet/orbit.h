@@ -55,14 +55,6 @@ typedef struct ln_elset {
  * with SGP4's WGS-72 constants, minus 6378.135 km. NaN if no_kozai <= 0. */
 double ln_elset_alt_km(const ln_elset *e);
 
-/* The documented "on station" rule (docs/frames.md): a satellite serves
- * users when its mean altitude is at least min_alt_km and its orbit is
- * near-circular (ecc < 0.01); satellites still raising their orbits (or
- * being lowered for disposal) are in the sky but not in service. leonet's
- * default is LN_ON_STATION_MIN_ALT_KM. */
-#define LN_ON_STATION_MIN_ALT_KM 500.0
-int ln_elset_on_station(const ln_elset *e, double min_alt_km);
-
 /* Reader options (bit flags). */
 enum {
     LN_TLE_NO_CHECKSUM = 1, /* accept bad line checksums (test suites) */

@@ -101,7 +101,6 @@ typedef struct ln_scenario {
     ln_shell *shells;        /* explicit Walker shells */
     size_t nshells;
     char name_prefix[LN_NAME_MAX]; /* keep sets whose name starts so */
-    double min_alt_km;       /* unused: refused (constellation.in_service) */
     int all_objects;         /* constellation.in_service "all": 1 */
     /* link */
     double mask_rad;         /* terminal elevation mask */

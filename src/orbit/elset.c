@@ -21,9 +21,3 @@ double ln_elset_alt_km(const ln_elset *e)
     double a = cbrt(mu / (n_rad_s * n_rad_s));
     return a - re;
 }
-
-int ln_elset_on_station(const ln_elset *e, double min_alt_km)
-{
-    double alt = ln_elset_alt_km(e);
-    return alt >= min_alt_km && e->ecco < 0.01;
-}
