@@ -4,6 +4,8 @@
 # preset and with the laser mesh on. Prints terminal-steps per second from
 # each run's own summary line (the step loop; setup and outputs excluded)
 # and the run's max RSS.
+# Then the two schedulers of link.scheduler side by side, alternated twice
+# (the built-in "slot" against the same scenario with "sticky").
 # Usage: bench/sim/run.sh [LEONET] [DURATION_S] [THREADS]
 #   (defaults: build/bin/leonet, 86400, all cores)
 set -eu
@@ -30,3 +32,9 @@ done
 one "terminals=scenario"
 one "terminals=scenario gen1" --constellation gen1
 one "terminals=scenario isl" --isl on
+"$leonet" scenario show ukraine-2022 |
+    sed 's/"scheduler": *"slot"/"scheduler": "sticky"/' >"$out/sticky.json"
+for round in 1 2; do
+    one "scheduler=slot round=$round"
+    one "scheduler=sticky round=$round" "$out/sticky.json"
+done
