@@ -40,16 +40,7 @@
 #include <jansson.h>
 
 #include "leonet/sim.h"
-
-static char *slurp(const char *path)
-{
-    char *b;
-    size_t n;
-    ln_diag d;
-    if (ln_read_file(path, 1 << 28, &b, &n, &d))
-        return NULL;
-    return b;
-}
+#include "test_util.h"
 
 static void put_file(const char *path, const char *text)
 {
