@@ -43,41 +43,14 @@ static double dist(const double *a, const double *b)
     return sqrt(d0 * d0 + d1 * d1 + d2 * d2);
 }
 
-static double elev_deg(const ln_geodetic *g, const double *sat)
-{
-    ln_site s;
-    ln_site_prepare(g, &s);
-    return asin(ln_site_sin_elevation(&s, sat)) * LN_RAD2DEG;
-}
-
 static const ln_shell shell = {550.0, 60.0 * LN_DEG2RAD, 1, 24, 0, 0.0};
 
 static void positions(void)
 {
-    ln_elset *els;
-    size_t n;
-    assert_int_equal(ln_shells_to_elsets(&shell, 1, START_UNIX, 90001, &els,
-                                         &n),
-                     0);
-    assert_int_equal(n, 24);
-    ln_orbit *o;
-    assert_int_equal(ln_orbit_new(els, n, &o), 0);
-    double buf[6 * 24];
-    int err[24];
-    ln_pv_soa pv = {buf, buf + 24, buf + 48, buf + 72, buf + 96, buf + 120,
-                    err};
-    assert_int_equal(ln_orbit_propagate(o, START_UNIX, &pv, 1), 0);
-    ln_teme_to_ecef_soa(START_UNIX, &pv, 24);
-    for (int s = 0; s < 24; s++) {
-        r[s][0] = pv.x[s];
-        r[s][1] = pv.y[s];
-        r[s][2] = pv.z[s];
-    }
+    sim_shell_ecef(&shell, START_UNIX, 24, r);
     ln_ecef_to_geodetic(r[0], &sub0);
     ln_ecef_to_geodetic(r[3], &sub3);
     sub0.h_km = sub3.h_km = 0;
-    ln_orbit_free(o);
-    ln_free(els);
 }
 
 /* Writes the element sets of a shell as a TLE file. */
@@ -145,13 +118,14 @@ static void test_geometry(void **state)
     (void)state;
     positions();
     /* terminal: satellite 0 at the zenith, 1 and 23 below the mask */
-    assert_true(elev_deg(&sub0, r[0]) > 89.99);
-    assert_true(elev_deg(&sub0, r[1]) < 25 && elev_deg(&sub0, r[23]) < 25);
+    assert_true(sim_elev_deg(&sub0, r[0]) > 89.99);
+    assert_true(sim_elev_deg(&sub0, r[1]) < 25 &&
+                sim_elev_deg(&sub0, r[23]) < 25);
     /* gateway: only satellite 3 above its mask */
     for (int s = 0; s < 24; s++)
         if (s != 3)
-            assert_true(elev_deg(&sub3, r[s]) < 25);
-    assert_true(elev_deg(&sub3, r[3]) > 89.99);
+            assert_true(sim_elev_deg(&sub3, r[s]) < 25);
+    assert_true(sim_elev_deg(&sub3, r[3]) > 89.99);
     /* ISLs along the ring are short enough (< 5016 km) */
     assert_true(dist(r[0], r[1]) < 2000);
 }
