@@ -17,6 +17,21 @@
 #include "leonet/sim.h"
 #include "test_util.h"
 
+/* The number at j.a (.b (.c)) (b, c may be NULL); fails the test when it
+ * is missing or not a number. */
+static inline double sim_num(json_t *j, const char *a, const char *b,
+                             const char *c)
+{
+    json_t *x = json_object_get(j, a);
+    if (b)
+        x = json_object_get(x, b);
+    if (c)
+        x = json_object_get(x, c);
+    assert_non_null(x);
+    assert_true(json_is_number(x));
+    return json_number_value(x);
+}
+
 /* Runs sc on `threads` threads into dir (outputs written) and frees it;
  * max_terminals / duration_s > 0 scale the run down (ln_sim_options);
  * st (may be NULL) gets the run's stats. Fails the test on any error,

@@ -102,17 +102,6 @@ static json_t *run(int isl, int tle, const char *dir)
     return sim_run_text(text, 2, dir);
 }
 
-static double num(json_t *j, const char *a, const char *b, const char *c)
-{
-    json_t *x = json_object_get(j, a);
-    if (b)
-        x = json_object_get(x, b);
-    if (c)
-        x = json_object_get(x, c);
-    assert_non_null(x);
-    return json_number_value(x);
-}
-
 static void test_geometry(void **state)
 {
     (void)state;
@@ -134,10 +123,10 @@ static void test_isl_off_no_gateway(void **state)
 {
     (void)state;
     json_t *j = run(0, 0, "isl-out-off");
-    assert_float_equal(num(j, "total", "availability", NULL), 0, 1e-12);
-    assert_float_equal(num(j, "total", "coverage", NULL), 1, 1e-12);
-    assert_float_equal(num(j, "total", "outage_minutes", "no-gateway"), 0.25,
-                       1e-9);
+    assert_float_equal(sim_num(j, "total", "availability", NULL), 0, 1e-12);
+    assert_float_equal(sim_num(j, "total", "coverage", NULL), 1, 1e-12);
+    assert_float_equal(sim_num(j, "total", "outage_minutes", "no-gateway"),
+                       0.25, 1e-9);
     json_decref(j);
     /* and the event names the reason */
     FILE *f = fopen("isl-out-off/events.csv", "r");
@@ -159,11 +148,12 @@ static void check_served_over_3_hops(json_t *j)
     double km = dist(T, r[0]) + dist(r[0], r[1]) + dist(r[1], r[2]) +
                 dist(r[2], r[3]) + dist(r[3], G);
     double rtt = 2 * km / LN_C_KM_S * 1e3;
-    assert_float_equal(num(j, "total", "availability", NULL), 1, 1e-12);
-    assert_float_equal(num(j, "total", "via_isl", "served_share"), 1, 1e-12);
-    assert_float_equal(num(j, "total", "via_isl", "hops_mean"), 3, 1e-12);
+    assert_float_equal(sim_num(j, "total", "availability", NULL), 1, 1e-12);
+    assert_float_equal(sim_num(j, "total", "via_isl", "served_share"), 1,
+                       1e-12);
+    assert_float_equal(sim_num(j, "total", "via_isl", "hops_mean"), 3, 1e-12);
     /* the histogram has 0.1 ms bins and reports the bin centre */
-    double p50 = num(j, "total", "rtt_to_gateway_ms", "p50");
+    double p50 = sim_num(j, "total", "rtt_to_gateway_ms", "p50");
     print_message("RTT by hand %.4f ms, engine bin centre %.2f ms\n", rtt,
                   p50);
     assert_true(fabs(p50 - rtt) <= 0.05 + 1e-9);

@@ -61,17 +61,6 @@
 #define L0 (-17.59696020732323)
 #define START_UNIX 1665273600.0 /* 2022-10-09T00:00:00Z */
 
-static double num(json_t *j, const char *a, const char *b, const char *c)
-{
-    json_t *x = json_object_get(j, a);
-    if (b)
-        x = json_object_get(x, b);
-    if (c)
-        x = json_object_get(x, c);
-    assert_non_null(x);
-    return json_number_value(x);
-}
-
 /* ---- members ----------------------------------------------------------- */
 
 /* Parses the minimal scenario with this link object; returns the status
@@ -179,8 +168,8 @@ static json_t *run_capacity(int beams, const char *dir)
 
 static double p50(json_t *sum, const char *acct)
 {
-    return num(json_object_get(sum, "accounts"), acct, "rtt_to_gateway_ms",
-               "p50");
+    return sim_num(json_object_get(sum, "accounts"), acct,
+                   "rtt_to_gateway_ms", "p50");
 }
 
 static void test_capacity_one_beam(void **state)
@@ -189,7 +178,7 @@ static void test_capacity_one_beam(void **state)
     const double a0 = 13.3793, a1 = 14.0327, b0 = 13.6377, b1 = 13.7684;
     const double tol = 0.05 + 1e-4;
     json_t *sum = run_capacity(2, "sched-cap2");
-    assert_true(num(sum, "total", "availability", NULL) == 1.0);
+    assert_true(sim_num(sum, "total", "availability", NULL) == 1.0);
     assert_true(fabs(p50(sum, "a") - a0) <= tol);
     assert_true(fabs(p50(sum, "b") - b0) <= tol);
     json_decref(sum);
@@ -201,7 +190,7 @@ static void test_capacity_one_beam(void **state)
                      0);
     assert_true(ca != cb);
     sum = run_capacity(1, "sched-cap1");
-    assert_true(num(sum, "total", "availability", NULL) == 1.0);
+    assert_true(sim_num(sum, "total", "availability", NULL) == 1.0);
     print_message("A %.2f B %.2f ms, A's cell first: %d\n", p50(sum, "a"),
                   p50(sum, "b"), ca < cb);
     if (ca < cb) {
@@ -317,22 +306,22 @@ static void test_mesh_antennas(void **state)
     }
     json_t *acc, *j = run_mesh(1, 0, 1, 7, 2, "sched-mesh1");
     acc = json_object_get(j, "accounts");
-    assert_true(num(acc, "b", "availability", NULL) == 1.0);
-    assert_true(num(acc, "b", "via_isl", "hops_mean") == 3.0);
-    assert_true(num(acc, "a", "availability", NULL) == 0.0);
-    assert_true(num(acc, "a", "coverage", NULL) == 1.0);
-    assert_true(num(acc, "a", "outage_minutes", "no-gateway") == 0.25);
+    assert_true(sim_num(acc, "b", "availability", NULL) == 1.0);
+    assert_true(sim_num(acc, "b", "via_isl", "hops_mean") == 3.0);
+    assert_true(sim_num(acc, "a", "availability", NULL) == 0.0);
+    assert_true(sim_num(acc, "a", "coverage", NULL) == 1.0);
+    assert_true(sim_num(acc, "a", "outage_minutes", "no-gateway") == 0.25);
     json_decref(j);
     j = run_mesh(2, 0, 1, 7, 2, "sched-mesh2");
-    assert_true(num(j, "total", "availability", NULL) == 1.0);
-    assert_true(num(j, "total", "via_isl", "served_share") == 1.0);
+    assert_true(sim_num(j, "total", "availability", NULL) == 1.0);
+    assert_true(sim_num(j, "total", "via_isl", "served_share") == 1.0);
     json_decref(j);
     /* one exit (satellite 3) for both: the antenna is shared */
     j = run_mesh(1, 0, 1, 1, 1, "sched-mesh-shared");
     acc = json_object_get(j, "accounts");
-    assert_true(num(j, "total", "availability", NULL) == 1.0);
-    assert_true(num(acc, "a", "via_isl", "hops_mean") == 3.0);
-    assert_true(num(acc, "b", "via_isl", "hops_mean") == 2.0);
+    assert_true(sim_num(j, "total", "availability", NULL) == 1.0);
+    assert_true(sim_num(acc, "a", "via_isl", "hops_mean") == 3.0);
+    assert_true(sim_num(acc, "b", "via_isl", "hops_mean") == 2.0);
     json_decref(j);
 }
 
