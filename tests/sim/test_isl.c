@@ -225,20 +225,7 @@ static void test_rebuilt_equals_plus_grid(void **state)
                  "\"account\":\"a\",\"tracks\":[{\"waypoints\":["
                  "{\"lat\":45,\"lon\":30,\"t_s\":0}]}]}]}",
                  variants[v]);
-        ln_scenario *sc;
-        ln_diag d;
-        assert_int_equal(ln_scenario_parse(text, strlen(text), NULL, &sc, &d),
-                         0);
-        ln_sim_options o = {0};
-        o.nthreads = 1;
-        o.out_dir = "isl-out-walker";
-        o.quiet = 1;
-        o.write_outputs = 1;
-        assert_int_equal(ln_sim_run(sc, &o, NULL, &d), 0);
-        ln_scenario_free(sc);
-        json_error_t je;
-        json_t *j = json_load_file("isl-out-walker/summary.json", 0, &je);
-        assert_non_null(j);
+        json_t *j = sim_run_text(text, 1, "isl-out-walker");
         json_t *run = json_object_get(j, "run");
         assert_string_equal(json_string_value(json_object_get(run,
                                                               "isl_rule")),

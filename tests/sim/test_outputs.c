@@ -40,7 +40,7 @@
 #include <jansson.h>
 
 #include "leonet/sim.h"
-#include "test_util.h"
+#include "sim_test.h"
 
 static void put_file(const char *path, const char *text)
 {
@@ -580,15 +580,7 @@ static void test_windows_file(void **state)
     ln_diag d;
     const char *base = ln_scenario_builtin("ukraine-2022");
     assert_int_equal(ln_scenario_parse(base, strlen(base), NULL, &sc, &d), 0);
-    ln_sim_options o = {0};
-    o.nthreads = 2;
-    o.out_dir = "out-windows";
-    o.quiet = 1;
-    o.write_outputs = 1;
-    o.max_terminals = 2000;
-    o.duration_s = 7200;
-    assert_int_equal(ln_sim_run(sc, &o, NULL, &d), 0);
-    ln_scenario_free(sc);
+    sim_run_scenario(sc, 2, "out-windows", 2000, 7200, NULL);
     json_error_t je;
     json_t *ag = json_load_file("out-windows/activity.geojson", 0, &je);
     json_t *wg = json_load_file("out-windows/activity-windows.geojson", 0, &je);

@@ -98,13 +98,7 @@ static void test_zone_crossing(void **state)
     assert_int_equal(ln_scenario_parse(sc_text, strlen(sc_text), NULL, &sc,
                                        &d),
                      0);
-    ln_sim_options o = {0};
-    o.nthreads = 1;
-    o.out_dir = "sim-out-cross";
-    o.quiet = 1;
-    o.write_outputs = 1;
-    assert_int_equal(ln_sim_run(sc, &o, NULL, &d), 0);
-    ln_scenario_free(sc);
+    sim_run_scenario(sc, 1, "sim-out-cross", 0, 0, NULL);
     char *ev = slurp("sim-out-cross/events.csv");
     assert_non_null(ev);
     char *lost = strstr(ev, ",lost,zone:occ,");
