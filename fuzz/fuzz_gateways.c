@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_util.h"
 #include "leonet/sim.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -30,34 +31,14 @@ typedef struct oracle {
     size_t n, cap;
 } oracle;
 
-static int num(const char *s, double lim, double *out)
-{
-    char *end;
-    if (!*s)
-        return 0;
-    double x = strtod(s, &end);
-    if (*end || !isfinite(x) || x < -lim || x > lim)
-        return 0;
-    *out = x;
-    return 1;
-}
-
-static int col(char **f, size_t n, const char *name)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(f[i], name))
-            return (int)i;
-    return -1;
-}
-
 static int judge(void *user, char **f, size_t n, long line)
 {
     oracle *o = user;
     (void)line;
     if (o->in < 0) {
-        o->in = col(f, n, "name");
-        o->il = col(f, n, "lat");
-        o->io = col(f, n, "lon");
+        o->in = fz_col(f, n, "name");
+        o->il = fz_col(f, n, "lat");
+        o->io = fz_col(f, n, "lon");
         if (o->in < 0 || o->il < 0 || o->io < 0) {
             o->ok = 0;
             return 1;
@@ -67,7 +48,8 @@ static int judge(void *user, char **f, size_t n, long line)
     row w;
     if ((size_t)o->in >= n || (size_t)o->il >= n || (size_t)o->io >= n ||
         !f[o->in][0] || strlen(f[o->in]) >= LN_NAME_MAX ||
-        !num(f[o->il], 90, &w.lat) || !num(f[o->io], 180, &w.lon) ||
+        !fz_num(f[o->il], -90, 90, &w.lat) ||
+        !fz_num(f[o->io], -180, 180, &w.lon) ||
         o->n == 32767) {
         o->ok = 0;
         return 1;

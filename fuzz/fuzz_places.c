@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_util.h"
 #include "leonet/sim.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -26,37 +27,17 @@ typedef struct oracle {
     size_t n, cap;
 } oracle;
 
-static int num(const char *s, double lo, double hi, double *out)
-{
-    char *end;
-    if (!*s)
-        return 0;
-    double x = strtod(s, &end);
-    if (*end || !isfinite(x) || x < lo || x > hi)
-        return 0;
-    *out = x;
-    return 1;
-}
-
-static int col(char **f, size_t n, const char *name)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(f[i], name))
-            return (int)i;
-    return -1;
-}
-
 static int judge(void *user, char **f, size_t n, long line)
 {
     oracle *o = user;
     (void)line;
     if (!o->header) {
         o->header = 1;
-        o->il = col(f, n, "lat");
-        o->io = col(f, n, "lon");
-        o->ip = col(f, n, "pop_max");
+        o->il = fz_col(f, n, "lat");
+        o->io = fz_col(f, n, "lon");
+        o->ip = fz_col(f, n, "pop_max");
         if (o->ip < 0)
-            o->ip = col(f, n, "pop");
+            o->ip = fz_col(f, n, "pop");
         if (o->il < 0 || o->io < 0 || o->ip < 0) {
             o->ok = 0;
             return 1;
@@ -65,8 +46,8 @@ static int judge(void *user, char **f, size_t n, long line)
     }
     double la, lo, p;
     if ((size_t)o->il >= n || (size_t)o->io >= n || (size_t)o->ip >= n ||
-        !num(f[o->il], -90, 90, &la) || !num(f[o->io], -180, 180, &lo) ||
-        !num(f[o->ip], 0, 1e10, &p)) {
+        !fz_num(f[o->il], -90, 90, &la) || !fz_num(f[o->io], -180, 180, &lo) ||
+        !fz_num(f[o->ip], 0, 1e10, &p)) {
         o->ok = 0;
         return 1;
     }

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "leonet/core.h"
+#include "test_util.h"
 
 /* the files every run writes */
 #define RUN_FILES                                                          \
@@ -66,16 +67,6 @@ static void listing(const char *dir, char *out, size_t n)
         strncat(out, names[i], n - strlen(out) - 1);
         free(names[i]);
     }
-}
-
-static char *slurp(const char *path)
-{
-    char *b;
-    size_t n;
-    ln_diag d;
-    if (ln_read_file(path, 1 << 28, &b, &n, &d))
-        return NULL;
-    return b;
 }
 
 static long fsize(const char *path)

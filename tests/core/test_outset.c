@@ -26,6 +26,7 @@
 #include <jansson.h>
 
 #include "leonet/core.h"
+#include "test_util.h"
 
 static char *put(const char *s, int flags)
 {
@@ -108,14 +109,6 @@ static void write_set(const char *dir, const char *const *names,
             assert_false(exists(p));
     }
     assert_int_equal(ln_outset_commit(os, replace, &d), 0);
-}
-
-static char *slurp(const char *p)
-{
-    char *b;
-    size_t n;
-    ln_diag d;
-    return ln_read_file(p, 1 << 20, &b, &n, &d) ? NULL : b;
 }
 
 static void test_outset(void **state)

@@ -244,30 +244,31 @@ static void test_index_matches_reference(void **state)
     ln_zoneset_free(zs);
 }
 
+/* Loads data/geo/<file> into zs as if it were named as_name. */
+static void load_as(ln_zoneset *zs, const char *file, const char *as_name)
+{
+    char p[512], *buf;
+    size_t len;
+    ln_diag d;
+    snprintf(p, sizeof p, "%s/geo/%s", LN_PROJECT_DATA, file);
+    assert_int_equal(ln_read_file(p, 1 << 26, &buf, &len, &d), 0);
+    assert_int_equal(ln_zoneset_load_buffer(zs, buf, len, as_name, 0, &d), 0);
+    ln_free(buf);
+}
+
 /* README of data/geo: what each 2022 map contains */
 static void test_policy_change_2022(void **state)
 {
     (void)state;
     ln_zoneset *a, *b;
-    ln_diag d;
     assert_int_equal(ln_zoneset_new(LN_ZONE_ALLOW, &a), 0);
     assert_int_equal(ln_zoneset_new(LN_ZONE_ALLOW, &b), 0);
     /* two versions of one file "occupied.geojson": the unnamed zone's
      * generated id (stem:index) is the same in both */
-    char *buf;
-    size_t len;
-    assert_int_equal(ln_read_file(LN_PROJECT_DATA "/geo/occupied_deepstate_"
-                                  "20220831.geojson", 1 << 26, &buf, &len,
-                                  &d), 0);
-    assert_int_equal(ln_zoneset_load_buffer(a, buf, len, "v1/occupied."
-                                            "geojson", 0, &d), 0);
-    ln_free(buf);
-    assert_int_equal(ln_read_file(LN_PROJECT_DATA "/geo/occupied_deepstate_"
-                                  "20221115.geojson", 1 << 26, &buf, &len,
-                                  &d), 0);
-    assert_int_equal(ln_zoneset_load_buffer(b, buf, len, "v2/occupied."
-                                            "geojson", 0, &d), 0);
-    ln_free(buf);
+    load_as(a, "occupied_deepstate_20220831.geojson",
+            "v1/occupied.geojson");
+    load_as(b, "occupied_deepstate_20221115.geojson",
+            "v2/occupied.geojson");
     /* name, lon, lat (ukraine_places_ne10m.csv) */
     static const struct {
         const char *name;

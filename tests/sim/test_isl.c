@@ -43,41 +43,14 @@ static double dist(const double *a, const double *b)
     return sqrt(d0 * d0 + d1 * d1 + d2 * d2);
 }
 
-static double elev_deg(const ln_geodetic *g, const double *sat)
-{
-    ln_site s;
-    ln_site_prepare(g, &s);
-    return asin(ln_site_sin_elevation(&s, sat)) * LN_RAD2DEG;
-}
-
 static const ln_shell shell = {550.0, 60.0 * LN_DEG2RAD, 1, 24, 0, 0.0};
 
 static void positions(void)
 {
-    ln_elset *els;
-    size_t n;
-    assert_int_equal(ln_shells_to_elsets(&shell, 1, START_UNIX, 90001, &els,
-                                         &n),
-                     0);
-    assert_int_equal(n, 24);
-    ln_orbit *o;
-    assert_int_equal(ln_orbit_new(els, n, &o), 0);
-    double buf[6 * 24];
-    int err[24];
-    ln_pv_soa pv = {buf, buf + 24, buf + 48, buf + 72, buf + 96, buf + 120,
-                    err};
-    assert_int_equal(ln_orbit_propagate(o, START_UNIX, &pv, 1), 0);
-    ln_teme_to_ecef_soa(START_UNIX, &pv, 24);
-    for (int s = 0; s < 24; s++) {
-        r[s][0] = pv.x[s];
-        r[s][1] = pv.y[s];
-        r[s][2] = pv.z[s];
-    }
+    sim_shell_ecef(&shell, START_UNIX, 24, r);
     ln_ecef_to_geodetic(r[0], &sub0);
     ln_ecef_to_geodetic(r[3], &sub3);
     sub0.h_km = sub3.h_km = 0;
-    ln_orbit_free(o);
-    ln_free(els);
 }
 
 /* Writes the element sets of a shell as a TLE file. */
@@ -129,29 +102,19 @@ static json_t *run(int isl, int tle, const char *dir)
     return sim_run_text(text, 2, dir);
 }
 
-static double num(json_t *j, const char *a, const char *b, const char *c)
-{
-    json_t *x = json_object_get(j, a);
-    if (b)
-        x = json_object_get(x, b);
-    if (c)
-        x = json_object_get(x, c);
-    assert_non_null(x);
-    return json_number_value(x);
-}
-
 static void test_geometry(void **state)
 {
     (void)state;
     positions();
     /* terminal: satellite 0 at the zenith, 1 and 23 below the mask */
-    assert_true(elev_deg(&sub0, r[0]) > 89.99);
-    assert_true(elev_deg(&sub0, r[1]) < 25 && elev_deg(&sub0, r[23]) < 25);
+    assert_true(sim_elev_deg(&sub0, r[0]) > 89.99);
+    assert_true(sim_elev_deg(&sub0, r[1]) < 25 &&
+                sim_elev_deg(&sub0, r[23]) < 25);
     /* gateway: only satellite 3 above its mask */
     for (int s = 0; s < 24; s++)
         if (s != 3)
-            assert_true(elev_deg(&sub3, r[s]) < 25);
-    assert_true(elev_deg(&sub3, r[3]) > 89.99);
+            assert_true(sim_elev_deg(&sub3, r[s]) < 25);
+    assert_true(sim_elev_deg(&sub3, r[3]) > 89.99);
     /* ISLs along the ring are short enough (< 5016 km) */
     assert_true(dist(r[0], r[1]) < 2000);
 }
@@ -160,10 +123,10 @@ static void test_isl_off_no_gateway(void **state)
 {
     (void)state;
     json_t *j = run(0, 0, "isl-out-off");
-    assert_float_equal(num(j, "total", "availability", NULL), 0, 1e-12);
-    assert_float_equal(num(j, "total", "coverage", NULL), 1, 1e-12);
-    assert_float_equal(num(j, "total", "outage_minutes", "no-gateway"), 0.25,
-                       1e-9);
+    assert_float_equal(sim_num(j, "total", "availability", NULL), 0, 1e-12);
+    assert_float_equal(sim_num(j, "total", "coverage", NULL), 1, 1e-12);
+    assert_float_equal(sim_num(j, "total", "outage_minutes", "no-gateway"),
+                       0.25, 1e-9);
     json_decref(j);
     /* and the event names the reason */
     FILE *f = fopen("isl-out-off/events.csv", "r");
@@ -185,11 +148,12 @@ static void check_served_over_3_hops(json_t *j)
     double km = dist(T, r[0]) + dist(r[0], r[1]) + dist(r[1], r[2]) +
                 dist(r[2], r[3]) + dist(r[3], G);
     double rtt = 2 * km / LN_C_KM_S * 1e3;
-    assert_float_equal(num(j, "total", "availability", NULL), 1, 1e-12);
-    assert_float_equal(num(j, "total", "via_isl", "served_share"), 1, 1e-12);
-    assert_float_equal(num(j, "total", "via_isl", "hops_mean"), 3, 1e-12);
+    assert_float_equal(sim_num(j, "total", "availability", NULL), 1, 1e-12);
+    assert_float_equal(sim_num(j, "total", "via_isl", "served_share"), 1,
+                       1e-12);
+    assert_float_equal(sim_num(j, "total", "via_isl", "hops_mean"), 3, 1e-12);
     /* the histogram has 0.1 ms bins and reports the bin centre */
-    double p50 = num(j, "total", "rtt_to_gateway_ms", "p50");
+    double p50 = sim_num(j, "total", "rtt_to_gateway_ms", "p50");
     print_message("RTT by hand %.4f ms, engine bin centre %.2f ms\n", rtt,
                   p50);
     assert_true(fabs(p50 - rtt) <= 0.05 + 1e-9);
@@ -261,20 +225,7 @@ static void test_rebuilt_equals_plus_grid(void **state)
                  "\"account\":\"a\",\"tracks\":[{\"waypoints\":["
                  "{\"lat\":45,\"lon\":30,\"t_s\":0}]}]}]}",
                  variants[v]);
-        ln_scenario *sc;
-        ln_diag d;
-        assert_int_equal(ln_scenario_parse(text, strlen(text), NULL, &sc, &d),
-                         0);
-        ln_sim_options o = {0};
-        o.nthreads = 1;
-        o.out_dir = "isl-out-walker";
-        o.quiet = 1;
-        o.write_outputs = 1;
-        assert_int_equal(ln_sim_run(sc, &o, NULL, &d), 0);
-        ln_scenario_free(sc);
-        json_error_t je;
-        json_t *j = json_load_file("isl-out-walker/summary.json", 0, &je);
-        assert_non_null(j);
+        json_t *j = sim_run_text(text, 1, "isl-out-walker");
         json_t *run = json_object_get(j, "run");
         assert_string_equal(json_string_value(json_object_get(run,
                                                               "isl_rule")),

@@ -40,16 +40,7 @@
 #include <jansson.h>
 
 #include "leonet/sim.h"
-
-static char *slurp(const char *path)
-{
-    char *b;
-    size_t n;
-    ln_diag d;
-    if (ln_read_file(path, 1 << 28, &b, &n, &d))
-        return NULL;
-    return b;
-}
+#include "sim_test.h"
 
 static void put_file(const char *path, const char *text)
 {
@@ -340,6 +331,33 @@ static int count_stages(const char *dir)
     return n;
 }
 
+/* Runs small_text() into dir; returns its summary.json (ln_free it). */
+static char *first_run(const char *dir)
+{
+    char *text = small_text();
+    ln_diag d;
+    assert_int_equal(run_text(text, dir, &d), 0);
+    free(text);
+    char p[256];
+    snprintf(p, sizeof p, "%s/summary.json", dir);
+    char *s = slurp(p);
+    assert_non_null(s);
+    return s;
+}
+
+/* The failed run left dir as it was: summary.json still reads before and
+ * no stage folder is left behind. */
+static void assert_kept(const char *dir, const char *before)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s/summary.json", dir);
+    char *after = slurp(p);
+    assert_non_null(after);
+    assert_string_equal(before, after);
+    assert_int_equal(count_stages(dir), 0);
+    ln_free(after);
+}
+
 static void test_replace_and_symlink(void **state)
 {
     (void)state;
@@ -387,11 +405,9 @@ static void test_lock_and_cancel(void **state)
 {
     (void)state;
     const char *dir = "out-lock";
+    char *before = first_run(dir);
     char *text = small_text();
     ln_diag d;
-    assert_int_equal(run_text(text, dir, &d), 0);
-    char *before = slurp("out-lock/summary.json");
-    assert_non_null(before);
     /* another writer holds the folder: fails at once, with a message */
     ln_outset *os;
     assert_int_equal(ln_outset_open(dir, &os, &d), 0);
@@ -403,10 +419,7 @@ static void test_lock_and_cancel(void **state)
     assert_int_equal(run_text(text, dir, &d), LN_EIO);
     assert_non_null(strstr(d.msg, "interrupted"));
     ln_cancel_reset();
-    char *after = slurp("out-lock/summary.json");
-    assert_string_equal(before, after);
-    assert_int_equal(count_stages(dir), 0);
-    ln_free(after);
+    assert_kept(dir, before);
     /* a full disk: a 50 kB file-size limit makes a write fail (EFBIG); a
      * child leonet process (OpenMP does not survive fork) */
     int counts[] = {40, 40, 40};
@@ -435,10 +448,7 @@ static void test_lock_and_cancel(void **state)
     assert_non_null(msg);
     assert_non_null(strstr(msg, "cannot write"));
     ln_free(msg);
-    after = slurp("out-lock/summary.json");
-    assert_string_equal(before, after);
-    assert_int_equal(count_stages(dir), 0);
-    ln_free(after);
+    assert_kept(dir, before);
     ln_free(before);
     free(text);
 }
@@ -448,12 +458,7 @@ static void test_sigterm_child(void **state)
 {
     (void)state;
     const char *dir = "out-term";
-    char *text = small_text();
-    ln_diag d;
-    assert_int_equal(run_text(text, dir, &d), 0);
-    free(text);
-    char *before = slurp("out-term/summary.json");
-    assert_non_null(before);
+    char *before = first_run(dir);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
@@ -496,18 +501,15 @@ static void test_readonly_folder(void **state)
         return;
     }
     const char *dir = "out-ro";
+    char *before = first_run(dir);
     char *text = small_text();
     ln_diag d;
-    assert_int_equal(run_text(text, dir, &d), 0);
-    char *before = slurp("out-ro/summary.json");
     assert_int_equal(chmod(dir, 0555), 0);
     assert_int_equal(run_text(text, dir, &d), LN_EIO);
     assert_non_null(strstr(d.msg, "cannot write into the output folder"));
     assert_int_equal(chmod(dir, 0755), 0);
-    char *after = slurp("out-ro/summary.json");
-    assert_string_equal(before, after);
+    assert_kept(dir, before);
     ln_free(before);
-    ln_free(after);
     free(text);
 }
 
@@ -578,15 +580,7 @@ static void test_windows_file(void **state)
     ln_diag d;
     const char *base = ln_scenario_builtin("ukraine-2022");
     assert_int_equal(ln_scenario_parse(base, strlen(base), NULL, &sc, &d), 0);
-    ln_sim_options o = {0};
-    o.nthreads = 2;
-    o.out_dir = "out-windows";
-    o.quiet = 1;
-    o.write_outputs = 1;
-    o.max_terminals = 2000;
-    o.duration_s = 7200;
-    assert_int_equal(ln_sim_run(sc, &o, NULL, &d), 0);
-    ln_scenario_free(sc);
+    sim_run_scenario(sc, 2, "out-windows", 2000, 7200, NULL);
     json_error_t je;
     json_t *ag = json_load_file("out-windows/activity.geojson", 0, &je);
     json_t *wg = json_load_file("out-windows/activity-windows.geojson", 0, &je);

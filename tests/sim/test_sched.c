@@ -61,17 +61,6 @@
 #define L0 (-17.59696020732323)
 #define START_UNIX 1665273600.0 /* 2022-10-09T00:00:00Z */
 
-static double num(json_t *j, const char *a, const char *b, const char *c)
-{
-    json_t *x = json_object_get(j, a);
-    if (b)
-        x = json_object_get(x, b);
-    if (c)
-        x = json_object_get(x, c);
-    assert_non_null(x);
-    return json_number_value(x);
-}
-
 /* ---- members ----------------------------------------------------------- */
 
 /* Parses the minimal scenario with this link object; returns the status
@@ -179,8 +168,8 @@ static json_t *run_capacity(int beams, const char *dir)
 
 static double p50(json_t *sum, const char *acct)
 {
-    return num(json_object_get(sum, "accounts"), acct, "rtt_to_gateway_ms",
-               "p50");
+    return sim_num(json_object_get(sum, "accounts"), acct,
+                   "rtt_to_gateway_ms", "p50");
 }
 
 static void test_capacity_one_beam(void **state)
@@ -189,7 +178,7 @@ static void test_capacity_one_beam(void **state)
     const double a0 = 13.3793, a1 = 14.0327, b0 = 13.6377, b1 = 13.7684;
     const double tol = 0.05 + 1e-4;
     json_t *sum = run_capacity(2, "sched-cap2");
-    assert_true(num(sum, "total", "availability", NULL) == 1.0);
+    assert_true(sim_num(sum, "total", "availability", NULL) == 1.0);
     assert_true(fabs(p50(sum, "a") - a0) <= tol);
     assert_true(fabs(p50(sum, "b") - b0) <= tol);
     json_decref(sum);
@@ -201,7 +190,7 @@ static void test_capacity_one_beam(void **state)
                      0);
     assert_true(ca != cb);
     sum = run_capacity(1, "sched-cap1");
-    assert_true(num(sum, "total", "availability", NULL) == 1.0);
+    assert_true(sim_num(sum, "total", "availability", NULL) == 1.0);
     print_message("A %.2f B %.2f ms, A's cell first: %d\n", p50(sum, "a"),
                   p50(sum, "b"), ca < cb);
     if (ca < cb) {
@@ -215,16 +204,6 @@ static void test_capacity_one_beam(void **state)
 }
 
 /* ---- determinism across thread counts ---------------------------------- */
-
-static char *slurp(const char *path)
-{
-    char *b;
-    size_t n;
-    ln_diag d;
-    if (ln_read_file(path, 1 << 28, &b, &n, &d))
-        return NULL;
-    return b;
-}
 
 /* The built-in day, 600 terminals for 30 min, with one beam slot per
  * satellite (the capacity fallback at every slot) and 30 s slots (steps
@@ -252,18 +231,7 @@ static void run_small(int threads, const char *dir)
     free(text);
     assert_int_equal(sc->scheduler, LN_SCHED_SLOT);
     assert_int_equal(sc->beams_per_sat, 1);
-    ln_sim_options o = {0};
-    o.nthreads = threads;
-    o.out_dir = dir;
-    o.quiet = 1;
-    o.write_outputs = 1;
-    o.max_terminals = 600;
-    o.duration_s = 1800;
-    int rc = ln_sim_run(sc, &o, NULL, &d);
-    if (rc)
-        print_error("%s\n", d.msg);
-    assert_int_equal(rc, 0);
-    ln_scenario_free(sc);
+    sim_run_scenario(sc, threads, dir, 600, 1800, NULL);
 }
 
 static void test_determinism_slot(void **state)
@@ -271,19 +239,7 @@ static void test_determinism_slot(void **state)
     (void)state;
     run_small(1, "sched-out-1");
     run_small(2, "sched-out-2");
-    const char *files[] = {"summary.json", "events.csv", "usage.csv",
-                           "activity.geojson"};
-    for (int k = 0; k < 4; k++) {
-        char a[64], b[64];
-        snprintf(a, sizeof a, "sched-out-1/%s", files[k]);
-        snprintf(b, sizeof b, "sched-out-2/%s", files[k]);
-        char *x = slurp(a), *y = slurp(b);
-        assert_non_null(x);
-        assert_non_null(y);
-        assert_string_equal(x, y);
-        ln_free(x);
-        ln_free(y);
-    }
+    sim_assert_same_outputs("sched-out-1", "sched-out-2");
 }
 
 /* ---- mesh antennas ------------------------------------------------------- */
@@ -292,33 +248,10 @@ static const ln_shell shell = {550.0, 60.0 * LN_DEG2RAD, 1, 24, 0, 0.0};
 static double r[24][3];   /* ECEF km at the start */
 static ln_geodetic sub[24], gmid;
 
-static double elev_deg(const ln_geodetic *g, const double *sat)
-{
-    ln_site s;
-    ln_site_prepare(g, &s);
-    return asin(ln_site_sin_elevation(&s, sat)) * LN_RAD2DEG;
-}
-
 static void positions(void)
 {
-    ln_elset *els;
-    size_t n;
-    assert_int_equal(ln_shells_to_elsets(&shell, 1, START_UNIX, 90001, &els,
-                                         &n),
-                     0);
-    assert_int_equal(n, 24);
-    ln_orbit *o;
-    assert_int_equal(ln_orbit_new(els, n, &o), 0);
-    double buf[6 * 24];
-    int err[24];
-    ln_pv_soa pv = {buf, buf + 24, buf + 48, buf + 72, buf + 96, buf + 120,
-                    err};
-    assert_int_equal(ln_orbit_propagate(o, START_UNIX, &pv, 1), 0);
-    ln_teme_to_ecef_soa(START_UNIX, &pv, 24);
+    sim_shell_ecef(&shell, START_UNIX, 24, r);
     for (int s = 0; s < 24; s++) {
-        r[s][0] = pv.x[s];
-        r[s][1] = pv.y[s];
-        r[s][2] = pv.z[s];
         ln_ecef_to_geodetic(r[s], &sub[s]);
         sub[s].h_km = 0;
     }
@@ -326,8 +259,6 @@ static void positions(void)
                    (r[3][2] + r[4][2]) / 2};
     ln_ecef_to_geodetic(m, &gmid);
     gmid.h_km = 0;
-    ln_orbit_free(o);
-    ln_free(els);
 }
 
 /* One 15 s step with link.isl; terminals: n1 under satellite s1 (account
@@ -364,32 +295,33 @@ static void test_mesh_antennas(void **state)
     (void)state;
     positions();
     /* the geometry of the header */
-    assert_true(elev_deg(&gmid, r[3]) > 27 && elev_deg(&gmid, r[4]) > 27);
+    assert_true(sim_elev_deg(&gmid, r[3]) > 27 &&
+                sim_elev_deg(&gmid, r[4]) > 27);
     for (int s = 0; s < 24; s++) {
         if (s != 3 && s != 4)
-            assert_true(elev_deg(&gmid, r[s]) < 25);
+            assert_true(sim_elev_deg(&gmid, r[s]) < 25);
         int n = (s + 1) % 24, p = (s + 23) % 24;
-        assert_true(elev_deg(&sub[s], r[n]) < 25);
-        assert_true(elev_deg(&sub[s], r[p]) < 25);
+        assert_true(sim_elev_deg(&sub[s], r[n]) < 25);
+        assert_true(sim_elev_deg(&sub[s], r[p]) < 25);
     }
     json_t *acc, *j = run_mesh(1, 0, 1, 7, 2, "sched-mesh1");
     acc = json_object_get(j, "accounts");
-    assert_true(num(acc, "b", "availability", NULL) == 1.0);
-    assert_true(num(acc, "b", "via_isl", "hops_mean") == 3.0);
-    assert_true(num(acc, "a", "availability", NULL) == 0.0);
-    assert_true(num(acc, "a", "coverage", NULL) == 1.0);
-    assert_true(num(acc, "a", "outage_minutes", "no-gateway") == 0.25);
+    assert_true(sim_num(acc, "b", "availability", NULL) == 1.0);
+    assert_true(sim_num(acc, "b", "via_isl", "hops_mean") == 3.0);
+    assert_true(sim_num(acc, "a", "availability", NULL) == 0.0);
+    assert_true(sim_num(acc, "a", "coverage", NULL) == 1.0);
+    assert_true(sim_num(acc, "a", "outage_minutes", "no-gateway") == 0.25);
     json_decref(j);
     j = run_mesh(2, 0, 1, 7, 2, "sched-mesh2");
-    assert_true(num(j, "total", "availability", NULL) == 1.0);
-    assert_true(num(j, "total", "via_isl", "served_share") == 1.0);
+    assert_true(sim_num(j, "total", "availability", NULL) == 1.0);
+    assert_true(sim_num(j, "total", "via_isl", "served_share") == 1.0);
     json_decref(j);
     /* one exit (satellite 3) for both: the antenna is shared */
     j = run_mesh(1, 0, 1, 1, 1, "sched-mesh-shared");
     acc = json_object_get(j, "accounts");
-    assert_true(num(j, "total", "availability", NULL) == 1.0);
-    assert_true(num(acc, "a", "via_isl", "hops_mean") == 3.0);
-    assert_true(num(acc, "b", "via_isl", "hops_mean") == 2.0);
+    assert_true(sim_num(j, "total", "availability", NULL) == 1.0);
+    assert_true(sim_num(acc, "a", "via_isl", "hops_mean") == 3.0);
+    assert_true(sim_num(acc, "b", "via_isl", "hops_mean") == 2.0);
     json_decref(j);
 }
 

@@ -14,16 +14,7 @@
 #include <cmocka.h>
 
 #include "leonet/sim.h"
-
-static char *slurp(const char *path)
-{
-    char *b;
-    size_t n;
-    ln_diag d;
-    if (ln_read_file(path, 1 << 28, &b, &n, &d))
-        return NULL;
-    return b;
-}
+#include "sim_test.h"
 
 static void test_validation(void **state)
 {
@@ -67,20 +58,9 @@ static void run_small(int threads, const char *dir)
     ln_diag d;
     const char *base = ln_scenario_builtin("ukraine-2022");
     assert_int_equal(ln_scenario_parse(base, strlen(base), NULL, &sc, &d), 0);
-    ln_sim_options o = {0};
-    o.nthreads = threads;
-    o.out_dir = dir;
-    o.quiet = 1;
-    o.write_outputs = 1;
-    o.max_terminals = 600;
-    o.duration_s = 1800;
     ln_sim_stats st;
-    int rc = ln_sim_run(sc, &o, &st, &d);
-    if (rc)
-        print_error("%s\n", d.msg);
-    assert_int_equal(rc, 0);
+    sim_run_scenario(sc, threads, dir, 600, 1800, &st);
     assert_true(st.terminals >= 590 && st.terminals <= 610);
-    ln_scenario_free(sc);
 }
 
 static void test_determinism(void **state)
@@ -88,19 +68,7 @@ static void test_determinism(void **state)
     (void)state;
     run_small(1, "sim-out-1");
     run_small(2, "sim-out-2");
-    const char *files[] = {"summary.json", "events.csv", "usage.csv",
-                           "activity.geojson"};
-    for (int k = 0; k < 4; k++) {
-        char a[64], b[64];
-        snprintf(a, sizeof a, "sim-out-1/%s", files[k]);
-        snprintf(b, sizeof b, "sim-out-2/%s", files[k]);
-        char *x = slurp(a), *y = slurp(b);
-        assert_non_null(x);
-        assert_non_null(y);
-        assert_string_equal(x, y);
-        ln_free(x);
-        ln_free(y);
-    }
+    sim_assert_same_outputs("sim-out-1", "sim-out-2");
 }
 
 /* One unit on the Sloviansk-Lyman road (in and out of the 2022-08-31
@@ -130,13 +98,7 @@ static void test_zone_crossing(void **state)
     assert_int_equal(ln_scenario_parse(sc_text, strlen(sc_text), NULL, &sc,
                                        &d),
                      0);
-    ln_sim_options o = {0};
-    o.nthreads = 1;
-    o.out_dir = "sim-out-cross";
-    o.quiet = 1;
-    o.write_outputs = 1;
-    assert_int_equal(ln_sim_run(sc, &o, NULL, &d), 0);
-    ln_scenario_free(sc);
+    sim_run_scenario(sc, 1, "sim-out-cross", 0, 0, NULL);
     char *ev = slurp("sim-out-cross/events.csv");
     assert_non_null(ev);
     char *lost = strstr(ev, ",lost,zone:occ,");
