@@ -20,7 +20,9 @@
 # host's apt configuration (/etc/apt/sources.list, sources.list.d/*,
 # apt.conf, apt.conf.d/*); the host's bookworm sources (main, updates,
 # security) are copied in. Third-party sources are not: a fresh machine
-# has Debian's packages only (Debian's nodejs 18, not a newer one).
+# has Debian's packages only (Debian's nodejs 18, not a newer one). So are
+# /etc/resolv.conf and the host's local CA certificates
+# (/usr/local/share/ca-certificates).
 # Needs root, debootstrap (installed with apt-get when missing), git.
 set -euo pipefail
 
@@ -95,6 +97,7 @@ eval "$(apt-config shell http_proxy Acquire::http::Proxy https_proxy Acquire::ht
 
 # ---- mounts, always undone --------------------------------------------------
 mounted=""
+# shellcheck disable=SC2317  # (run by the EXIT trap)
 umount_all() {
     local m
     for m in $mounted; do umount -l "$m" 2>/dev/null || true; done
@@ -143,6 +146,13 @@ for f in /etc/apt/apt.conf /etc/apt/apt.conf.d/*; do
     [ -f "$f" ] && grep -q 'Acquire' "$f" && cp "$f" "$root/etc/apt/apt.conf.d/"
 done
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+# The host's locally added CA certificates (those of a TLS-intercepting
+# proxy, say), so that npm reaches its registry as on the host: Debian's
+# ca-certificates adds them to the system store when apt installs it.
+if [ -d /usr/local/share/ca-certificates ]; then
+    mkdir -p "$root/usr/local/share/ca-certificates"
+    cp -r /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"
+fi
 
 # The committed tree.
 mkdir -p "$root/src/leonet"
@@ -200,6 +210,8 @@ for c in "${cmds[@]}"; do
         break
     fi
 done
-in_root 'echo "node: $(node --version 2>/dev/null || echo none)"' >&2 || true
+# shellcheck disable=SC2016  # (expanded in the chroot)
+in_root 'echo "check-fresh: node $(node --version 2>/dev/null || echo none)," \
+    "npm $(npm --version 2>/dev/null || echo none)"' >&2 || true
 [ $status = 0 ] && echo "check-fresh: all ${#cmds[@]} commands passed on a fresh $SUITE ($rev)"
 exit $status
