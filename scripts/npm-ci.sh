@@ -4,7 +4,8 @@
 # they are already installed from that same lockfile (the stamp
 # node_modules/.leonet-lock is a copy of it). A node_modules left by an
 # older lockfile, or by a hand-run `npm install`, is replaced.
-# Used by the ctest fixtures activity_browser_npm and geo_cell_oracle_npm.
+# Used by the ctest fixtures activity_browser_npm and geo_cell_oracle_npm
+# and by bench/{cell,map,propagate}/run.sh.
 set -eu
 npm=$1
 cd "$2"
