@@ -7,8 +7,9 @@
 #                   (make test): cmocka, the oracles (ERFA, GEOS,
 #                   python3-sgp4, shapely, networkx, PyEphem, h3-js and
 #                   playwright-core under node), chromium for the page
-#                   test, clang with its sanitizer/libFuzzer runtimes and
-#                   its OpenMP (the ASan and fuzz builds use clang).
+#                   test, GDAL's tools as an outside reader of the map's
+#                   GeoJSON, clang with its sanitizer/libFuzzer runtimes
+#                   and its OpenMP (the ASan and fuzz builds use clang).
 # Every name is a Debian 12 (bookworm) package; nodejs is Debian's 18
 # unless a newer one is already installed (the npm pins in tests/ and
 # bench/ work with node 18 and later).
@@ -18,7 +19,7 @@ build_pkgs="build-essential cmake pkg-config libjansson-dev libcairo2-dev
   libsqlite3-dev libpq-dev"
 test_pkgs="libcmocka-dev liberfa-dev libgeos-dev clang libclang-rt-14-dev
   libomp-14-dev python3 python3-sgp4 python3-shapely python3-networkx
-  python3-numpy python3-ephem nodejs chromium"
+  python3-numpy python3-ephem nodejs chromium gdal-bin"
 case "${1:-}" in
 "") want="$build_pkgs" ;;
 --test) want="$build_pkgs $test_pkgs" ;;
