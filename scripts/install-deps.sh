@@ -8,8 +8,10 @@
 #                   python3-sgp4, shapely, networkx, PyEphem, h3-js and
 #                   playwright-core under node), chromium for the page
 #                   test, GDAL's tools as an outside reader of the map's
-#                   GeoJSON, clang with its sanitizer/libFuzzer runtimes
-#                   and its OpenMP (the ASan and fuzz builds use clang).
+#                   GeoJSON, clang with its sanitizer/libFuzzer runtimes,
+#                   its OpenMP (the ASan and fuzz builds use clang) and
+#                   llvm-symbolizer (llvm-14: sanitizer reports name
+#                   functions and lines).
 # Every name is a Debian 12 (bookworm) package; nodejs is Debian's 18
 # unless a newer one is already installed (the npm pins in tests/ and
 # bench/ work with node 18 and later).
@@ -18,7 +20,7 @@ build_pkgs="build-essential cmake pkg-config libjansson-dev libcairo2-dev
   libpng-dev libgif-dev libcsv-dev libmicrohttpd-dev libsodium-dev
   libsqlite3-dev libpq-dev"
 test_pkgs="libcmocka-dev liberfa-dev libgeos-dev clang libclang-rt-14-dev
-  libomp-14-dev python3 python3-sgp4 python3-shapely python3-networkx
+  libomp-14-dev llvm-14 python3 python3-sgp4 python3-shapely python3-networkx
   python3-numpy python3-ephem nodejs chromium gdal-bin"
 case "${1:-}" in
 "") want="$build_pkgs" ;;
