@@ -2,11 +2,17 @@
 #   make run     install missing packages, build, run the main job
 #   make test    install missing packages, build, run every test
 #                (release build, ASan+UBSan build, short fuzz runs)
-#   make build   optimized build under build/ (CLI: build/bin/leonet)
-#   make bench   benchmarks (on demand; see docs/BENCHMARKS.md)
-JOBS ?= $(shell nproc)
+#   make build   optimized build under build/ (CLI: build/bin/leonet),
+#                without the tests (their packages come with make test)
+#   make bench   benchmarks (on demand; see docs/BENCHMARKS.md); their
+#                peers (GEOS, node, python) come with the test packages
+# Every target re-runs CMake's configure step (a second or two), so a
+# package installed or removed since the last command is seen: the
+# configuration is never reused as it was cached.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 LEONET := $(BUILD)/bin/leonet
+CMAKE_RELEASE := cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
 
 .PHONY: all deps test-deps build run test test-release test-asan fuzz bench clean
 
@@ -18,36 +24,35 @@ deps:
 test-deps:
 	@bash scripts/install-deps.sh --test
 
-$(BUILD)/CMakeCache.txt:
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
-
-build: deps $(BUILD)/CMakeCache.txt
+build: deps
+	$(CMAKE_RELEASE) -DLN_TESTS=OFF >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
 	$(LEONET) run
 
-test: test-deps test-release test-asan fuzz
+test: test-release test-asan fuzz
 
-test-release: $(BUILD)/CMakeCache.txt
+test-release: test-deps
+	$(CMAKE_RELEASE) -DLN_TESTS=ON >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE bench
 
-test-asan:
+test-asan: test-deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLN_SANITIZE=ON \
-	    -DCMAKE_C_COMPILER=clang >/dev/null
+	    -DLN_TESTS=ON -DCMAKE_C_COMPILER=clang >/dev/null
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 \
 	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/activity/lsan.supp \
 	    ctest --output-on-failure -j $(JOBS) -LE 'bench|slow'
 
-fuzz:
+fuzz: test-deps
 	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DLN_FUZZ=ON \
 	    -DLN_TESTS=OFF -DCMAKE_C_COMPILER=clang >/dev/null
 	cmake --build build-fuzz -j $(JOBS)
 	bash fuzz/run.sh build-fuzz/fuzz
 
-bench: build
+bench: test-deps build
 	bash bench/run.sh $(LEONET)
 
 clean:

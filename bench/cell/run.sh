@@ -18,9 +18,7 @@ n=${2:-2000000}
 rep=${3:-5}
 rounds=${4:-3}
 leonet=${LEONET:-$root/build/bin/leonet}
-if [ ! -f "$root/tests/geo/cell_oracle/node_modules/h3-js/package.json" ]; then
-    (cd "$root/tests/geo/cell_oracle" && npm ci --no-audit --no-fund >/dev/null)
-fi
+sh "$root/scripts/npm-ci.sh" npm "$root/tests/geo/cell_oracle" >/dev/null
 ours=0
 theirs=0
 k=1

@@ -20,9 +20,7 @@ else
     out=$(mktemp -d)
     trap 'rm -rf "$out"' EXIT
 fi
-if [ ! -f "$root/tests/activity/browser/node_modules/playwright-core/package.json" ]; then
-    (cd "$root/tests/activity/browser" && npm ci --no-audit --no-fund >/dev/null)
-fi
+sh "$root/scripts/npm-ci.sh" npm "$root/tests/activity/browser" >/dev/null
 echo "load: $(uptime)"
 t0=$(date +%s.%N)
 "$leonet" --threads "$threads" run --quiet --duration 86400 --output "$out/day"

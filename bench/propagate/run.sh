@@ -12,7 +12,7 @@
 #   env MINUTES (default 1440): one-minute steps per run
 #       TLE (default data/tle/starlink_2022-10-09.tle), START (ISO 8601)
 # Needs node + npm (satellite.js is installed here, in node_modules, from
-# package-lock.json on first use) and /usr/bin/python3 with python3-sgp4.
+# package-lock.json on first use: scripts/npm-ci.sh) and /usr/bin/python3 with python3-sgp4.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -25,9 +25,7 @@ if [ ! -x "$leonet" ]; then
     echo "run.sh: no leonet binary at $leonet (make build first)" >&2
     exit 2
 fi
-if [ ! -d "$here/node_modules/satellite.js" ]; then
-    (cd "$here" && npm ci --no-audit --no-fund --silent)
-fi
+sh "$root/scripts/npm-ci.sh" npm "$here" >/dev/null
 
 last() { tail -n 1 | sed -n 's/^propagations_per_s=//p'; }
 percpu() { sed -n 's/.* \([0-9.]*\) M propagations per cpu-second/\1/p'; }

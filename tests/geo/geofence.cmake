@@ -1,18 +1,10 @@
 # Geofence tests: GEOS (libgeos_c, test-only) is the oracle of
 # test_geo_geofence_geos; one slow ctest per zone file with 10 million
 # random points (docs/geofence.md).
+# PkgConfig::GEOS (geos.pc of libgeos-dev) is found, or its absence
+# reported, by the root CMakeLists.txt with the other test dependencies.
 if(TARGET test_geo_geofence_geos)
-  pkg_check_modules(GEOS_C QUIET geos)
-  if(GEOS_C_FOUND)
-    target_include_directories(test_geo_geofence_geos PRIVATE
-                               ${GEOS_C_INCLUDE_DIRS})
-    target_link_libraries(test_geo_geofence_geos PRIVATE ${GEOS_C_LDFLAGS})
-  else()
-    execute_process(COMMAND geos-config --clibs OUTPUT_VARIABLE _geos_libs
-                    OUTPUT_STRIP_TRAILING_WHITESPACE)
-    separate_arguments(_geos_libs)
-    target_link_libraries(test_geo_geofence_geos PRIVATE ${_geos_libs})
-  endif()
+  target_link_libraries(test_geo_geofence_geos PRIVATE PkgConfig::GEOS)
   file(GLOB _gf_files CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/data/geo/*.geojson)
   foreach(f ${_gf_files})
     get_filename_component(n ${f} NAME_WE)
