@@ -59,7 +59,7 @@ static void help(FILE *f)
 "                  GMST IAU-82, no polar motion), geodetic (WGS-84)\n"
 "  --format F      csv (default) or none (propagate and discard: timing)\n"
 "  --output FILE   write the CSV there (default: stdout)\n"
-"  --epoch T       epoch of --shells (ISO 8601, 1900..2199)\n"
+"  --epoch T       epoch of --shells (ISO 8601, 1957..2056)\n"
 "  --summary       a human summary: shells, altitudes, how many are in\n"
 "                  service (docs/scenario.md \"Satellites in service\":\n"
 "                  Gen1 shell and altitude band, no debris) and why the\n"
@@ -287,6 +287,8 @@ static int load_elsets(const ln_args *a, const char **src, double epoch,
         }
         const ln_shell *shells;
         size_t ns = ln_shells_gen1(&shells);
+        if (ln_args_shells_epoch("propagate", "--epoch", epoch))
+            return 2;
         rc = ln_shells_to_elsets(shells, ns, epoch, 90001, els, n);
         if (rc)
             snprintf(d.msg, sizeof d.msg, "%s", ln_strerror(rc));

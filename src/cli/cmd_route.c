@@ -143,6 +143,10 @@ static int load_cons(const ln_args *a, double epoch, cons *c)
             fprintf(stderr, "leonet route: --shells gen1|starlink550\n");
             return 2;
         }
+        if (ln_args_shells_epoch("route", ln_args_get(a, specs, "epoch")
+                                 ? "--epoch" : "--epoch (default: --start)",
+                                 epoch))
+            return 2;
         int rc = ln_shells_to_elsets(all, ns, epoch, 1, &c->els, &c->n);
         if (rc) {
             fprintf(stderr, "leonet route: shells: %s\n", ln_strerror(rc));

@@ -166,6 +166,11 @@ static const hcase hostile[] = {
     {"propagate --shells gen1 --at 2022-10-09T12:00:00.", 2, "--at"},
     {"propagate --shells gen1 --minutes 0 --epoch 1899-12-31", 2, "--epoch"},
     {"propagate --shells gen1 --minutes 0 --frame utm", 2, "--frame"},
+    {"propagate --shells gen1 --minutes 0 --epoch 2057-01-01", 2, "--epoch"},
+    {"visible --lat 0 --lon 0 --at 2022-10-09T00:00:00Z --shells gen1 "
+     "--epoch 1956-12-31T23:59:59Z", 2, "--epoch"},
+    {"route " SH "--duration 10 --step 1 --start 2100-01-01T00:00:00Z", 2,
+     "--epoch (default: --start)"},
     {"propagate --shells gen1 --minutes 0 --format json", 2, "--format"},
     {"propagate --shells gen1 --summary --minutes 1", 2, "--summary"},
     {"propagate --shells gen2 --minutes 0", 2, "--shells"},
