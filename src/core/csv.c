@@ -88,6 +88,10 @@ int ln_csv_parse(const char *text, size_t len, const char *file,
         return LN_EINVAL;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
         return LN_ENOMEM;
+    if (text && ln_text_bom(text, len)) {
+        text += 3;
+        len -= 3;
+    }
     /* libcsv keeps a NUL byte in the field, where every reader would see
      * the field's end: refused, with its line and column */
     long line, col;
@@ -152,6 +156,11 @@ int ln_csv_col(char *const *hdr, size_t n, const char *name)
         if (!strcmp(hdr[i], name))
             return (int)i;
     return -1;
+}
+
+size_t ln_text_bom(const char *text, size_t len)
+{
+    return len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 }
 
 int ln_text_nul(const char *text, size_t len, long *line, long *col)

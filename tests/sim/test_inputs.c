@@ -244,6 +244,12 @@ static void test_scenario_limits(void **state)
     assert_int_equal(d.line, 2);
     assert_int_equal(d.col, 14);
     assert_non_null(strstr(d.msg, "NUL"));
+    /* a UTF-8 byte order mark (Notepad's) before the JSON is skipped:
+     * the scenario is read, and its fault found by member */
+    const char bom[] = "\xEF\xBB\xBF{\"name\":1}";
+    assert_int_equal(ln_scenario_parse(bom, sizeof bom - 1, "b.json", &sc, &d),
+                     LN_ESCENARIO);
+    assert_string_equal(d.path, "name");
 }
 
 /* The size estimate: counts by hand, refusals by type and by memory. */
