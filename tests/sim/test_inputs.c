@@ -400,6 +400,24 @@ static void test_zone_ids_in_run(void **state)
     assert_string_equal(d.path, "zones[1]");
     assert_non_null(strstr(d.msg, "'crimea_ne10m:0'"));
     ln_scenario_free(sc);
+
+    /* a zone file without polygons is refused when the run sets up (it
+     * failed after the whole run, on the map's reading of a staged
+     * zones.geojson) */
+    char zf[64], zones[200];
+    snprintf(zf, sizeof zf, "/tmp/ln_empty_zone_%ld.geojson", (long)getpid());
+    FILE *f = fopen(zf, "w");
+    assert_non_null(f);
+    fputs("{\"type\":\"FeatureCollection\",\"features\":[]}\n", f);
+    fclose(f);
+    snprintf(zones, sizeof zones, "{\"file\":\"%s\"}", zf);
+    assert_int_equal(parse("60", "60", zones, "1", GROUP("1"), "60", &sc, &d),
+                     0);
+    assert_int_equal(ln_sim_run(sc, &o, NULL, &d), LN_EZONE);
+    assert_string_equal(d.path, "zones[0].file");
+    assert_non_null(strstr(d.msg, "no polygons"));
+    ln_scenario_free(sc);
+    unlink(zf);
 }
 
 int main(void)
