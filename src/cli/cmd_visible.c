@@ -468,6 +468,11 @@ int ln_cmd_visible(int argc, char **argv)
                     ln_diag_format(&d, b, sizeof b));
             return 2;
         }
+        if (n == 0) {
+            fprintf(stderr, "leonet visible: %s: no element sets\n", tle);
+            ln_free(els);
+            return 2;
+        }
     }
     ln_orbit *o = NULL;
     char *svc = malloc(n ? n : 1);
