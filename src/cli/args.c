@@ -193,8 +193,8 @@ static int strict_long(const char *s, long *out)
 static int strict_double(const char *s, double *out)
 {
     char *end;
-    if (!s || !*s || isspace((unsigned char)*s))
-        return -1;
+    if (!s || !*s || isspace((unsigned char)*s) || strpbrk(s, "xX"))
+        return -1; /* decimal only: strtod would read 0x10 as 16 */
     double v = strtod(s, &end); /* underflow to 0 is fine, overflow inf */
     if (*end || !isfinite(v))
         return -1;

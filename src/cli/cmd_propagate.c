@@ -223,7 +223,8 @@ static int parse_span(const char *s, double **out, long *n)
         tok[len] = '\0';
         x[i] = strtod(tok, &end);
         double lo = i < 2 ? -MAX_MINUTES : 1e-6;
-        if (*end || isspace((unsigned char)tok[0]) || !isfinite(x[i]) ||
+        if (*end || isspace((unsigned char)tok[0]) || strpbrk(tok, "xX") ||
+            !isfinite(x[i]) ||
             x[i] < lo || x[i] > MAX_MINUTES) {
             fprintf(stderr, "leonet propagate: --span: %s: expected a "
                     "number %.10g..%.10g (minutes), got '%s'\n", what[i], lo,
