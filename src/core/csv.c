@@ -207,7 +207,10 @@ int ln_csv_number(const char *s, double lo, double hi, double *out,
 
 void ln_csv_put(FILE *f, const char *s)
 {
+    /* a field that starts with a byte order mark is quoted: first in a
+     * file, the reader would skip the mark */
     if (!s[strcspn(s, ",\"\r\n")] && s[0] != ' ' && s[0] != '\t' &&
+        !ln_text_bom(s, strlen(s)) &&
         (!s[0] || (s[strlen(s) - 1] != ' ' && s[strlen(s) - 1] != '\t'))) {
         fputs(s, f);
         return;

@@ -192,6 +192,17 @@ static void test_round_trip(void **state)
     assert_int_equal(g.nf[0], 6);
     assert_string_equal(g.txt[0], "plain|a,b|say \"hi\"|two\nlines| pad|");
     free(buf);
+    /* a first field that starts with a byte order mark keeps it: quoted,
+     * so the reader's skipping of a file's mark does not take it */
+    f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    ln_csv_put(f, "\xEF\xBB\xBFi");
+    fclose(f);
+    assert_string_equal(buf, "\"\xEF\xBB\xBFi\"");
+    got b = {0};
+    assert_int_equal(ln_csv_parse(buf, len, "b.csv", keep, &b, &d), 0);
+    assert_string_equal(b.txt[0], "\xEF\xBB\xBFi");
+    free(buf);
 }
 
 int main(void)
