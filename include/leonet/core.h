@@ -140,6 +140,12 @@ int ln_csv_col(char *const *hdr, size_t n, const char *name);
  *           that every C string function would cut short: the readers of
  *           text formats refuse it with this position), else 0. */
 int ln_text_nul(const char *text, size_t len, long *line, long *col);
+/* ln_text_bom
+ * Given:    text, len  a text file's bytes
+ * Returned: 3 when they start with a UTF-8 byte order mark (editors on
+ *           Windows and spreadsheets' "CSV UTF-8" write one), else 0:
+ *           the readers of text formats skip that many bytes. */
+size_t ln_text_bom(const char *text, size_t len);
 /* ln_csv_number
  * Given:    s       a field, e.g. "48.5"
  *           lo, hi  the accepted range

@@ -162,6 +162,19 @@ int ln_args_time(const char *verb, const char *name, const char *s,
     return 0;
 }
 
+int ln_args_shells_epoch(const char *verb, const char *what, double epoch)
+{
+    int y, mo, d, h, mi;
+    double sec;
+    ln_time_to_utc(epoch, &y, &mo, &d, &h, &mi, &sec);
+    if (y >= 1957 && y <= 2056)
+        return 0;
+    fprintf(stderr,
+            "leonet %s: %s: the shells' epoch is in %d; a TLE epoch's year "
+            "is 1957..2056\n", verb, what, y);
+    return 2;
+}
+
 /* strtol on the whole of s, no leading space; 0 or -1 */
 static int strict_long(const char *s, long *out)
 {
@@ -180,8 +193,8 @@ static int strict_long(const char *s, long *out)
 static int strict_double(const char *s, double *out)
 {
     char *end;
-    if (!s || !*s || isspace((unsigned char)*s))
-        return -1;
+    if (!s || !*s || isspace((unsigned char)*s) || strpbrk(s, "xX"))
+        return -1; /* decimal only: strtod would read 0x10 as 16 */
     double v = strtod(s, &end); /* underflow to 0 is fine, overflow inf */
     if (*end || !isfinite(v))
         return -1;

@@ -67,6 +67,10 @@ int ln_args_long_in(const char *verb, const char *name, const char *s,
 #define LN_ARGS_TIME_MAX (7258118399.0)
 int ln_args_time(const char *verb, const char *name, const char *s,
                  double *out);
+/* The epoch of built-in shells must be one a TLE can carry (years
+ * 1957..2056); else says so naming `what` (e.g. "--epoch") and returns
+ * 2. */
+int ln_args_shells_epoch(const char *verb, const char *what, double epoch);
 /* The output of a verb: path, or stdout when path is NULL (messages
  * name the verb; close returns 2 on a write error, after saying so). A
  * regular file is written under a temporary name and renamed to path by

@@ -59,7 +59,7 @@ static void help(FILE *f)
 "                  GMST IAU-82, no polar motion), geodetic (WGS-84)\n"
 "  --format F      csv (default) or none (propagate and discard: timing)\n"
 "  --output FILE   write the CSV there (default: stdout)\n"
-"  --epoch T       epoch of --shells (ISO 8601, 1900..2199)\n"
+"  --epoch T       epoch of --shells (ISO 8601, 1957..2056)\n"
 "  --summary       a human summary: shells, altitudes, how many are in\n"
 "                  service (docs/scenario.md \"Satellites in service\":\n"
 "                  Gen1 shell and altitude band, no debris) and why the\n"
@@ -223,7 +223,8 @@ static int parse_span(const char *s, double **out, long *n)
         tok[len] = '\0';
         x[i] = strtod(tok, &end);
         double lo = i < 2 ? -MAX_MINUTES : 1e-6;
-        if (*end || isspace((unsigned char)tok[0]) || !isfinite(x[i]) ||
+        if (*end || isspace((unsigned char)tok[0]) || strpbrk(tok, "xX") ||
+            !isfinite(x[i]) ||
             x[i] < lo || x[i] > MAX_MINUTES) {
             fprintf(stderr, "leonet propagate: --span: %s: expected a "
                     "number %.10g..%.10g (minutes), got '%s'\n", what[i], lo,
@@ -287,6 +288,8 @@ static int load_elsets(const ln_args *a, const char **src, double epoch,
         }
         const ln_shell *shells;
         size_t ns = ln_shells_gen1(&shells);
+        if (ln_args_shells_epoch("propagate", "--epoch", epoch))
+            return 2;
         rc = ln_shells_to_elsets(shells, ns, epoch, 90001, els, n);
         if (rc)
             snprintf(d.msg, sizeof d.msg, "%s", ln_strerror(rc));

@@ -143,6 +143,10 @@ static int load_cons(const ln_args *a, double epoch, cons *c)
             fprintf(stderr, "leonet route: --shells gen1|starlink550\n");
             return 2;
         }
+        if (ln_args_shells_epoch("route", ln_args_get(a, specs, "epoch")
+                                 ? "--epoch" : "--epoch (default: --start)",
+                                 epoch))
+            return 2;
         int rc = ln_shells_to_elsets(all, ns, epoch, 1, &c->els, &c->n);
         if (rc) {
             fprintf(stderr, "leonet route: shells: %s\n", ln_strerror(rc));
@@ -168,6 +172,12 @@ static int load_cons(const ln_args *a, double epoch, cons *c)
     if (rc) {
         char b[1200];
         fprintf(stderr, "leonet route: %s\n", ln_diag_format(&d, b, sizeof b));
+        return 2;
+    }
+    if (c->n == 0) {
+        fprintf(stderr, "leonet route: %s: no element sets\n", tle);
+        ln_free(c->els);
+        c->els = NULL;
         return 2;
     }
     if (!ln_args_get(a, specs, "all-objects")) {
@@ -239,8 +249,8 @@ static int parse_latlon(const char *s, ln_geodetic *g)
 {
     double la, lo;
     char *e1, *e2;
-    if (!s || !*s || isspace((unsigned char)*s))
-        return -1;
+    if (!s || !*s || isspace((unsigned char)*s) || strpbrk(s, "xX"))
+        return -1; /* decimal only, not strtod's hexadecimal */
     la = strtod(s, &e1);
     if (e1 == s || *e1 != ',' || !e1[1] || isspace((unsigned char)e1[1]))
         return -1;
@@ -317,6 +327,10 @@ static int read_gateways(const char *path, double **xyz, size_t *n)
                     ln_diag_format(&d, b, sizeof b));
         if (!rc && g.ilat < 0) {
             fprintf(stderr, "leonet route: %s: empty file\n", path);
+            rc = 2;
+        } else if (!rc && g.n == 0) {
+            fprintf(stderr, "leonet route: --gateways: %s: a header and no "
+                    "gateways\n", path);
             rc = 2;
         }
         if (rc) {
@@ -677,6 +691,12 @@ static int hyp_export(const ln_args *a, const char *dir)
     char b[1200];
     if ((rc = ln_hyp_read_gs_file(gsf, &st.gs, &st.ngs, &d))) {
         fprintf(stderr, "leonet route: %s\n", ln_diag_format(&d, b, sizeof b));
+        ln_free(c.els);
+        return 2;
+    }
+    if (st.ngs == 0) {
+        fprintf(stderr, "leonet route: --gs: %s: no ground stations\n", gsf);
+        ln_free(st.gs);
         ln_free(c.els);
         return 2;
     }

@@ -250,6 +250,11 @@ int ln_cmd_scenario(int argc0, char **argv0)
     }
     for (int k = 0; k < a.npos; k++)
         argv[k + 1] = (char *)a.pos[k];
+    if (strcmp(argv[1], "list") == 0 && argc > 2) {
+        fprintf(stderr, "leonet scenario: list takes no argument, got '%s' "
+                "(see leonet scenario --help)\n", argv[2]);
+        return 2;
+    }
     if (strcmp(argv[1], "list") == 0) {
         for (const char *const *n = ln_scenario_builtin_names(); *n; n++)
             printf("%s\n", *n);

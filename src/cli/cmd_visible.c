@@ -452,6 +452,8 @@ int ln_cmd_visible(int argc, char **argv)
     if (shells) {
         const ln_shell *sh;
         size_t ns = ln_shells_gen1(&sh);
+        if (ln_args_shells_epoch(V, "--epoch", epoch))
+            return 2;
         rc = ln_shells_to_elsets(sh, ns, epoch, 1, &els, &n);
         if (rc) {
             fprintf(stderr, "leonet visible: shells: %s\n", ln_strerror(rc));
@@ -464,6 +466,11 @@ int ln_cmd_visible(int argc, char **argv)
             char b[1200];
             fprintf(stderr, "leonet visible: %s\n",
                     ln_diag_format(&d, b, sizeof b));
+            return 2;
+        }
+        if (n == 0) {
+            fprintf(stderr, "leonet visible: %s: no element sets\n", tle);
+            ln_free(els);
             return 2;
         }
     }

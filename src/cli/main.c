@@ -150,6 +150,11 @@ int main(int argc, char **argv)
             usage(stdout);
             return ln_cli_finish_stdout("help", 0);
         }
+        if (i + 2 < argc) {
+            fprintf(stderr, "leonet help: one verb, got '%s' after '%s' "
+                    "(see leonet --help)\n", argv[i + 2], argv[i + 1]);
+            return 2;
+        }
         for (const verb *v = verbs; v->name; v++)
             if (strcmp(v->name, argv[i + 1]) == 0) {
                 char *av[] = {argv[i + 1], "--help", NULL};

@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "leonet/core.h"
@@ -43,8 +44,8 @@ int ln_cli_points_header(char *const *f, size_t n, ln_cli_points_cols *c,
 static int number(const char *s, double *v)
 {
     char *end;
-    if (!*s || isspace((unsigned char)*s))
-        return -1;
+    if (!*s || isspace((unsigned char)*s) || strpbrk(s, "xX"))
+        return -1; /* decimal only, not strtod's hexadecimal */
     *v = strtod(s, &end); /* underflow to 0 is fine, overflow is inf */
     return *end || !isfinite(*v) ? -1 : 0;
 }

@@ -88,6 +88,10 @@ int ln_csv_parse(const char *text, size_t len, const char *file,
         return LN_EINVAL;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
         return LN_ENOMEM;
+    if (text && ln_text_bom(text, len)) {
+        text += 3;
+        len -= 3;
+    }
     /* libcsv keeps a NUL byte in the field, where every reader would see
      * the field's end: refused, with its line and column */
     long line, col;
@@ -154,6 +158,11 @@ int ln_csv_col(char *const *hdr, size_t n, const char *name)
     return -1;
 }
 
+size_t ln_text_bom(const char *text, size_t len)
+{
+    return len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
 int ln_text_nul(const char *text, size_t len, long *line, long *col)
 {
     const char *nul = len ? memchr(text, '\0', len) : NULL;
@@ -198,7 +207,10 @@ int ln_csv_number(const char *s, double lo, double hi, double *out,
 
 void ln_csv_put(FILE *f, const char *s)
 {
+    /* a field that starts with a byte order mark is quoted: first in a
+     * file, the reader would skip the mark */
     if (!s[strcspn(s, ",\"\r\n")] && s[0] != ' ' && s[0] != '\t' &&
+        !ln_text_bom(s, strlen(s)) &&
         (!s[0] || (s[strlen(s) - 1] != ' ' && s[strlen(s) - 1] != '\t'))) {
         fputs(s, f);
         return;

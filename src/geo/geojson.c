@@ -325,6 +325,10 @@ int ln_geojson_parse(const char *buf, size_t len, const char *fname,
                      int flags, ln_geojson *out, ln_diag *diag)
 {
     (void)flags;
+    if (buf && ln_text_bom(buf, len)) {
+        buf += 3;
+        len -= 3;
+    }
     ctx c = {fname, diag};
     memset(out, 0, sizeof *out);
     long nl, nc;

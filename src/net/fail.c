@@ -81,6 +81,10 @@ int ln_net_failset_parse(const char *buf, size_t len, const char *name,
         return ln_diag_set(diag, LN_EPARSE, name, zl, zc, NULL,
                            "a NUL byte (binary data in a text file)");
     }
+    if (ln_text_bom(buf, len)) { /* a UTF-8 byte order mark */
+        buf += 3;
+        len -= 3;
+    }
     memcpy(copy, buf, len);
     copy[len] = '\0';
     int rc = 0;
@@ -128,18 +132,24 @@ int ln_net_failset_parse(const char *buf, size_t len, const char *name,
         } else {
             why = "expected 'sat I', 'gs I' or 'isl A B'";
         }
+        int seen = 0; /* 1: from, 2: until */
         for (char *t = why ? NULL : strtok_r(NULL, " \t\r", &save);
              t && !why; t = strtok_r(NULL, " \t\r", &save)) {
             double v;
-            if (strcmp(t, "from") == 0 &&
-                !parse_time(strtok_r(NULL, " \t\r", &save), &v))
+            int k = strcmp(t, "from") == 0 ? 1 : strcmp(t, "until") == 0 ? 2
+                                                                         : 0;
+            if (k & seen)
+                why = k == 1 ? "'from' given twice" : "'until' given twice";
+            else if (k == 1 &&
+                     !parse_time(strtok_r(NULL, " \t\r", &save), &v))
                 it.from_s = v;
-            else if (strcmp(t, "until") == 0 &&
+            else if (k == 2 &&
                      !parse_time(strtok_r(NULL, " \t\r", &save), &v))
                 it.until_s = v;
             else
                 why = "expected 'from T' or 'until T' (seconds) after the "
                       "item";
+            seen |= k;
         }
         if (!why && !(it.until_s > it.from_s))
             why = "'until' is not after 'from'";

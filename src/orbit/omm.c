@@ -412,6 +412,10 @@ int ln_omm_parse(const char *text, size_t len, const char *file,
                  ln_elset **out, size_t *n, ln_diag *diag)
 {
     size_t i = 0;
+    if (text && ln_text_bom(text, len)) {
+        text += 3;
+        len -= 3;
+    }
     *out = NULL;
     *n = 0;
     while (i < len && isspace((unsigned char)text[i]))

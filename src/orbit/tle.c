@@ -433,6 +433,8 @@ int ln_tle_parse(const char *text, size_t len, const char *file, int flags,
 {
     const char *end = text + len;
     const char *p = text;
+    if (text && ln_text_bom(text, len))
+        p += 3;
     size_t cap = 0, cnt = 0;
     ln_elset *arr = NULL;
     long lineno = 0;

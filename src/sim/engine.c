@@ -417,6 +417,18 @@ static int load_zones(ln__engine *e, ln_diag *diag)
             ln_geojson_free(&gj);
             return rc;
         }
+        size_t npolys = 0;
+        for (size_t f = 0; f < gj.nfeatures; f++)
+            npolys += gj.features[f].npolys;
+        if (npolys == 0) { /* a zone that decides nothing: a wrong file */
+            char path[40];
+            size_t nf = gj.nfeatures;
+            snprintf(path, sizeof path, "zones[%zu].file", i);
+            ln_geojson_free(&gj);
+            return ln_diag_set(diag, LN_EZONE, z->file, 0, 0, path,
+                               "no polygons in the file (%zu features)",
+                               nf);
+        }
         for (size_t f = 0; f < gj.nfeatures; f++) {
             const ln_geojson_feature *ft = &gj.features[f];
             char id[LN_NAME_MAX * 2];

@@ -1117,6 +1117,10 @@ static int parse_cost_to_serve(const ctx *c, json_t *root, ln_scenario *s)
 int ln_scenario_parse(const char *text, size_t len, const char *file,
                       ln_scenario **out, ln_diag *diag)
 {
+    if (text && ln_text_bom(text, len)) {
+        text += 3;
+        len -= 3;
+    }
     ctx c = {text, len, file ? file : "built-in", diag};
     json_error_t je;
     *out = NULL;

@@ -97,9 +97,11 @@ static int setup(void **state)
     write_file("range.csv", "id,lat,lon\na,1,1\nb,1,1\nc,91,0\n");
     write_file("lonrange.csv", "id,lat,lon\na,1,180.5\n");
     write_file("junk.csv", "id,lat,lon\na,1x,1\n");
+    write_file("hex.csv", "id,lat,lon\na,1,2\nb,0x10,1\n");
     write_file("nohdr.csv", "id,lat\na,1\n");
     write_file("short.csv", "id,lat,lon\na,1\n");
     write_file("gwnan.csv", "name,lon_deg,lat_deg\nx,0,0\ny,nan,1\n");
+    write_file("gwnone.csv", "name,lat,lon\n");
     /* scenarios whose fault shows only when the run sets up: a NaN in
      * the places file, a size no machine here holds (exit 2, not 3) */
 #define SCEN(COUNT, PLACES)                                                \
@@ -145,6 +147,10 @@ static const hcase hostile[] = {
     {"propagate --shells gen1 --minutes 1e300", 2, "--minutes"},
     {"propagate --shells gen1 --minutes 1,,2", 2, "--minutes"},
     {"propagate --shells gen1 --minutes ' 1'", 2, "--minutes"},
+    {"propagate --shells gen1 --minutes 0x1p3", 2, "--minutes"},
+    {"propagate --shells gen1 --span 0:0x10:1", 2, "--span"},
+    {"run --duration 0x10", 2, "--duration"},
+    {"cell --res 5 --lat 0X1 --lon 0", 2, "--lat"},
     {"propagate --shells gen1 --span 0:1e308:1e-308", 2, "--span"},
     {"propagate --shells gen1 --span 0:10:0", 2, "--span"},
     {"propagate --shells gen1 --span 0:10:-1", 2, "--span"},
@@ -166,6 +172,11 @@ static const hcase hostile[] = {
     {"propagate --shells gen1 --at 2022-10-09T12:00:00.", 2, "--at"},
     {"propagate --shells gen1 --minutes 0 --epoch 1899-12-31", 2, "--epoch"},
     {"propagate --shells gen1 --minutes 0 --frame utm", 2, "--frame"},
+    {"propagate --shells gen1 --minutes 0 --epoch 2057-01-01", 2, "--epoch"},
+    {"visible --lat 0 --lon 0 --at 2022-10-09T00:00:00Z --shells gen1 "
+     "--epoch 1956-12-31T23:59:59Z", 2, "--epoch"},
+    {"route " SH "--duration 10 --step 1 --start 2100-01-01T00:00:00Z", 2,
+     "--epoch (default: --start)"},
     {"propagate --shells gen1 --minutes 0 --format json", 2, "--format"},
     {"propagate --shells gen1 --summary --minutes 1", 2, "--summary"},
     {"propagate --shells gen2 --minutes 0", 2, "--shells"},
@@ -194,6 +205,7 @@ static const hcase hostile[] = {
     {"geofence " Z "--points range.csv", 2, "range.csv:4"},
     {"geofence " Z "--points lonrange.csv", 2, "lonrange.csv:2"},
     {"geofence " Z "--points junk.csv", 2, "junk.csv:2"},
+    {"geofence " Z "--points hex.csv", 2, "hex.csv:3"},
     {"geofence " Z "--points nohdr.csv", 2, "nohdr.csv:1"},
     {"geofence " Z "--points short.csv", 2, "short.csv:2"},
     {"geofence " Z "--stats --output x.csv", 2, "--output"},
@@ -223,6 +235,8 @@ static const hcase hostile[] = {
      "--step 1", 2, "--from"},
     {"route --shells starlink550 --from 0,0 --to 91,1 --duration 10 "
      "--step 1", 2, "--to"},
+    {"route --shells starlink550 --from 0x1,0 --to 1,1 --duration 10 "
+     "--step 1", 2, "--from"},
     {"route --shells starlink550 --from 0,0x --to 1,1 --duration 10 "
      "--step 1", 2, "--from"},
     {"route " SH "--duration 10 --step 1 --min-elev-deg 91", 2,
@@ -237,6 +251,10 @@ static const hcase hostile[] = {
      "--gateways"},
     {"route --shells starlink550 --from 0,0 --gateways gwnan.csv "
      "--duration 1 --step 1", 2, "gwnan.csv:3"},
+    {"route --tle /dev/null --grid 1x1 --from 0,0 --to 1,1 --duration 1 "
+     "--step 1", 2, "/dev/null: no element sets"},
+    {"route --shells starlink550 --from 0,0 --gateways gwnone.csv "
+     "--duration 1 --step 1", 2, "no gateways"},
     {"route --hypatia st --duration 9223372036854775807 --step-ms 1", 2,
      "--duration"},
     {"route --hypatia st --duration 10 --step-ms 0", 2, "--step-ms"},
@@ -246,6 +264,8 @@ static const hcase hostile[] = {
      "--from"},
     {"route --hypatia st --export --shells starlink550 --min-elev-deg -5", 2,
      "--min-elev-deg"},
+    {"route --hypatia st --export --shells starlink550 --gs /dev/null", 2,
+     "no ground stations"},
     {"route --hypatia st --export --shells starlink550 --duration 5", 2,
      "--duration"},
     /* bench */
@@ -278,6 +298,8 @@ static const hcase hostile[] = {
     {"scenario show nope", 2, "nope"},
     {"scenario", 2, "scenario"},
     {"scenario frob", 2, "frob"},
+    {"scenario list extra", 2, "extra"},
+    {"help run extra", 2, "extra"},
     {"--threads 2000 scenario list", 2, "--threads"},
     {"--threads -1 scenario list", 2, "--threads"},
     {"scenario list --threads x", 2, "--threads"},

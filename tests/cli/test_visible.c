@@ -166,6 +166,8 @@ static const struct {
      "2022-10-09T00:00:00Z", "--epoch"},
     {"--lat 50 --lon 30 --at 2022-10-09T12:00:00Z --tle /nonexistent.tle",
      "nonexistent.tle"},
+    {"--lat 50 --lon 30 --at 2022-10-09T12:00:00Z --tle /dev/null",
+     "/dev/null: no element sets"},
     {"--lat 50 --lon 30 --at 2022-10-09T12:00:00Z --frobnicate",
      "--frobnicate"},
     {"--lat 50 --lat 51 --lon 30 --at 2022-10-09T12:00:00Z", "--lat"},

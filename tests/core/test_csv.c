@@ -70,6 +70,14 @@ static void test_quoting(void **state)
     assert_int_equal(e.n, 2);
     assert_int_equal(e.nf[0], 3);
     assert_int_equal(e.nf[1], 2);
+    /* a UTF-8 byte order mark ("CSV UTF-8" of a spreadsheet) is not part
+     * of the first column's name */
+    got b = {0};
+    const char *bt = "\xEF\xBB\xBFid,lat\n1,2\n";
+    assert_int_equal(ln_csv_parse(bt, strlen(bt), "b.csv", keep, &b, &d), 0);
+    assert_int_equal(b.n, 2);
+    assert_string_equal(b.txt[0], "id|lat");
+    assert_int_equal(b.line[0], 1);
 }
 
 static void test_errors(void **state)
@@ -183,6 +191,17 @@ static void test_round_trip(void **state)
     assert_int_equal(g.n, 1);
     assert_int_equal(g.nf[0], 6);
     assert_string_equal(g.txt[0], "plain|a,b|say \"hi\"|two\nlines| pad|");
+    free(buf);
+    /* a first field that starts with a byte order mark keeps it: quoted,
+     * so the reader's skipping of a file's mark does not take it */
+    f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    ln_csv_put(f, "\xEF\xBB\xBFi");
+    fclose(f);
+    assert_string_equal(buf, "\"\xEF\xBB\xBFi\"");
+    got b = {0};
+    assert_int_equal(ln_csv_parse(buf, len, "b.csv", keep, &b, &d), 0);
+    assert_string_equal(b.txt[0], "\xEF\xBB\xBFi");
     free(buf);
 }
 

@@ -158,6 +158,8 @@ static void test_fail_windows(void **state)
         "sat 1\nsat 1 until inf\n",
         "sat 1\nsat 1 from 1e999\n",
         "sat 1\nsat 99999999999999999999\n", /* beyond a long */
+        "sat 1\nsat 1 from 5 from 6\n",      /* which one? */
+        "sat 1\nsat 1 until 9 from 1 until 8\n",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         fs = NULL;
@@ -167,6 +169,12 @@ static void test_fail_windows(void **state)
         assert_null(fs);
         assert_int_equal(d.line, 2);
     }
+    /* a UTF-8 byte order mark before the first item is not part of it */
+    static const char bom[] = "\xEF\xBB\xBFsat 1\n";
+    assert_int_equal(ln_net_failset_parse(bom, strlen(bom), "f", 4, 2, SQ, 4,
+                                          &fs, &d), 0);
+    assert_int_equal(ln_net_failset_count(fs), 1);
+    ln_net_failset_free(fs);
     /* the window-less reader refuses windows */
     char *p = temp_file("sat 1 from 3\n");
     uint8_t s2[4] = {0};

@@ -244,6 +244,12 @@ static void test_scenario_limits(void **state)
     assert_int_equal(d.line, 2);
     assert_int_equal(d.col, 14);
     assert_non_null(strstr(d.msg, "NUL"));
+    /* a UTF-8 byte order mark (Notepad's) before the JSON is skipped:
+     * the scenario is read, and its fault found by member */
+    const char bom[] = "\xEF\xBB\xBF{\"name\":1}";
+    assert_int_equal(ln_scenario_parse(bom, sizeof bom - 1, "b.json", &sc, &d),
+                     LN_ESCENARIO);
+    assert_string_equal(d.path, "name");
 }
 
 /* The size estimate: counts by hand, refusals by type and by memory. */
@@ -394,6 +400,24 @@ static void test_zone_ids_in_run(void **state)
     assert_string_equal(d.path, "zones[1]");
     assert_non_null(strstr(d.msg, "'crimea_ne10m:0'"));
     ln_scenario_free(sc);
+
+    /* a zone file without polygons is refused when the run sets up (it
+     * failed after the whole run, on the map's reading of a staged
+     * zones.geojson) */
+    char zf[64], zones[200];
+    snprintf(zf, sizeof zf, "/tmp/ln_empty_zone_%ld.geojson", (long)getpid());
+    FILE *f = fopen(zf, "w");
+    assert_non_null(f);
+    fputs("{\"type\":\"FeatureCollection\",\"features\":[]}\n", f);
+    fclose(f);
+    snprintf(zones, sizeof zones, "{\"file\":\"%s\"}", zf);
+    assert_int_equal(parse("60", "60", zones, "1", GROUP("1"), "60", &sc, &d),
+                     0);
+    assert_int_equal(ln_sim_run(sc, &o, NULL, &d), LN_EZONE);
+    assert_string_equal(d.path, "zones[0].file");
+    assert_non_null(strstr(d.msg, "no polygons"));
+    ln_scenario_free(sc);
+    unlink(zf);
 }
 
 int main(void)
