@@ -179,6 +179,8 @@ static int get_str(const ctx *c, json_t *o, const char *key, const char *path,
     }
     if (!json_is_string(v))
         return err(c, p, "expected a string");
+    if (required && json_string_length(v) == 0)
+        return err(c, p, "is empty (a required name or id)");
     if (json_string_length(v) >= n)
         return err(c, p, "longer than %zu characters", n - 1);
     snprintf(out, n, "%s", json_string_value(v));
@@ -395,6 +397,9 @@ static int parse_link(const ctx *c, json_t *root, ln_scenario *s)
                  "sticky, slot)", sched);
     if (!rc)
         rc = get_num(c, o, "slot_s", P, 0, 15, 0.01, 86400, &slot);
+    if (!rc && strcmp(sched, "slot") && json_object_get(o, "slot_s"))
+        rc = err(c, "link.slot_s", "is used only with link.scheduler "
+                 "\"slot\" (this scenario's is \"%s\")", sched);
     if (!rc && strcmp(sched, "slot") == 0) {
         /* whole steps per slot, to a part in 1e9 */
         double q = slot / s->step_s;

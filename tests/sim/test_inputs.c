@@ -177,6 +177,35 @@ static int parse(const char *dur, const char *step, const char *zones,
     return ln_scenario_parse(buf, strlen(buf), "t.json", sc, d);
 }
 
+/* A required id may not be empty: usage.csv and summary.json would carry
+ * an account with no name (the account, its plan, a group's account). */
+static void test_empty_ids(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *from, *to, *path;
+    } c[] = {
+        {"{\"id\":\"a\",\"plan\"", "{\"id\":\"\",\"plan\"", "accounts[0].id"},
+        {"{\"id\":\"p\",\"hardware", "{\"id\":\"\",\"hardware", "plans[0].id"},
+        {"\"plan\":\"p\"}", "\"plan\":\"\"}", "accounts[0].plan"},
+    };
+    for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+        char buf[4096], out[4096];
+        snprintf(buf, sizeof buf, SC_FMT, "3600", "60", "", "10", GROUP("5"),
+                 "900");
+        char *at = strstr(buf, c[k].from);
+        assert_non_null(at);
+        snprintf(out, sizeof out, "%.*s%s%s", (int)(at - buf), buf, c[k].to,
+                 at + strlen(c[k].from));
+        ln_scenario *sc = NULL;
+        ln_diag d;
+        assert_int_equal(ln_scenario_parse(out, strlen(out), "t.json", &sc,
+                                           &d), LN_ESCENARIO);
+        assert_string_equal(d.path, c[k].path);
+        assert_non_null(strstr(d.msg, "empty"));
+    }
+}
+
 static void test_scenario_limits(void **state)
 {
     (void)state;
@@ -427,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_gateways_values),
         cmocka_unit_test(test_places),
         cmocka_unit_test(test_scenario_limits),
+        cmocka_unit_test(test_empty_ids),
         cmocka_unit_test(test_estimate),
         cmocka_unit_test(test_memory_refusal),
         cmocka_unit_test(test_places_in_run),

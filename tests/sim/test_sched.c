@@ -130,6 +130,9 @@ static void test_members(void **state)
         {"{\"scheduler\":\"slot\",\"slot_s\":1e300}", "link.slot_s"},
         {"{\"scheduler\":\"slot\",\"slot_s\":\"15\"}", "link.slot_s"},
         {"{\"slot_s\":0}", "link.slot_s"},
+        /* slot_s means nothing to the sticky scheduler: not silently kept */
+        {"{\"slot_s\":15}", "link.slot_s"},
+        {"{\"scheduler\":\"sticky\",\"slot_s\":30}", "link.slot_s"},
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         assert_int_equal(parse_link(bad[k].link, p, sizeof p, &sched, &slot),
