@@ -273,6 +273,25 @@ static int answer(const char *verb, void (*help)(FILE *), int version)
     return ln_cli_finish_stdout(verb, LN_ARGS_DONE);
 }
 
+/* "--output --quiet": the next word is taken as a value only when it is
+ * not one of the verb's own options (or a common one), so a forgotten
+ * value is said instead of a folder named "--quiet" being written. */
+static int names_option(const ln_opt_spec *specs, const char *s)
+{
+    if (!strcmp(s, "-h") || !strcmp(s, "-V"))
+        return 1;
+    if (strncmp(s, "--", 2) != 0 || s[2] == '\0')
+        return 0;
+    const char *name = s + 2;
+    const char *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    static const char *const common[] = {"help", "version", "threads", NULL};
+    for (int c = 0; common[c]; c++)
+        if (strlen(common[c]) == len && !strncmp(common[c], name, len))
+            return 1;
+    return find_spec(specs, name, len) >= 0;
+}
+
 int ln_args_parse(int argc, char **argv, const ln_opt_spec *specs,
                   ln_args *a, const char *verb, void (*help)(FILE *))
 {
@@ -348,6 +367,13 @@ int ln_args_parse(int argc, char **argv, const ln_opt_spec *specs,
                     return 2;
                 }
                 val = argv[++i];
+                if (names_option(specs, val)) {
+                    fprintf(stderr, "leonet %s: --%s needs a value, and "
+                            "'%s' is an option (write --%s=%s if that is "
+                            "the value you mean)\n", verb, specs[k].name,
+                            val, specs[k].name, val);
+                    return 2;
+                }
             }
             a->values[k] = val;
         } else {

@@ -196,6 +196,17 @@ int ln_cli_load_zones(const char *verb, const char *files, int defact,
         fprintf(stderr, "leonet %s: out of memory\n", verb);
         return 2;
     }
+    /* "a.geojson,,b.geojson" or a trailing comma: a file name left out,
+     * said rather than skipped (strtok would pass over it) */
+    size_t n = strlen(files);
+    if (n == 0 || files[0] == ',' || files[n - 1] == ',' ||
+        strstr(files, ",,")) {
+        fprintf(stderr, "leonet %s: --zones '%s': an empty file name in "
+                "the comma-separated list\n", verb, files);
+        free(list);
+        ln_zoneset_free(zs);
+        return 2;
+    }
     char *save = NULL;
     for (char *f = strtok_r(list, ",", &save); f;
          f = strtok_r(NULL, ",", &save)) {
