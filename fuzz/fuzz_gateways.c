@@ -36,6 +36,10 @@ static int judge(void *user, char **f, size_t n, long line)
     oracle *o = user;
     (void)line;
     if (o->in < 0) {
+        if (fz_dup(f, n)) {
+            o->ok = 0;
+            return 1;
+        }
         o->in = fz_col(f, n, "name");
         o->il = fz_col(f, n, "lat");
         o->io = fz_col(f, n, "lon");

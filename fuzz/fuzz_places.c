@@ -33,6 +33,10 @@ static int judge(void *user, char **f, size_t n, long line)
     (void)line;
     if (!o->header) {
         o->header = 1;
+        if (fz_dup(f, n)) {
+            o->ok = 0;
+            return 1;
+        }
         o->il = fz_col(f, n, "lat");
         o->io = fz_col(f, n, "lon");
         o->ip = fz_col(f, n, "pop_max");

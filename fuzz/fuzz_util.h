@@ -36,4 +36,14 @@ static inline int fz_col(char **f, size_t n, const char *name)
     return -1;
 }
 
+/* 1 when a non-empty header name stands twice (the readers refuse it). */
+static inline int fz_dup(char **f, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (f[i][0] && !strcmp(f[i], f[j]))
+                return 1;
+    return 0;
+}
+
 #endif

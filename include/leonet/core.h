@@ -133,6 +133,9 @@ int ln_csv_read(const char *path, size_t max_bytes, ln_csv_row_fn fn,
                 void *user, ln_diag *diag);
 /* Index of the column named name in a header record, or -1. */
 int ln_csv_col(char *const *hdr, size_t n, const char *name);
+/* The first non-empty column name that a header record holds twice, or
+ * NULL: a reader refuses such a header (which "lat" would it mean?). */
+const char *ln_csv_col_dup(char *const *hdr, size_t n);
 /* ln_text_nul
  * Given:    text, len  a text file's bytes
  * Returned: line, col  1-based position of its first NUL byte

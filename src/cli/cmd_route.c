@@ -277,6 +277,12 @@ static int gw_row(void *user, char **f, size_t nf, long line)
 {
     gw_csv *g = user;
     if (g->ilat < 0) {
+        const char *dup = ln_csv_col_dup(f, nf);
+        if (dup) {
+            fprintf(stderr, "leonet route: %s:%ld: the header names the "
+                    "column '%s' twice\n", g->path, line, dup);
+            return 2;
+        }
         g->ilat = ln_csv_col(f, nf, "lat");
         if (g->ilat < 0)
             g->ilat = ln_csv_col(f, nf, "lat_deg");

@@ -24,6 +24,11 @@
 int ln_cli_points_header(char *const *f, size_t n, ln_cli_points_cols *c,
                          char *err, size_t errn)
 {
+    const char *dup = ln_csv_col_dup(f, n);
+    if (dup) {
+        snprintf(err, errn, "the header names the column '%s' twice", dup);
+        return -1;
+    }
     c->id = ln_csv_col(f, n, "id");
     c->lat = ln_csv_col(f, n, "lat");
     c->lon = ln_csv_col(f, n, "lon");

@@ -158,6 +158,16 @@ int ln_csv_col(char *const *hdr, size_t n, const char *name)
     return -1;
 }
 
+const char *ln_csv_col_dup(char *const *hdr, size_t n)
+{
+    /* headers have a handful of columns: the quadratic scan is cheapest */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = 0; j < i && hdr[i][0]; j++)
+            if (!strcmp(hdr[i], hdr[j]))
+                return hdr[i];
+    return NULL;
+}
+
 size_t ln_text_bom(const char *text, size_t len)
 {
     return len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;

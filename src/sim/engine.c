@@ -495,6 +495,11 @@ static int place_row(void *user, char **col, size_t nc, long line)
     places_rd *r = user;
     char why[160];
     if (r->ilat < 0) {
+        const char *dup = ln_csv_col_dup(col, nc);
+        if (dup)
+            return ln_diag_set(r->diag, LN_ESCENARIO, r->file, line, 0, NULL,
+                               "places: the header names the column '%s' "
+                               "twice", dup);
         r->ilat = ln_csv_col(col, nc, "lat");
         r->ilon = ln_csv_col(col, nc, "lon");
         r->ipop = ln_csv_col(col, nc, "pop_max");

@@ -441,6 +441,11 @@ static int gateway_row(void *user, char **cols, size_t nc, long line)
     gw_rd *r = user;
     char why[160];
     if (r->ci_name < 0) {
+        const char *dup = ln_csv_col_dup(cols, nc);
+        if (dup)
+            return ln_diag_set(r->diag, LN_ESCENARIO, r->file, line, 0, NULL,
+                               "the header names the column '%s' twice",
+                               dup);
         r->ci_name = ln_csv_col(cols, nc, "name");
         r->ci_lat = ln_csv_col(cols, nc, "lat");
         r->ci_lon = ln_csv_col(cols, nc, "lon");

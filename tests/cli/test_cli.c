@@ -100,6 +100,8 @@ static int setup(void **state)
     write_file("hex.csv", "id,lat,lon\na,1,2\nb,0x10,1\n");
     write_file("nohdr.csv", "id,lat\na,1\n");
     write_file("short.csv", "id,lat,lon\na,1\n");
+    write_file("dup.csv", "id,lat,lon,lat\na,1,1,2\n");
+    write_file("gwdup.csv", "name,lat,lon,lon\nx,0,0,1\n");
     write_file("gwnan.csv", "name,lon_deg,lat_deg\nx,0,0\ny,nan,1\n");
     write_file("gwnone.csv", "name,lat,lon\n");
     /* scenarios whose fault shows only when the run sets up: a NaN in
@@ -249,6 +251,12 @@ static const hcase hostile[] = {
     {"route " SH "--duration 10 --step 1 --step-ms 100", 2, "--step-ms"},
     {"route " SH "--duration 10 --step 1 --gateways good.csv", 2,
      "--gateways"},
+    {"geofence " Z "--points dup.csv", 2, "dup.csv:1: the header names "
+     "the column 'lat' twice"},
+    {"cell --res 5 --points dup.csv", 2, "'lat' twice"},
+    {"route --shells starlink550 --from 0,0 --gateways gwdup.csv "
+     "--duration 1 --step 1", 2, "gwdup.csv:1: the header names the column "
+     "'lon' twice"},
     {"route --shells starlink550 --from 0,0 --gateways gwnan.csv "
      "--duration 1 --step 1", 2, "gwnan.csv:3"},
     {"route --tle /dev/null --grid 1x1 --from 0,0 --to 1,1 --duration 1 "

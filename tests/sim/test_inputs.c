@@ -63,6 +63,12 @@ static void test_gateways_hostile(void **state)
     assert_int_equal(ln_scenario_gateways_parse(t, strlen(t), "gw.csv", 8,
                                                 &g, &n, &d), LN_ESCENARIO);
     assert_string_equal(d.path, "name");
+    /* a column named twice: which lat would it be? */
+    t = "name,lat,lon,lat\nA,50,30,51\n";
+    assert_int_equal(ln_scenario_gateways_parse(t, strlen(t), "gw.csv", 8,
+                                                &g, &n, &d), LN_ESCENARIO);
+    assert_int_equal(d.line, 1);
+    assert_non_null(strstr(d.msg, "'lat' twice"));
     /* a NUL byte inside the name */
     const char z[] = "name,lat,lon\nA\0B,50,30\n";
     assert_int_equal(ln_scenario_gateways_parse(z, sizeof z - 1, "gw.csv", 8,
@@ -105,6 +111,15 @@ static void test_places(void **state)
     assert_int_equal(ln_sim_places_parse(t, strlen(t), "p.csv", 15, &p, &n,
                                          &d), 0);
     assert_int_equal(n, 2); /* a place of population 0 adds nothing */
+    {
+        const char *dup = "name,lat,lon,pop_max,lon\nA,1,2,3,4\n";
+        ln_weight_point *q;
+        size_t nq;
+        ln_diag dd;
+        assert_int_equal(ln_sim_places_parse(dup, strlen(dup), "p.csv", 15,
+                                             &q, &nq, &dd), LN_ESCENARIO);
+        assert_non_null(strstr(dd.msg, "'lon' twice"));
+    }
     assert_true(p[0].lat_rad == 50.45 * (M_PI / 180.0));
     assert_true(p[0].lon_rad == 30.52 * (M_PI / 180.0));
     assert_true(p[0].weight == 4e6);
