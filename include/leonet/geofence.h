@@ -188,6 +188,17 @@ typedef struct ln_geojson {
  *           refused by jansson. */
 int ln_geojson_parse(const char *buf, size_t len, const char *fname,
                      int flags, ln_geojson *out /* OUT */, ln_diag *diag);
+/* ln_geojson_feature_path
+ * Given:    f     a feature of a parsed document
+ *           sub   a path inside its polygons, as ln_geo_shape_new and the
+ *                 zone set report it ("[p][r]..."; "" for none)
+ * Returned: out   the member path in the file:
+ *                 "features[i].geometry.coordinates" + sub, with a
+ *                 Polygon's leading "[0]" dropped (its coordinates are
+ *                 rings, not polygons). Every reader of zones names a bad
+ *                 shape the same way. */
+void ln_geojson_feature_path(const ln_geojson_feature *f, const char *sub,
+                             char *out, size_t n);
 /* ln_geojson_id_stem
  * Given:    fname  a file name or path (or NULL)
  * Returned: out    the id stem of a feature without an id: the base name

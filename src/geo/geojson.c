@@ -266,6 +266,14 @@ static int read_feature(ctx *c, const json_t *ft, const char *path, long idx,
     return read_geometry(c, g, p2, f, fs);
 }
 
+void ln_geojson_feature_path(const ln_geojson_feature *f, const char *sub,
+                             char *out, size_t n)
+{
+    if (!f->multipolygon && strncmp(sub, "[0]", 3) == 0)
+        sub += 3;
+    snprintf(out, n, "features[%ld].geometry.coordinates%s", f->index, sub);
+}
+
 void ln_geojson_id_stem(const char *fname, char *out, size_t n)
 {
     const char *b = fname ? strrchr(fname, '/') : NULL;

@@ -105,13 +105,8 @@ int ln_net_jam_parse(const char *buf, size_t len, const char *name,
             ln_diag_clear(&d2);
             rc = ln_geo_shape_new(f->polys, f->npolys, 0, &r->shape, &d2);
             if (rc) {
-                /* "[p][r]" -> the feature's member path, as zones do */
                 char path[1024];
-                const char *pp = d2.path;
-                if (!f->multipolygon && strncmp(pp, "[0]", 3) == 0)
-                    pp += 3;
-                snprintf(path, sizeof path, "features[%ld].geometry."
-                         "coordinates%s", f->index, pp);
+                ln_geojson_feature_path(f, d2.path, path, sizeof path);
                 ln_diag_set(diag, rc, name, 0, 0, path, "feature %ld: %s",
                             f->index, d2.msg);
             }

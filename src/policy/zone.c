@@ -370,13 +370,8 @@ int ln_zoneset_load_buffer(ln_zoneset *zs, const char *buf, size_t len,
         ln_diag_clear(&d2);
         rc = ln_geo_shape_new(f->polys, f->npolys, flags, &z->shape, &d2);
         if (rc) {
-            /* rewrite "[p][r]" into the member path of the feature */
             char path[1024];
-            const char *pp = d2.path;
-            if (!f->multipolygon && strncmp(pp, "[0]", 3) == 0)
-                pp += 3;
-            snprintf(path, sizeof path, "features[%ld].geometry.coordinates"
-                     "%s", f->index, pp);
+            ln_geojson_feature_path(f, d2.path, path, sizeof path);
             ln_diag_set(diag, rc, name, 0, 0, path, "feature %ld: %s",
                         f->index, d2.msg);
             break;

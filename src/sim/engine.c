@@ -446,12 +446,8 @@ static int load_zones(ln__engine *e, ln_diag *diag)
                 /* name the file and the feature's member path */
                 ln_diag d2 = *diag;
                 char path[1100] = "";
-                const char *pp = d2.path;
-                if (!ft->multipolygon && strncmp(pp, "[0]", 3) == 0)
-                    pp += 3;
                 if (d2.path[0])
-                    snprintf(path, sizeof path, "features[%ld].geometry."
-                             "coordinates%s", ft->index, pp);
+                    ln_geojson_feature_path(ft, d2.path, path, sizeof path);
                 else /* the id: name the scenario's zone */
                     snprintf(path, sizeof path, "zones[%zu]", i);
                 ln_diag_set(diag, rc, z->file, 0, 0, path[0] ? path : NULL,
