@@ -176,3 +176,19 @@ double ln_geo_bearing_rad(double lat1, double lon1, double lat2, double lon2)
         b = 0.0;
     return b;
 }
+
+void ln_geo_offset_km(double *lon, double *lat, double east_km,
+                      double north_km)
+{
+    const double R = LN_EARTH_MEAN_R_KM;
+    *lat += north_km / R;
+    if (*lat > LN_PI / 2)
+        *lat = LN_PI - *lat;
+    if (*lat < -LN_PI / 2)
+        *lat = -LN_PI - *lat;
+    double c = cos(*lat);
+    if (c < 1e-6)
+        c = 1e-6;
+    *lon += east_km / (R * c);
+    *lon = remainder(*lon, LN_TWOPI);
+}

@@ -3,27 +3,12 @@
  * terminals are placed by src/sim/place.c; issue #13 moves placement to
  * link.)
  *
- * Offsets in km are turned into degrees on the sphere of mean radius (good
- * to 0.5 % at these distances).
+ * A unit's spread around its track is a km offset (ln_geo_offset_km).
  */
 #include <math.h>
 
+#include "leonet/geodesy.h"
 #include "leonet/link.h"
-
-/* Moves (lon, lat) by east/north km on the sphere (small offsets). */
-static void offset(double *lon, double *lat, double east_km, double north_km)
-{
-    const double R = LN_EARTH_MEAN_R_KM;
-    *lat += north_km / R;
-    double c = cos(*lat);
-    if (c < 1e-6)
-        c = 1e-6;
-    *lon += east_km / (R * c);
-    if (*lon > LN_PI)
-        *lon -= LN_TWOPI;
-    if (*lon < -LN_PI)
-        *lon += LN_TWOPI;
-}
 
 /* Great-circle interpolation between two points, fraction f in [0, 1]. */
 static void slerp(double lon0, double lat0, double lon1, double lat1,
@@ -76,7 +61,7 @@ void ln_track_position(const ln_track *tr, double t, double shift_s,
         slerp(tr->lon_rad[i], tr->lat_rad[i], tr->lon_rad[i + 1],
               tr->lat_rad[i + 1], f, &lon, &lat);
     }
-    offset(&lon, &lat, east_km, north_km);
+    ln_geo_offset_km(&lon, &lat, east_km, north_km);
     *lon_rad = lon;
     *lat_rad = lat;
 }

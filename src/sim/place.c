@@ -40,21 +40,6 @@ static double gauss(stream *s)
 }
 
 /* Moves (lon, lat) by east/north km on the sphere (small offsets). */
-static void offset(double *lon, double *lat, double east_km, double north_km)
-{
-    const double R = LN_EARTH_MEAN_R_KM;
-    *lat += north_km / R;
-    if (*lat > LN_PI / 2)
-        *lat = LN_PI - *lat;
-    if (*lat < -LN_PI / 2)
-        *lat = -LN_PI - *lat;
-    double c = cos(*lat);
-    if (c < 1e-6)
-        c = 1e-6;
-    *lon += east_km / (R * c);
-    *lon = remainder(*lon, LN_TWOPI);
-}
-
 static int excluded(const ln_zoneset *exclude, double lond, double latd)
 {
     if (!exclude)
@@ -145,7 +130,7 @@ int ln__sim_place(const ln_geo_shape *region, const ln_zoneset *exclude,
                 lat = pts[i].lat_rad;
                 double e = gauss(&s) * pts[i].sigma_km;
                 double n = gauss(&s) * pts[i].sigma_km;
-                offset(&lon, &lat, e, n);
+                ln_geo_offset_km(&lon, &lat, e, n);
             }
             if (allowed(region, exclude, lon, lat)) {
                 lon_rad[k] = lon;
