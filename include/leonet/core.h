@@ -149,15 +149,25 @@ int ln_text_nul(const char *text, size_t len, long *line, long *col);
  *           Windows and spreadsheets' "CSV UTF-8" write one), else 0:
  *           the readers of text formats skip that many bytes. */
 size_t ln_text_bom(const char *text, size_t len);
+/* ln_parse_decimal
+ * Given:    s    text, e.g. "48.5", "-1e-3"
+ * Returned: out  its value (untouched on failure)
+ * Status:   0, or -1: empty, a leading space, hexadecimal (strtod would
+ *           read "0x10" as 16), not wholly a number, or not finite (nan,
+ *           inf, 1e999). Underflow to 0 is accepted. The one number rule
+ *           of the command line: options, LAT,LON arguments, --span and
+ *           the points CSV. */
+int ln_parse_decimal(const char *s, double *out);
 /* ln_csv_number
  * Given:    s       a field, e.g. "48.5"
  *           lo, hi  the accepted range
  * Returned: out     the value (untouched on failure)
  *           why     on failure, what is wrong, e.g. "'nan' is not a
  *                   finite number" (at most n bytes)
- * Status:   0, or LN_EPARSE: empty, not wholly a number (strtod syntax),
- *           not finite (nan, inf, or out of double range as 1e999), or
- *           outside [lo, hi]. */
+ * Status:   0, or LN_EPARSE: empty, not wholly a number (strtod syntax,
+ *           so hexadecimal is read, unlike ln_parse_decimal), not finite
+ *           (nan, inf, or out of double range as 1e999), or outside
+ *           [lo, hi]. */
 int ln_csv_number(const char *s, double lo, double hi, double *out,
                   char *why, size_t n);
 /* Writes s as one CSV field: as is, or quoted (quotes doubled) when it

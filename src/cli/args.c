@@ -189,18 +189,6 @@ static int strict_long(const char *s, long *out)
     return 0;
 }
 
-/* strtod on the whole of s, no leading space, finite; 0 or -1 */
-static int strict_double(const char *s, double *out)
-{
-    char *end;
-    if (!s || !*s || isspace((unsigned char)*s) || strpbrk(s, "xX"))
-        return -1; /* decimal only: strtod would read 0x10 as 16 */
-    double v = strtod(s, &end); /* underflow to 0 is fine, overflow inf */
-    if (*end || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
-}
 
 int ln_args_long(const char *verb, const char *name, const char *s,
                  long *out)
@@ -216,7 +204,7 @@ int ln_args_long(const char *verb, const char *name, const char *s,
 int ln_args_double(const char *verb, const char *name, const char *s,
                    double *out)
 {
-    if (strict_double(s, out)) {
+    if (ln_parse_decimal(s, out)) {
         fprintf(stderr, "leonet %s: --%s: expected a number, got '%s'\n",
                 verb, name, s ? s : "");
         return 2;
@@ -242,7 +230,7 @@ int ln_args_double_in(const char *verb, const char *name, const char *s,
                       double lo, double hi, double *out)
 {
     double v;
-    if (strict_double(s, &v) || v < lo || v > hi) {
+    if (ln_parse_decimal(s, &v) || v < lo || v > hi) {
         fprintf(stderr, "leonet %s: --%s: expected a number %.10g..%.10g, "
                 "got '%s'\n", verb, name, lo, hi, s ? s : "");
         return 2;

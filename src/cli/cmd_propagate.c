@@ -213,7 +213,7 @@ static int parse_span(const char *s, double **out, long *n)
     for (int i = 0; i < 3; i++) {
         const char *c = strchr(p, ':');
         size_t len = c ? (size_t)(c - p) : strlen(p);
-        char tok[64], *end;
+        char tok[64];
         if ((i < 2) != (c != NULL) || len == 0 || len >= sizeof tok) {
             fprintf(stderr, "leonet propagate: --span: expected START:STOP:"
                     "STEP (minutes), got '%s'\n", s);
@@ -221,11 +221,8 @@ static int parse_span(const char *s, double **out, long *n)
         }
         memcpy(tok, p, len);
         tok[len] = '\0';
-        x[i] = strtod(tok, &end);
         double lo = i < 2 ? -MAX_MINUTES : 1e-6;
-        if (*end || isspace((unsigned char)tok[0]) || strpbrk(tok, "xX") ||
-            !isfinite(x[i]) ||
-            x[i] < lo || x[i] > MAX_MINUTES) {
+        if (ln_parse_decimal(tok, &x[i]) || x[i] < lo || x[i] > MAX_MINUTES) {
             fprintf(stderr, "leonet propagate: --span: %s: expected a "
                     "number %.10g..%.10g (minutes), got '%s'\n", what[i], lo,
                     MAX_MINUTES, tok);

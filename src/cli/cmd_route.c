@@ -248,14 +248,14 @@ static double max_isl_km(double h_km)
 static int parse_latlon(const char *s, ln_geodetic *g)
 {
     double la, lo;
-    char *e1, *e2;
-    if (!s || !*s || isspace((unsigned char)*s) || strpbrk(s, "xX"))
-        return -1; /* decimal only, not strtod's hexadecimal */
-    la = strtod(s, &e1);
-    if (e1 == s || *e1 != ',' || !e1[1] || isspace((unsigned char)e1[1]))
+    char tok[64];
+    const char *comma = s ? strchr(s, ',') : NULL;
+    if (!comma || (size_t)(comma - s) >= sizeof tok)
         return -1;
-    lo = strtod(e1 + 1, &e2);
-    if (*e2 || !(fabs(la) <= 90.0) || !(fabs(lo) <= 180.0))
+    memcpy(tok, s, (size_t)(comma - s));
+    tok[comma - s] = '\0';
+    if (ln_parse_decimal(tok, &la) || ln_parse_decimal(comma + 1, &lo) ||
+        !(fabs(la) <= 90.0) || !(fabs(lo) <= 180.0))
         return -1;
     g->lat_rad = la * LN_DEG2RAD;
     g->lon_rad = lo * LN_DEG2RAD;

@@ -45,26 +45,16 @@ int ln_cli_points_header(char *const *f, size_t n, ln_cli_points_cols *c,
     return 0;
 }
 
-/* a whole-field finite decimal number; 0 or -1 */
-static int number(const char *s, double *v)
-{
-    char *end;
-    if (!*s || isspace((unsigned char)*s) || strpbrk(s, "xX"))
-        return -1; /* decimal only, not strtod's hexadecimal */
-    *v = strtod(s, &end); /* underflow to 0 is fine, overflow is inf */
-    return *end || !isfinite(*v) ? -1 : 0;
-}
-
 int ln_cli_latlon(const char *slat, const char *slon, double *lat_deg,
                   double *lon_deg, char *err, size_t errn)
 {
     double la, lo;
-    if (number(slat, &la) || la < -90 || la > 90) {
+    if (ln_parse_decimal(slat, &la) || la < -90 || la > 90) {
         snprintf(err, errn, "lat: expected degrees in [-90, 90], got '%.40s'",
                  slat);
         return -1;
     }
-    if (number(slon, &lo) || lo < -180 || lo > 180) {
+    if (ln_parse_decimal(slon, &lo) || lo < -180 || lo > 180) {
         snprintf(err, errn, "lon: expected degrees in [-180, 180], got "
                  "'%.40s'", slon);
         return -1;

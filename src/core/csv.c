@@ -9,6 +9,7 @@
  * on the first line with a non-blank character after the previous record
  * ended (a quoted field may go on over several lines).
  */
+#include <ctype.h>
 #include <csv.h>
 #include <math.h>
 #include <stdio.h>
@@ -188,6 +189,18 @@ int ln_text_nul(const char *text, size_t len, long *line, long *col)
         }
     }
     return 1;
+}
+
+int ln_parse_decimal(const char *s, double *out)
+{
+    char *end;
+    if (!s || !*s || isspace((unsigned char)*s) || strpbrk(s, "xX"))
+        return -1;
+    double x = strtod(s, &end); /* underflow to 0 is fine, overflow inf */
+    if (*end || !isfinite(x))
+        return -1;
+    *out = x;
+    return 0;
 }
 
 int ln_csv_number(const char *s, double lo, double hi, double *out,
