@@ -207,6 +207,116 @@ typedef struct ln_net_route {
 int ln_net_route_gs(const ln_net *n, ln_net_work *w, size_t src, size_t dst,
                     int32_t *sats_buf, int cap, ln_net_route *r /* OUT */);
 
+/* ---- one time step ------------------------------------------------------- */
+
+/* ln_net_advance - the network at one time step: orbit's stepping loop
+ * (ln_orbit_step: SGP4, TEME -> ECEF) and then ln_net_update. leonet
+ * route and Hypatia's dynamic state step through it.
+ * Given:    n         the network (ln_net_nsat(n) == ln_orbit_count(o))
+ *           o         its constellation
+ *           at        the instant (ln_orbit_at: UTC, or Hypatia's clock)
+ *           fail      failures at this step, or NULL
+ *           nthreads  SGP4 threads (<= 0: all cores)
+ * Returned: pv        the satellites' ECEF positions (km), velocities
+ *                     (km/s) and err (caller's arrays, nsat each; a
+ *                     satellite that fails to propagate has a NaN
+ *                     position, so it is down)
+ *           orbit_s   wall seconds of the ln_orbit_step part (may be
+ *                     NULL)
+ *           (state)   as ln_net_update
+ * Status:   as ln_net_update. */
+int ln_net_advance(ln_net *n, const ln_orbit *o, const ln_orbit_at *at,
+                   const ln_net_fail *fail, int nthreads,
+                   ln_pv_soa *pv /* OUT */, double *orbit_s /* OUT */);
+
+/* ---- the laser mesh of a constellation (leonet run's link.isl) ---------- */
+
+/* The engine's laser mesh (docs/network.md, "Laser links" in
+ * docs/scenario.md): which satellites carry lasers (in service, inclined
+ * at least 53.15 deg), the static ISL list (+Grid per laser shell of
+ * Walker shells, or rebuilt from the orbits of element sets), and per step
+ * which satellites reach a gateway and each one's shortest path to a
+ * gateway over the ISLs. Gateway links by elevation (LN_NET_GSL_ELEV);
+ * an ISL longer than 5,016 km is down. Steps allocate nothing. */
+typedef struct ln_mesh ln_mesh; /* opaque */
+
+typedef struct ln_mesh_spec {
+    const ln_orbit *orbit;           /* the constellation (borrowed for
+                                        ln_mesh_new): its element sets'
+                                        inclinations decide the lasers */
+    const unsigned char *in_service; /* nsat flags, NULL: all; satellites
+                                        out of service carry no lasers */
+    const ln_shell *shells;          /* the Walker shells the sets were
+                                        made from (ln_shells_to_elsets
+                                        order), or NULL: ISLs rebuilt from
+                                        the orbits at t_start_unix_s */
+    size_t nshells;
+    double t_start_unix_s;           /* shells NULL: the instant (UTC)
+                                        whose planes are read */
+    int nthreads;                    /* SGP4 threads for that instant */
+    const double *gw_ecef_km;        /* 3 * ngw: gateways x, y, z (ECEF,
+                                        km; copied) */
+    size_t ngw;
+    double gw_min_elev_rad;          /* gateway links: elevation mask */
+} ln_mesh_spec;
+
+/* ln_mesh_new
+ * Given:    spec   the constellation and the gateways (above)
+ * Returned: out    the mesh (ln_mesh_free)
+ * Status:   0, LN_EINVAL (bad shell), LN_ENOMEM; diag says which. */
+int ln_mesh_new(const ln_mesh_spec *spec, ln_mesh **out /* OUT */,
+                ln_diag *diag);
+void ln_mesh_free(ln_mesh *m); /* NULL ok */
+
+typedef struct ln_mesh_info {
+    const char *isl_rule; /* "plus-grid" (Walker shells) or
+                             "plus-grid-from-orbits" (static string) */
+    size_t nisl;          /* ISLs of the run */
+    size_t nlaser;        /* satellites with lasers (in service and
+                             inclined enough; from orbits: before those
+                             that fail to propagate at the start lose
+                             theirs) */
+} ln_mesh_info;
+void ln_mesh_info_get(const ln_mesh *m, ln_mesh_info *out /* OUT */);
+
+/* Outputs of the last step, nsat entries each; the pointers stay valid
+ * for the mesh's life, the values change at each ln_mesh_reach (sat_ok)
+ * and ln_mesh_route (the others). */
+typedef struct ln_mesh_out {
+    const unsigned char *sat_ok; /* usable and reaches a gateway: over the
+                                    mesh, or a bent pipe (gw_count) */
+    const double *km;      /* shortest path satellite -> ISLs -> exit ->
+                              gateway, km (INFINITY: none) */
+    const int32_t *next;   /* next satellite of the path, -1 when the
+                              satellite is the exit or has no path */
+    const int32_t *gw;     /* gateway of the path, -1 none */
+    const int16_t *hops;   /* ISLs of the path (0: the exit itself), -1
+                              none */
+} ln_mesh_out;
+const ln_mesh_out *ln_mesh_outputs(const ln_mesh *m);
+
+/* ln_mesh_reach - the links of a step and which satellites reach a
+ * gateway (a breadth-first search over the ISLs that are up from the
+ * satellites with a gateway link): enough for the terminals' choice.
+ * Given:    ecef      the satellites' positions at the step (x, y, z,
+ *                     ECEF km; ln_orbit_step)
+ *           usable    nsat flags: in service and propagated (others are
+ *                     down)
+ *           gw_count  nsat: gateways the satellite sees by the caller's
+ *                     own test (link's lists), or NULL; a usable
+ *                     satellite with one reaches a gateway (bent pipe)
+ * Returned: sat_ok of ln_mesh_outputs. */
+void ln_mesh_reach(ln_mesh *m, const ln_pv_soa *ecef,
+                   const unsigned char *usable, const int8_t *gw_count);
+
+/* ln_mesh_route - after ln_mesh_reach: each satellite's shortest path to
+ * a gateway (ln_net_to_gateways: ties to the smaller exit satellite, then
+ * the smaller gateway) and its ISL hop count.
+ * Returned: km, next, gw, hops of ln_mesh_outputs. Touches nothing that
+ * ln_mesh_reach returned, so it may run while other threads read
+ * sat_ok. */
+void ln_mesh_route(ln_mesh *m);
+
 /* ---- failures ------------------------------------------------------------ */
 
 /* A failure file: items 'sat I', 'gs I', 'isl A B', each down for the

@@ -166,6 +166,36 @@ void ln_teme_to_ecef(double t_unix_s, const double r_teme[3],
 /* The same for SoA arrays in place (n satellites, one instant). */
 void ln_teme_to_ecef_soa(double t_unix_s, ln_pv_soa *pv, size_t n);
 
+/* ---- one time step of a constellation ------------------------------- */
+
+/* The instant of a step. TEME -> ECEF is at t_unix_s; SGP4 is too, unless
+ * use_tsince: then every set is at tsince_min minutes after its own epoch
+ * (Hypatia's clock: sets of one common epoch, steps counted from it, as
+ * satgenpy does; the frame then at epoch + step). */
+typedef struct ln_orbit_at {
+    double t_unix_s;   /* UTC of the step, Unix seconds */
+    int use_tsince;    /* 0: SGP4 at t_unix_s; 1: at tsince_min */
+    double tsince_min; /* minutes since each set's epoch (use_tsince) */
+} ln_orbit_at;
+
+/* ln_orbit_step - the one stepping loop of the library (leonet run, route,
+ * Hypatia's dynamic state): every satellite at one instant, in ECEF.
+ * Given:    o           constellation (n = ln_orbit_count(o))
+ *           at          the instant (above)
+ *           in_service  n flags, or NULL (all in service)
+ *           nthreads    SGP4 threads (<= 0: all cores)
+ * Returned: pv          n positions (km) and velocities (km/s), ECEF
+ *                       (ln_teme_to_ecef_soa), err per satellite (0 or
+ *                       LN_EORBIT_*; NaN position for failed ones); err
+ *                       must not be NULL
+ *           usable      n flags, may be NULL: in service and propagated
+ *                       (err == 0)
+ * Status:   as ln_orbit_propagate: the number of failed satellites.
+ * Notes:    allocates nothing; results do not depend on nthreads. */
+long ln_orbit_step(const ln_orbit *o, const ln_orbit_at *at,
+                   const unsigned char *in_service, ln_pv_soa *pv /* OUT */,
+                   unsigned char *usable /* OUT */, int nthreads);
+
 /* ---- Walker-delta shells --------------------------------------------- */
 
 typedef struct ln_shell {

@@ -725,6 +725,34 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
 
 static int acc_alloc(ln__engine *e, ln_diag *diag);
 
+/* The laser mesh (link.isl): net's ln_mesh over the constellation and the
+ * gateways; the engine reads its outputs in place (mesh_*). */
+static int mesh_setup(ln__engine *e, ln_diag *diag)
+{
+    double *gs;
+    ALLOC(gs, 3 * e->ngw);
+    for (size_t g = 0; g < e->ngw; g++)
+        memcpy(gs + 3 * g, e->gw[g].r_ecef, sizeof e->gw[g].r_ecef);
+    ln_mesh_spec sp = {e->orbit, e->in_service, e->walker, e->nwalker,
+                       e->sc->start, e->nthreads, gs, e->ngw,
+                       e->sc->gw_mask_rad};
+    int rc = ln_mesh_new(&sp, &e->mesh, diag);
+    ln_free(gs);
+    if (rc)
+        return rc;
+    ln_mesh_info inf;
+    ln_mesh_info_get(e->mesh, &inf);
+    e->isl_rule = inf.isl_rule;
+    e->nisl = inf.nisl;
+    e->nlaser = inf.nlaser;
+    const ln_mesh_out *mo = ln_mesh_outputs(e->mesh);
+    e->mesh_km = mo->km;
+    e->mesh_next = mo->next;
+    e->mesh_gw = mo->gw;
+    e->mesh_hops = mo->hops;
+    return 0;
+}
+
 static int setup(ln__engine *e, ln_diag *diag)
 {
     const ln_scenario *sc = e->sc;
@@ -769,7 +797,7 @@ static int setup(ln__engine *e, ln_diag *diag)
     for (size_t s = 0; s < e->nsat; s++)
         e->sat_prev_gw[s] = -1;
     ALLOC(e->sat_ok, e->nsat);
-    if (sc->isl && (rc = ln__sim_isl_setup(e, e->walker, e->nwalker, diag)))
+    if (sc->isl && (rc = mesh_setup(e, diag)))
         return rc;
     ALLOC(e->by_sat_start, e->nsat + 1);
     if ((rc = setup_terminals(e, diag)))
@@ -835,10 +863,9 @@ static void decide(const ln__engine *e, size_t i, double t,
 static void satellites_step(ln__engine *e, double t)
 {
     const ln_scenario *sc = e->sc;
-    ln_orbit_propagate(e->orbit, t, &e->pv, e->nthreads);
-    ln_teme_to_ecef_soa(t, &e->pv, e->nsat);
-    for (size_t s = 0; s < e->nsat; s++)
-        e->usable[s] = e->in_service[s] && e->perr[s] == 0;
+    const ln_orbit_at at = {.t_unix_s = t};
+    ln_orbit_step(e->orbit, &at, e->in_service, &e->pv, e->usable,
+                  e->nthreads);
     ln_satindex_build_mt(e->ix, e->pv.x, e->pv.y, e->pv.z, e->usable,
                          e->nsat, e->nthreads);
     const double sin_gm = sin(sc->gw_mask_rad);
@@ -888,8 +915,10 @@ static void satellites_step(ln__engine *e, double t)
         e->sat_ngw[s] = (int8_t)n;
         e->sat_ok[s] = n > 0;
     }
-    if (sc->isl)
-        ln__sim_isl_reach(e);
+    if (sc->isl) {
+        ln_mesh_reach(e->mesh, &e->pv, e->usable, e->sat_ngw);
+        memcpy(e->sat_ok, ln_mesh_outputs(e->mesh)->sat_ok, e->nsat);
+    }
 }
 
 /* Step 3-4 for one terminal: move it (mobile) and decide; writes only
@@ -1887,7 +1916,7 @@ static void engine_free(ln__engine *e)
     ln_free(e->srv0);
     ln_free(e->sat_load);
     ln_free(e->sat_ok);
-    ln__sim_isl_free(e);
+    ln_mesh_free(e->mesh);
     ln_policy_free(e->pol);
     ln_zoneset_free(e->zones);
     void *arrs[] = {e->lon, e->lat, e->site, e->acct, e->acct_nt, e->group, e->track,
@@ -2002,7 +2031,7 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
         {
             if (sc->isl) {
 #pragma omp single nowait
-                ln__sim_isl_route(&e);
+                ln_mesh_route(e.mesh);
             }
 #pragma omp for schedule(dynamic, 256)
             for (long i = 0; i < nt; i++)

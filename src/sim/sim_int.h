@@ -96,21 +96,14 @@ typedef struct ln__engine {
     uint64_t *sat_order;       /* antenna queue: (users, index) keys */
     unsigned char *sat_ok;     /* usable and reaches a gateway: bent pipe,
                                   or (link.isl) over the laser mesh */
-    /* laser mesh (link.isl; isl.c) */
-    ln_net *net;
-    ln_net_work *nwork;
+    /* laser mesh (link.isl; net's ln_mesh): the mesh_* arrays are its
+     * outputs (ln_mesh_outputs), read only */
+    ln_mesh *mesh;
     const char *isl_rule;      /* how the ISL list was built */
     size_t nisl, nlaser;
-    unsigned char *laser;      /* per sat: carries lasers */
-    uint8_t *sat_down;         /* per sat: not usable this step */
-    double *mesh_km;           /* per sat: shortest path to a gateway */
-    int32_t *mesh_next, *mesh_gw;
-    int16_t *mesh_hops;        /* ISL hops to the exit, -1 unreachable */
-    int32_t *adj_start;        /* nsat + 1: CSR of the ISL list */
-    struct ln__adj {
-        int32_t sat, isl;
-    } *adj;
-    int32_t *queue;            /* nsat: search scratch */
+    const double *mesh_km;     /* per sat: shortest path to a gateway */
+    const int32_t *mesh_next, *mesh_gw;
+    const int16_t *mesh_hops;  /* ISL hops to the exit, -1 unreachable */
     /* candidate areas: the H3 parents (res LN_REG_RES) of the terminals'
      * cells; per step each gets the list of satellites any site in it
      * could see, so a terminal's search scans a short list */
@@ -242,17 +235,6 @@ typedef struct ln__engine {
 } ln__engine;
 
 #define LN_SCHED_K 8  /* satellites a terminal may fall back to at a slot */
-
-/* isl.c */
-/* shells: the Walker shells the constellation was built from (NULL for
- * element sets: the rule is rebuilt from the orbits) */
-int ln__sim_isl_setup(ln__engine *e, const ln_shell *shells, size_t nshells,
-                      ln_diag *diag);
-void ln__sim_isl_reach(ln__engine *e);
-void ln__sim_isl_route(ln__engine *e);
-void ln__sim_isl_free(ln__engine *e);
-
-typedef struct ln__adj ln__adj;
 
 /* meter_acc.c */
 int ln__sim_meter_alloc(ln__engine *e);
