@@ -305,7 +305,7 @@ static int gw_row(void *user, char **f, size_t nf, long line)
     }
     if (g->n == g->cap) {
         g->cap = g->cap ? 2 * g->cap : 64;
-        double *t = realloc(g->xyz, g->cap * 3 * sizeof *t);
+        double *t = ln_realloc(g->xyz, g->cap * 3 * sizeof *t);
         if (!t) {
             fprintf(stderr, "leonet route: out of memory\n");
             return 2;
@@ -319,7 +319,7 @@ static int gw_row(void *user, char **f, size_t nf, long line)
 
 /* Gateways: CSV with a header naming "lat" and "lon" (or lat_deg,
  * lon_deg), or Hypatia's ground-station format. Returns ECEF km in *xyz
- * (malloc). */
+ * (ln_malloc). */
 static int read_gateways(const char *path, double **xyz, size_t *n)
 {
     gw_csv g = {path, -1, -1, NULL, 0, 0};
@@ -340,16 +340,16 @@ static int read_gateways(const char *path, double **xyz, size_t *n)
             rc = 2;
         }
         if (rc) {
-            free(g.xyz);
+            ln_free(g.xyz);
             return 2;
         }
-        *xyz = g.xyz ? g.xyz : malloc(3 * sizeof **xyz);
+        *xyz = g.xyz ? g.xyz : ln_malloc(3 * sizeof **xyz);
         *n = g.n;
         if (!*xyz)
             fprintf(stderr, "leonet route: out of memory\n");
         return *xyz ? 0 : 2;
     }
-    free(g.xyz);
+    ln_free(g.xyz);
     ln_hyp_gs *gs;
     ln_diag_clear(&d);
     rc = ln_hyp_read_gs_file(path, &gs, n, &d);
@@ -357,7 +357,7 @@ static int read_gateways(const char *path, double **xyz, size_t *n)
         fprintf(stderr, "leonet route: %s\n", ln_diag_format(&d, b, sizeof b));
         return 2;
     }
-    *xyz = malloc((*n ? *n : 1) * 3 * sizeof **xyz);
+    *xyz = ln_malloc((*n ? *n : 1) * 3 * sizeof **xyz);
     for (size_t i = 0; *xyz && i < *n; i++) {
         ln_geodetic gd = {gs[i].lat_deg * LN_DEG2RAD,
                           gs[i].lon_deg * LN_DEG2RAD, gs[i].elev_m / 1e3};
@@ -371,12 +371,66 @@ static int read_gateways(const char *path, double **xyz, size_t *n)
 
 /* ---- time series ---------------------------------------------------- */
 
-static int run_series(const ln_args *a)
+/* The time series: its options, what it holds (ln_malloc'd, freed by
+ * series_close whatever the point of failure) and its tallies. */
+typedef struct series {
+    double start, dur, step, epoch, isl_km;
+    ln_geodetic from, to;
+    int have_to;
+    const char *gwf;
+    ln_net_config cfg;
+    cons c;
+    double *gw;         /* 3 * ngw: the gateway file's, ECEF km */
+    size_t ngw;
+    size_t base, ngs;   /* ground stations: 0 = from, 1 = to (if any),
+                           then from base the gateways */
+    double *gs;         /* 3 * ngs */
+    uint8_t *mask;      /* ngs: gateway */
+    ln_net_isl *isls;
+    size_t nisl;
+    ln_net *net;
+    ln_net_work *w;
+    ln_orbit *o;
+    uint8_t *sat_down, *gs_down, *cut;
+    uint8_t *jammed;    /* ngs: ground stations jammed now */
+    ln_net_jam *jam;
+    ln_net_failset *fails;
+    double *buf;        /* 6 * nsat: pv's arrays */
+    int *err;
+    ln_pv_soa pv;
+    int32_t *path;      /* nsat + 2 */
+    double *dist;
+    int32_t *nxt, *gwid;
+    long changes, outages, jammed_src, jammed_gw, nrtt;
+    double rtt_min, rtt_max, rtt_sum;
+    char prev[4096];
+} series;
+
+static void series_close(series *sr)
 {
-    double start = ln_time_from_utc(2022, 10, 9, 0, 0, 0), dur, step;
+    ln_orbit_free(sr->o);
+    ln_net_work_free(sr->w);
+    ln_net_free(sr->net);
+    ln_free(sr->isls);
+    ln_free(sr->c.els);
+    ln_net_jam_free(sr->jam);
+    ln_net_failset_free(sr->fails);
+    void *arrs[] = {sr->gw,     sr->gs,     sr->mask,   sr->sat_down,
+                    sr->gs_down, sr->jammed, sr->cut,   sr->buf,
+                    sr->err,    sr->path,   sr->dist,   sr->nxt,
+                    sr->gwid};
+    for (size_t k = 0; k < sizeof arrs / sizeof arrs[0]; k++)
+        ln_free(arrs[k]);
+}
+
+/* --start, --duration, --step, --from, --to, --gateways, --epoch: 0 or 2
+ * (printed). */
+static int series_where_when(const ln_args *a, series *sr)
+{
     const char *s;
+    sr->start = ln_time_from_utc(2022, 10, 9, 0, 0, 0);
     if ((s = ln_args_get(a, specs, "start")) &&
-        ln_args_time("route", "start", s, &start))
+        ln_args_time("route", "start", s, &sr->start))
         return 2;
     const char *sd = ln_args_get(a, specs, "duration");
     const char *sst = ln_args_get(a, specs, "step");
@@ -386,44 +440,51 @@ static int run_series(const ln_args *a)
         return 2;
     }
     if (ln_args_double_in(V, "duration", sd, 0, (double)MAX_DURATION_S,
-                          &dur) ||
-        ln_args_double_in(V, "step", sst, 0.001, 86400, &step))
+                          &sr->dur) ||
+        ln_args_double_in(V, "step", sst, 0.001, 86400, &sr->step))
         return 2;
-    if (dur / step + 1 > MAX_SERIES_STEPS) {
+    if (sr->dur / sr->step + 1 > MAX_SERIES_STEPS) {
         fprintf(stderr, "leonet route: --duration %g / --step %g gives "
-                "%.0f steps, over the limit of %.0f\n", dur, step,
-                floor(dur / step + 1e-9) + 1, MAX_SERIES_STEPS);
+                "%.0f steps, over the limit of %.0f\n", sr->dur, sr->step,
+                floor(sr->dur / sr->step + 1e-9) + 1, MAX_SERIES_STEPS);
         return 2;
     }
-    ln_geodetic from, to;
-    const char *gwf = ln_args_get(a, specs, "gateways");
-    if (!(s = ln_args_get(a, specs, "from")) || parse_latlon(s, &from)) {
+    sr->gwf = ln_args_get(a, specs, "gateways");
+    if (!(s = ln_args_get(a, specs, "from")) || parse_latlon(s, &sr->from)) {
         fprintf(stderr, "leonet route: --from: expected LAT,LON (degrees, "
                 "-90..90,-180..180), got '%s'\n", s ? s : "(none)");
         return 2;
     }
-    int have_to = (s = ln_args_get(a, specs, "to")) != NULL;
-    if (have_to && parse_latlon(s, &to)) {
+    sr->have_to = (s = ln_args_get(a, specs, "to")) != NULL;
+    if (sr->have_to && parse_latlon(s, &sr->to)) {
         fprintf(stderr, "leonet route: --to: expected LAT,LON (degrees, "
                 "-90..90,-180..180), got '%s'\n", s);
         return 2;
     }
-    if (have_to && gwf) {
+    if (sr->have_to && sr->gwf) {
         fprintf(stderr, "leonet route: give --to or --gateways, not "
                 "both\n");
         return 2;
     }
-    if (!have_to && !gwf) {
+    if (!sr->have_to && !sr->gwf) {
         fprintf(stderr, "leonet route: give --to or --gateways\n");
         return 2;
     }
     const char *ep = ln_args_get(a, specs, "epoch");
-    double epoch = start;
-    if (ep && ln_args_time("route", "epoch", ep, &epoch))
+    sr->epoch = sr->start;
+    if (ep && ln_args_time("route", "epoch", ep, &sr->epoch))
         return 2;
-    ln_net_config cfg = {.gsl_rule = LN_NET_GSL_ELEV,
-                         .min_elev_rad = 25.0 * LN_DEG2RAD};
-    double v, isl_km = NAN;
+    return 0;
+}
+
+/* --min-elev-deg, --max-gsl-km, --max-isl-km: 0 or 2 (printed). */
+static int series_links(const ln_args *a, series *sr)
+{
+    const char *s;
+    double v;
+    sr->cfg = (ln_net_config){.gsl_rule = LN_NET_GSL_ELEV,
+                              .min_elev_rad = 25.0 * LN_DEG2RAD};
+    sr->isl_km = NAN;
     if ((s = ln_args_get(a, specs, "min-elev-deg")) &&
         ln_args_get(a, specs, "max-gsl-km")) {
         fprintf(stderr, "leonet route: give --min-elev-deg or --max-gsl-km, "
@@ -433,216 +494,228 @@ static int run_series(const ln_args *a)
     if (s) {
         if (ln_args_double_in(V, "min-elev-deg", s, 0, 90, &v))
             return 2;
-        cfg.min_elev_rad = v * LN_DEG2RAD;
+        sr->cfg.min_elev_rad = v * LN_DEG2RAD;
     }
     if ((s = ln_args_get(a, specs, "max-gsl-km"))) {
         if (ln_args_double_in(V, "max-gsl-km", s, 1, 100000, &v))
             return 2;
-        cfg.gsl_rule = LN_NET_GSL_RANGE;
-        cfg.max_gsl_km = v;
+        sr->cfg.gsl_rule = LN_NET_GSL_RANGE;
+        sr->cfg.max_gsl_km = v;
     }
     if ((s = ln_args_get(a, specs, "max-isl-km")) &&
-        ln_args_double_in(V, "max-isl-km", s, 1, 100000, &isl_km))
+        ln_args_double_in(V, "max-isl-km", s, 1, 100000, &sr->isl_km))
         return 2;
-    cons c;
-    int rc = load_cons(a, epoch, &c);
+    return 0;
+}
+
+/* The ground stations, the network and SGP4: 0, or LN_E* (not
+ * printed). */
+static int series_network(series *sr)
+{
+    size_t n = sr->c.n, n1 = n ? n : 1;
+    sr->base = sr->have_to ? 2 : 1;
+    sr->ngs = sr->base + (sr->have_to ? 0 : sr->ngw);
+    sr->gs = ln_malloc(3 * sr->ngs * sizeof *sr->gs);
+    sr->mask = ln_calloc(sr->ngs, 1);
+    if (!sr->gs || !sr->mask)
+        return LN_ENOMEM;
+    ln_geodetic_to_ecef(&sr->from, sr->gs);
+    if (sr->have_to)
+        ln_geodetic_to_ecef(&sr->to, sr->gs + 3);
+    else
+        for (size_t g = 0; g < sr->ngw; g++) {
+            memcpy(sr->gs + 3 * (sr->base + g), sr->gw + 3 * g,
+                   3 * sizeof *sr->gs);
+            sr->mask[sr->base + g] = 1;
+        }
+    sr->cfg.max_isl_km =
+        isnan(sr->isl_km) ? max_isl_km(sr->c.alt_min_km) : sr->isl_km;
+    int rc = ln_net_plus_grid(sr->c.grids, sr->c.ngrids, &sr->isls,
+                              &sr->nisl);
+    if (!rc)
+        rc = ln_net_new(n, sr->isls, sr->nisl, sr->ngs, sr->gs, &sr->cfg,
+                        &sr->net);
+    if (!rc)
+        rc = ln_net_work_new(sr->net, &sr->w);
+    if (!rc)
+        rc = ln_orbit_new(sr->c.els, n, &sr->o);
     if (rc)
         return rc;
-    /* ground stations: 0 = from, 1 = to (if any), then gateways */
-    double *gw = NULL;
-    size_t ngw = 0;
-    if (gwf && (rc = read_gateways(gwf, &gw, &ngw))) {
-        ln_free(c.els);
+    sr->sat_down = ln_calloc(n1, 1);
+    sr->gs_down = ln_calloc(sr->ngs, 1);
+    sr->jammed = ln_calloc(sr->ngs, 1);
+    sr->cut = ln_calloc(sr->nisl ? sr->nisl : 1, 1);
+    sr->buf = ln_malloc(6 * n1 * sizeof *sr->buf);
+    sr->err = ln_malloc(n1 * sizeof *sr->err);
+    sr->path = ln_malloc((n + 2) * sizeof *sr->path);
+    sr->dist = ln_malloc(n1 * sizeof *sr->dist);
+    sr->nxt = ln_malloc(n1 * sizeof *sr->nxt);
+    sr->gwid = ln_malloc(n1 * sizeof *sr->gwid);
+    if (!sr->sat_down || !sr->gs_down || !sr->jammed || !sr->cut ||
+        !sr->buf || !sr->err || !sr->path || !sr->dist || !sr->nxt ||
+        !sr->gwid)
+        return LN_ENOMEM;
+    sr->pv = (ln_pv_soa){sr->buf,          sr->buf + n1,
+                         sr->buf + 2 * n1, sr->buf + 3 * n1,
+                         sr->buf + 4 * n1, sr->buf + 5 * n1, sr->err};
+    return 0;
+}
+
+/* Everything a run holds, after the options: 0 or 2 (printed). */
+static int series_open(const ln_args *a, series *sr)
+{
+    int rc = load_cons(a, sr->epoch, &sr->c);
+    if (rc)
         return rc;
+    if (sr->gwf && (rc = read_gateways(sr->gwf, &sr->gw, &sr->ngw)))
+        return rc;
+    if ((rc = series_network(sr))) {
+        fprintf(stderr, "leonet route: %s\n", ln_strerror(rc));
+        return 2;
     }
-    size_t base = have_to ? 2 : 1, ngs = base + (have_to ? 0 : ngw);
-    double *gs = malloc(3 * ngs * sizeof *gs);
-    uint8_t *mask = calloc(ngs, 1);
-    ln_geodetic_to_ecef(&from, gs);
-    if (have_to)
-        ln_geodetic_to_ecef(&to, gs + 3);
-    else
-        for (size_t g = 0; g < ngw; g++) {
-            memcpy(gs + 3 * (base + g), gw + 3 * g, 3 * sizeof *gs);
-            mask[base + g] = 1;
-        }
-    cfg.max_isl_km = isnan(isl_km) ? max_isl_km(c.alt_min_km) : isl_km;
-    ln_net_isl *isls = NULL;
-    size_t nisl = 0;
-    ln_net *net = NULL;
-    ln_net_work *w = NULL;
-    ln_orbit *o = NULL;
-    rc = ln_net_plus_grid(c.grids, c.ngrids, &isls, &nisl);
-    if (!rc)
-        rc = ln_net_new(c.n, isls, nisl, ngs, gs, &cfg, &net);
-    if (!rc)
-        rc = ln_net_work_new(net, &w);
-    if (!rc)
-        rc = ln_orbit_new(c.els, c.n, &o);
-    uint8_t *sat_down = calloc(c.n ? c.n : 1, 1);
-    uint8_t *gs_down = calloc(ngs, 1);
-    uint8_t *jammed = calloc(ngs, 1); /* ground stations jammed now */
-    uint8_t *cut = calloc(nisl ? nisl : 1, 1);
-    ln_net_jam *jam = NULL;
-    ln_net_failset *fails = NULL;
+    ln_diag d;
+    char b[1200];
     const char *ff = ln_args_get(a, specs, "fail");
-    int reported = 0; /* the error was printed with its diagnostic */
-    if (!rc && ff) {
-        ln_diag d;
-        ln_diag_clear(&d);
-        /* 'gs I' in the file names gateway I (ground station base + I) */
-        rc = ln_net_failset_read(ff, c.n, ngw, isls, nisl, &fails, &d);
-        if (rc) {
-            char b[1200];
-            fprintf(stderr, "leonet route: %s\n",
-                    ln_diag_format(&d, b, sizeof b));
-            reported = 1;
-        }
+    ln_diag_clear(&d);
+    /* 'gs I' in the file names gateway I (ground station base + I) */
+    if (ff && ln_net_failset_read(ff, sr->c.n, sr->ngw, sr->isls, sr->nisl,
+                                  &sr->fails, &d)) {
+        fprintf(stderr, "leonet route: %s\n", ln_diag_format(&d, b, sizeof b));
+        return 2;
     }
     const char *jf = ln_args_get(a, specs, "jam");
-    if (!rc && jf) {
-        ln_diag d;
-        ln_diag_clear(&d);
-        rc = ln_net_jam_read(jf, &jam, &d);
-        if (rc) {
-            char b[1200];
-            fprintf(stderr, "leonet route: --jam: %s\n",
-                    ln_diag_format(&d, b, sizeof b));
-            reported = 1;
+    ln_diag_clear(&d);
+    if (jf && ln_net_jam_read(jf, &sr->jam, &d)) {
+        fprintf(stderr, "leonet route: --jam: %s\n",
+                ln_diag_format(&d, b, sizeof b));
+        return 2;
+    }
+    return 0;
+}
+
+/* Failures and jamming at t (seconds after the start). */
+static void series_failures(series *sr, double t)
+{
+    memset(sr->sat_down, 0, sr->c.n);
+    memset(sr->gs_down, 0, sr->ngs);
+    memset(sr->cut, 0, sr->nisl);
+    ln_net_failset_apply(sr->fails, t, sr->sat_down, sr->gs_down + sr->base,
+                         sr->cut);
+    if (!sr->jam)
+        return;
+    memset(sr->jammed, 0, sr->ngs);
+    ln_net_jam_apply(sr->net, sr->jam, sr->start + t, sr->jammed);
+    sr->jammed_src += sr->jammed[0] || (sr->have_to && sr->jammed[1]);
+    for (size_t g = 0; g < sr->ngs; g++) {
+        sr->jammed_gw += g >= sr->base && sr->jammed[g];
+        sr->gs_down[g] |= sr->jammed[g];
+    }
+}
+
+/* The route of the step into p ("src S1 ... dst|gwN"): its RTT (ms,
+ * INFINITY: none) and hops. */
+static double series_route(series *sr, char *p, size_t cap, int *hops)
+{
+    size_t pl = 0;
+    int n = (int)sr->c.n;
+    *hops = 0;
+    if (sr->have_to) {
+        ln_net_route r;
+        if (ln_net_route_gs(sr->net, sr->w, 0, 1, sr->path, n + 2, &r))
+            return INFINITY;
+        *hops = r.hops;
+        pl += (size_t)snprintf(p, cap, "src");
+        for (int i = 0; i < r.nsats && pl < cap - 32; i++)
+            pl += (size_t)snprintf(p + pl, cap - pl, " %d", sr->path[i]);
+        snprintf(p + pl, cap - pl, " dst");
+        return r.rtt_ms;
+    }
+    ln_net_to_gateways(sr->net, sr->w, sr->mask, sr->dist, sr->nxt,
+                       sr->gwid);
+    const int32_t *ss;
+    const double *km;
+    size_t m = ln_net_gsl(sr->net, 0, &ss, &km);
+    int32_t first = -1;
+    double best = INFINITY;
+    for (size_t i = 0; i < m; i++)
+        if (km[i] + sr->dist[ss[i]] < best) {
+            best = km[i] + sr->dist[ss[i]];
+            first = ss[i];
         }
+    if (first < 0)
+        return INFINITY;
+    pl += (size_t)snprintf(p, cap, "src");
+    *hops = 1;
+    for (int32_t x = first; x >= 0 && *hops <= n + 1; x = sr->nxt[x]) {
+        if (pl < cap - 32)
+            pl += (size_t)snprintf(p + pl, cap - pl, " %d", x);
+        (*hops)++;
     }
-    double *buf = malloc(6 * (c.n ? c.n : 1) * sizeof *buf);
-    int *err = malloc((c.n ? c.n : 1) * sizeof *err);
-    int32_t *path = malloc((c.n + 2) * sizeof *path);
-    double *dist = malloc((c.n ? c.n : 1) * sizeof *dist);
-    int32_t *nxt = malloc((c.n ? c.n : 1) * sizeof *nxt);
-    int32_t *gwid = malloc((c.n ? c.n : 1) * sizeof *gwid);
-    if (rc || !buf || !err || !path || !dist || !nxt || !gwid || !gs ||
-        !mask || !sat_down || !gs_down || !jammed || !cut) {
-        if (!reported)
-            fprintf(stderr, "leonet route: %s\n",
-                    ln_strerror(rc ? rc : LN_ENOMEM));
-        rc = 2;
-        goto done;
+    snprintf(p + pl, cap - pl, " gw%d",
+             (int)(sr->gwid[first] - (int32_t)sr->base));
+    return 2.0 * best / LN_C_KM_S * 1e3;
+}
+
+/* Step k at t (seconds after the start): one CSV line, the tallies. */
+static void series_step(series *sr, long k, double t)
+{
+    series_failures(sr, t);
+    ln_net_fail fail = {sr->sat_down, sr->gs_down, sr->cut};
+    const ln_orbit_at at = {.t_unix_s = sr->start + t};
+    ln_net_advance(sr->net, sr->o, &at, &fail, ln_cli_threads, &sr->pv,
+                   NULL);
+    char p[4096];
+    int hops;
+    double rtt = series_route(sr, p, sizeof p, &hops);
+    if (!(rtt < INFINITY)) {
+        snprintf(p, sizeof p, "none");
+        sr->outages++;
+        printf("%.3f,,0,none\n", t);
+    } else {
+        printf("%.3f,%.6f,%d,%s\n", t, rtt, hops, p);
+        sr->nrtt++;
+        sr->rtt_sum += rtt;
+        if (rtt < sr->rtt_min)
+            sr->rtt_min = rtt;
+        if (rtt > sr->rtt_max)
+            sr->rtt_max = rtt;
     }
-    ln_pv_soa pv = {buf,           buf + c.n,     buf + 2 * c.n,
-                    buf + 3 * c.n, buf + 4 * c.n, buf + 5 * c.n, err};
-    ln_net_fail fail = {sat_down, gs_down, cut};
+    if (k > 0 && strcmp(p, sr->prev) != 0)
+        sr->changes++;
+    snprintf(sr->prev, sizeof sr->prev, "%s", p);
+}
+
+static int run_series(const ln_args *a)
+{
+    series sr;
+    memset(&sr, 0, sizeof sr);
+    int rc = series_where_when(a, &sr);
+    if (!rc)
+        rc = series_links(a, &sr);
+    if (!rc)
+        rc = series_open(a, &sr);
+    if (rc) {
+        series_close(&sr);
+        return rc;
+    }
     printf("t_s,rtt_ms,hops,path\n");
-    long changes = 0, nt = (long)floor(dur / step + 1e-9) + 1, outages = 0;
-    long jammed_src = 0, jammed_gw = 0, nrtt = 0;
-    double rtt_min = INFINITY, rtt_max = 0.0, rtt_sum = 0.0;
-    char prev[4096] = "";
-    for (long k = 0; k < nt && !ferror(stdout); k++) {
-        double t = (double)k * step;
-        ln_orbit_propagate(o, start + t, &pv, ln_cli_threads);
-        ln_teme_to_ecef_soa(start + t, &pv, c.n);
-        memset(sat_down, 0, c.n);
-        memset(gs_down, 0, ngs);
-        memset(cut, 0, nisl);
-        ln_net_failset_apply(fails, t, sat_down, gs_down + base, cut);
-        if (jam) {
-            memset(jammed, 0, ngs);
-            ln_net_jam_apply(net, jam, start + t, jammed);
-            jammed_src += jammed[0] || (have_to && jammed[1]);
-            for (size_t g = 0; g < ngs; g++) {
-                jammed_gw += g >= base && jammed[g];
-                gs_down[g] |= jammed[g];
-            }
-        }
-        ln_net_update(net, pv.x, pv.y, pv.z, &fail);
-        char p[4096];
-        size_t pl = 0;
-        double rtt = INFINITY;
-        int hops = 0;
-        if (have_to) {
-            ln_net_route r;
-            if (ln_net_route_gs(net, w, 0, 1, path, (int)c.n + 2, &r) == 0) {
-                rtt = r.rtt_ms;
-                hops = r.hops;
-                pl += (size_t)snprintf(p, sizeof p, "src");
-                for (int i = 0; i < r.nsats && pl < sizeof p - 32; i++)
-                    pl += (size_t)snprintf(p + pl, sizeof p - pl, " %d",
-                                           path[i]);
-                snprintf(p + pl, sizeof p - pl, " dst");
-            }
-        } else {
-            ln_net_to_gateways(net, w, mask, dist, nxt, gwid);
-            const int32_t *ss;
-            const double *km;
-            size_t m = ln_net_gsl(net, 0, &ss, &km);
-            int32_t first = -1;
-            double best = INFINITY;
-            for (size_t i = 0; i < m; i++)
-                if (km[i] + dist[ss[i]] < best) {
-                    best = km[i] + dist[ss[i]];
-                    first = ss[i];
-                }
-            if (first >= 0) {
-                rtt = 2.0 * best / LN_C_KM_S * 1e3;
-                pl += (size_t)snprintf(p, sizeof p, "src");
-                hops = 1;
-                for (int32_t x = first; x >= 0 && hops <= (int)c.n + 1;
-                     x = nxt[x]) {
-                    if (pl < sizeof p - 32)
-                        pl += (size_t)snprintf(p + pl, sizeof p - pl, " %d",
-                                               x);
-                    hops++;
-                }
-                snprintf(p + pl, sizeof p - pl, " gw%d",
-                         (int)(gwid[first] - (int32_t)base));
-            }
-        }
-        if (!(rtt < INFINITY)) {
-            snprintf(p, sizeof p, "none");
-            outages++;
-            printf("%.3f,,0,none\n", t);
-        } else {
-            printf("%.3f,%.6f,%d,%s\n", t, rtt, hops, p);
-            nrtt++;
-            rtt_sum += rtt;
-            if (rtt < rtt_min)
-                rtt_min = rtt;
-            if (rtt > rtt_max)
-                rtt_max = rtt;
-        }
-        if (k > 0 && strcmp(p, prev) != 0)
-            changes++;
-        snprintf(prev, sizeof prev, "%s", p);
-    }
+    long nt = (long)floor(sr.dur / sr.step + 1e-9) + 1;
+    sr.rtt_min = INFINITY;
+    for (long k = 0; k < nt && !ferror(stdout); k++)
+        series_step(&sr, k, (double)k * sr.step);
     fprintf(stderr,
             "leonet route: %ld steps, %ld path changes, %ld without route",
-            nt, changes, outages);
-    if (jam)
+            nt, sr.changes, sr.outages);
+    if (sr.jam)
         fprintf(stderr, " (%ld with a jammed end point, %ld jammed "
                         "gateway-steps)",
-                jammed_src, jammed_gw);
-    if (nrtt)
-        fprintf(stderr, "; rtt_ms min %.3f mean %.3f max %.3f", rtt_min,
-                rtt_sum / (double)nrtt, rtt_max);
+                sr.jammed_src, sr.jammed_gw);
+    if (sr.nrtt)
+        fprintf(stderr, "; rtt_ms min %.3f mean %.3f max %.3f", sr.rtt_min,
+                sr.rtt_sum / (double)sr.nrtt, sr.rtt_max);
     fprintf(stderr, "\n");
     rc = ln_cli_close_out(V, stdout, NULL);
-done:
-    ln_orbit_free(o);
-    ln_net_work_free(w);
-    ln_net_free(net);
-    ln_free(isls);
-    ln_free(c.els);
-    free(gw);
-    free(gs);
-    free(mask);
-    free(sat_down);
-    free(gs_down);
-    free(jammed);
-    free(cut);
-    ln_net_jam_free(jam);
-    ln_net_failset_free(fails);
-    free(buf);
-    free(err);
-    free(path);
-    free(dist);
-    free(nxt);
-    free(gwid);
+    series_close(&sr);
     return rc;
 }
 

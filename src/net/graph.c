@@ -136,11 +136,11 @@ static void prepare_site(ln_net *n, size_t g)
     memcpy(n->site[g].r_ecef, &n->gs[3 * g], 3 * sizeof(double));
 }
 
-int ln_net_new(size_t nsat, const ln_net_isl *isls, size_t nisl, size_t ngs,
-               const double *gs_ecef_km, const ln_net_config *cfg,
-               ln_net **out)
+/* ln_net_new's argument checks: 0, LN_EINVAL or LN_ENOMEM. */
+static int check_new(size_t nsat, const ln_net_isl *isls, size_t nisl,
+                     size_t ngs, const double *gs_ecef_km,
+                     const ln_net_config *cfg)
 {
-    *out = NULL;
     if (!cfg || nsat >= (size_t)INT32_MAX || nisl >= (size_t)INT32_MAX / 2 ||
         ngs >= (size_t)INT32_MAX || (ngs && !gs_ecef_km) ||
         (nisl && !isls))
@@ -170,6 +170,17 @@ int ln_net_new(size_t nsat, const ln_net_isl *isls, size_t nisl, size_t ngs,
         if (dup)
             return LN_EINVAL;
     }
+    return 0;
+}
+
+int ln_net_new(size_t nsat, const ln_net_isl *isls, size_t nisl, size_t ngs,
+               const double *gs_ecef_km, const ln_net_config *cfg,
+               ln_net **out)
+{
+    *out = NULL;
+    int rc = check_new(nsat, isls, nisl, ngs, gs_ecef_km, cfg);
+    if (rc)
+        return rc;
     ln_net *n = ln_calloc(1, sizeof *n);
     if (!n)
         return LN_ENOMEM;
