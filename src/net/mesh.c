@@ -319,7 +319,8 @@ static int isls_at_start(ln_mesh *m, const ln_mesh_spec *sp, isl_list *l)
 static int build_net(ln_mesh *m, const ln_mesh_spec *sp, isl_list *l)
 {
     size_t n = m->nsat, k = 0;
-    qsort(l->v, l->n, sizeof *l->v, cmp_isl);
+    if (l->n) /* l->v is NULL when there is no ISL */
+        qsort(l->v, l->n, sizeof *l->v, cmp_isl);
     for (size_t j = 0; j < l->n; j++)
         if (!k || cmp_isl(&l->v[j], &l->v[k - 1]))
             l->v[k++] = l->v[j];
