@@ -638,11 +638,10 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
         e->witness[i] = -1;
         e->status[i] = LN_REASON_NO_SAT;
         e->prev_status[i] = -1; /* no state yet: the first step is silent */
-        if (ln_activity_row(e->act, e->cell[i], &e->cell_row[i]))
-            return LN_ENOMEM;
+        int rr = ln_activity_row(e->act, e->cell[i], &e->cell_row[i]);
         e->term_reg[i] =
             (int)region_of(e, e->beam[i], i ? e->term_reg[i - 1] : -1);
-        if (e->term_reg[i] < 0)
+        if (rr || e->term_reg[i] < 0)
             return LN_ENOMEM;
     }
     return 0;
@@ -1741,6 +1740,27 @@ static double next_zone_change(const ln__engine *e, double t)
     return best;
 }
 
+/* The sub-satellite points of window w (when it has none yet). */
+static int record_subsat(ln__engine *e, long w)
+{
+    return ln_activity_add_sats(e->act, w, e->nsat, e->pv.x, e->pv.y,
+                                e->pv.z, e->usable);
+}
+
+/* The map's pictures and page, drawn from the run's aggregate into the
+ * output set. */
+static int render_map(ln__engine *e, ln_outset *os, ln_diag *diag)
+{
+    ln_activity_options ao;
+    ln_activity_options_init(&ao);
+    ao.quiet = 1;
+    ao.frames = e->opt.frames;
+    ao.animate = e->opt.animate;
+    ao.outset = os;
+    ao.data_dir = e->opt.data_dir;
+    return ln_activity_render(e->act, ln_outset_stage(os), &ao, diag);
+}
+
 static void engine_free(ln__engine *e)
 {
     if (e->events_f)
@@ -1890,10 +1910,8 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
         PHASE(3);
         long w = (long)((t - sc->start) / sc->window_s + 1e-9);
         if (w < e.nwin && fabs(sc->start + w * sc->window_s - t) <
-                              0.5 * sc->step_s &&
-            ln_activity_add_sats(e.act, w, e.nsat, e.pv.x, e.pv.y, e.pv.z,
-                                 e.usable))
-            rc = LN_ENOMEM;
+                              0.5 * sc->step_s)
+            rc = record_subsat(&e, w);
         if (assign_gateways(&e) > 0) {
 #pragma omp parallel for schedule(dynamic, 1024) num_threads(e.nthreads)
             for (long i = 0; i < nt; i++)
@@ -1902,8 +1920,7 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
         PHASE(4);
         share_capacity(&e);
         PHASE(5);
-        if (!rc) /* the map's sub-points may have failed */
-            rc = account_step(&e, t);
+        rc = rc ? rc : account_step(&e, t); /* rc: record_subsat's */
         PHASE(6);
         ln_progress_update(pg, (uint64_t)k + 1);
     }
@@ -1936,16 +1953,8 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
     }
     if (os) {
         rc = ln__sim_write_outputs(&e, os, diag);
-        if (!rc) {
-            ln_activity_options ao;
-            ln_activity_options_init(&ao);
-            ao.quiet = 1;
-            ao.frames = e.opt.frames;
-            ao.animate = e.opt.animate;
-            ao.outset = os;
-            ao.data_dir = e.opt.data_dir;
-            rc = ln_activity_render(e.act, ln_outset_stage(os), &ao, diag);
-        }
+        if (!rc)
+            rc = render_map(&e, os, diag);
         if (!rc && ln_cancel_requested())
             rc = ln_diag_set(diag, LN_EIO, ln_outset_dir(os), 0, 0, NULL,
                              "interrupted by a signal: no output written");

@@ -276,6 +276,14 @@ static json_t *delivered_json(const ln__engine *e, const ln__counters *c,
     return o;
 }
 
+/* Mean terminals of window w (k: 0 active, 1 denied, 2 outage). */
+static double win_mean(const ln__engine *e, long w, int k)
+{
+    double tot[3];
+    ln_activity_window_total(e->act, w, tot);
+    return tot[k] / (e->sc->window_s / e->sc->step_s);
+}
+
 static int write_summary(const ln__engine *e, FILE *f)
 {
     const ln_scenario *sc = e->sc;
@@ -415,16 +423,13 @@ static int write_summary(const ln__engine *e, FILE *f)
     json_t *ts = json_object();
     json_t *tt = json_array(), *ta = json_array(), *td = json_array(),
            *to = json_array();
-    double steps_per_win = sc->window_s / sc->step_s;
     for (long w = 0; w < e->nwin; w++) {
         json_array_append_new(tt, json_string(ln_time_format_iso(
                                       sc->start + w * sc->window_s, 0, b1,
                                       sizeof b1)));
-        double tot[3];
-        ln_activity_window_total(e->act, w, tot);
-        json_array_append_new(ta, jreal(tot[0] / steps_per_win));
-        json_array_append_new(td, jreal(tot[1] / steps_per_win));
-        json_array_append_new(to, jreal(tot[2] / steps_per_win));
+        json_array_append_new(ta, jreal(win_mean(e, w, 0)));
+        json_array_append_new(td, jreal(win_mean(e, w, 1)));
+        json_array_append_new(to, jreal(win_mean(e, w, 2)));
     }
     json_object_set_new(ts, "window_s", jreal(sc->window_s));
     json_object_set_new(ts, "start", tt);
