@@ -232,9 +232,6 @@ static int fill_from(ln_activity *a, const ln__act *t, ln_diag *diag)
 {
     size_t nw = (size_t)t->nwin;
     for (size_t i = 0; i < t->ncells; i++) {
-        long r;
-        if (ln_activity_row(a, t->cells[i].id, &r))
-            return LN_ENOMEM;
         for (size_t w = 0; w < nw; w++) {
             size_t k = i * nw + w;
             double v[3] = {t->active[k] * 100.0, t->denied[k] * 100.0,
@@ -248,7 +245,8 @@ static int fill_from(ln_activity *a, const ln__act *t, ln_diag *diag)
                                     (uint32_t)llround(v[1]),
                                     (uint32_t)llround(v[2]), 0};
             c.present = c.active + c.denied + c.outage;
-            ln_activity_add(a, t->cells[i].id, (long)w, &c);
+            if (ln_activity_add(a, t->cells[i].id, (long)w, &c))
+                return LN_ENOMEM;
         }
     }
     a->ts_mean = ln_malloc(3 * nw * sizeof *a->ts_mean);

@@ -18,7 +18,8 @@
  * own slots); 6 and 7 are serial passes in terminal order with integer
  * accumulators, so outputs are identical for any thread count.
  * Memory: everything is allocated in setup; the loop allocates only when a
- * mobile terminal enters a map cell never seen before, and for events.
+ * mobile terminal enters a map cell never seen before, once a window for
+ * the map's sub-satellite points, and for events.
  */
 #include <math.h>
 #include <stdlib.h>

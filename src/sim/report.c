@@ -1,8 +1,9 @@
 /*
  * report.c - the outputs of a run (docs/outputs.md): summary.json,
  * events.csv, usage.csv, activity.geojson, activity-windows.geojson,
- * zones.geojson and activity-sats.json (the inputs of the activity map),
- * and the short human summary printed at the end.
+ * zones.geojson and activity-sats.json (the map's files: activity's
+ * aggregate writes the cells, windows and sub-points), and the short
+ * human summary printed at the end.
  *
  * Every number is computed from the run's integer counters; JSON is
  * written by jansson with sorted keys and fixed real precision, so the
