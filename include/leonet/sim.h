@@ -213,6 +213,9 @@ typedef struct ln_sim_options {
     int frames, animate;     /* > 0: also activity-HHMM.png frames /
                                 activity.gif of every N-th window (as
                                 ln_activity_options) */
+    const char *data_dir;    /* leonet's data directory for the map's
+                                outlines and page template (the CLI passes
+                                $LEONET_DATA), NULL = the build's */
     const char *scenario_sha256; /* 64 hex digits for summary.json's
                                 run.scenario_sha256 (ln_scenario_sha256),
                                 or NULL (written as null) */

@@ -22,6 +22,31 @@
 #define LN__ACT_MARGIN 24.0  /* left and right of the map */
 #define LN__ACT_TITLE_H 88.0 /* title band above the map */
 
+/* The aggregate (leonet/activity.h; aggregate.c). */
+struct ln_activity {
+    char *name;              /* scenario name, owned */
+    int res;                 /* H3 resolution, -1 unknown */
+    long nwin;               /* windows, >= 1 */
+    double window_s;         /* s */
+    double start_unix_s;     /* start of window 0 */
+    double per_terminal;     /* count units per terminal */
+    ln_cell *cells;          /* [row], first-seen order */
+    size_t ncells, cap_cells;
+    long *htab;              /* cell -> row, -1 empty; hcap a power of 2 */
+    size_t hcap;
+    ln_activity_counts *cw;  /* [row * nwin + w], cap_cells rows */
+    double *tot;             /* [3 * w + k]: active, denied, outage */
+    float **sat;             /* [w]: nsat[w] (lat, lon) pairs, deg */
+    int *nsat;
+    double frame[4];         /* lon0, lat0, lon1, lat1 of the sub-points
+                                kept, deg; empty (inf) until set */
+    int text;                /* 1: read from a run's files: every listed
+                                cell is drawn, the values are the files' */
+    int no_sats;             /* 1: no activity-sats.json was read */
+    double *ts_mean;         /* text: summary.json's series [k * nwin + w]
+                                (mean terminals), or NULL: summed */
+};
+
 /* One H3 cell with its outline and its values per window. */
 typedef struct ln__act_cell {
     ln_cell id;
@@ -63,7 +88,29 @@ typedef struct ln__act {
     int nplaces;
 } ln__act;
 
-/* Reads run_dir (and outlines from data_dir, NULL = skip). */
+/* The drawing data of an aggregate: cells in ascending id order (those
+ * present, all when a->text), values as the files carry them (means to
+ * 0.01, series as summary.json writes them). Zones, outlines, places and
+ * the box are not set (ln__act_load_layers). */
+int ln__act_from_agg(ln__act *d, const ln_activity *a);
+/* Zones (run_dir/zones.geojson, when present), outlines and places from
+ * data_dir (NULL = skip), then the map's box. */
+int ln__act_load_layers(ln__act *a, const char *run_dir,
+                        const char *data_dir, int quiet, ln_diag *diag);
+/* A cell's id, centre and outline (the H3 boundary as the files print
+ * it, 6 decimals, or ring/nring when nring >= 4: a closed GeoJSON ring
+ * of lon, lat pairs, deg) */
+void ln__act_cell_set(ln__act_cell *c, ln_cell id, const double *ring,
+                      int nring);
+
+/* Cell i's mean and maxima from its series (a->active... row i). */
+void ln__act_cell_stats(ln__act *a, size_t i);
+/* Reads run_dir's activity.geojson, summary.json, activity-sats.json
+ * into a (zeroed first; the caller frees a on error too). */
+int ln__act_read_files(ln__act *a, const char *run_dir, ln_diag *diag);
+/* Reads run_dir (and outlines from data_dir, NULL = skip): the files
+ * parsed straight into the drawing data (tests compare it with
+ * ln_activity_read_run + ln__act_from_agg). */
 int ln__act_load(ln__act *a, const char *run_dir, const char *data_dir,
                  int quiet, ln_diag *diag);
 void ln__act_free(ln__act *a);

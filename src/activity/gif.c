@@ -182,6 +182,46 @@ static int put_gcb(GifFileType *g, int delay_cs, int transparent)
                : 0;
 }
 
+/* Creates path (0666 less the umask) as a looping GIF of w x h with
+ * p's palette: *g open, or an error (nothing open). */
+static int gif_open(const char *path, int w, int h, const pal *p,
+                    GifFileType **g, ln_diag *diag)
+{
+    *g = NULL;
+    int err = 0;
+    ColorMapObject *cm = GifMakeMapObject(256, NULL);
+    if (!cm)
+        return ln_diag_set(diag, LN_ENOMEM, path, 0, 0, NULL,
+                           "out of memory");
+    memset(cm->Colors, 0, 256 * sizeof *cm->Colors);
+    memcpy(cm->Colors, p->c, (size_t)p->n * sizeof *p->c);
+    /* giflib would create the file 0600: open it ourselves */
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+                            O_CLOEXEC, 0666);
+    GifFileType *gf = fd >= 0 ? EGifOpenFileHandle(fd, &err) : NULL;
+    if (!gf && fd >= 0)
+        close(fd);
+    if (!gf) {
+        GifFreeMapObject(cm);
+        return ln_diag_set(diag, LN_EIO, path, 0, 0, NULL,
+                           "cannot create: %s",
+                           fd < 0 ? strerror(errno) : GifErrorString(err));
+    }
+    EGifSetGifVersion(gf, true);
+    static const unsigned char loop[3] = {1, 0, 0}; /* forever */
+    int bad = EGifPutScreenDesc(gf, w, h, 8, 0, cm) == GIF_ERROR ||
+              EGifPutExtensionLeader(gf, APPLICATION_EXT_FUNC_CODE) ==
+                  GIF_ERROR ||
+              EGifPutExtensionBlock(gf, 11, "NETSCAPE2.0") == GIF_ERROR ||
+              EGifPutExtensionBlock(gf, 3, loop) == GIF_ERROR ||
+              EGifPutExtensionTrailer(gf) == GIF_ERROR;
+    GifFreeMapObject(cm);
+    if (bad)
+        return gif_fail(gf, path, diag);
+    *g = gf;
+    return 0;
+}
+
 int ln__act_write_gif(const ln__act *a, const char *path, const char *title,
                       int width_px, int every, int delay_cs, ln_diag *diag)
 {
@@ -214,46 +254,13 @@ int ln__act_write_gif(const ln__act *a, const char *path, const char *title,
             h = cairo_image_surface_get_height(sf);
             cur = ln_malloc((size_t)w * h);
             prev = ln_malloc((size_t)w * h);
-            int err = 0;
-            ColorMapObject *cm = GifMakeMapObject(256, NULL);
-            if (!cur || !prev || !cm) {
-                GifFreeMapObject(cm);
-                cairo_surface_destroy(sf);
+            if (!cur || !prev)
                 rc = ln_diag_set(diag, LN_ENOMEM, path, 0, 0, NULL,
                                  "out of memory");
-                break;
-            }
-            memset(cm->Colors, 0, 256 * sizeof *cm->Colors);
-            memcpy(cm->Colors, p->c, (size_t)p->n * sizeof *p->c);
-            /* giflib would create the file 0600: open it ourselves */
-            int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-                                    O_CLOEXEC, 0666);
-            g = fd >= 0 ? EGifOpenFileHandle(fd, &err) : NULL;
-            if (!g && fd >= 0)
-                close(fd);
-            if (!g) {
-                GifFreeMapObject(cm);
+            else
+                rc = gif_open(path, w, h, p, &g, diag);
+            if (rc) {
                 cairo_surface_destroy(sf);
-                rc = ln_diag_set(diag, LN_EIO, path, 0, 0, NULL,
-                                 "cannot create: %s",
-                                 fd < 0 ? strerror(errno)
-                                        : GifErrorString(err));
-                break;
-            }
-            EGifSetGifVersion(g, true);
-            static const unsigned char loop[3] = {1, 0, 0}; /* forever */
-            int bad = EGifPutScreenDesc(g, w, h, 8, 0, cm) == GIF_ERROR ||
-                      EGifPutExtensionLeader(g, APPLICATION_EXT_FUNC_CODE) ==
-                          GIF_ERROR ||
-                      EGifPutExtensionBlock(g, 11, "NETSCAPE2.0") ==
-                          GIF_ERROR ||
-                      EGifPutExtensionBlock(g, 3, loop) == GIF_ERROR ||
-                      EGifPutExtensionTrailer(g) == GIF_ERROR;
-            GifFreeMapObject(cm);
-            if (bad) {
-                cairo_surface_destroy(sf);
-                rc = gif_fail(g, path, diag);
-                g = NULL;
                 break;
             }
             map_frame(p, sf, cur);

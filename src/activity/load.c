@@ -4,7 +4,10 @@
  * (scenario name, time series), zones.geojson, activity-sats.json, and
  * country outlines from the data directory.
  *
- * Exports (private): ln__act_load, ln__act_free, ln__act_parse_cells,
+ * Exports (private): ln__act_read_files (the run's own files: what
+ * ln_activity_read_run turns into an aggregate), ln__act_load_layers
+ * (zones, outlines, places, the map's box), ln__act_load (both),
+ * ln__act_free, ln__act_cell_set, ln__act_parse_cells,
  * ln__act_parse_summary, ln__act_parse_sats (the pure parsers: tests and
  * fuzz/fuzz_activity*.c call them on bytes).
  *
@@ -93,6 +96,141 @@ static int read_series(json_t *props, const char *name, long n, float *out,
     return 0;
 }
 
+void ln__act_cell_set(ln__act_cell *c, ln_cell id, const double *ring,
+                      int nring)
+{
+    c->id = id;
+    ln_cell_to_string(id, c->sid, sizeof c->sid);
+    double clat, clon;
+    ln_cell_center(id, &clat, &clon);
+    c->clat = clat * LN_RAD2DEG;
+    c->clon = clon * LN_RAD2DEG;
+    if (ring && nring >= 4 && nring <= LN_CELL_MAX_VERTS + 1) {
+        c->nv = nring - 1;
+        for (int v = 0; v < c->nv; v++) {
+            c->lon[v] = ring[2 * v];
+            c->lat[v] = ring[2 * v + 1];
+        }
+    } else {
+        ln_cell_boundary b;
+        ln_cell_boundary_of(id, &b);
+        c->nv = b.n;
+        for (int v = 0; v < b.n; v++) {
+            c->lon[v] = b.lon_rad[v] * LN_RAD2DEG;
+            c->lat[v] = b.lat_rad[v] * LN_RAD2DEG;
+        }
+    }
+    /* keep the ring on the centre's side of the antimeridian */
+    for (int v = 0; v < c->nv; v++) {
+        if (c->lon[v] - c->clon > 180)
+            c->lon[v] -= 360;
+        else if (c->lon[v] - c->clon < -180)
+            c->lon[v] += 360;
+    }
+}
+
+void ln__act_cell_stats(ln__act *a, size_t i)
+{
+    ln__act_cell *c = &a->cells[i];
+    long nwin = a->nwin;
+    const float *ac = a->active + i * (size_t)nwin;
+    const float *de = a->denied + i * (size_t)nwin;
+    const float *ou = a->outage + i * (size_t)nwin;
+    double sum = 0;
+    for (long w = 0; w < nwin; w++) {
+        sum += ac[w];
+        c->max_active = fmax(c->max_active, ac[w]);
+        c->max_denied = fmax(c->max_denied, de[w]);
+        c->max_outage = fmax(c->max_outage, ou[w]);
+    }
+    c->mean_active = sum / (double)nwin;
+}
+
+/* The top-level members: windows (else the first feature's series),
+ * window_s, start, map_res, name. */
+static int parse_header(ln__act *a, json_t *root, json_t *feats,
+                        const char *fname, ln_diag *diag)
+{
+    json_t *jw = json_object_get(root, "windows");
+    long nwin = json_is_integer(jw) ? (long)json_integer_value(jw) : -1;
+    if (nwin < 0 && json_array_size(feats)) {
+        json_t *p0 = json_object_get(json_array_get(feats, 0), "properties");
+        json_t *s0 = json_object_get(p0, "active");
+        nwin = json_is_array(s0) ? (long)json_array_size(s0) : -1;
+    }
+    if (nwin < 1 || nwin > MAX_WINDOWS)
+        return ln_diag_set(diag, LN_EPARSE, fname, 0, 0, "windows",
+                           "want 1..%ld windows", MAX_WINDOWS);
+    a->nwin = nwin;
+    json_t *jws = json_object_get(root, "window_s");
+    a->window_s = json_is_number(jws) ? json_number_value(jws) : 900.0;
+    if (!(a->window_s > 0 && a->window_s < 1e8))
+        return ln_diag_set(diag, LN_EPARSE, fname, 0, 0, "window_s",
+                           "want a positive number of seconds");
+    const char *st = json_string_value(json_object_get(root, "start"));
+    a->start_unix_s = 0;
+    if (st && ln_time_parse_iso(st, &a->start_unix_s))
+        return ln_diag_set(diag, LN_EPARSE, fname, 0, 0, "start",
+                           "want an ISO 8601 time, got '%s'", st);
+    json_t *jr = json_object_get(root, "map_res");
+    a->res = json_is_integer(jr) ? (int)json_integer_value(jr) : -1;
+    const char *name = json_string_value(json_object_get(root, "name"));
+    if (name && !a->scenario[0]) {
+        snprintf(a->scenario, sizeof a->scenario, "%s", name);
+        char *sfx = strstr(a->scenario, " activity");
+        if (sfx && sfx[9] == '\0')
+            *sfx = '\0';
+    }
+    return 0;
+}
+
+/* Feature i: its cell, outline and series into a->cells[i] and row i. */
+static int parse_feature(ln__act *a, json_t *f, size_t i, const char *fname,
+                         ln_diag *diag)
+{
+    ln__act_cell *c = &a->cells[i];
+    json_t *props = json_object_get(f, "properties");
+    const char *id = json_string_value(json_object_get(f, "id"));
+    if (!id)
+        id = json_string_value(json_object_get(props, "cell"));
+    ln_cell cid;
+    if (!id || ln_cell_from_string(id, &cid))
+        return ln_diag_set(diag, LN_ECELL, fname, 0, 0, NULL,
+                           "features[%zu].id: want a 15-hex-digit H3 cell "
+                           "id", i);
+    /* the outline: the feature's ring, else the cell's boundary */
+    json_t *ring = json_array_get(
+        json_object_get(json_object_get(f, "geometry"), "coordinates"), 0);
+    size_t nr = json_array_size(ring);
+    double rb[2 * (LN_CELL_MAX_VERTS + 1)];
+    int ok = nr >= 4 && nr <= LN_CELL_MAX_VERTS + 1;
+    for (size_t v = 0; ok && v + 1 < nr; v++) {
+        json_t *p = json_array_get(ring, v);
+        rb[2 * v] = json_number_value(json_array_get(p, 0));
+        rb[2 * v + 1] = json_number_value(json_array_get(p, 1));
+        if (!json_is_number(json_array_get(p, 0)) ||
+            !json_is_number(json_array_get(p, 1)) || fabs(rb[2 * v]) > 360 ||
+            fabs(rb[2 * v + 1]) > 90)
+            return ln_diag_set(diag, LN_EGEOJSON, fname, 0, 0, NULL,
+                               "features[%zu].geometry.coordinates"
+                               "[0][%zu]: want [lon, lat]", i, v);
+    }
+    ln__act_cell_set(c, cid, ok ? rb : NULL, ok ? (int)nr : 0);
+    long nwin = a->nwin;
+    float *ac = a->active + i * (size_t)nwin;
+    float *de = a->denied + i * (size_t)nwin;
+    float *ou = a->outage + i * (size_t)nwin;
+    int rc = read_series(props, "active", nwin, ac, fname, i, diag);
+    if (!rc)
+        rc = read_series(props, "denied", nwin, de, fname, i, diag);
+    if (!rc)
+        rc = read_series(props, "outage", nwin, ou, fname, i, diag);
+    if (rc)
+        return rc;
+    ln__act_cell_stats(a, i);
+    return 0;
+}
+
 int ln__act_parse_cells(ln__act *a, const char *buf, size_t len,
                         const char *fname, ln_diag *diag)
 {
@@ -103,58 +241,20 @@ int ln__act_parse_cells(ln__act *a, const char *buf, size_t len,
                            "%s", je.text);
     int rc = 0;
     json_t *feats = json_object_get(root, "features");
-    if (!json_is_array(feats)) {
+    size_t nf = json_array_size(feats);
+    if (!json_is_array(feats))
         rc = ln_diag_set(diag, LN_EGEOJSON, fname, 0, 0, "features",
                          "want a FeatureCollection");
-        goto out;
-    }
-    size_t nf = json_array_size(feats);
-    if (nf > (size_t)MAX_CELLS) {
+    else if (nf > (size_t)MAX_CELLS)
         rc = ln_diag_set(diag, LN_ETOOBIG, fname, 0, 0, "features",
                          "%zu cells (at most %ld)", nf, MAX_CELLS);
+    if (!rc)
+        rc = parse_header(a, root, feats, fname, diag);
+    if (rc)
         goto out;
-    }
-    /* windows: the top-level count, else the first feature's series */
-    json_t *jw = json_object_get(root, "windows");
-    long nwin = json_is_integer(jw) ? (long)json_integer_value(jw) : -1;
-    if (nwin < 0 && nf) {
-        json_t *p0 = json_object_get(json_array_get(feats, 0), "properties");
-        json_t *s0 = json_object_get(p0, "active");
-        nwin = json_is_array(s0) ? (long)json_array_size(s0) : -1;
-    }
-    if (nwin < 1 || nwin > MAX_WINDOWS) {
-        rc = ln_diag_set(diag, LN_EPARSE, fname, 0, 0, "windows",
-                         "want 1..%ld windows", MAX_WINDOWS);
-        goto out;
-    }
-    a->nwin = nwin;
-    json_t *jws = json_object_get(root, "window_s");
-    a->window_s = json_is_number(jws) ? json_number_value(jws) : 900.0;
-    if (!(a->window_s > 0 && a->window_s < 1e8)) {
-        rc = ln_diag_set(diag, LN_EPARSE, fname, 0, 0, "window_s",
-                         "want a positive number of seconds");
-        goto out;
-    }
-    const char *st = json_string_value(json_object_get(root, "start"));
-    a->start_unix_s = 0;
-    if (st && ln_time_parse_iso(st, &a->start_unix_s)) {
-        rc = ln_diag_set(diag, LN_EPARSE, fname, 0, 0, "start",
-                         "want an ISO 8601 time, got '%s'", st);
-        goto out;
-    }
-    json_t *jr = json_object_get(root, "map_res");
-    a->res = json_is_integer(jr) ? (int)json_integer_value(jr) : -1;
-    const char *name = json_string_value(json_object_get(root, "name"));
-    if (name && !a->scenario[0]) {
-        snprintf(a->scenario, sizeof a->scenario, "%s", name);
-        char *sfx = strstr(a->scenario, " activity");
-        if (sfx && sfx[9] == '\0')
-            *sfx = '\0';
-    }
-
     a->ncells = nf;
     a->cells = ln_calloc(nf ? nf : 1, sizeof *a->cells);
-    size_t nv = (nf ? nf : 1) * (size_t)nwin;
+    size_t nv = (nf ? nf : 1) * (size_t)a->nwin;
     a->active = ln_malloc(nv * sizeof(float));
     a->denied = ln_malloc(nv * sizeof(float));
     a->outage = ln_malloc(nv * sizeof(float));
@@ -162,78 +262,8 @@ int ln__act_parse_cells(ln__act *a, const char *buf, size_t len,
         rc = LN_ENOMEM;
         goto out;
     }
-    for (size_t i = 0; i < nf; i++) {
-        json_t *f = json_array_get(feats, i);
-        ln__act_cell *c = &a->cells[i];
-        json_t *props = json_object_get(f, "properties");
-        const char *id = json_string_value(json_object_get(f, "id"));
-        if (!id)
-            id = json_string_value(json_object_get(props, "cell"));
-        if (!id || ln_cell_from_string(id, &c->id)) {
-            rc = ln_diag_set(diag, LN_ECELL, fname, 0, 0, NULL,
-                             "features[%zu].id: want a 15-hex-digit H3 cell "
-                             "id", i);
-            goto out;
-        }
-        ln_cell_to_string(c->id, c->sid, sizeof c->sid);
-        double clat, clon;
-        ln_cell_center(c->id, &clat, &clon);
-        c->clat = clat * LN_RAD2DEG;
-        c->clon = clon * LN_RAD2DEG;
-        /* the outline: the feature's ring, else the cell's boundary */
-        json_t *ring = json_array_get(
-            json_object_get(json_object_get(f, "geometry"), "coordinates"), 0);
-        size_t nr = json_array_size(ring);
-        if (nr >= 4 && nr <= LN_CELL_MAX_VERTS + 1) {
-            c->nv = (int)nr - 1;
-            for (int v = 0; v < c->nv; v++) {
-                json_t *p = json_array_get(ring, (size_t)v);
-                c->lon[v] = json_number_value(json_array_get(p, 0));
-                c->lat[v] = json_number_value(json_array_get(p, 1));
-                if (!json_is_number(json_array_get(p, 0)) ||
-                    !json_is_number(json_array_get(p, 1)) ||
-                    fabs(c->lon[v]) > 360 || fabs(c->lat[v]) > 90) {
-                    rc = ln_diag_set(diag, LN_EGEOJSON, fname, 0, 0, NULL,
-                                     "features[%zu].geometry.coordinates"
-                                     "[0][%d]: want [lon, lat]", i, v);
-                    goto out;
-                }
-            }
-        } else {
-            ln_cell_boundary b;
-            ln_cell_boundary_of(c->id, &b);
-            c->nv = b.n;
-            for (int v = 0; v < b.n; v++) {
-                c->lon[v] = b.lon_rad[v] * LN_RAD2DEG;
-                c->lat[v] = b.lat_rad[v] * LN_RAD2DEG;
-            }
-        }
-        /* keep the ring on the centre's side of the antimeridian */
-        for (int v = 0; v < c->nv; v++) {
-            if (c->lon[v] - c->clon > 180)
-                c->lon[v] -= 360;
-            else if (c->lon[v] - c->clon < -180)
-                c->lon[v] += 360;
-        }
-        float *ac = a->active + i * (size_t)nwin;
-        float *de = a->denied + i * (size_t)nwin;
-        float *ou = a->outage + i * (size_t)nwin;
-        rc = read_series(props, "active", nwin, ac, fname, i, diag);
-        if (!rc)
-            rc = read_series(props, "denied", nwin, de, fname, i, diag);
-        if (!rc)
-            rc = read_series(props, "outage", nwin, ou, fname, i, diag);
-        if (rc)
-            goto out;
-        double sum = 0;
-        for (long w = 0; w < nwin; w++) {
-            sum += ac[w];
-            c->max_active = fmax(c->max_active, ac[w]);
-            c->max_denied = fmax(c->max_denied, de[w]);
-            c->max_outage = fmax(c->max_outage, ou[w]);
-        }
-        c->mean_active = sum / (double)nwin;
-    }
+    for (size_t i = 0; i < nf && !rc; i++)
+        rc = parse_feature(a, json_array_get(feats, i), i, fname, diag);
 out:
     json_decref(root);
     return rc;
@@ -467,8 +497,7 @@ static void compute_bbox(ln__act *a)
     a->bbox[3] = fmin(bb[3] + my, 85);
 }
 
-int ln__act_load(ln__act *a, const char *run_dir, const char *data_dir,
-                 int quiet, ln_diag *diag)
+int ln__act_read_files(ln__act *a, const char *run_dir, ln_diag *diag)
 {
     memset(a, 0, sizeof *a);
     char p[LN_PATH_MAX_ACT];
@@ -478,26 +507,17 @@ int ln__act_load(ln__act *a, const char *run_dir, const char *data_dir,
         return ln_diag_set(diag, LN_ENOTFOUND, p, 0, 0, NULL,
                            "no activity.geojson: is this the output "
                            "directory of 'leonet run'?");
-    char *buf;
-    size_t len;
-    rc = ln_read_file(p, MAX_FILE_BYTES, &buf, &len, diag);
-    if (rc)
+    if ((rc = load_with(a, p, diag, ln__act_parse_cells)))
         return rc;
-    rc = ln__act_parse_cells(a, buf, len, p, diag);
-    ln_free(buf);
-    if (rc)
-        goto fail;
     a->ts_active = ln_calloc((size_t)a->nwin, sizeof(double));
     a->ts_denied = ln_calloc((size_t)a->nwin, sizeof(double));
     a->ts_outage = ln_calloc((size_t)a->nwin, sizeof(double));
-    if (!a->ts_active || !a->ts_denied || !a->ts_outage) {
-        rc = LN_ENOMEM;
-        goto fail;
-    }
+    if (!a->ts_active || !a->ts_denied || !a->ts_outage)
+        return LN_ENOMEM;
     snprintf(p, sizeof p, "%s/summary.json", run_dir);
     if (file_exists(p) &&
         (rc = load_with(a, p, diag, ln__act_parse_summary)))
-        goto fail;
+        return rc;
     if (!a->ts_from_summary)
         for (size_t i = 0; i < a->ncells; i++)
             for (long w = 0; w < a->nwin; w++) {
@@ -508,12 +528,20 @@ int ln__act_load(ln__act *a, const char *run_dir, const char *data_dir,
             }
     if (!a->scenario[0])
         snprintf(a->scenario, sizeof a->scenario, "run");
-    snprintf(p, sizeof p, "%s/zones.geojson", run_dir);
-    if (file_exists(p) && (rc = load_layer(&a->zones, p, 1, diag)))
-        goto fail;
     snprintf(p, sizeof p, "%s/activity-sats.json", run_dir);
     if (file_exists(p) && (rc = load_with(a, p, diag, ln__act_parse_sats)))
-        goto fail;
+        return rc;
+    return 0;
+}
+
+int ln__act_load_layers(ln__act *a, const char *run_dir,
+                        const char *data_dir, int quiet, ln_diag *diag)
+{
+    char p[LN_PATH_MAX_ACT];
+    int rc;
+    snprintf(p, sizeof p, "%s/zones.geojson", run_dir);
+    if (file_exists(p) && (rc = load_layer(&a->zones, p, 1, diag)))
+        return rc;
     if (data_dir) {
         static const char *const files[] = {
             "geo/outlines/neighbours_ne50m.geojson",
@@ -527,7 +555,7 @@ int ln__act_load(ln__act *a, const char *run_dir, const char *data_dir,
             }
             rc = load_layer(&a->outline[a->noutline], p, 0, diag);
             if (rc)
-                goto fail;
+                return rc;
             a->noutline++;
         }
         snprintf(p, sizeof p, "%s/geo/ukraine_places_ne10m.csv", data_dir);
@@ -535,8 +563,16 @@ int ln__act_load(ln__act *a, const char *run_dir, const char *data_dir,
     }
     compute_bbox(a);
     return 0;
-fail:
-    ln__act_free(a);
+}
+
+int ln__act_load(ln__act *a, const char *run_dir, const char *data_dir,
+                 int quiet, ln_diag *diag)
+{
+    int rc = ln__act_read_files(a, run_dir, diag);
+    if (!rc)
+        rc = ln__act_load_layers(a, run_dir, data_dir, quiet, diag);
+    if (rc)
+        ln__act_free(a);
     return rc;
 }
 

@@ -138,6 +138,33 @@ static double cell_value(const ln__act *a, size_t i, long win)
                    : a->active[i * (size_t)a->nwin + (size_t)win];
 }
 
+/* The largest cities: a dot and the name, with a white halo. */
+static void draw_places(cairo_t *cr, const ln__act *a, const lay *l)
+{
+    double s = l->s;
+    for (int k = 0; k < a->nplaces; k++) {
+        const struct ln__act_place *pl = &a->places[k];
+        double x = X(l, pl->lon), y = Y(l, pl->lat);
+        cairo_new_path(cr);
+        cairo_arc(cr, x, y, 3.4 * s, 0, LN_TWOPI);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_set_line_width(cr, 1.6 * s);
+        cairo_stroke(cr);
+        cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
+                               CAIRO_FONT_WEIGHT_BOLD);
+        cairo_set_font_size(cr, 13 * s);
+        cairo_move_to(cr, x + 6 * s, y - 5 * s);
+        cairo_text_path(cr, pl->name);
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+        cairo_set_line_width(cr, 3.2 * s);
+        cairo_stroke_preserve(cr);
+        cairo_set_source_rgb(cr, 0.05, 0.05, 0.05);
+        cairo_fill(cr);
+    }
+}
+
 static void draw_map(cairo_t *cr, const ln__act *a, const lay *l, long win,
                      double vmax)
 {
@@ -223,28 +250,7 @@ static void draw_map(cairo_t *cr, const ln__act *a, const lay *l, long win,
         cairo_set_line_width(cr, 1.4 * s);
         cairo_stroke(cr);
     }
-    /* the largest cities: a dot and the name, with a white halo */
-    for (int k = 0; k < a->nplaces; k++) {
-        const struct ln__act_place *pl = &a->places[k];
-        double x = X(l, pl->lon), y = Y(l, pl->lat);
-        cairo_new_path(cr);
-        cairo_arc(cr, x, y, 3.4 * s, 0, LN_TWOPI);
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        cairo_set_line_width(cr, 1.6 * s);
-        cairo_stroke(cr);
-        cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
-                               CAIRO_FONT_WEIGHT_BOLD);
-        cairo_set_font_size(cr, 13 * s);
-        cairo_move_to(cr, x + 6 * s, y - 5 * s);
-        cairo_text_path(cr, pl->name);
-        cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
-        cairo_set_line_width(cr, 3.2 * s);
-        cairo_stroke_preserve(cr);
-        cairo_set_source_rgb(cr, 0.05, 0.05, 0.05);
-        cairo_fill(cr);
-    }
+    draw_places(cr, a, l);
     /* satellites' sub-points at the window's start (frames only) */
     if (win >= 0 && a->sat_off) {
         const float *o = a->sats + 2 * a->sat_off[win];

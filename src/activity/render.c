@@ -1,6 +1,7 @@
 /*
- * render.c - ln_activity_render: reads a run directory and writes the
- * activity map (PNG, world file, frames, HTML page); the colour scale and
+ * render.c - ln_activity_render: draws an aggregate (with the run
+ * directory's zones and the data directory's outlines) as the activity
+ * map (PNG, world file, frames, GIF, HTML page); the colour scale and
  * the small helpers the writers share.
  *
  * Colour scale: viridis (van der Walt and Smith, matplotlib 2.0, 2015),
@@ -86,14 +87,11 @@ void ln_activity_options_init(ln_activity_options *o)
     memset(o, 0, sizeof *o);
 }
 
-/* The data directory: the option, $LEONET_DATA, else the build's. */
+/* The data directory: the option, else the build's. */
 static const char *data_dir_of(const ln_activity_options *o)
 {
     if (o->data_dir && o->data_dir[0])
         return o->data_dir;
-    const char *e = getenv("LEONET_DATA");
-    if (e && e[0])
-        return e;
 #ifdef LN_DATA_DIR
     return LN_DATA_DIR;
 #else
@@ -131,16 +129,17 @@ static void unstage(ln_diag *d, const ln_outset *os)
     snprintf(d->file, sizeof d->file, "%s", f);
 }
 
-int ln_activity_render(const char *run_dir, const ln_activity_options *opt,
-                       ln_diag *diag)
+int ln_activity_render(const ln_activity *agg, const char *run_dir,
+                       const ln_activity_options *opt, ln_diag *diag)
 {
     ln_activity_options def;
     ln_activity_options_init(&def);
     if (!opt)
         opt = &def;
-    if (!run_dir || strlen(run_dir) > 4000)
+    if (!agg || !run_dir || strlen(run_dir) > 4000)
         return ln_diag_set(diag, LN_EINVAL, NULL, 0, 0, NULL,
-                           "run directory missing or too long");
+                           "aggregate or run directory missing, or "
+                           "directory too long");
     int width = opt->width_px ? opt->width_px : 1600;
     if (width < 400 || width > 8000)
         return ln_diag_set(diag, LN_EINVAL, NULL, 0, 0, NULL,
@@ -158,9 +157,14 @@ int ln_activity_render(const char *run_dir, const ln_activity_options *opt,
                            anim_width);
     const char *data = data_dir_of(opt);
     ln__act a;
-    int rc = ln__act_load(&a, run_dir, data, opt->quiet, diag);
+    int rc = ln__act_from_agg(&a, agg);
     if (rc)
+        return ln_diag_set(diag, rc, run_dir, 0, 0, NULL, "out of memory");
+    rc = ln__act_load_layers(&a, run_dir, data, opt->quiet, diag);
+    if (rc) {
+        ln__act_free(&a);
         return rc;
+    }
     char title[512];
     if (opt->title)
         snprintf(title, sizeof title, "%s", opt->title);

@@ -4,8 +4,10 @@
  *   leonet map RUN_DIR [--frames] [--animate] [--every N] [--width PX]
  *                      [--title TEXT] [--data DIR] [--no-html] [--no-png]
  *
- * Reads RUN_DIR/activity.geojson, zones.geojson, activity-sats.json and
- * summary.json (written by 'leonet run') and writes activity.png (+ its
+ * Reads RUN_DIR/activity.geojson, activity-sats.json and summary.json
+ * (written by 'leonet run') into an activity aggregate
+ * (ln_activity_read_run), and draws it with RUN_DIR/zones.geojson
+ * (ln_activity_render), which writes activity.png (+ its
  * world file activity.pgw, activity.prj and activity.png.aux.xml),
  * activity-HHMM.png frames and activity.gif when asked, and
  * activity.html, as one output set (all or nothing, locked; SIGINT and
@@ -98,6 +100,8 @@ int ln_cmd_map(int argc, char **argv)
     o.animate = animate ? (int)every : 0;
     o.title = ln_args_get(&a, specs, "title");
     o.data_dir = ln_args_get(&a, specs, "data");
+    if (!o.data_dir) /* the library reads no environment: the CLI does */
+        o.data_dir = getenv("LEONET_DATA");
     o.no_html = ln_args_get(&a, specs, "no-html") != NULL;
     o.no_png = ln_args_get(&a, specs, "no-png") != NULL;
     if (o.no_png && o.no_html && !o.frames && !o.animate) {
@@ -110,7 +114,12 @@ int ln_cmd_map(int argc, char **argv)
     double t0 = ln_time_mono_s();
     ln_diag d;
     ln_diag_clear(&d);
-    int rc = ln_activity_render(a.pos[0], &o, &d);
+    /* the run's files fill an aggregate, drawn as after 'leonet run' */
+    ln_activity *agg = NULL;
+    int rc = ln_activity_read_run(a.pos[0], &agg, &d);
+    if (!rc)
+        rc = ln_activity_render(agg, a.pos[0], &o, &d);
+    ln_activity_free(agg);
     double dt = ln_time_mono_s() - t0;
     if (rc) {
         char b[1200];

@@ -202,6 +202,7 @@ int ln_cmd_run(int argc, char **argv)
     }
     opt.frames = frames;
     opt.animate = animate;
+    opt.data_dir = getenv("LEONET_DATA"); /* the map's outlines, page */
     ln_diag d;
     char msg[1400];
     ln_sim_stats st;

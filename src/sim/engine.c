@@ -18,7 +18,8 @@
  * own slots); 6 and 7 are serial passes in terminal order with integer
  * accumulators, so outputs are identical for any thread count.
  * Memory: everything is allocated in setup; the loop allocates only when a
- * mobile terminal enters a map cell never seen before, and for events.
+ * mobile terminal enters a map cell never seen before, once a window for
+ * the map's sub-satellite points, and for events.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -49,82 +50,6 @@ static size_t nz(size_t n)
             return ln_diag_set(diag, LN_ENOMEM, NULL, 0, 0, NULL,      \
                                "out of memory");                       \
     } while (0)
-
-/* ---- map cells: a set that grows, in order of first appearance -------
- * An open-addressing hash table (linear probing) maps a cell id to its
- * row; rows never move, so fixed terminals keep their row index. */
-
-static size_t hslot(ln_cell c, size_t mask)
-{
-    return (size_t)ln_hash64(c) & mask;
-}
-
-/* Row of a map cell in the cell hash, or -1. */
-static long cell_index(const ln__engine *e, ln_cell c)
-{
-    if (!e->hcap)
-        return -1;
-    size_t mask = e->hcap - 1;
-    for (size_t h = hslot(c, mask);; h = (h + 1) & mask) {
-        if (e->htab[h] < 0)
-            return -1;
-        if (e->cells[e->htab[h]] == c)
-            return e->htab[h];
-    }
-}
-
-static int hash_rebuild(ln__engine *e, size_t cap)
-{
-    long *nt = ln_malloc(cap * sizeof *nt);
-    if (!nt)
-        return LN_ENOMEM;
-    for (size_t k = 0; k < cap; k++)
-        nt[k] = -1;
-    for (size_t r = 0; r < e->ncells; r++) {
-        size_t h = hslot(e->cells[r], cap - 1);
-        while (nt[h] >= 0)
-            h = (h + 1) & (cap - 1);
-        nt[h] = (long)r;
-    }
-    ln_free(e->htab);
-    e->htab = nt;
-    e->hcap = cap;
-    return 0;
-}
-
-/* Row of a cell, added when new; -1 when out of memory. */
-static long cell_insert(ln__engine *e, ln_cell c)
-{
-    long r = cell_index(e, c);
-    if (r >= 0)
-        return r;
-    if (e->ncells == e->cap_cells) {
-        size_t nc = e->cap_cells ? e->cap_cells * 2 : 1024;
-        ln_cell *ncl = ln_realloc(e->cells, nc * sizeof *ncl);
-        if (!ncl)
-            return -1;
-        e->cells = ncl;
-        ln__cellwin *ncw = ln_realloc(e->cw, nc * (size_t)e->nwin *
-                                                 sizeof *ncw);
-        if (!ncw)
-            return -1;
-        e->cw = ncw;
-        e->cap_cells = nc;
-    }
-    if (2 * (e->ncells + 1) > e->hcap &&
-        hash_rebuild(e, e->hcap ? 2 * e->hcap : 4096))
-        return -1;
-    r = (long)e->ncells++;
-    e->cells[r] = c;
-    memset(e->cw + (size_t)r * (size_t)e->nwin, 0,
-           (size_t)e->nwin * sizeof *e->cw);
-    size_t mask = e->hcap - 1;
-    size_t h = hslot(c, mask);
-    while (e->htab[h] >= 0)
-        h = (h + 1) & mask;
-    e->htab[h] = r;
-    return r;
-}
 
 /* ---- candidate areas ---------------------------------------------------- */
 
@@ -714,10 +639,10 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
         e->witness[i] = -1;
         e->status[i] = LN_REASON_NO_SAT;
         e->prev_status[i] = -1; /* no state yet: the first step is silent */
-        e->cell_row[i] = cell_insert(e, e->cell[i]);
+        int rr = ln_activity_row(e->act, e->cell[i], &e->cell_row[i]);
         e->term_reg[i] =
             (int)region_of(e, e->beam[i], i ? e->term_reg[i - 1] : -1);
-        if (e->cell_row[i] < 0 || e->term_reg[i] < 0)
+        if (rr || e->term_reg[i] < 0)
             return LN_ENOMEM;
     }
     return 0;
@@ -774,6 +699,11 @@ static int setup(ln__engine *e, ln_diag *diag)
     e->ndays = (long)ceil(e->nsteps * sc->step_s / 86400.0 - 1e-9);
     if (e->ndays < 1)
         e->ndays = 1;
+    ln_activity_spec as = {sc->name, sc->map_res, e->nwin, sc->window_s,
+                           sc->start, sc->window_s / sc->step_s};
+    if ((rc = ln_activity_new(&as, &e->act)))
+        return ln_diag_set(diag, rc, NULL, 0, 0, "outputs",
+                           "activity map: %s", ln_strerror(rc));
     if ((rc = load_constellation(e, diag)))
         return rc;
     if ((rc = load_zones(e, diag)))
@@ -804,11 +734,12 @@ static int setup(ln__engine *e, ln_diag *diag)
         return rc;
     /* the activity map reads at most LN_SIM_MAX_MAP_CELLS cells: a run
      * that has more before its first step would fail after its last */
-    if (e->ncells > (size_t)LN_SIM_MAX_MAP_CELLS)
+    if (ln_activity_ncells(e->act) > (size_t)LN_SIM_MAX_MAP_CELLS)
         return ln_diag_set(diag, LN_ESCENARIO, NULL, 0, 0, "outputs.map_res",
                            "the terminals fall in %zu map cells at "
                            "resolution %d, more than the %ld the activity "
-                           "map reads (lower map_res)", e->ncells,
+                           "map reads (lower map_res)",
+                           ln_activity_ncells(e->act),
                            sc->map_res, LN_SIM_MAX_MAP_CELLS);
     ALLOC(e->by_sat, e->nt);
     ALLOC(e->beam_tmp, e->nt);
@@ -829,24 +760,13 @@ static int setup(ln__engine *e, ln_diag *diag)
     ALLOC(e->per_acct, sc->naccounts);
     ALLOC(e->per_zone, e->nzones_total + 1);
     ALLOC(e->usage_bytes, (size_t)e->ndays * sc->naccounts);
-    ALLOC(e->win_active, e->nwin);
-    ALLOC(e->win_denied, e->nwin);
-    ALLOC(e->win_outage, e->nwin);
-    ALLOC(e->subsat, (size_t)e->nwin * e->nsat * 2);
-    ALLOC(e->nsubsat, e->nwin);
+    ALLOC(e->map_kind, e->nmobile);
     if ((rc = acc_alloc(e, diag)))
         return rc;
     if (ln__sim_meter_alloc(e))
         return ln_diag_set(diag, LN_ENOMEM, NULL, 0, 0, NULL,
                            "out of memory");
-    e->map_lon0 = e->map_lat0 = INFINITY;
-    e->map_lon1 = e->map_lat1 = -INFINITY;
-    for (size_t i = 0; i < e->nt; i++) {
-        e->map_lon0 = fmin(e->map_lon0, e->lon[i] * LN_RAD2DEG - 20);
-        e->map_lon1 = fmax(e->map_lon1, e->lon[i] * LN_RAD2DEG + 20);
-        e->map_lat0 = fmin(e->map_lat0, e->lat[i] * LN_RAD2DEG - 20);
-        e->map_lat1 = fmax(e->map_lat1, e->lat[i] * LN_RAD2DEG + 20);
-    }
+    ln_activity_set_frame(e->act, e->nt, e->lat, e->lon);
     return 0;
 }
 
@@ -1728,30 +1648,17 @@ static void acc_free(ln__engine *e)
 /* Step 7. Counters and usage in parallel (per-thread integer sums); the
  * map cells, window totals and events in a serial pass in terminal order
  * (events are written in that order). */
-/* Adds the fixed terminals' counts of window w to the map cells and the
- * window totals, and clears them. */
+/* Adds the fixed terminals' counts of window w to the map (mobile ones
+ * count nothing here) and clears them. */
 static void flush_window(ln__engine *e, long w)
 {
     if (w < 0)
         return;
-    for (size_t i = 0; i < e->nt; i++) {
-        if (e->track[i] >= 0)
-            continue;
-        uint32_t a = e->tw_active[i], d = e->tw_denied[i],
-                 o = e->tw_outage[i];
-        if (!(a | d | o))
-            continue;
-        ln__cellwin *cw =
-            &e->cw[(size_t)e->cell_row[i] * (size_t)e->nwin + (size_t)w];
-        cw->present += a + d + o;
-        cw->active += a;
-        cw->denied += d;
-        cw->outage += o;
-        e->win_active[w] += a;
-        e->win_denied[w] += d;
-        e->win_outage[w] += o;
-        e->tw_active[i] = e->tw_denied[i] = e->tw_outage[i] = 0;
-    }
+    ln_activity_add_rows(e->act, w, e->nt, e->cell_row, e->tw_active,
+                         e->tw_denied, e->tw_outage);
+    memset(e->tw_active, 0, e->nt * sizeof *e->tw_active);
+    memset(e->tw_denied, 0, e->nt * sizeof *e->tw_denied);
+    memset(e->tw_outage, 0, e->nt * sizeof *e->tw_outage);
 }
 
 static int account_step(ln__engine *e, double t)
@@ -1808,25 +1715,15 @@ static int account_step(ln__engine *e, double t)
     ln__sim_meter_step(e);
     /* mobile terminals on the map: their cell may be new */
     for (size_t m = 0; m < e->nmobile; m++) {
-        size_t i = (size_t)e->mobile[m];
-        long ci = cell_insert(e, e->cell[i]);
-        if (ci < 0)
-            return LN_ENOMEM;
-        e->cell_row[i] = ci;
-        ln__cellwin *cw = &e->cw[(size_t)ci * (size_t)e->nwin + (size_t)win];
-        cw->present++;
-        int st = e->status[i];
-        if (st == LN_REASON_NONE) {
-            cw->active++;
-            e->win_active[win]++;
-        } else if (st == LN_REASON_NO_SAT || st == LN_REASON_NO_GW) {
-            cw->outage++;
-            e->win_outage[win]++;
-        } else {
-            cw->denied++;
-            e->win_denied[win]++;
-        }
+        int st = e->status[e->mobile[m]];
+        e->map_kind[m] = st == LN_REASON_NONE ? LN_ACTIVITY_ACTIVE
+                         : st == LN_REASON_NO_SAT || st == LN_REASON_NO_GW
+                             ? LN_ACTIVITY_OUTAGE
+                             : LN_ACTIVITY_DENIED;
     }
+    if (ln_activity_add_units(e->act, win, e->nmobile, e->mobile, e->cell,
+                              e->map_kind))
+        return LN_ENOMEM;
     for (size_t i = 0; i < e->nt; i++) {
         int st = e->status[i];
         /* events: transitions between served and an outage reason */
@@ -1873,24 +1770,25 @@ static double next_zone_change(const ln__engine *e, double t)
     return best;
 }
 
-static void record_subsat(ln__engine *e, long w)
+/* The sub-satellite points of window w (when it has none yet). */
+static int record_subsat(ln__engine *e, long w)
 {
-    float *o = e->subsat + (size_t)w * e->nsat * 2;
-    int n = 0;
-    for (size_t s = 0; s < e->nsat; s++) {
-        if (!e->usable[s])
-            continue;
-        double lat = atan2(e->pv.z[s], hypot(e->pv.x[s], e->pv.y[s])) *
-                     LN_RAD2DEG;
-        double lon = atan2(e->pv.y[s], e->pv.x[s]) * LN_RAD2DEG;
-        if (lat < e->map_lat0 || lat > e->map_lat1 || lon < e->map_lon0 ||
-            lon > e->map_lon1)
-            continue;
-        o[2 * n] = (float)(round(lat * 100) / 100);
-        o[2 * n + 1] = (float)(round(lon * 100) / 100);
-        n++;
-    }
-    e->nsubsat[w] = n;
+    return ln_activity_add_sats(e->act, w, e->nsat, e->pv.x, e->pv.y,
+                                e->pv.z, e->usable);
+}
+
+/* The map's pictures and page, drawn from the run's aggregate into the
+ * output set. */
+static int render_map(ln__engine *e, ln_outset *os, ln_diag *diag)
+{
+    ln_activity_options ao;
+    ln_activity_options_init(&ao);
+    ao.quiet = 1;
+    ao.frames = e->opt.frames;
+    ao.animate = e->opt.animate;
+    ao.outset = os;
+    ao.data_dir = e->opt.data_dir;
+    return ln_activity_render(e->act, ln_outset_stage(os), &ao, diag);
 }
 
 static void engine_free(ln__engine *e)
@@ -1919,17 +1817,17 @@ static void engine_free(ln__engine *e)
     ln_mesh_free(e->mesh);
     ln_policy_free(e->pol);
     ln_zoneset_free(e->zones);
+    ln_activity_free(e->act);
     void *arrs[] = {e->lon, e->lat, e->site, e->acct, e->acct_nt, e->group, e->track,
                     e->shift_s, e->east_km, e->north_km, e->cell, e->beam,
                     e->zone_at, e->serving, e->witness, e->cell_row,
-                    e->htab, e->status, e->prev_status,
+                    e->map_kind, e->status, e->prev_status,
                     e->deny_zone, e->out_zone, e->dec, e->demand_mbps, e->rate_mbps,
                     e->rtt_ms, e->term_hops, e->dkey, e->mobile, e->tw_active,
                     e->tw_denied, e->tw_outage, e->covered, e->handover, e->ever_denied_zone,
                     e->by_sat_start, e->by_sat, e->beam_tmp,
-                    e->per_acct, e->per_zone, e->usage_bytes, e->cells,
-                    e->cw, e->win_active, e->win_denied, e->win_outage,
-                    e->ev, e->subsat, e->nsubsat, e->term_reg,
+                    e->per_acct, e->per_zone, e->usage_bytes,
+                    e->ev, e->term_reg,
                     e->reg_cell, e->reg_lat, e->reg_lon, e->reg_margin,
                     e->reg_n, e->reg_items, e->reg_pos, e->reg_nb,
                     e->reg_items_b, e->reg_pos_b, e->reg_site, e->reg_elc,
@@ -2042,8 +1940,8 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
         PHASE(3);
         long w = (long)((t - sc->start) / sc->window_s + 1e-9);
         if (w < e.nwin && fabs(sc->start + w * sc->window_s - t) <
-                              0.5 * sc->step_s && !e.nsubsat[w])
-            record_subsat(&e, w);
+                              0.5 * sc->step_s)
+            rc = record_subsat(&e, w);
         if (assign_gateways(&e) > 0) {
 #pragma omp parallel for schedule(dynamic, 1024) num_threads(e.nthreads)
             for (long i = 0; i < nt; i++)
@@ -2052,7 +1950,7 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
         PHASE(4);
         share_capacity(&e);
         PHASE(5);
-        rc = account_step(&e, t);
+        rc = rc ? rc : account_step(&e, t); /* rc: record_subsat's */
         PHASE(6);
         ln_progress_update(pg, (uint64_t)k + 1);
     }
@@ -2085,15 +1983,8 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
     }
     if (os) {
         rc = ln__sim_write_outputs(&e, os, diag);
-        if (!rc) {
-            ln_activity_options ao;
-            ln_activity_options_init(&ao);
-            ao.quiet = 1;
-            ao.frames = e.opt.frames;
-            ao.animate = e.opt.animate;
-            ao.outset = os;
-            rc = ln_activity_render(ln_outset_stage(os), &ao, diag);
-        }
+        if (!rc)
+            rc = render_map(&e, os, diag);
         if (!rc && ln_cancel_requested())
             rc = ln_diag_set(diag, LN_EIO, ln_outset_dir(os), 0, 0, NULL,
                              "interrupted by a signal: no output written");

@@ -1,8 +1,9 @@
 /*
  * report.c - the outputs of a run (docs/outputs.md): summary.json,
  * events.csv, usage.csv, activity.geojson, activity-windows.geojson,
- * zones.geojson and activity-sats.json (the inputs of the activity map),
- * and the short human summary printed at the end.
+ * zones.geojson and activity-sats.json (the map's files: activity's
+ * aggregate writes the cells, windows and sub-points), and the short
+ * human summary printed at the end.
  *
  * Every number is computed from the run's integer counters; JSON is
  * written by jansson with sorted keys and fixed real precision, so the
@@ -276,6 +277,14 @@ static json_t *delivered_json(const ln__engine *e, const ln__counters *c,
     return o;
 }
 
+/* Mean terminals of window w (k: 0 active, 1 denied, 2 outage). */
+static double win_mean(const ln__engine *e, long w, int k)
+{
+    double tot[3];
+    ln_activity_window_total(e->act, w, tot);
+    return tot[k] / (e->sc->window_s / e->sc->step_s);
+}
+
 static int write_summary(const ln__engine *e, FILE *f)
 {
     const ln_scenario *sc = e->sc;
@@ -415,14 +424,13 @@ static int write_summary(const ln__engine *e, FILE *f)
     json_t *ts = json_object();
     json_t *tt = json_array(), *ta = json_array(), *td = json_array(),
            *to = json_array();
-    double steps_per_win = sc->window_s / sc->step_s;
     for (long w = 0; w < e->nwin; w++) {
         json_array_append_new(tt, json_string(ln_time_format_iso(
                                       sc->start + w * sc->window_s, 0, b1,
                                       sizeof b1)));
-        json_array_append_new(ta, jreal(e->win_active[w] / steps_per_win));
-        json_array_append_new(td, jreal(e->win_denied[w] / steps_per_win));
-        json_array_append_new(to, jreal(e->win_outage[w] / steps_per_win));
+        json_array_append_new(ta, jreal(win_mean(e, w, 0)));
+        json_array_append_new(td, jreal(win_mean(e, w, 1)));
+        json_array_append_new(to, jreal(win_mean(e, w, 2)));
     }
     json_object_set_new(ts, "window_s", jreal(sc->window_s));
     json_object_set_new(ts, "start", tt);
@@ -557,178 +565,6 @@ static int write_usage(const ln__engine *e, FILE *f)
     return 0;
 }
 
-static const ln__engine *sort_ctx; /* only for the qsort below */
-
-static int cmp_row(const void *a, const void *b)
-{
-    ln_cell x = sort_ctx->cells[*(const long *)a];
-    ln_cell y = sort_ctx->cells[*(const long *)b];
-    return x < y ? -1 : x > y;
-}
-
-static void sort_rows_by_cell(const ln__engine *e, long *rows, size_t n)
-{
-    sort_ctx = e;
-    qsort(rows, n, sizeof *rows, cmp_row);
-    sort_ctx = NULL;
-}
-
-/* The map cells' rows in ascending cell id order, whatever order they
- * appeared in (ln_malloc'd; NULL when out of memory). */
-static long *cells_in_order(const ln__engine *e)
-{
-    long *order = ln_malloc((e->ncells ? e->ncells : 1) * sizeof *order);
-    if (!order)
-        return NULL;
-    for (size_t c = 0; c < e->ncells; c++)
-        order[c] = (long)c;
-    sort_rows_by_cell(e, order, e->ncells);
-    return order;
-}
-
-static int write_activity_geojson(const ln__engine *e, FILE *f)
-{
-    const ln_scenario *sc = e->sc;
-    char b[40];
-    double spw = sc->window_s / sc->step_s;
-    size_t nn = strlen(sc->name) + 10;
-    char *name = ln_malloc(nn);
-    if (!name)
-        return LN_ENOMEM;
-    snprintf(name, nn, "%s activity", sc->name);
-    fprintf(f, "{\"type\":\"FeatureCollection\",\"name\":");
-    ln_json_put(f, name, 0);
-    ln_free(name);
-    fprintf(f, ",\"window_s\":%g,\"start\":\"%s\",\"windows\":%ld,"
-            "\"map_res\":%d,\"features\":[\n",
-            sc->window_s, ln_time_format_iso(sc->start, 0, b, sizeof b),
-            e->nwin, sc->map_res);
-    int first = 1;
-    long *order = cells_in_order(e);
-    if (!order)
-        return LN_ENOMEM;
-    for (size_t oc = 0; oc < e->ncells; oc++) {
-        size_t c = (size_t)order[oc];
-        const ln__cellwin *row = &e->cw[c * (size_t)e->nwin];
-        uint64_t pres = 0;
-        for (long w = 0; w < e->nwin; w++)
-            pres += row[w].present;
-        if (!pres)
-            continue;
-        char id[LN_CELL_STRLEN];
-        ln_cell_to_string(e->cells[c], id, sizeof id);
-        ln_cell_boundary bd;
-        if (ln_cell_boundary_of(e->cells[c], &bd))
-            continue;
-        fprintf(f, "%s{\"type\":\"Feature\",\"id\":\"%s\",\"geometry\":"
-                "{\"type\":\"Polygon\",\"coordinates\":[[",
-                first ? "" : ",\n", id);
-        first = 0;
-        for (int v = 0; v <= bd.n; v++)
-            fprintf(f, "%s[%.6f,%.6f]", v ? "," : "",
-                    bd.lon_rad[v % bd.n] * LN_RAD2DEG,
-                    bd.lat_rad[v % bd.n] * LN_RAD2DEG);
-        fprintf(f, "]]},\"properties\":{\"cell\":\"%s\"", id);
-        static const char *const names[] = {"active", "denied", "outage"};
-        for (int k = 0; k < 3; k++) {
-            fprintf(f, ",\"%s\":[", names[k]);
-            double mx = 0;
-            for (long w = 0; w < e->nwin; w++) {
-                uint32_t v = k == 0   ? row[w].active
-                             : k == 1 ? row[w].denied
-                                      : row[w].outage;
-                double avg = v / spw;
-                if (avg > mx)
-                    mx = avg;
-                fprintf(f, "%s%.2f", w ? "," : "", avg);
-            }
-            fprintf(f, "],\"%s_max\":%.2f", names[k], mx);
-        }
-        fprintf(f, "}}");
-    }
-    ln_free(order);
-    fprintf(f, "\n]}\n");
-    return 0;
-}
-
-/* activity-windows.geojson: the map's counts as plain rows with a time
- * span, for GIS tools that play time (QGIS's temporal controller, start
- * and end fields): one feature per cell and window, properties cell,
- * time and time_end (ISO 8601, UTC: the window's start and end),
- * windows (1), active, denied, outage (mean terminals over the window's
- * steps, as in activity.geojson). Consecutive windows of a cell with the
- * same counts are one feature whose time_end is the end of the last of
- * them and windows their number: on the built-in day that is 3 618
- * features (1.3 MB) instead of 197 184 (73 MB), most cells' fixed
- * terminals being served alike all day. Windows where the cell had no
- * terminal are not written. Cells in ascending id order, then time. */
-static int write_windows_geojson(const ln__engine *e, FILE *f)
-{
-    const ln_scenario *sc = e->sc;
-    double spw = sc->window_s / sc->step_s;
-    size_t nn = strlen(sc->name) + 20;
-    char *name = ln_malloc(nn);
-    if (!name)
-        return LN_ENOMEM;
-    snprintf(name, nn, "%s activity windows", sc->name);
-    fprintf(f, "{\"type\":\"FeatureCollection\",\"name\":");
-    ln_json_put(f, name, 0);
-    ln_free(name);
-    fprintf(f, ",\"features\":[\n");
-    long *order = cells_in_order(e);
-    if (!order)
-        return LN_ENOMEM;
-    char (*tt)[32] = ln_malloc((size_t)(e->nwin + 1) * sizeof *tt);
-    if (!tt) {
-        ln_free(order);
-        return LN_ENOMEM;
-    }
-    for (long w = 0; w <= e->nwin; w++)
-        ln_time_format_iso(sc->start + w * sc->window_s, 0, tt[w],
-                           sizeof tt[w]);
-    int first = 1;
-    for (size_t oc = 0; oc < e->ncells; oc++) {
-        size_t c = (size_t)order[oc];
-        const ln__cellwin *row = &e->cw[c * (size_t)e->nwin];
-        ln_cell_boundary bd;
-        if (ln_cell_boundary_of(e->cells[c], &bd))
-            continue;
-        char id[LN_CELL_STRLEN], geom[LN_CELL_MAX_VERTS * 48 + 96];
-        ln_cell_to_string(e->cells[c], id, sizeof id);
-        int n = snprintf(geom, sizeof geom, "{\"type\":\"Polygon\","
-                         "\"coordinates\":[[");
-        for (int v = 0; v <= bd.n; v++)
-            n += snprintf(geom + n, sizeof geom - (size_t)n, "%s[%.6f,%.6f]",
-                          v ? "," : "", bd.lon_rad[v % bd.n] * LN_RAD2DEG,
-                          bd.lat_rad[v % bd.n] * LN_RAD2DEG);
-        snprintf(geom + n, sizeof geom - (size_t)n, "]]}");
-        for (long w = 0; w < e->nwin; w++) {
-            if (!row[w].present)
-                continue;
-            /* the following windows with the same counts join this row */
-            long w1 = w + 1;
-            while (w1 < e->nwin && row[w1].present &&
-                   row[w1].active == row[w].active &&
-                   row[w1].denied == row[w].denied &&
-                   row[w1].outage == row[w].outage)
-                w1++;
-            fprintf(f, "%s{\"type\":\"Feature\",\"geometry\":%s,"
-                    "\"properties\":{\"cell\":\"%s\",\"time\":\"%s\","
-                    "\"time_end\":\"%s\",\"windows\":%ld,"
-                    "\"active\":%.2f,\"denied\":%.2f,\"outage\":%.2f}}",
-                    first ? "" : ",\n", geom, id, tt[w], tt[w1], w1 - w,
-                    row[w].active / spw, row[w].denied / spw,
-                    row[w].outage / spw);
-            first = 0;
-            w = w1 - 1;
-        }
-    }
-    ln_free(tt);
-    ln_free(order);
-    fprintf(f, "\n]}\n");
-    return 0;
-}
-
 /* The zones as the run used them, with their geometry, for the map:
  * each scenario zone's polygons (GeoJSON features, or the outline of a
  * cell list), coordinates in degrees. */
@@ -817,23 +653,20 @@ static int write_zones(const ln__engine *e, FILE *f)
     return 0;
 }
 
-/* Sub-satellite points per window: {"window_s", "start", "windows":
- * [[lat, lon, lat, lon, ...], ...]} (degrees, 0.01 deg). */
+/* The map's files: written by activity from the run's aggregate. */
+static int write_activity_geojson(const ln__engine *e, FILE *f)
+{
+    return ln_activity_write_cells(e->act, f);
+}
+
+static int write_windows_geojson(const ln__engine *e, FILE *f)
+{
+    return ln_activity_write_windows(e->act, f);
+}
+
 static int write_subsat(const ln__engine *e, FILE *f)
 {
-    char b[40];
-    fprintf(f, "{\"window_s\":%g,\"start\":\"%s\",\"windows\":[\n",
-            e->sc->window_s,
-            ln_time_format_iso(e->sc->start, 0, b, sizeof b));
-    for (long w = 0; w < e->nwin; w++) {
-        const float *o = e->subsat + (size_t)w * e->nsat * 2;
-        fprintf(f, "%s[", w ? ",\n" : "");
-        for (int k = 0; k < e->nsubsat[w]; k++)
-            fprintf(f, "%s%.2f,%.2f", k ? "," : "", o[2 * k], o[2 * k + 1]);
-        fprintf(f, "]");
-    }
-    fprintf(f, "\n]}\n");
-    return 0;
+    return ln_activity_write_sats(e->act, f);
 }
 
 int ln__sim_write_outputs(ln__engine *e, ln_outset *os, ln_diag *diag)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "leonet/activity.h"
 #include "leonet/cell.h"
 #include "leonet/geofence.h"
 #include "leonet/link.h"
@@ -38,14 +39,6 @@ typedef struct ln__counters {
     uint64_t demand_bytes;      /* asked for */
     uint32_t lat_hist[LN_LAT_BINS + 1]; /* RTT to gateway, served steps */
 } ln__counters;
-
-/* A map cell's counts in one time window. */
-typedef struct ln__cellwin {
-    uint32_t active;   /* served terminal-steps */
-    uint32_t denied;   /* terminal-steps denied by policy */
-    uint32_t outage;   /* terminal-steps with no satellite / gateway */
-    uint32_t present;  /* terminal-steps present at all */
-} ln__cellwin;
 
 typedef struct ln__event {
     double t;
@@ -139,7 +132,7 @@ typedef struct ln__engine {
     size_t nmobile;
     double *shift_s, *east_km, *north_km;
     ln_cell *cell;             /* map cell */
-    long *cell_row;            /* its row in cells / cw */
+    long *cell_row;            /* its row in act (fixed terminals) */
     ln_cell *beam;             /* beam cell */
     int *zone_at;              /* zone whose area holds the terminal, -1 */
     /* per-terminal state */
@@ -179,23 +172,13 @@ typedef struct ln__engine {
     struct ln__acc *acc;       /* nthreads */
     /* map */
     long nwin;
-    ln_cell *cells;            /* distinct map cells, first-seen order */
-    size_t ncells, cap_cells;
-    long *htab;                /* hash: cell -> row, -1 empty */
-    size_t hcap;               /* power of two */
-    ln__cellwin *cw;           /* [win][cell] */
-    uint32_t *win_active, *win_denied, *win_outage; /* per window totals */
-    /* fixed terminals' counts in the current window (added to cw when
-     * the window ends: the per-step serial work is then only the mobile
-     * terminals' and the events) */
+    ln_activity *act;          /* the map's counts per cell and window */
+    /* fixed terminals' counts in the current window (added to the map
+     * when the window ends: the per-step serial work is then only the
+     * mobile terminals' and the events) */
     uint32_t *tw_active, *tw_denied, *tw_outage;
     long cur_win;
-    /* sub-satellite points at each window start, for the map page:
-     * [win][k] (lat, lon) in degrees of usable satellites over the map
-     * area (terminals' bounding box widened by 20 deg) */
-    float *subsat;            /* nwin x nsat x 2 */
-    int *nsubsat;             /* per window */
-    double map_lon0, map_lat0, map_lon1, map_lat1; /* degrees */
+    uint8_t *map_kind;         /* [nmobile] this step's LN_ACTIVITY_* */
     /* events */
     ln__event *ev;
     size_t nev, cap_ev;

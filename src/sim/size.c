@@ -149,8 +149,8 @@ int ln_sim_estimate(const ln_scenario *sc, const ln_sim_options *opt,
         b += z.terminals * (LN_SCHED_K * sizeof *e->cand +
                             sizeof *e->slot_order);
     b += z.satellites * (sc->isl ? 1536.0 : 512.0);
-    b += (double)z.windows * z.satellites * 2.0 * sizeof *e->subsat;
-    b += z.map_cells * (double)z.windows * sizeof *e->cw;
+    b += (double)z.windows * z.satellites * 2.0 * sizeof(float);
+    b += z.map_cells * (double)z.windows * LN_ACTIVITY_CELLWIN_BYTES;
     /* writing the outputs (activity GeoJSON and page): 1.2 million
      * terminals in 1,085,471 cells at res 9 peaked at 5.3 GB, ~4.5 KiB a
      * cell beyond the engine's 0.5 GB */
