@@ -86,6 +86,52 @@ typedef struct ln_weight_point {
     double sigma_km; /* spread (standard deviation), km, > 0 */
 } ln_weight_point;
 
+/* Draws per terminal before a group is refused (see ln_link_place). */
+#define LN_PLACE_MAX_DRAWS 100000L
+
+/* An exclusion test for ln_link_place: nonzero when a point (geodetic,
+ * rad) may hold no terminal (sim passes its exclusion zones' deny test). */
+typedef int (*ln_link_exclude_fn)(void *user, double lat_rad,
+                                  double lon_rad);
+
+/* ln_link_place
+ * Given:    region         terminals fall inside (or on its boundary)
+ *           exclude, user  never where exclude(user, lat, lon) != 0
+ *                          (NULL: no exclusion)
+ *           pts, npts      weighted points (npts may be 0)
+ *           rural_share    share of terminals spread uniformly over the
+ *                          region's allowed land, 0..1 (1 when npts == 0)
+ *           seed, count    randomness; how many terminals
+ *           group, file    names for the diagnostics (the group's name and
+ *                          the scenario file)
+ * Returned: lon_rad, lat_rad  count positions
+ *           from           if not NULL: per terminal, the index of its
+ *                          weighted point, or -1 for a rural terminal
+ *           diag           on error, naming the group
+ * Status:   0; LN_ESCENARIO when every weighted point is excluded while
+ *           rural_share < 1, or when a terminal finds no allowed position
+ *           in LN_PLACE_MAX_DRAWS draws (the region minus the exclusion
+ *           leaves (almost) no land where the group draws); LN_EINVAL (no
+ *           region, bad weight or sigma); LN_ENOMEM.
+ * Rules:    a point whose centre is excluded gets no terminals (weight
+ *           0). Each terminal is rural with probability rural_share, else
+ *           clustered. A clustered terminal draws a point by weight and a
+ *           Gaussian offset around it (ln_geo_offset_km); a position
+ *           outside the region or excluded is dropped and a NEW point is
+ *           drawn by the weights (never again around the same one), so a
+ *           point keeps the share w_i a_i / sum_j w_j a_j, a_i being the
+ *           chance that a draw around it is allowed: land that is lost
+ *           (sea, occupied) sends its terminals to every other point in
+ *           proportion to their weights, not to the nearest allowed land. A
+ *           rural terminal is redrawn uniformly (uniform over the allowed
+ *           land). Deterministic for a seed (ln_hash64 stream). */
+int ln_link_place(const ln_geo_shape *region, ln_link_exclude_fn exclude,
+                  void *user, const ln_weight_point *pts, size_t npts,
+                  double rural_share, uint64_t seed, size_t count,
+                  double *lon_rad /* OUT */, double *lat_rad /* OUT */,
+                  int *from /* OUT, may be NULL */, const char *group,
+                  const char *file, ln_diag *diag);
+
 /* ---- mobile terminals -------------------------------------------------- */
 
 /* A track: waypoints with times (ascending). Before the first time a
