@@ -857,15 +857,7 @@ static void satellites_step(ln__engine *e, double t)
         int16_t *gi = e->sat_gwi + (size_t)s * LN_GW_PER_SAT;
         float *gk = e->sat_gwkm + (size_t)s * LN_GW_PER_SAT;
         for (size_t g = 0; g < e->ngw; g++) {
-            /* cheap exact reject far below the mask (see search()) */
-            const ln_site *gs = &e->gw[g];
-            double ex = r[0] - gs->r_ecef[0], ey = r[1] - gs->r_ecef[1],
-                   ez = r[2] - gs->r_ecef[2];
-            double du = ex * gs->up[0] + ey * gs->up[1] + ez * gs->up[2];
-            if (du * fabs(du) <
-                sin_gm * sin_gm * (1 - 1e-9) * (ex * ex + ey * ey + ez * ez))
-                continue;
-            if (ln_site_sin_elevation(&e->gw[g], r) < sin_gm)
+            if (!ln_site_above(&e->gw[g], r, sin_gm))
                 continue;
             double d[3] = {r[0] - e->gw[g].r_ecef[0],
                            r[1] - e->gw[g].r_ecef[1],
@@ -917,34 +909,19 @@ static void terminal_move_decide(ln__engine *e, size_t i, double t,
     }
 }
 
-/* sin(elevation) of satellite s from terminal i (as
- * ln_site_sin_elevation, inlined for the hot loop). */
+/* sin(elevation) of satellite s from terminal i (geodesy.h's
+ * ln_site_sin_el, inline for the hot loop). */
 static inline double sin_el(const ln__engine *e, size_t i, int s)
 {
-    const ln_site *site = &e->site[i];
-    double dx = e->pv.x[s] - site->r_ecef[0];
-    double dy = e->pv.y[s] - site->r_ecef[1];
-    double dz = e->pv.z[s] - site->r_ecef[2];
-    double du = dx * site->up[0] + dy * site->up[1] + dz * site->up[2];
-    return du / sqrt(dx * dx + dy * dy + dz * dz);
+    const double r[3] = {e->pv.x[s], e->pv.y[s], e->pv.z[s]};
+    return ln_site_sin_el(&e->site[i], r);
 }
 
-/* sin_el(e, i, s) >= sin_m, decided without square root or division
- * when far from the mask (margins as in search()), else exactly. */
+/* sin_el(e, i, s) >= sin_m: geodesy.h's ln_site_above. */
 static inline int above(const ln__engine *e, size_t i, int s, double sin_m)
 {
-    const ln_site *site = &e->site[i];
-    double dx = e->pv.x[s] - site->r_ecef[0];
-    double dy = e->pv.y[s] - site->r_ecef[1];
-    double dz = e->pv.z[s] - site->r_ecef[2];
-    double du = dx * site->up[0] + dy * site->up[1] + dz * site->up[2];
-    double du2 = du * fabs(du), d2 = dx * dx + dy * dy + dz * dz;
-    double s2 = sin_m * sin_m;
-    if (du2 < s2 * (1 - 1e-9) * d2)
-        return 0;
-    if (du2 > s2 * (1 + 1e-9) * d2)
-        return 1;
-    return du / sqrt(d2) >= sin_m;
+    const double r[3] = {e->pv.x[s], e->pv.y[s], e->pv.z[s]};
+    return ln_site_above(&e->site[i], r, sin_m);
 }
 
 /* The satellites above the mask from terminal i, out of its area's
@@ -989,21 +966,19 @@ static int search(const ln__engine *e, size_t i, double sin_m, int *any,
         px = e->reg_pos_b + (size_t)r * 3 * (size_t)e->reg_k;
     }
     const double *py = px + e->reg_k, *pz = py + e->reg_k;
-    /* Cheap pre-tests without square root or division decide most
-     * candidates, and decide them as sin_el() would: with q = du^2 / d.d
-     * (= sin(el)^2 when du >= 0), q < s^2 (1 - 1e-9) puts the true
-     * sin(el) below s by far more than the rounding error of sin_el(), so
-     * sin_el() is below s too; q > s^2 (1 + 1e-9) puts it above. The same
-     * margin against the best so far skips candidates that cannot beat
-     * it. Only the undecided ones (near the mask, or near the best) are
-     * computed with sin_el() and compared exactly, as before. The first
-     * pass is branch-free over the area's contiguous positions (vector
-     * code) and keeps the candidates that may be above the mask. */
+    /* ln_site_above's test (geodesy.h: its two margins decide most
+     * candidates without square root or division, as the exact test
+     * would), written out over the area's contiguous positions: the
+     * first pass is branch-free (vector code) and keeps the candidates
+     * that may be above the mask. The same margin against the best so
+     * far skips candidates that cannot beat it. Only the undecided ones
+     * (near the mask, or near the best) are computed with sin_el() and
+     * compared exactly. The mask is >= 0 (the scenario's rule). */
     const double sx = site->r_ecef[0], sy = site->r_ecef[1],
                  sz = site->r_ecef[2];
     const double ux = site->up[0], uy = site->up[1], uz = site->up[2];
-    const double s2lo = sin_m * sin_m * (1 - 1e-9);
-    const double s2hi = sin_m * sin_m * (1 + 1e-9);
+    const double s2lo = sin_m * sin_m * (1 - LN_ABOVE_MARGIN);
+    const double s2hi = sin_m * sin_m * (1 + LN_ABOVE_MARGIN);
     double du2v[1024], d2v[1024];
     int keep[1024];
     int m = 0;
@@ -1042,7 +1017,7 @@ static int search(const ln__engine *e, size_t i, double sin_m, int *any,
         if (se > bse) {
             bse = se;
             best = sidx;
-            b2lo = bse * bse * (1 - 1e-9);
+            b2lo = bse * bse * (1 - LN_ABOVE_MARGIN);
         }
     }
     if (first_only)
@@ -1113,8 +1088,8 @@ static int search_top(ln__engine *e, size_t i, double sin_m, int *any)
         const double sx = site->r_ecef[0], sy = site->r_ecef[1],
                      sz = site->r_ecef[2];
         const double ux = site->up[0], uy = site->up[1], uz = site->up[2];
-        const double s2lo = sin_m * sin_m * (1 - 1e-9);
-        const double s2hi = sin_m * sin_m * (1 + 1e-9);
+        const double s2lo = sin_m * sin_m * (1 - LN_ABOVE_MARGIN);
+        const double s2hi = sin_m * sin_m * (1 + LN_ABOVE_MARGIN);
         double du2v[1024], d2v[1024];
 #pragma omp simd
         for (int k = 0; k < n; k++) {
