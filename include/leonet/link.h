@@ -249,6 +249,18 @@ typedef struct ln_link_results {
 
 typedef struct ln_link ln_link;
 
+/* The caller's work inside link's parallel loops (each may be NULL):
+ * side runs once, on one thread, while the others link terminals (the
+ * engine's mesh routing; it must not touch the handle); each is called
+ * for terminal i whenever its outcome is set (ln_link_serve: every
+ * terminal; ln_link_capacity: those that become LN_LINK_NO_GW), on the
+ * thread that set it, and may write only terminal i's own data. */
+typedef struct ln_link_hooks {
+    void (*side)(void *user);
+    void (*each)(void *user, size_t i, int outcome);
+    void *user;
+} ln_link_hooks;
+
 /* ln_link_new
  * Given:    cfg   the configuration (terminal arrays borrowed, the rest
  *                 copied)
@@ -284,14 +296,12 @@ void ln_link_areas(ln_link *l, const ln_link_mesh *mesh, int slot);
  * Given:    mesh     the mesh's reach (NULL: bent pipe)
  *           allowed  nt flags: the caller's policy allows terminal i
  *           slot     1 at a slot boundary of the slot scheduler
- *           side, user  if not NULL, run once on one of the threads
- *                    while the others link terminals (the engine's mesh
- *                    routing; it must not touch the handle)
+ *           hooks    the caller's work in the loop (NULL: none)
  * Returned: serving, outcome (OK or NO_SAT / NO_GW, DENIED for the
  *           others), covered, handover; rate, RTT, hops cleared. */
 void ln_link_serve(ln_link *l, const ln_link_mesh *mesh,
                    const unsigned char *allowed, int slot,
-                   void (*side)(void *), void *user);
+                   const ln_link_hooks *hooks);
 
 /* ln_link_gateways: gateway antennas (a satellite keeps the antenna it
  * held while that gateway sees it; then most users first take the
@@ -302,9 +312,11 @@ void ln_link_gateways(ln_link *l, const ln_link_mesh *mesh, int slot);
 /* ln_link_capacity
  * Given:    demand_mbps  nt: what each served terminal asks for
  * Returned: rate, RTT and hops of the served terminals; those whose
- *           satellite reaches no gateway become LN_LINK_NO_GW. */
+ *           satellite reaches no gateway become LN_LINK_NO_GW (hooks'
+ *           each is called for them: their demand may be cleared there,
+ *           demand_mbps is not read for them). */
 void ln_link_capacity(ln_link *l, const ln_link_mesh *mesh,
-                      const double *demand_mbps);
+                      const double *demand_mbps, const ln_link_hooks *hooks);
 
 /* Bytes ln_link_new allocates per terminal (with the slot scheduler or
  * not), for memory estimates before a run; candidate areas aside. */

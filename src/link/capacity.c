@@ -292,7 +292,8 @@ void ln__link_slot_assign(ln_link *l)
  * a time share min(1, beams/ncells) of beam_capacity, the satellite at
  * most sat_capacity; a terminal gets its demand scaled by its beam's
  * grant. */
-static void share_capacity(ln_link *l, const double *demand_mbps)
+static void share_capacity(ln_link *l, const double *demand_mbps,
+                           const ln_link_hooks *h)
 {
     int *start = l->by_sat_start;
     memset(start, 0, (l->nsat + 1) * sizeof *start);
@@ -324,8 +325,11 @@ static void share_capacity(ln_link *l, const double *demand_mbps)
             gw_km = l->mesh.km[s];
             hops = l->mesh.hops[s];
         } else {
-            for (int k = 0; k < n; k++)
+            for (int k = 0; k < n; k++) {
                 l->outcome[a[k]] = LN_LINK_NO_GW;
+                if (h->each)
+                    h->each(h->user, (size_t)a[k], LN_LINK_NO_GW);
+            }
             continue;
         }
         sort_by_beam(l, a, n, l->beam_tmp + start[s]);
@@ -386,8 +390,9 @@ void ln_link_gateways(ln_link *l, const ln_link_mesh *mesh, int slot)
 }
 
 void ln_link_capacity(ln_link *l, const ln_link_mesh *mesh,
-                      const double *demand_mbps)
+                      const double *demand_mbps, const ln_link_hooks *hooks)
 {
     ln__link_use_mesh(l, mesh);
-    share_capacity(l, demand_mbps);
+    const ln_link_hooks h = hooks ? *hooks : (ln_link_hooks){0};
+    share_capacity(l, demand_mbps, &h);
 }

@@ -474,22 +474,26 @@ void ln_link_areas(ln_link *l, const ln_link_mesh *mesh, int slot)
 
 void ln_link_serve(ln_link *l, const ln_link_mesh *mesh,
                    const unsigned char *allowed, int slot,
-                   void (*side)(void *), void *user)
+                   const ln_link_hooks *hooks)
 {
     ln__link_use_mesh(l, mesh);
     l->allowed = allowed;
     long nt = (long)l->nt;
+    const ln_link_hooks h = hooks ? *hooks : (ln_link_hooks){0};
     /* a side job (the engine's mesh routing) runs on one thread while
      * the others link terminals (which only need the reach flags) */
 #pragma omp parallel num_threads(l->nthreads)
     {
-        if (side) {
+        if (h.side) {
 #pragma omp single nowait
-            side(user);
+            h.side(h.user);
         }
 #pragma omp for schedule(dynamic, 256)
-        for (long i = 0; i < nt; i++)
+        for (long i = 0; i < nt; i++) {
             terminal_link(l, (size_t)i, slot);
+            if (h.each)
+                h.each(h.user, (size_t)i, l->outcome[i]);
+        }
     }
     if (slot)
         ln__link_slot_assign(l);

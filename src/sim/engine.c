@@ -701,48 +701,42 @@ static void terminal_move_decide(ln__engine *e, size_t i, double t,
     e->allowed[i] = (unsigned char)e->dec[i].allowed; /* link's input */
 }
 
-/* Each served terminal's demand (meter's model), for the capacity share;
- * 0 for the others. */
-static void demand_step(ln__engine *e, double t, long step)
+/* The engine's part of a step inside link's loops (ln_link_hooks). */
+typedef struct link_step {
+    ln__engine *e;
+    double t;
+    long step;
+} link_step;
+
+/* ln_link_hooks' each: terminal i's status this step, the policy's
+ * reason when denied, else link's outcome (the same values: policy.h);
+ * the zones it counts in; its demand (meter's model) when served. */
+static void terminal_linked(void *user, size_t i, int outcome)
 {
+    const link_step *ls = user;
+    ln__engine *e = ls->e;
     const ln_scenario *sc = e->sc;
-    const int8_t *oc = ln_link_results_of(e->link).outcome;
-    long nt = (long)e->nt;
-#pragma omp parallel for schedule(dynamic, 1024) num_threads(e->nthreads)
-    for (long il = 0; il < nt; il++) {
-        size_t i = (size_t)il;
-        e->demand_mbps[i] =
-            oc[i] == LN_LINK_OK
-                ? ln_meter_demand_keyed(
-                      &sc->plans[sc->accounts[e->acct[i]].plan], e->dkey[i],
-                      (uint64_t)step, t, e->lon[i])
-                : 0;
+    const ln_policy_decision *d = &e->dec[i];
+    e->zone_at[i] = d->zone;
+    e->demand_mbps[i] = 0;
+    if (!d->allowed) {
+        e->status[i] = (int8_t)d->reason;
+        e->deny_zone[i] = d->reason == LN_REASON_ZONE ? (int32_t)d->zone : -1;
+        return;
     }
+    e->status[i] = (int8_t)outcome;
+    e->deny_zone[i] = -1;
+    if (outcome == LN_LINK_OK)
+        e->demand_mbps[i] = ln_meter_demand_keyed(
+            &sc->plans[sc->accounts[e->acct[i]].plan], e->dkey[i],
+            (uint64_t)ls->step, ls->t, e->lon[i]);
 }
 
-/* Each terminal's status this step: the policy's reason when denied,
- * else link's outcome (the same values: policy.h); the zones it counts
- * in. Demand stays only for the served. */
-static void status_step(ln__engine *e)
+/* ln_link_hooks' side: the mesh's shortest paths (isl.c). */
+static void isl_route_side(void *user)
 {
-    const int8_t *oc = ln_link_results_of(e->link).outcome;
-    long nt = (long)e->nt;
-#pragma omp parallel for schedule(dynamic, 1024) num_threads(e->nthreads)
-    for (long il = 0; il < nt; il++) {
-        size_t i = (size_t)il;
-        const ln_policy_decision *d = &e->dec[i];
-        e->zone_at[i] = d->zone;
-        if (!d->allowed) {
-            e->status[i] = (int8_t)d->reason;
-            e->deny_zone[i] =
-                d->reason == LN_REASON_ZONE ? (int32_t)d->zone : -1;
-            continue;
-        }
-        e->status[i] = oc[i];
-        e->deny_zone[i] = -1;
-        if (oc[i] != LN_LINK_OK)
-            e->demand_mbps[i] = 0;
-    }
+    const link_step *ls = user;
+    ln__sim_isl_route(ls->e);
 }
 
 /* Adds terminal i's step to two slices (its account's and its zone's):
@@ -1089,12 +1083,6 @@ static void engine_free(ln__engine *e)
     ln__sim_meter_free(e);
 }
 
-/* ln_link_serve's side job: the mesh's shortest paths (isl.c). */
-static void isl_route_side(void *user)
-{
-    ln__sim_isl_route(user);
-}
-
 int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
                ln_sim_stats *st, ln_diag *diag)
 {
@@ -1181,9 +1169,10 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
         PHASE(2);
         /* the mesh's shortest paths are computed by one thread while
          * the others link terminals (which only need the reach flags) */
-        ln_link_serve(e.link, mp, e.allowed, slot,
-                      sc->isl ? isl_route_side : NULL, &e);
-        demand_step(&e, t, k);
+        link_step ls = {&e, t, k};
+        const ln_link_hooks hooks = {sc->isl ? isl_route_side : NULL,
+                                     terminal_linked, &ls};
+        ln_link_serve(e.link, mp, e.allowed, slot, &hooks);
         PHASE(3);
         long w = (long)((t - sc->start) / sc->window_s + 1e-9);
         if (w < e.nwin && fabs(sc->start + w * sc->window_s - t) <
@@ -1191,8 +1180,7 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
             record_subsat(&e, w);
         ln_link_gateways(e.link, mp, slot);
         PHASE(4);
-        ln_link_capacity(e.link, mp, e.demand_mbps);
-        status_step(&e);
+        ln_link_capacity(e.link, mp, e.demand_mbps, &hooks);
         PHASE(5);
         rc = account_step(&e, t);
         PHASE(6);
