@@ -2,16 +2,15 @@
  * engine.c - the time-stepped simulation (`leonet run`): setup from a
  * scenario, then per step the data path of docs/DESIGN.md:
  *   1 propagate every satellite (batch SGP4) and rotate to ECEF
- *   2 index the sub-satellite points; find each satellite's gateways
- *   3 move mobile terminals
+ *   2 link (ln_link_sky): index the sub-satellite points; find each
+ *     satellite's gateways
+ *   3 move mobile terminals (link: ln_link_track, their candidate areas)
  *   4 authorize each terminal (policy: kill switch, account, zones)
- *   5 keep the serving satellite while it is above the mask and reaches a
- *     gateway, else hand over to the best one (highest elevation among
- *     those that reach a gateway; ties to the lower satellite index); with
- *     link.scheduler "slot", at each slot every terminal is assigned
- *     afresh (search_top, then slot_assign: serial, in beam-cell order)
- *   6 assign gateway antennas (bent pipe, then mesh exits); share
- *     satellite and beam capacity
+ *   5 link (ln_link_areas, ln_link_serve): serving satellite, handover,
+ *     or the slot scheduler; the engine's status and demand per terminal
+ *     as it is linked (ln_link_hooks)
+ *   6 link (ln_link_gateways, ln_link_capacity): gateway antennas (bent
+ *     pipe, then mesh exits); satellite and beam capacity
  *   7 meter bytes, count outages by reason, aggregate the activity map
  *
  * Threads: steps 3-5 run in parallel over terminals (each writes only its
