@@ -227,6 +227,21 @@ int ln_outset_commit(ln_outset *os, const char *const *replace,
  * NULL ok. */
 void ln_outset_abort(ln_outset *os);
 
+/* ---- hashing (src/core/hash.c) ----------------------------------------- */
+/* ln_hash64
+ * Given:    x  any 64-bit value
+ * Returned: a 64-bit mix of x (splitmix64's finalizer, Steele, Lea and
+ *           Flood 2014): a bijection, every input bit flips about half
+ *           the output bits.
+ * Notes:    the library's deterministic randomness (placement, demand
+ *           draws, hash tables): a counter-based stream, the same on
+ *           every machine. */
+uint64_t ln_hash64(uint64_t x);
+
+/* ln_hash_unit: a uniform double in [0, 1) from ln_hash64(x) (its top 53
+ * bits). */
+double ln_hash_unit(uint64_t x);
+
 /* ---- cancel (SIGINT / SIGTERM) ----------------------------------------- */
 /* Installs handlers for SIGINT and SIGTERM that only set a flag; long
  * loops poll ln_cancel_requested() (the signal number, or 0) and stop,

@@ -17,6 +17,8 @@
 #ifndef LEONET_GEODESY_H
 #define LEONET_GEODESY_H
 
+#include <math.h>
+
 #include "leonet/core.h"
 
 #ifdef __cplusplus
@@ -100,6 +102,58 @@ void ln_site_prepare(const ln_geodetic *g, ln_site *s /* OUT */);
  * Notes:    one subtraction, two dot products and a square root; no
  *           trigonometry. Compare with sin(mask) for visibility tests. */
 double ln_site_sin_elevation(const ln_site *s, const double r_ecef[3]);
+
+/* ---- the elevation test (one for the whole library) ------------------
+ * sin(el) = d.up / |d|, d the site-to-target vector (ECEF km) and up the
+ * ellipsoid normal: ln_site_sin_elevation, ln_site_sin_el (the same
+ * expression, inline for hot loops) and ln_site_above all compute it so,
+ * and every "above the mask" decision of geo, link and net is
+ * ln_site_above's (or, in vector loops, its two margins below).
+ *
+ * The margins: with q = du |du| / d.d (= sin(el)^2 when du >= 0, < 0
+ * below the horizon) and s = sin(mask) >= 0, q < s^2 (1 - LN_ABOVE_MARGIN)
+ * puts the true sin(el) below s by far more than the rounding error of
+ * du / sqrt(d.d) (a few ulp, ~1e-16 relative), so the exact test would
+ * say "below" too; q > s^2 (1 + LN_ABOVE_MARGIN) puts it above. Only the
+ * undecided ones (within ~5e-10 relative of the mask) take the square
+ * root and division and are compared exactly; the answer is the exact
+ * test's in every case, without a square root for almost all. */
+#define LN_ABOVE_MARGIN 1e-9
+
+/* ln_site_sin_el: ln_site_sin_elevation inline (the same expression and
+ * result), for loops over many targets. */
+static inline double ln_site_sin_el(const ln_site *s, const double r[3])
+{
+    double dx = r[0] - s->r_ecef[0], dy = r[1] - s->r_ecef[1],
+           dz = r[2] - s->r_ecef[2];
+    double du = dx * s->up[0] + dy * s->up[1] + dz * s->up[2];
+    double d2 = dx * dx + dy * dy + dz * dz;
+    return d2 == 0.0 ? 1.0 : du / sqrt(d2);
+}
+
+/* ln_site_above
+ * Given:    s         a prepared site
+ *           r         target position, ECEF km
+ *           sin_mask  sin of the elevation mask, -1..1
+ * Returned: 1 when ln_site_sin_elevation(s, r) >= sin_mask, else 0
+ * Notes:    decided without square root or division when far from the
+ *           mask (margins above; sin_mask < 0 is always exact). */
+static inline int ln_site_above(const ln_site *s, const double r[3],
+                                double sin_mask)
+{
+    double dx = r[0] - s->r_ecef[0], dy = r[1] - s->r_ecef[1],
+           dz = r[2] - s->r_ecef[2];
+    double du = dx * s->up[0] + dy * s->up[1] + dz * s->up[2];
+    double d2 = dx * dx + dy * dy + dz * dz;
+    if (sin_mask >= 0) {
+        double du2 = du * fabs(du), s2 = sin_mask * sin_mask;
+        if (du2 < s2 * (1 - LN_ABOVE_MARGIN) * d2)
+            return 0;
+        if (du2 > s2 * (1 + LN_ABOVE_MARGIN) * d2)
+            return 1;
+    }
+    return (d2 == 0.0 ? 1.0 : du / sqrt(d2)) >= sin_mask;
+}
 
 /* ln_site_elevation: the same as an angle, rad (-pi/2..pi/2). */
 double ln_site_elevation(const ln_site *s, const double r_ecef[3]);

@@ -159,11 +159,6 @@ ln_cts ln_meter_cost_to_serve(const ln_cts_model *m, const ln_plan *plan,
                               double step_s, double span_s,
                               double sat_capacity_mbps);
 
-/* A 64-bit mixing hash (splitmix64 finalizer) and a uniform [0,1) double
- * from it: the simulator's deterministic randomness. */
-uint64_t ln_hash64(uint64_t x);
-double ln_hash_unit(uint64_t x);
-
 #ifdef __cplusplus
 }
 #endif

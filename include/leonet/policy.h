@@ -24,6 +24,7 @@
 
 #include "leonet/core.h"
 #include "leonet/geofence.h"
+#include "leonet/link.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -34,9 +35,11 @@ typedef enum ln_reason {
     LN_REASON_ZONE = 1,      /* denied by a zone: "zone:<id>" */
     LN_REASON_SUSPENDED = 2, /* account suspended: "account-suspended" */
     LN_REASON_KILL = 3,      /* kill switch: "kill-switch" */
-    LN_REASON_NO_SAT = 4,    /* no satellite above the mask: "no-satellite" */
-    LN_REASON_NO_GW = 5,     /* serving satellite reaches no gateway:
-                                "no-gateway" */
+    /* link's outcomes (link.h), same values */
+    LN_REASON_NO_SAT = LN_LINK_NO_SAT, /* no satellite above the mask:
+                                          "no-satellite" (4) */
+    LN_REASON_NO_GW = LN_LINK_NO_GW,   /* serving satellite reaches no
+                                          gateway: "no-gateway" (5) */
     LN_REASON_COUNT_
 } ln_reason;
 

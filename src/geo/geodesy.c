@@ -98,12 +98,7 @@ static double dot3(const double a[3], const double b[3])
 
 double ln_site_sin_elevation(const ln_site *s, const double r[3])
 {
-    double d[3] = {r[0] - s->r_ecef[0], r[1] - s->r_ecef[1],
-                   r[2] - s->r_ecef[2]};
-    double rho2 = dot3(d, d);
-    if (rho2 == 0.0)
-        return 1.0;
-    return dot3(d, s->up) / sqrt(rho2);
+    return ln_site_sin_el(s, r);
 }
 
 double ln_site_elevation(const ln_site *s, const double r[3])

@@ -11,10 +11,9 @@
  * altitude h_max still seen at the mask, plus a margin for the geocentric
  * vs geodetic latitude difference (< 0.2 deg) and the Earth's flattening.
  * The longitude half-width of each latitude band is precomputed. Each
- * candidate is tested exactly, without a square root:
- *   sin(el) >= s  <=>  d.up >= s |d|  <=>  d.up >= 0 and (d.up)^2 >= s^2 d.d
- * (for s >= 0), where d is the site-to-satellite vector and up the
- * ellipsoid normal, as ln_site_sin_elevation computes it.
+ * candidate is tested exactly by geodesy.h's ln_site_above (the library's
+ * one elevation test: no square root far from the mask); those above get
+ * their sin(elevation) from ln_site_sin_el.
  */
 #include <math.h>
 #include <string.h>
@@ -183,11 +182,6 @@ static size_t query(const ln_satindex *ix, const ln_site *site,
     double psi = ix->psi_rad * LN_RAD2DEG;
     int b0 = lat_band(lat - psi), b1 = lat_band(lat + psi);
     int lb = lon_bin(lon);
-    const double px = site->r_ecef[0], py = site->r_ecef[1],
-                 pz = site->r_ecef[2];
-    const double ux = site->up[0], uy = site->up[1], uz = site->up[2];
-    const double s2 = sin_mask * sin_mask;
-    const int neg = sin_mask < 0;
     size_t cnt = 0;
     for (int b = b0; b <= b1; b++) {
         int h = ix->half_bins[b];
@@ -199,17 +193,12 @@ static size_t query(const ln_satindex *ix, const ln_site *site,
                 lbk += NLON;
             int c = b * NLON + lbk;
             for (int j = ix->start[c]; j < ix->start[c + 1]; j++) {
-                double dx = ix->cx[j] - px, dy = ix->cy[j] - py,
-                       dz = ix->cz[j] - pz;
-                double du = dx * ux + dy * uy + dz * uz;
-                double dd = dx * dx + dy * dy + dz * dz;
-                if (!neg && (du < 0 || du * du < s2 * dd))
-                    continue;
-                double se = du / sqrt(dd);
-                if (se < sin_mask)
+                const double r[3] = {ix->cx[j], ix->cy[j], ix->cz[j]};
+                if (!ln_site_above(site, r, sin_mask))
                     continue;
                 if (stop_at_first)
                     return 1;
+                double se = ln_site_sin_el(site, r);
                 int s = ix->items[j];
                 if (cnt < max) {
                     /* insertion in ascending satellite index */

@@ -27,19 +27,6 @@ double ln_meter_diurnal(double h)
     return diurnal[i] * (1.0 - f) + diurnal[(i + 1) % 24] * f;
 }
 
-uint64_t ln_hash64(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
-double ln_hash_unit(uint64_t x)
-{
-    return (double)(ln_hash64(x) >> 11) * (1.0 / 9007199254740992.0);
-}
-
 uint64_t ln_meter_terminal_key(uint64_t seed, uint64_t terminal)
 {
     return ln_hash64(seed ^ ln_hash64(terminal * 0x100000001b3ull));

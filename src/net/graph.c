@@ -472,17 +472,16 @@ int ln_net_update(ln_net *n, const double *x, const double *y,
                 }
             }
         } else {
-            const double *up = n->site[g].up;
+            /* geodesy.h's ln_site_above, the library's elevation test
+             * (the site's r_ecef is gs[g], as set up) */
+            const ln_site *site = &n->site[g];
             for (size_t s = 0; s < n->nsat; s++) {
-                double dx = x[s] - gx, dy = y[s] - gy, dz = z[s] - gz;
-                double dot = dx * up[0] + dy * up[1] + dz * up[2];
-                if (dot < 0.0 && sinm >= 0.0)
+                const double r[3] = {x[s], y[s], z[s]};
+                if (!n->sat_up[s] || !ln_site_above(site, r, sinm))
                     continue;
-                double d = sqrt(dx * dx + dy * dy + dz * dz);
-                if (dot >= sinm * d && n->sat_up[s]) {
-                    os[m] = (int32_t)s;
-                    ok[m++] = d;
-                }
+                double dx = x[s] - gx, dy = y[s] - gy, dz = z[s] - gz;
+                os[m] = (int32_t)s;
+                ok[m++] = sqrt(dx * dx + dy * dy + dz * dz);
             }
         }
     }

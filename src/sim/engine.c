@@ -2,16 +2,15 @@
  * engine.c - the time-stepped simulation (`leonet run`): setup from a
  * scenario, then per step the data path of docs/DESIGN.md:
  *   1 propagate every satellite (batch SGP4) and rotate to ECEF
- *   2 index the sub-satellite points; find each satellite's gateways
- *   3 move mobile terminals
+ *   2 link (ln_link_sky): index the sub-satellite points; find each
+ *     satellite's gateways
+ *   3 move mobile terminals (link: ln_link_track, their candidate areas)
  *   4 authorize each terminal (policy: kill switch, account, zones)
- *   5 keep the serving satellite while it is above the mask and reaches a
- *     gateway, else hand over to the best one (highest elevation among
- *     those that reach a gateway; ties to the lower satellite index); with
- *     link.scheduler "slot", at each slot every terminal is assigned
- *     afresh (search_top, then slot_assign: serial, in beam-cell order)
- *   6 assign gateway antennas (bent pipe, then mesh exits); share
- *     satellite and beam capacity
+ *   5 link (ln_link_areas, ln_link_serve): serving satellite, handover,
+ *     or the slot scheduler; the engine's status and demand per terminal
+ *     as it is linked (ln_link_hooks)
+ *   6 link (ln_link_gateways, ln_link_capacity): gateway antennas (bent
+ *     pipe, then mesh exits); satellite and beam capacity
  *   7 meter bytes, count outages by reason, aggregate the activity map
  *
  * Threads: steps 3-5 run in parallel over terminals (each writes only its
@@ -50,182 +49,6 @@ static size_t nz(size_t n)
             return ln_diag_set(diag, LN_ENOMEM, NULL, 0, 0, NULL,      \
                                "out of memory");                       \
     } while (0)
-
-/* ---- candidate areas ---------------------------------------------------- */
-
-/* Reallocates array p to count elements (p unchanged on failure): 0 or
- * -1. Needs a `void *grow_tmp` in scope. */
-#define GROW(p, count)                                                     \
-    ((grow_tmp = ln_realloc((p), (count) * sizeof *(p))) != NULL           \
-         ? ((p) = grow_tmp, 0)                                             \
-         : -1)
-
-/* Index of the area holding a cell (added when new); -1 out of memory.
- * hint: an area to try first (the terminal's current one, or the previous
- * terminal's: fixed terminals come sorted by cell), or -1. */
-static long region_of(ln__engine *e, ln_cell c, long hint)
-{
-    ln_cell p;
-    int res = ln_cell_res(c) < LN_REG_RES ? ln_cell_res(c) : LN_REG_RES;
-    if (ln_cell_parent(c, res, &p))
-        return -1;
-    if (hint >= 0 && (size_t)hint < e->nreg && e->reg_cell[hint] == p)
-        return hint;
-    for (size_t r = 0; r < e->nreg; r++)
-        if (e->reg_cell[r] == p)
-            return (long)r;
-    if (e->nreg == e->cap_reg) {
-        size_t nc = e->cap_reg ? 2 * e->cap_reg : 64;
-        size_t k = (size_t)e->reg_k;
-        void *grow_tmp;
-        /* every array grows to nc areas; one that fails keeps its block */
-        if (GROW(e->reg_cell, nc) ||
-            GROW(e->reg_lat, nc) ||
-            GROW(e->reg_lon, nc) ||
-            GROW(e->reg_margin, nc) ||
-            GROW(e->reg_n, nc) ||
-            GROW(e->reg_nb, nc) ||
-            GROW(e->reg_site, nc) ||
-            GROW(e->reg_items, nc * k) ||
-            GROW(e->reg_items_b, nc * k) ||
-            GROW(e->reg_elc, nc * k) ||
-            GROW(e->reg_pos, nc * 3 * k) ||
-            GROW(e->reg_pos_b, nc * 3 * k))
-            return -1;
-        e->cap_reg = nc;
-    }
-    size_t r = e->nreg++;
-    e->reg_cell[r] = p;
-    ln_cell_center(p, &e->reg_lat[r], &e->reg_lon[r]);
-    /* radius: farthest boundary vertex, plus 10 %; H3 cells are convex
-     * enough on the sphere that this bounds every point inside */
-    ln_cell_boundary bd;
-    double m = 0;
-    if (!ln_cell_boundary_of(p, &bd))
-        for (int v = 0; v < bd.n; v++) {
-            double d2 = ln_geo_distance_km(e->reg_lat[r], e->reg_lon[r],
-                                           bd.lat_rad[v], bd.lon_rad[v]) /
-                        LN_EARTH_MEAN_R_KM;
-            if (d2 > m)
-                m = d2;
-        }
-    e->reg_margin[r] = m * 1.1 + 0.2 * LN_DEG2RAD;
-    e->reg_n[r] = 0;
-    e->reg_nb[r] = -1;
-    ln_geodetic gc = {e->reg_lat[r], e->reg_lon[r], 0.0};
-    ln_site_prepare(&gc, &e->reg_site[r]);
-    return (long)r;
-}
-
-/* Bound on how much higher a satellite can stand for a terminal of area
- * r than for the area's centre: the direction to it turns by at most
- * asin(delta / rho) for a site moved by a chord delta, rho the range from
- * the centre; the local vertical turns by at most the central angle (1 %
- * more for the ellipsoid's normals); all in rad, with 1e-6 to spare. */
-static double el_slack(const ln__engine *e, long r, double rho_km)
-{
-    double alpha = e->reg_margin[r];
-    double delta = alpha * 6400.0; /* >= the chord to any terminal */
-    if (!(delta < rho_km))
-        return INFINITY;
-    return asin(delta / rho_km) + 1.01 * alpha + 1e-6;
-}
-
-/* The candidates of area r that can still be some terminal's best: let
- * T be the usable satellite (sat_ok) highest above the centre; when it is
- * above the mask for every terminal of the area (its elevation at the
- * centre minus the slack), every terminal's best stands at least that
- * high, so a candidate whose elevation at the centre plus its slack is
- * below cannot be the best, nor tie with it. The kept list stays in
- * index order, so ties go to the lower index as before. */
-static void prune_region(ln__engine *e, long r, int kth)
-{
-    size_t k = (size_t)e->reg_k;
-    int n = e->reg_n[r];
-    e->reg_nb[r] = -1;
-    if (n > (int)k || n == 0)
-        return;
-    const int *it = e->reg_items + (size_t)r * k;
-    const double *px = e->reg_pos + (size_t)r * 3 * k, *py = px + k,
-                 *pz = py + k;
-    const ln_site *c = &e->reg_site[r];
-    double *elc = e->reg_elc + (size_t)r * k;
-    /* the guaranteed lower bound of the best (of the kth best: the slot
-     * scheduler ranks LN_SCHED_K candidates, and a candidate below the
-     * kth best of every terminal cannot be among them) */
-    double lo = -INFINITY;
-    double los[LN_SCHED_K]; /* the kth highest bounds, highest first */
-    int nlo = 0;
-    for (int j = 0; j < n; j++) {
-        double d[3] = {px[j] - c->r_ecef[0], py[j] - c->r_ecef[1],
-                       pz[j] - c->r_ecef[2]};
-        double rho = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
-        double se = (d[0] * c->up[0] + d[1] * c->up[1] + d[2] * c->up[2]) /
-                    rho;
-        double el = asin(se > 1 ? 1 : se < -1 ? -1 : se);
-        double sl = el_slack(e, r, rho);
-        elc[j] = el + sl; /* kept: the highest it can stand */
-        if (!e->sat_ok[it[j]])
-            continue;
-        if (kth == 1) {
-            if (el - sl > lo)
-                lo = el - sl;
-            continue;
-        }
-        double v = el - sl;
-        int p = nlo < kth ? nlo : kth - 1;
-        if (nlo >= kth && v <= los[p])
-            continue;
-        while (p > 0 && los[p - 1] < v) {
-            los[p] = los[p - 1];
-            p--;
-        }
-        los[p] = v;
-        if (nlo < kth)
-            nlo++;
-    }
-    if (kth > 1 && nlo == kth)
-        lo = los[kth - 1];
-    if (!(lo > e->sc->mask_rad + 1e-6))
-        return;
-    int *ib = e->reg_items_b + (size_t)r * k;
-    double *bx = e->reg_pos_b + (size_t)r * 3 * k, *by = bx + k,
-           *bz = by + k;
-    int m = 0;
-    for (int j = 0; j < n; j++) {
-        if (!e->sat_ok[it[j]] || elc[j] < lo)
-            continue;
-        ib[m] = it[j];
-        bx[m] = px[j];
-        by[m] = py[j];
-        bz[m] = pz[j];
-        m++;
-    }
-    e->reg_nb[r] = m;
-}
-
-/* kth: prune for the kth best (1: search(); LN_SCHED_K: search_top()) */
-static void regions_step(ln__engine *e, int kth)
-{
-    long nr = (long)e->nreg;
-    size_t k = (size_t)e->reg_k;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(e->nthreads)
-    for (long r = 0; r < nr; r++) {
-        int *it = e->reg_items + (size_t)r * k;
-        int n = (int)ln_satindex_near(e->ix, e->reg_lat[r], e->reg_lon[r],
-                                      e->reg_margin[r], it, k);
-        e->reg_n[r] = n;
-        /* positions in list order, for the terminals' vector pre-test */
-        double *px = e->reg_pos + (size_t)r * 3 * k, *py = px + k,
-               *pz = py + k;
-        for (int j = 0; j < n && j < (int)k; j++) {
-            px[j] = e->pv.x[it[j]];
-            py[j] = e->pv.y[it[j]];
-            pz[j] = e->pv.z[it[j]];
-        }
-        prune_region(e, r, kth);
-    }
-}
 
 /* ---- setup ------------------------------------------------------------- */
 
@@ -307,11 +130,9 @@ static int load_constellation(ln__engine *e, ln_diag *diag)
     e->pv = (ln_pv_soa){e->pvbuf,         e->pvbuf + k,     e->pvbuf + 2 * k,
                         e->pvbuf + 3 * k, e->pvbuf + 4 * k, e->pvbuf + 5 * k,
                         e->perr};
-    /* margin: orbits wander ~20 km around the mean altitude */
-    rc = ln_satindex_new(k, max_alt + 30.0, sc->mask_rad, &e->ix);
-    if (rc)
-        return ln_diag_set(diag, rc, NULL, 0, 0, NULL, "index: %s",
-                           ln_strerror(rc));
+    /* margin: orbits wander ~20 km around the mean altitude (link's
+     * satellite index covers up to here) */
+    e->max_alt_km = max_alt + 30.0;
     return 0;
 }
 
@@ -551,24 +372,15 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
     ALLOC(e->north_km, nt);
     ALLOC(e->cell, nt);
     ALLOC(e->cell_row, nt);
-    ALLOC(e->term_reg, nt);
-    e->reg_k = e->nsat < 1024 ? (int)e->nsat : 1024;
-    if (e->reg_k < 1)
-        e->reg_k = 1;
     ALLOC(e->beam, nt);
     ALLOC(e->zone_at, nt);
-    ALLOC(e->serving, nt);
-    ALLOC(e->srv0, nt);
-    ALLOC(e->witness, nt);
+    ALLOC(e->allowed, nt);
     ALLOC(e->status, nt);
     ALLOC(e->prev_status, nt);
     ALLOC(e->deny_zone, nt);
     ALLOC(e->out_zone, nt);
     ALLOC(e->dec, nt);
     ALLOC(e->demand_mbps, nt);
-    ALLOC(e->rate_mbps, nt);
-    ALLOC(e->rtt_ms, nt);
-    ALLOC(e->term_hops, nt);
     ALLOC(e->dkey, nt);
     ALLOC(e->mobile, nt);
     ALLOC(e->tw_active, nt);
@@ -577,8 +389,6 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
     e->cur_win = -1;
     for (size_t i = 0; i < nt; i++)
         e->dkey[i] = ln_meter_terminal_key(sc->seed, i);
-    ALLOC(e->covered, nt);
-    ALLOC(e->handover, nt);
     ALLOC(e->ever_denied_zone, nt);
     size_t at = 0;
     for (size_t g = 0; g < sc->ngroups; g++) {
@@ -635,14 +445,9 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
         if (i >= nfixed) /* fixed ones: order_by_cell set it */
             ln_cell_from_latlon(e->lat[i], e->lon[i], sc->beam_res,
                                 &e->beam[i]);
-        e->serving[i] = -1;
-        e->witness[i] = -1;
         e->status[i] = LN_REASON_NO_SAT;
         e->prev_status[i] = -1; /* no state yet: the first step is silent */
-        int rr = ln_activity_row(e->act, e->cell[i], &e->cell_row[i]);
-        e->term_reg[i] =
-            (int)region_of(e, e->beam[i], i ? e->term_reg[i - 1] : -1);
-        if (rr || e->term_reg[i] < 0)
+        if (ln_activity_row(e->act, e->cell[i], &e->cell_row[i]))
             return LN_ENOMEM;
     }
     return 0;
@@ -678,6 +483,51 @@ static int mesh_setup(ln__engine *e, ln_diag *diag)
     return 0;
 }
 
+/* The link layer (src/link): satellites, gateways with their antennas,
+ * the terminals' sites and beam cells; its per-terminal results are read
+ * through views (sim_int.h). */
+static int setup_link(ln__engine *e, ln_diag *diag)
+{
+    const ln_scenario *sc = e->sc;
+    int *ant = ln_malloc((e->ngw ? e->ngw : 1) * sizeof *ant);
+    if (!ant)
+        return ln_diag_set(diag, LN_ENOMEM, NULL, 0, 0, NULL,
+                           "out of memory");
+    for (size_t g = 0; g < e->ngw; g++)
+        ant[g] = sc->gateways[g].antennas;
+    ln_link_config cfg = {
+        .mask_rad = sc->mask_rad,
+        .gw_mask_rad = sc->gw_mask_rad,
+        .slot_scheduler = sc->scheduler == LN_SCHED_SLOT,
+        .beams_per_sat = sc->beams_per_sat,
+        .beam_capacity_mbps = sc->beam_capacity_mbps,
+        .sat_capacity_mbps = sc->sat_capacity_mbps,
+        .nthreads = e->nthreads,
+        .nsat = e->nsat,
+        .max_alt_km = e->max_alt_km,
+        .ngw = e->ngw,
+        .gw_site = e->gw,
+        .gw_antennas = ant,
+        .nt = e->nt,
+        .site = e->site,
+        .beam = e->beam,
+    };
+    int rc = ln_link_new(&cfg, &e->link);
+    ln_free(ant);
+    if (rc)
+        return ln_diag_set(diag, rc, NULL, 0, 0, NULL, "link: %s",
+                           ln_strerror(rc));
+    ln_link_results r = ln_link_results_of(e->link);
+    e->serving = r.serving;
+    e->covered = r.covered;
+    e->handover = r.handover;
+    e->rate_mbps = r.rate_mbps;
+    e->rtt_ms = r.rtt_ms;
+    e->term_hops = r.hops;
+    e->sat_ngw = ln_link_gateways_visible(e->link).n;
+    return 0;
+}
+
 static int setup(ln__engine *e, ln_diag *diag)
 {
     const ln_scenario *sc = e->sc;
@@ -687,7 +537,6 @@ static int setup(ln__engine *e, ln_diag *diag)
     ln_sim_size size;
     if ((rc = ln_sim_estimate(sc, &e->opt, &size, diag)))
         return rc;
-    e->sin_mask = sin(sc->mask_rad);
     e->nsteps = (long)floor(sc->duration_s / sc->step_s + 1e-9);
     if (e->opt.duration_s > 0)
         e->nsteps = (long)floor(e->opt.duration_s / sc->step_s + 1e-9);
@@ -711,25 +560,14 @@ static int setup(ln__engine *e, ln_diag *diag)
     /* gateways */
     e->ngw = sc->ngateways;
     ALLOC(e->gw, e->ngw);
-    ALLOC(e->gw_used, e->ngw);
     for (size_t g = 0; g < e->ngw; g++) {
         ln_geodetic gd = {sc->gateways[g].lat_rad, sc->gateways[g].lon_rad,
                           0.0};
         ln_site_prepare(&gd, &e->gw[g]);
     }
-    ALLOC(e->sat_ngw, e->nsat);
-    ALLOC(e->sat_gwi, e->nsat * LN_GW_PER_SAT);
-    ALLOC(e->sat_gwkm, e->nsat * LN_GW_PER_SAT);
-    ALLOC(e->sat_gw, e->nsat);
-    ALLOC(e->sat_load, e->nsat);
-    ALLOC(e->sat_prev_gw, e->nsat);
-    ALLOC(e->sat_order, e->nsat);
-    for (size_t s = 0; s < e->nsat; s++)
-        e->sat_prev_gw[s] = -1;
     ALLOC(e->sat_ok, e->nsat);
     if (sc->isl && (rc = mesh_setup(e, diag)))
         return rc;
-    ALLOC(e->by_sat_start, e->nsat + 1);
     if ((rc = setup_terminals(e, diag)))
         return rc;
     /* the activity map reads at most LN_SIM_MAX_MAP_CELLS cells: a run
@@ -741,22 +579,14 @@ static int setup(ln__engine *e, ln_diag *diag)
                            "map reads (lower map_res)",
                            ln_activity_ncells(e->act),
                            sc->map_res, LN_SIM_MAX_MAP_CELLS);
-    ALLOC(e->by_sat, e->nt);
-    ALLOC(e->beam_tmp, e->nt);
     e->slot_steps = 1;
     if (sc->scheduler == LN_SCHED_SLOT) {
         e->slot_steps = lround(sc->slot_s / sc->step_s);
         if (e->slot_steps < 1)
             e->slot_steps = 1;
-        ALLOC(e->cand, e->nt * LN_SCHED_K);
-        ALLOC(e->slot_used, e->nsat);
-        ALLOC(e->slot_last, e->nsat);
-        ALLOC(e->slot_order, e->nt);
     }
-    ALLOC(e->sat_exit_gw, e->nsat);
-    ALLOC(e->mesh_ok, e->nsat);
-    for (size_t s = 0; s < e->nsat; s++)
-        e->sat_exit_gw[s] = -1;
+    if ((rc = setup_link(e, diag)))
+        return rc;
     ALLOC(e->per_acct, sc->naccounts);
     ALLOC(e->per_zone, e->nzones_total + 1);
     ALLOC(e->usage_bytes, (size_t)e->ndays * sc->naccounts);
@@ -782,60 +612,11 @@ static void decide(const ln__engine *e, size_t i, double t,
 
 static void satellites_step(ln__engine *e, double t)
 {
-    const ln_scenario *sc = e->sc;
     const ln_orbit_at at = {.t_unix_s = t};
     ln_orbit_step(e->orbit, &at, e->in_service, &e->pv, e->usable,
                   e->nthreads);
-    ln_satindex_build_mt(e->ix, e->pv.x, e->pv.y, e->pv.z, e->usable,
-                         e->nsat, e->nthreads);
-    const double sin_gm = sin(sc->gw_mask_rad);
-    long ns = (long)e->nsat;
-#pragma omp parallel for schedule(dynamic, 64) num_threads(e->nthreads)
-    for (long s = 0; s < ns; s++) {
-        int n = 0;
-        e->sat_gw[s] = -1;
-        e->sat_load[s] = 0;
-        if (!e->usable[s]) {
-            e->sat_ngw[s] = 0;
-            e->sat_ok[s] = 0;
-            continue;
-        }
-        double r[3] = {e->pv.x[s], e->pv.y[s], e->pv.z[s]};
-        int16_t *gi = e->sat_gwi + (size_t)s * LN_GW_PER_SAT;
-        float *gk = e->sat_gwkm + (size_t)s * LN_GW_PER_SAT;
-        for (size_t g = 0; g < e->ngw; g++) {
-            /* cheap exact reject far below the mask (see search()) */
-            const ln_site *gs = &e->gw[g];
-            double ex = r[0] - gs->r_ecef[0], ey = r[1] - gs->r_ecef[1],
-                   ez = r[2] - gs->r_ecef[2];
-            double du = ex * gs->up[0] + ey * gs->up[1] + ez * gs->up[2];
-            if (du * fabs(du) <
-                sin_gm * sin_gm * (1 - 1e-9) * (ex * ex + ey * ey + ez * ez))
-                continue;
-            if (ln_site_sin_elevation(&e->gw[g], r) < sin_gm)
-                continue;
-            double d[3] = {r[0] - e->gw[g].r_ecef[0],
-                           r[1] - e->gw[g].r_ecef[1],
-                           r[2] - e->gw[g].r_ecef[2]};
-            float km = (float)sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
-            /* insertion by slant range, ties by gateway order */
-            int p = n < LN_GW_PER_SAT ? n : LN_GW_PER_SAT - 1;
-            if (n >= LN_GW_PER_SAT && km >= gk[p])
-                continue;
-            while (p > 0 && gk[p - 1] > km) {
-                gi[p] = gi[p - 1];
-                gk[p] = gk[p - 1];
-                p--;
-            }
-            gi[p] = (int16_t)g;
-            gk[p] = km;
-            if (n < LN_GW_PER_SAT)
-                n++;
-        }
-        e->sat_ngw[s] = (int8_t)n;
-        e->sat_ok[s] = n > 0;
-    }
-    if (sc->isl) {
+    ln_link_sky(e->link, e->pv.x, e->pv.y, e->pv.z, e->usable);
+    if (e->sc->isl) {
         ln_mesh_reach(e->mesh, &e->pv, e->usable, e->sat_ngw);
         memcpy(e->sat_ok, ln_mesh_outputs(e->mesh)->sat_ok, e->nsat);
     }
@@ -864,641 +645,45 @@ static void terminal_move_decide(ln__engine *e, size_t i, double t,
     } else if (refresh_fixed) {
         decide(e, i, t, &e->dec[i]);
     }
+    e->allowed[i] = (unsigned char)e->dec[i].allowed; /* link's input */
 }
 
-/* sin(elevation) of satellite s from terminal i (as
- * ln_site_sin_elevation, inlined for the hot loop). */
-static inline double sin_el(const ln__engine *e, size_t i, int s)
-{
-    const ln_site *site = &e->site[i];
-    double dx = e->pv.x[s] - site->r_ecef[0];
-    double dy = e->pv.y[s] - site->r_ecef[1];
-    double dz = e->pv.z[s] - site->r_ecef[2];
-    double du = dx * site->up[0] + dy * site->up[1] + dz * site->up[2];
-    return du / sqrt(dx * dx + dy * dy + dz * dz);
-}
+/* The engine's part of a step inside link's loops (ln_link_hooks). */
+typedef struct link_step {
+    ln__engine *e;
+    double t;
+    long step;
+} link_step;
 
-/* sin_el(e, i, s) >= sin_m, decided without square root or division
- * when far from the mask (margins as in search()), else exactly. */
-static inline int above(const ln__engine *e, size_t i, int s, double sin_m)
+/* ln_link_hooks' each: terminal i's status this step, the policy's
+ * reason when denied, else link's outcome (the same values: policy.h);
+ * the zones it counts in; its demand (meter's model) when served. */
+static void terminal_linked(void *user, size_t i, int outcome)
 {
-    const ln_site *site = &e->site[i];
-    double dx = e->pv.x[s] - site->r_ecef[0];
-    double dy = e->pv.y[s] - site->r_ecef[1];
-    double dz = e->pv.z[s] - site->r_ecef[2];
-    double du = dx * site->up[0] + dy * site->up[1] + dz * site->up[2];
-    double du2 = du * fabs(du), d2 = dx * dx + dy * dy + dz * dz;
-    double s2 = sin_m * sin_m;
-    if (du2 < s2 * (1 - 1e-9) * d2)
-        return 0;
-    if (du2 > s2 * (1 + 1e-9) * d2)
-        return 1;
-    return du / sqrt(d2) >= sin_m;
-}
-
-/* The satellites above the mask from terminal i, out of its area's
- * candidate list (or the whole index when the list overflowed). Returns
- * the best one that reaches a gateway (highest elevation, ties to the
- * lower index) or -1; *any: whether any satellite is above the mask.
- * first_only: stop at the first visible one (coverage of denied
- * terminals); it is returned in *witness. */
-static int search(const ln__engine *e, size_t i, double sin_m, int *any,
-                  int first_only, int *witness)
-{
-    const ln_site *site = &e->site[i];
-    int r = e->term_reg[i];
-    int n = e->reg_n[r];
-    int best = -1;
-    double bse = -2;
-    *any = 0;
-    if (n > e->reg_k) { /* overflow: ask the index directly */
-        int idx[512];
-        double se[512];
-        size_t nv = ln_satindex_visible(e->ix, site, sin_m, idx, se, 512);
-        if (nv > 512)
-            nv = 512;
-        *any = nv > 0;
-        if (first_only) {
-            *witness = nv ? idx[0] : -1;
-            return -1;
-        }
-        for (size_t k = 0; k < nv; k++)
-            if (e->sat_ok[idx[k]] && se[k] > bse) {
-                bse = se[k];
-                best = idx[k];
-            }
-        return best;
-    }
-    const int *c = e->reg_items + (size_t)r * (size_t)e->reg_k;
-    const double *px = e->reg_pos + (size_t)r * 3 * (size_t)e->reg_k;
-    if (!first_only && e->reg_nb[r] >= 0) {
-        /* the pruned list: its first entry above the mask is certain */
-        n = e->reg_nb[r];
-        c = e->reg_items_b + (size_t)r * (size_t)e->reg_k;
-        px = e->reg_pos_b + (size_t)r * 3 * (size_t)e->reg_k;
-    }
-    const double *py = px + e->reg_k, *pz = py + e->reg_k;
-    /* Cheap pre-tests without square root or division decide most
-     * candidates, and decide them as sin_el() would: with q = du^2 / d.d
-     * (= sin(el)^2 when du >= 0), q < s^2 (1 - 1e-9) puts the true
-     * sin(el) below s by far more than the rounding error of sin_el(), so
-     * sin_el() is below s too; q > s^2 (1 + 1e-9) puts it above. The same
-     * margin against the best so far skips candidates that cannot beat
-     * it. Only the undecided ones (near the mask, or near the best) are
-     * computed with sin_el() and compared exactly, as before. The first
-     * pass is branch-free over the area's contiguous positions (vector
-     * code) and keeps the candidates that may be above the mask. */
-    const double sx = site->r_ecef[0], sy = site->r_ecef[1],
-                 sz = site->r_ecef[2];
-    const double ux = site->up[0], uy = site->up[1], uz = site->up[2];
-    const double s2lo = sin_m * sin_m * (1 - 1e-9);
-    const double s2hi = sin_m * sin_m * (1 + 1e-9);
-    double du2v[1024], d2v[1024];
-    int keep[1024];
-    int m = 0;
-#pragma omp simd
-    for (int k = 0; k < n; k++) {
-        double dx = px[k] - sx, dy = py[k] - sy, dz = pz[k] - sz;
-        double du = dx * ux + dy * uy + dz * uz;
-        double d2 = dx * dx + dy * dy + dz * dz;
-        du2v[k] = du * fabs(du); /* < 0 when below the horizon */
-        d2v[k] = d2;
-    }
-    for (int k = 0; k < n; k++) {
-        keep[m] = k;
-        m += du2v[k] >= s2lo * d2v[k];
-    }
-    double b2lo = 0; /* bse^2 (1 - 1e-9) once there is a best */
-    for (int j = 0; j < m; j++) {
-        int k = keep[j];
-        int sidx = c[k];
-        double du2 = du2v[k], d2 = d2v[k];
-        double se = -2; /* not computed yet */
-        if (du2 <= s2hi * d2) {
-            se = sin_el(e, i, sidx);
-            if (se < sin_m)
-                continue;
-        }
-        *any = 1;
-        if (first_only) {
-            *witness = sidx;
-            return -1;
-        }
-        if (!e->sat_ok[sidx] || (best >= 0 && du2 < b2lo * d2))
-            continue;
-        if (se == -2)
-            se = sin_el(e, i, sidx);
-        if (se > bse) {
-            bse = se;
-            best = sidx;
-            b2lo = bse * bse * (1 - 1e-9);
-        }
-    }
-    if (first_only)
-        *witness = -1;
-    return best;
-}
-
-/* Inserts satellite sidx with sin(elevation) se into the top list
- * c/cse of *m entries (at most LN_SCHED_K): highest first, ties to the
- * lower index. */
-static inline void top_insert(int32_t *c, double *cse, int *m, int sidx,
-                              double se)
-{
-    int p = *m < LN_SCHED_K ? *m : LN_SCHED_K - 1;
-    if (*m >= LN_SCHED_K &&
-        (se < cse[p] || (se == cse[p] && sidx > c[p])))
-        return;
-    while (p > 0 && (cse[p - 1] < se || (cse[p - 1] == se &&
-                                          c[p - 1] > sidx))) {
-        c[p] = c[p - 1];
-        cse[p] = cse[p - 1];
-        p--;
-    }
-    c[p] = sidx;
-    cse[p] = se;
-    if (*m < LN_SCHED_K)
-        (*m)++;
-}
-
-/* The slot scheduler's candidates of terminal i: the LN_SCHED_K highest
- * satellites above the mask that reach a gateway (sat_ok), highest first,
- * ties to the lower index, into e->cand (padded with -1); the first is
- * search()'s best. At a slot the area's list is pruned for the
- * LN_SCHED_K best (regions_step). Returns the first or -1; *any as in
- * search(). */
-static int search_top(ln__engine *e, size_t i, double sin_m, int *any)
-{
-    int32_t *c = e->cand + i * LN_SCHED_K;
-    double cse[LN_SCHED_K];
-    int m = 0;
-    int r = e->term_reg[i];
-    int n = e->reg_n[r];
-    *any = 0;
-    if (n > e->reg_k) { /* overflow: ask the index directly */
-        int idx[512];
-        double se[512];
-        size_t nv = ln_satindex_visible(e->ix, &e->site[i], sin_m, idx, se,
-                                        512);
-        if (nv > 512)
-            nv = 512;
-        *any = nv > 0;
-        for (size_t k = 0; k < nv; k++)
-            if (e->sat_ok[idx[k]])
-                top_insert(c, cse, &m, idx[k], se[k]);
-    } else {
-        /* search()'s pre-tests, then the rank by q = du^2 / d.d (sin^2 of
-         * the elevation: the same order, without a square root) */
-        const int *it = e->reg_items + (size_t)r * (size_t)e->reg_k;
-        const double *px = e->reg_pos + (size_t)r * 3 * (size_t)e->reg_k;
-        if (e->reg_nb[r] >= 0) {
-            /* pruned for the LN_SCHED_K best (regions_step) */
-            n = e->reg_nb[r];
-            it = e->reg_items_b + (size_t)r * (size_t)e->reg_k;
-            px = e->reg_pos_b + (size_t)r * 3 * (size_t)e->reg_k;
-        }
-        const double *py = px + e->reg_k, *pz = py + e->reg_k;
-        const ln_site *site = &e->site[i];
-        const double sx = site->r_ecef[0], sy = site->r_ecef[1],
-                     sz = site->r_ecef[2];
-        const double ux = site->up[0], uy = site->up[1], uz = site->up[2];
-        const double s2lo = sin_m * sin_m * (1 - 1e-9);
-        const double s2hi = sin_m * sin_m * (1 + 1e-9);
-        double du2v[1024], d2v[1024];
-#pragma omp simd
-        for (int k = 0; k < n; k++) {
-            double dx = px[k] - sx, dy = py[k] - sy, dz = pz[k] - sz;
-            double du = dx * ux + dy * uy + dz * uz;
-            du2v[k] = du * fabs(du);
-            d2v[k] = dx * dx + dy * dy + dz * dz;
-        }
-        for (int k = 0; k < n; k++) {
-            double du2 = du2v[k], d2 = d2v[k];
-            if (du2 < s2lo * d2)
-                continue;
-            if (du2 <= s2hi * d2 && sin_el(e, i, it[k]) < sin_m)
-                continue;
-            *any = 1;
-            if (e->sat_ok[it[k]])
-                top_insert(c, cse, &m, it[k], du2 / d2);
-        }
-    }
-    for (int k = m; k < LN_SCHED_K; k++)
-        c[k] = -1;
-    return m ? c[0] : -1;
-}
-
-/* Step 5 for one terminal; writes only terminal i's slots. slot: a slot
- * boundary of the slot scheduler (every allowed terminal is assigned
- * afresh: its candidates here, the choice in slot_assign). */
-static void terminal_link(ln__engine *e, size_t i, double t, long step,
-                          int slot)
-{
+    const link_step *ls = user;
+    ln__engine *e = ls->e;
     const ln_scenario *sc = e->sc;
-    const ln_policy_decision d = e->dec[i];
-    e->zone_at[i] = d.zone;
-    e->handover[i] = 0;
+    const ln_policy_decision *d = &e->dec[i];
+    e->zone_at[i] = d->zone;
     e->demand_mbps[i] = 0;
-    e->rate_mbps[i] = 0;
-    e->rtt_ms[i] = 0;
-    e->term_hops[i] = -1;
-    const double sin_m = e->sin_mask;
-    int prev = e->serving[i];
-    e->srv0[i] = prev;
-    if (!d.allowed) {
-        /* coverage only: the last satellite seen is a cheap witness */
-        int w = e->witness[i], any;
-        int cov = w >= 0 && e->usable[w] &&
-                  above(e, i, w, sin_m);
-        if (!cov) {
-            search(e, i, sin_m, &any, 1, &e->witness[i]);
-            cov = any;
-        }
-        e->covered[i] = (unsigned char)cov;
-        e->status[i] = (int8_t)d.reason;
-        e->deny_zone[i] = d.reason == LN_REASON_ZONE ? (int32_t)d.zone : -1;
-        e->serving[i] = -1;
+    if (!d->allowed) {
+        e->status[i] = (int8_t)d->reason;
+        e->deny_zone[i] = d->reason == LN_REASON_ZONE ? (int32_t)d->zone : -1;
         return;
     }
-    int keep = !slot && prev >= 0 && e->sat_ok[prev] &&
-               above(e, i, prev, sin_m);
-    int best = prev, any_visible = keep;
-    if (slot)
-        best = search_top(e, i, sin_m, &any_visible);
-    else if (!keep)
-        best = search(e, i, sin_m, &any_visible, 0, NULL);
-    e->covered[i] = (unsigned char)any_visible;
+    e->status[i] = (int8_t)outcome;
     e->deny_zone[i] = -1;
-    /* a handover: the satellite changes (when it is not kept, search
-     * cannot return it: it failed sat_ok or the mask) */
-    if (best >= 0 && best != prev && prev >= 0 &&
-        e->prev_status[i] == LN_REASON_NONE)
-        e->handover[i] = 1;
-    if (best < 0) {
-        e->status[i] = any_visible ? LN_REASON_NO_GW : LN_REASON_NO_SAT;
-        e->serving[i] = -1;
-        return;
-    }
-    e->serving[i] = best;
-    e->status[i] = LN_REASON_NONE;
-    e->demand_mbps[i] = ln_meter_demand_keyed(
-        &sc->plans[sc->accounts[e->acct[i]].plan], e->dkey[i],
-        (uint64_t)step, t, e->lon[i]);
+    if (outcome == LN_LINK_OK)
+        e->demand_mbps[i] = ln_meter_demand_keyed(
+            &sc->plans[sc->accounts[e->acct[i]].plan], e->dkey[i],
+            (uint64_t)ls->step, ls->t, e->lon[i]);
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* ln_link_hooks' side: the mesh's shortest paths (net's ln_mesh_route). */
+static void isl_route_side(void *user)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static inline int sat_reaches(const ln__engine *e, int s);
-
-/* The gateway whose antenna satellite x holds (bent pipe, or as a mesh
- * exit), -1 none. */
-static int held_gw(const ln__engine *e, size_t x)
-{
-    if (e->sat_gw[x] >= 0)
-        return e->sat_gwi[x * LN_GW_PER_SAT + e->sat_gw[x]];
-    return e->sat_exit_gw[x];
-}
-
-/* The exit satellite of s's path over the mesh (s itself when it is
- * the exit). */
-static size_t mesh_exit(const ln__engine *e, size_t s)
-{
-    size_t x = s;
-    for (size_t k = 0; k < e->nsat && e->mesh_next[x] >= 0; k++)
-        x = (size_t)e->mesh_next[x];
-    return x;
-}
-
-/* Gateway antennas of the laser mesh (link.isl; docs/network.md): every
- * exit to the ground takes an antenna. After the bent-pipe pass, the
- * satellites with users but no antenna of their own, most users first
- * (ties: lower index), use their shortest mesh path (to gateway g, exit
- * satellite x): when x already holds an antenna of g, the path shares
- * it; when x holds none and g has one free, x takes it; otherwise the
- * path is refused (x holds another gateway's antenna, or g's are all in
- * use) and the satellite's users are rehomed or get "no-gateway". The
- * path itself is the shortest one without regard to antennas: a longer
- * path to an exit with an antenna is not searched. Then mesh_ok marks
- * every satellite whose path's exit holds its gateway's antenna (these
- * may take rehomed users). */
-static void mesh_exits(ln__engine *e)
-{
-    size_t nq = 0;
-    for (size_t s = 0; s < e->nsat; s++) {
-        e->sat_exit_gw[s] = -1;
-        if (e->sat_load[s] && e->sat_gw[s] < 0 && e->mesh_gw[s] >= 0)
-            e->sat_order[nq++] =
-                ((uint64_t)(UINT32_MAX - (uint32_t)e->sat_load[s]) << 32) |
-                (uint64_t)s;
-    }
-    qsort(e->sat_order, nq, sizeof *e->sat_order, cmp_u64);
-    for (size_t q = 0; q < nq; q++) {
-        size_t s = (size_t)(e->sat_order[q] & UINT32_MAX);
-        size_t x = mesh_exit(e, s);
-        int g = e->mesh_gw[s];
-        if (held_gw(e, x) < 0 &&
-            e->gw_used[g] < e->sc->gateways[g].antennas) {
-            e->gw_used[g]++;
-            e->sat_exit_gw[x] = (int16_t)g;
-        }
-    }
-    for (size_t s = 0; s < e->nsat; s++)
-        e->mesh_ok[s] = (unsigned char)(e->mesh_gw[s] >= 0 &&
-                                        held_gw(e, mesh_exit(e, s)) ==
-                                            e->mesh_gw[s]);
-}
-
-/* Gateway antennas (docs/outputs.md): a satellite that held an antenna of
- * a gateway at the previous step keeps it while it has users and that
- * gateway still sees it (a dish tracks its satellite through the pass);
- * then the other satellites with users, most users first (ties: lower
- * index), take the nearest visible gateway with a free antenna. Returns
- * how many satellites with users reach no gateway (see rehome). */
-static long assign_gateways(ln__engine *e)
-{
-    memset(e->gw_used, 0, e->ngw * sizeof *e->gw_used);
-    for (size_t i = 0; i < e->nt; i++)
-        if (e->status[i] == LN_REASON_NONE)
-            e->sat_load[e->serving[i]]++;
-    size_t nq = 0;
-    for (size_t s = 0; s < e->nsat; s++) {
-        if (!e->sat_load[s])
-            continue;
-        const int16_t *gi = e->sat_gwi + s * LN_GW_PER_SAT;
-        int pg = e->sat_prev_gw[s];
-        for (int k = 0; pg >= 0 && k < e->sat_ngw[s]; k++)
-            if (gi[k] == pg && e->gw_used[pg] < e->sc->gateways[pg].antennas) {
-                e->gw_used[pg]++;
-                e->sat_gw[s] = k; /* position in the sat's list */
-                break;
-            }
-        if (e->sat_gw[s] < 0 && e->sat_ngw[s] > 0)
-            e->sat_order[nq++] =
-                ((uint64_t)(UINT32_MAX - (uint32_t)e->sat_load[s]) << 32) |
-                (uint64_t)s;
-    }
-    qsort(e->sat_order, nq, sizeof *e->sat_order, cmp_u64);
-    for (size_t q = 0; q < nq; q++) {
-        size_t s = (size_t)(e->sat_order[q] & UINT32_MAX);
-        const int16_t *gi = e->sat_gwi + s * LN_GW_PER_SAT;
-        for (int k = 0; k < e->sat_ngw[s]; k++) {
-            int g = gi[k];
-            if (e->gw_used[g] < e->sc->gateways[g].antennas) {
-                e->gw_used[g]++;
-                e->sat_gw[s] = k;
-                break;
-            }
-        }
-    }
-    if (e->sc->isl)
-        mesh_exits(e);
-    long stranded = 0;
-    for (size_t s = 0; s < e->nsat; s++) {
-        e->sat_prev_gw[s] =
-            (int16_t)(e->sat_gw[s] >= 0
-                          ? e->sat_gwi[s * LN_GW_PER_SAT + e->sat_gw[s]]
-                          : -1);
-        stranded += e->sat_load[s] && !sat_reaches(e, (int)s);
-    }
-    return stranded;
-}
-
-/* 1 if satellite s gets its users' traffic to a gateway this step: an
- * antenna (bent pipe) or, with link.isl, a path over the mesh whose exit
- * holds an antenna of its gateway (mesh_exits). */
-static inline int sat_reaches(const ln__engine *e, int s)
-{
-    return e->sat_gw[s] >= 0 || (e->sc->isl && e->mesh_ok[s]);
-}
-
-/* A served terminal whose satellite got no gateway (no free antenna, no
- * mesh path) moves to the visible satellite with the highest elevation
- * that has one (ties: lower index); with none, share_capacity makes it
- * "no-gateway". Writes only terminal i's slots. */
-static void rehome(ln__engine *e, size_t i, int slot)
-{
-    if (e->status[i] != LN_REASON_NONE || sat_reaches(e, e->serving[i]))
-        return;
-    if (slot) {
-        /* at a slot the terminal's candidates are its highest satellites
-         * that may reach a gateway (sat_ok, which sat_reaches implies):
-         * the first of them that reaches one is the highest of all */
-        const int32_t *c = e->cand + i * LN_SCHED_K;
-        for (int k = 0; k < LN_SCHED_K && c[k] >= 0; k++)
-            if (sat_reaches(e, c[k])) {
-                int p = e->srv0[i];
-                e->serving[i] = c[k];
-                e->handover[i] = (unsigned char)(p >= 0 && c[k] != p &&
-                                                 e->prev_status[i] ==
-                                                     LN_REASON_NONE);
-                return;
-            }
-    }
-    int idx[512];
-    double se[512];
-    size_t nv = ln_satindex_visible(e->ix, &e->site[i], e->sin_mask, idx, se,
-                                    512);
-    if (nv > 512)
-        nv = 512;
-    int best = -1;
-    double bse = -2;
-    for (size_t k = 0; k < nv; k++)
-        if (se[k] > bse && sat_reaches(e, idx[k])) {
-            bse = se[k];
-            best = idx[k];
-        }
-    if (best < 0)
-        return;
-    int p = e->srv0[i];
-    e->serving[i] = best;
-    e->handover[i] = (unsigned char)(p >= 0 && best != p &&
-                                     e->prev_status[i] == LN_REASON_NONE);
-}
-
-static int cmp_beam_key(const void *a, const void *b)
-{
-    const beam_key *x = a, *y = b;
-    if (x->beam != y->beam)
-        return x->beam < y->beam ? -1 : 1;
-    return x->i < y->i ? -1 : x->i > y->i;
-}
-
-/* Orders a satellite's terminals by beam cell, then terminal index. The
- * list comes in index order and fixed terminals are numbered by beam cell,
- * so it is sorted but for the mobile terminals at its end: those are
- * sorted apart and merged in (a total order: the result is the same as
- * sorting the whole list). */
-static void sort_by_beam(const ln__engine *e, int *a, int n, beam_key *tmp)
-{
-    int k0 = 1;
-    while (k0 < n && e->beam[a[k0 - 1]] <= e->beam[a[k0]])
-        k0++;
-    if (k0 >= n)
-        return; /* the list is in index order: ties are already right */
-    /* sort the tail a[k0..n) (insertion when short), then merge it
-     * backwards into the sorted prefix a[0..k0) */
-    int m = n - k0;
-    for (int k = 0; k < m; k++) {
-        beam_key x = {e->beam[a[k0 + k]], a[k0 + k]};
-        if (m > 16) {
-            tmp[k] = x;
-            continue;
-        }
-        int j = k;
-        while (j > 0 && cmp_beam_key(&tmp[j - 1], &x) > 0) {
-            tmp[j] = tmp[j - 1];
-            j--;
-        }
-        tmp[j] = x;
-    }
-    if (m > 16)
-        qsort(tmp, (size_t)m, sizeof *tmp, cmp_beam_key);
-    int p = k0 - 1, q = m - 1, o = n - 1;
-    while (q >= 0) {
-        if (p >= 0) {
-            beam_key kp = {e->beam[a[p]], a[p]};
-            if (cmp_beam_key(&kp, &tmp[q]) > 0) {
-                a[o--] = a[p--];
-                continue;
-            }
-        }
-        a[o--] = tmp[q--].i;
-    }
-}
-
-/* The slot scheduler's choice (docs/scenario.md, "Scheduler"), serial:
- * the served terminals in order of beam cell, then index; each takes the
- * highest of its candidates (search_top) that already serves its beam
- * cell or has a beam slot left (beams_per_sat beam cells per satellite);
- * when all are full, the highest (its beams are then time-shared, as in
- * share_capacity). The order is fixed, so the result does not depend on
- * the thread count. */
-static void slot_assign(ln__engine *e)
-{
-    int n = 0;
-    for (size_t i = 0; i < e->nt; i++)
-        if (e->status[i] == LN_REASON_NONE)
-            e->slot_order[n++] = (int)i;
-    sort_by_beam(e, e->slot_order, n, e->beam_tmp);
-    memset(e->slot_used, 0, e->nsat * sizeof *e->slot_used);
-    memset(e->slot_last, 0, e->nsat * sizeof *e->slot_last); /* 0: no H3
-                                                                   cell */
-    const int cap = e->sc->beams_per_sat;
-    for (int k = 0; k < n; k++) {
-        size_t i = (size_t)e->slot_order[k];
-        const int32_t *c = e->cand + i * LN_SCHED_K;
-        ln_cell b = e->beam[i];
-        int pick = c[0];
-        for (int j = 0; j < LN_SCHED_K && c[j] >= 0; j++)
-            if (e->slot_last[c[j]] == b || e->slot_used[c[j]] < cap) {
-                pick = c[j];
-                break;
-            }
-        if (e->slot_last[pick] != b) {
-            e->slot_used[pick]++;
-            e->slot_last[pick] = b;
-        }
-        if (pick == e->serving[i])
-            continue;
-        int p = e->srv0[i];
-        e->serving[i] = pick;
-        e->handover[i] = (unsigned char)(p >= 0 && pick != p &&
-                                         e->prev_status[i] ==
-                                             LN_REASON_NONE);
-    }
-}
-
-/* Capacity: per satellite, terminals grouped by beam cell; each beam gets
- * a time share min(1, beams/ncells) of beam_capacity, the satellite at
- * most sat_capacity; a terminal gets its demand scaled by its beam's
- * grant. */
-static void share_capacity(ln__engine *e)
-{
-    const ln_scenario *sc = e->sc;
-    int *start = e->by_sat_start;
-    memset(start, 0, (e->nsat + 1) * sizeof *start);
-    for (size_t i = 0; i < e->nt; i++)
-        if (e->status[i] == LN_REASON_NONE)
-            start[e->serving[i] + 1]++;
-    for (size_t s = 0; s < e->nsat; s++)
-        start[s + 1] += start[s];
-    for (size_t i = 0; i < e->nt; i++)
-        if (e->status[i] == LN_REASON_NONE)
-            e->by_sat[start[e->serving[i]]++] = (int)i;
-    for (size_t s = e->nsat; s > 0; s--)
-        start[s] = start[s - 1];
-    start[0] = 0;
-    long ns = (long)e->nsat;
-#pragma omp parallel for schedule(dynamic, 16) num_threads(e->nthreads)
-    for (long s = 0; s < ns; s++) {
-        int *a = e->by_sat + start[s];
-        int n = start[s + 1] - start[s];
-        if (!n)
-            continue;
-        /* bent pipe first (an assigned gateway antenna), else the laser
-         * mesh (link.isl), else no gateway */
-        int hops = 0;
-        double gw_km = 0;
-        if (e->sat_gw[s] >= 0)
-            gw_km = e->sat_gwkm[(size_t)s * LN_GW_PER_SAT + e->sat_gw[s]];
-        else if (sc->isl && e->mesh_ok[s]) {
-            gw_km = e->mesh_km[s];
-            hops = e->mesh_hops[s];
-        } else {
-            for (int k = 0; k < n; k++) {
-                e->status[a[k]] = LN_REASON_NO_GW;
-                e->demand_mbps[a[k]] = 0;
-            }
-            continue;
-        }
-        sort_by_beam(e, a, n, e->beam_tmp + start[s]);
-        int ncells = 0;
-        for (int k = 0; k < n; k++)
-            if (k == 0 || e->beam[a[k]] != e->beam[a[k - 1]])
-                ncells++;
-        double share = ncells > sc->beams_per_sat
-                           ? (double)sc->beams_per_sat / ncells
-                           : 1.0;
-        double bcap = sc->beam_capacity_mbps * share;
-        /* first pass: grant per beam; second: satellite cap */
-        double granted_sum = 0;
-        for (int k = 0; k < n;) {
-            int j = k;
-            double dsum = 0;
-            while (j < n && e->beam[a[j]] == e->beam[a[k]])
-                dsum += e->demand_mbps[a[j++]];
-            granted_sum += dsum < bcap ? dsum : bcap;
-            k = j;
-        }
-        double sat_scale = granted_sum > sc->sat_capacity_mbps
-                               ? sc->sat_capacity_mbps / granted_sum
-                               : 1.0;
-        double r[3] = {e->pv.x[s], e->pv.y[s], e->pv.z[s]};
-        for (int k = 0; k < n;) {
-            int j = k;
-            double dsum = 0;
-            while (j < n && e->beam[a[j]] == e->beam[a[k]])
-                dsum += e->demand_mbps[a[j++]];
-            double g = (dsum < bcap ? dsum : bcap) * sat_scale;
-            double f = dsum > 0 ? g / dsum : 1.0;
-            for (int m = k; m < j; m++) {
-                int i = a[m];
-                e->rate_mbps[i] = e->demand_mbps[i] * f;
-                const double *q = e->site[i].r_ecef;
-                double dv[3] = {r[0] - q[0], r[1] - q[1], r[2] - q[2]};
-                double up_km = sqrt(dv[0] * dv[0] + dv[1] * dv[1] +
-                                    dv[2] * dv[2]);
-                e->rtt_ms[i] = (float)(2.0 * (up_km + gw_km) / LN_C_KM_S *
-                                       1e3);
-                e->term_hops[i] = (int8_t)(hops < 127 ? hops : 127);
-            }
-            k = j;
-        }
-    }
+    const link_step *ls = user;
+    ln_mesh_route(ls->e->mesh);
 }
 
 /* Adds terminal i's step to two slices (its account's and its zone's):
@@ -1802,17 +987,8 @@ static void engine_free(ln__engine *e)
     ln_free(e->usable);
     ln_free(e->pvbuf);
     ln_free(e->perr);
-    ln_satindex_free(e->ix);
+    ln_link_free(e->link);
     ln_free(e->gw);
-    ln_free(e->gw_used);
-    ln_free(e->sat_ngw);
-    ln_free(e->sat_gwi);
-    ln_free(e->sat_gwkm);
-    ln_free(e->sat_gw);
-    ln_free(e->sat_prev_gw);
-    ln_free(e->sat_order);
-    ln_free(e->srv0);
-    ln_free(e->sat_load);
     ln_free(e->sat_ok);
     ln_mesh_free(e->mesh);
     ln_policy_free(e->pol);
@@ -1820,19 +996,12 @@ static void engine_free(ln__engine *e)
     ln_activity_free(e->act);
     void *arrs[] = {e->lon, e->lat, e->site, e->acct, e->acct_nt, e->group, e->track,
                     e->shift_s, e->east_km, e->north_km, e->cell, e->beam,
-                    e->zone_at, e->serving, e->witness, e->cell_row,
+                    e->zone_at, e->allowed, e->cell_row,
                     e->map_kind, e->status, e->prev_status,
-                    e->deny_zone, e->out_zone, e->dec, e->demand_mbps, e->rate_mbps,
-                    e->rtt_ms, e->term_hops, e->dkey, e->mobile, e->tw_active,
-                    e->tw_denied, e->tw_outage, e->covered, e->handover, e->ever_denied_zone,
-                    e->by_sat_start, e->by_sat, e->beam_tmp,
-                    e->per_acct, e->per_zone, e->usage_bytes,
-                    e->ev, e->term_reg,
-                    e->reg_cell, e->reg_lat, e->reg_lon, e->reg_margin,
-                    e->reg_n, e->reg_items, e->reg_pos, e->reg_nb,
-                    e->reg_items_b, e->reg_pos_b, e->reg_site, e->reg_elc,
-                    e->cand, e->slot_used, e->slot_last, e->slot_order,
-                    e->sat_exit_gw, e->mesh_ok};
+                    e->deny_zone, e->out_zone, e->dec, e->demand_mbps,
+                    e->dkey, e->mobile, e->tw_active,
+                    e->tw_denied, e->tw_outage, e->ever_denied_zone,
+                    e->per_acct, e->per_zone, e->usage_bytes, e->ev};
     for (size_t k = 0; k < sizeof arrs / sizeof arrs[0]; k++)
         ln_free(arrs[k]);
     ln__sim_meter_free(e);
@@ -1910,45 +1079,32 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
             for (long m = 0; m < nmob; m++)
                 terminal_move_decide(&e, (size_t)e.mobile[m], t, 0);
         }
-        /* mobile terminals may enter new areas (serial: the area list) */
-        for (long m = 0; m < nmob && !rc; m++) {
-            int i = e.mobile[m];
-            long nr = region_of(&e, e.beam[i], e.term_reg[i]);
-            if (nr < 0)
-                rc = LN_ENOMEM;
-            e.term_reg[i] = (int)nr;
-        }
+        /* mobile terminals may enter new candidate areas */
+        if (!rc)
+            rc = ln_link_track(e.link, e.mobile, e.nmobile);
         PHASE(1);
+        /* the laser mesh's results for link (net's ln_mesh) */
+        const ln_link_mesh mesh = {e.sat_ok, e.mesh_next, e.mesh_gw,
+                                   e.mesh_km, e.mesh_hops};
+        const ln_link_mesh *mp = sc->isl ? &mesh : NULL;
         /* slot scheduler: slots start at the scenario's start */
         int slot = sc->scheduler == LN_SCHED_SLOT && k % e.slot_steps == 0;
-        regions_step(&e, slot ? LN_SCHED_K : 1);
+        ln_link_areas(e.link, mp, slot);
         PHASE(2);
         /* the mesh's shortest paths are computed by one thread while
-         * the others link terminals (which only need sat_ok) */
-#pragma omp parallel num_threads(e.nthreads)
-        {
-            if (sc->isl) {
-#pragma omp single nowait
-                ln_mesh_route(e.mesh);
-            }
-#pragma omp for schedule(dynamic, 256)
-            for (long i = 0; i < nt; i++)
-                terminal_link(&e, (size_t)i, t, k, slot);
-        }
-        if (slot)
-            slot_assign(&e);
+         * the others link terminals (which only need the reach flags) */
+        link_step ls = {&e, t, k};
+        const ln_link_hooks hooks = {sc->isl ? isl_route_side : NULL,
+                                     terminal_linked, &ls};
+        ln_link_serve(e.link, mp, e.allowed, slot, &hooks);
         PHASE(3);
         long w = (long)((t - sc->start) / sc->window_s + 1e-9);
-        if (w < e.nwin && fabs(sc->start + w * sc->window_s - t) <
-                              0.5 * sc->step_s)
+        if (!rc && w < e.nwin && fabs(sc->start + w * sc->window_s - t) <
+                                     0.5 * sc->step_s)
             rc = record_subsat(&e, w);
-        if (assign_gateways(&e) > 0) {
-#pragma omp parallel for schedule(dynamic, 1024) num_threads(e.nthreads)
-            for (long i = 0; i < nt; i++)
-                rehome(&e, (size_t)i, slot);
-        }
+        ln_link_gateways(e.link, mp, slot);
         PHASE(4);
-        share_capacity(&e);
+        ln_link_capacity(e.link, mp, e.demand_mbps, &hooks);
         PHASE(5);
         rc = rc ? rc : account_step(&e, t); /* rc: record_subsat's */
         PHASE(6);

@@ -1,73 +1,24 @@
 /*
- * place.c - fixed terminals: where each one of a group goes.
- *
- * Exports ln__sim_place (the rule, on shapes in memory) and
- * ln__sim_place_group (a scenario group: reads its region, exclusion and
- * places files). The rule is stated in place.h and docs/scenario.md
- * ("Terminal placement"); in short: rejected draws pick a new weighted
- * point, points inside the exclusion get nothing, and a group that cannot
- * be placed is refused by name.
- *
- * Randomness: a counter-based stream (ln_hash64 of seed and draw number),
- * as in src/link/terminals.c, so a scenario gives the same terminals on
- * every machine; Gaussian offsets by Box-Muller, turned into degrees on
- * the sphere of mean radius (good to 0.5 % at these distances).
+ * place.c - a scenario group's fixed terminals: reads the group's region,
+ * exclusion zones and places files, and places the terminals by link's
+ * rule (ln_link_place, src/link/place.c), with the exclusion zones' deny
+ * test as its exclusion.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "leonet/geodesy.h"
-#include "leonet/meter.h"
 #include "sim/place.h"
 #include "sim/sim_int.h"
 
-typedef struct stream {
-    uint64_t seed, n;
-} stream;
-
-static double unit(stream *s)
+/* ln_link_exclude_fn over a zone set: inside one of its deny zones. */
+static int zone_denies(void *user, double lat_rad, double lon_rad)
 {
-    return ln_hash_unit(s->seed ^ ln_hash64(++s->n));
-}
-
-static double gauss(stream *s)
-{
-    double u1 = unit(s), u2 = unit(s);
-    if (u1 < 1e-300)
-        u1 = 1e-300;
-    return sqrt(-2.0 * log(u1)) * cos(LN_TWOPI * u2);
-}
-
-/* Moves (lon, lat) by east/north km on the sphere (small offsets). */
-static int excluded(const ln_zoneset *exclude, double lond, double latd)
-{
-    if (!exclude)
-        return 0;
-    ln_zone_decision d = ln_zoneset_decide_deg(exclude, lond, latd, NAN);
+    const ln_zoneset *z = user;
+    ln_zone_decision d = ln_zoneset_decide_deg(z, lon_rad * LN_RAD2DEG,
+                                               lat_rad * LN_RAD2DEG, NAN);
     return d.action == LN_ZONE_DENY && d.zone >= 0;
-}
-
-static int allowed(const ln_geo_shape *region, const ln_zoneset *exclude,
-                   double lon, double lat)
-{
-    double lond = lon * LN_RAD2DEG, latd = lat * LN_RAD2DEG;
-    return ln_geo_shape_contains_deg(region, lond, latd) &&
-           !excluded(exclude, lond, latd);
-}
-
-/* Index i with cum[i-1] <= u < cum[i] (cum ascending, cum[n-1] > u). */
-static size_t pick(const double *cum, size_t n, double u)
-{
-    size_t lo = 0, hi = n - 1;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (u < cum[mid])
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
 }
 
 int ln__sim_place(const ln_geo_shape *region, const ln_zoneset *exclude,
@@ -76,85 +27,9 @@ int ln__sim_place(const ln_geo_shape *region, const ln_zoneset *exclude,
                   double *lon_rad, double *lat_rad, int *from,
                   const char *group, const char *file, ln_diag *diag)
 {
-    if (!region)
-        return ln_diag_set(diag, LN_EINVAL, file, 0, 0, NULL,
-                           "terminals '%s': no region", group);
-    for (size_t i = 0; i < npts; i++)
-        if (!(pts[i].weight >= 0) || !(pts[i].sigma_km > 0))
-            return ln_diag_set(diag, LN_EINVAL, file, 0, 0, NULL,
-                               "terminals '%s': point %zu: weight must be "
-                               ">= 0 and sigma > 0", group, i);
-    /* cumulative weights; a point whose centre is excluded weighs 0 */
-    double *cum = ln_malloc((npts ? npts : 1) * sizeof *cum);
-    if (!cum)
-        return ln_diag_set(diag, LN_ENOMEM, file, 0, 0, NULL,
-                           "out of memory");
-    double wsum = 0;
-    for (size_t i = 0; i < npts; i++) {
-        if (!excluded(exclude, pts[i].lon_rad * LN_RAD2DEG,
-                      pts[i].lat_rad * LN_RAD2DEG))
-            wsum += pts[i].weight;
-        cum[i] = wsum;
-    }
-    int rc = 0;
-    if (npts == 0)
-        rural_share = 1.0;
-    else if (!(wsum > 0) && rural_share < 1.0) {
-        rc = ln_diag_set(diag, LN_ESCENARIO, file, 0, 0, NULL,
-                         "terminals '%s': every weighted point with a "
-                         "weight lies in the exclude zone (or all weights "
-                         "are 0), so its clustered share (rural_share "
-                         "%.3g < 1) cannot be placed",
-                         group, rural_share);
-        goto done;
-    }
-    double lo0, la0, lo1, la1;
-    ln_geo_shape_bbox(region, &lo0, &la0, &lo1, &la1);
-    double s0 = sin(la0 * LN_DEG2RAD), s1 = sin(la1 * LN_DEG2RAD);
-    stream s = {ln_hash64(seed ^ 0x706c616365ull), 0};
-    for (size_t k = 0; k < count; k++) {
-        int rural = unit(&s) < rural_share;
-        long d;
-        for (d = 0; d < LN_PLACE_MAX_DRAWS; d++) {
-            double lon, lat;
-            int pi = -1;
-            if (rural) {
-                lon = (lo0 + (lo1 - lo0) * unit(&s)) * LN_DEG2RAD;
-                /* uniform in area: uniform in sin(lat) */
-                lat = asin(s0 + (s1 - s0) * unit(&s));
-            } else {
-                /* a new point by weight at every draw */
-                size_t i = pick(cum, npts, unit(&s) * wsum);
-                pi = (int)i;
-                lon = pts[i].lon_rad;
-                lat = pts[i].lat_rad;
-                double e = gauss(&s) * pts[i].sigma_km;
-                double n = gauss(&s) * pts[i].sigma_km;
-                ln_geo_offset_km(&lon, &lat, e, n);
-            }
-            if (allowed(region, exclude, lon, lat)) {
-                lon_rad[k] = lon;
-                lat_rad[k] = lat;
-                if (from)
-                    from[k] = pi;
-                break;
-            }
-        }
-        if (d == LN_PLACE_MAX_DRAWS) {
-            rc = ln_diag_set(diag, LN_ESCENARIO, file, 0, 0, NULL,
-                             "terminals '%s': terminal %zu of %zu (%s) "
-                             "found no allowed position in %ld draws: the "
-                             "region minus the exclude zone leaves "
-                             "(almost) no land where the group draws",
-                             group, k + 1, count,
-                             rural ? "rural" : "clustered",
-                             LN_PLACE_MAX_DRAWS);
-            goto done;
-        }
-    }
-done:
-    ln_free(cum);
-    return rc;
+    return ln_link_place(region, exclude ? zone_denies : NULL,
+                         (void *)exclude, pts, npts, rural_share, seed,
+                         count, lon_rad, lat_rad, from, group, file, diag);
 }
 
 static int load_places(const char *file, double sigma_1m,

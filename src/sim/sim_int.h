@@ -18,11 +18,9 @@
 #include "leonet/policy.h"
 #include "leonet/sim.h"
 
-#define LN_GW_PER_SAT 8     /* gateways remembered per satellite and step */
 #define LN_LAT_BINS 4000    /* RTT histogram: 0.1 ms bins up to 400 ms */
 #define LN_LAT_BIN_MS 0.1
 #define LN_EV_CHUNK 65536   /* events kept in memory before a spill */
-#define LN_REG_RES 3        /* candidate areas: H3 res 3 (~12,000 km^2) */
 
 /* Counters of one slice (an account, a zone, or everything). Integers
  * only, so sums do not depend on the order of addition. */
@@ -50,17 +48,10 @@ typedef struct ln__event {
     float lat_deg, lon_deg;
 } ln__event;
 
-/* Sort key of a served terminal: its beam cell, then its index. */
-typedef struct beam_key {
-    ln_cell beam;
-    int i;
-} beam_key;
-
 typedef struct ln__engine {
     const ln_scenario *sc;
     ln_sim_options opt;
     int nthreads;
-    double sin_mask;           /* sin of the terminal elevation mask */
     /* constellation */
     ln_elset *els;
     size_t nsat;
@@ -73,22 +64,19 @@ typedef struct ln__engine {
     double *pvbuf;
     int *perr;
     ln_pv_soa pv;              /* ECEF after conversion */
-    ln_satindex *ix;
+    double max_alt_km;         /* highest apogee + margin (link's index) */
     long n_in_service;
+    /* the link layer (src/link): visibility, serving satellites,
+     * handover, gateway antennas, capacity share */
+    ln_link *link;
     /* gateways */
     size_t ngw;
     ln_site *gw;
-    int *gw_used;              /* antennas in use, this step */
-    int8_t *sat_ngw;           /* per sat: visible gateways */
-    int16_t *sat_gwi;          /* [sat][LN_GW_PER_SAT] by slant range */
-    float *sat_gwkm;           /* matching slant ranges, km */
-    int *sat_gw;               /* assigned gateway this step, -1 none */
-    int *sat_load;             /* terminals served this step */
-    int16_t *sat_prev_gw;      /* gateway whose antenna it held at the
-                                  previous step, -1 none */
-    uint64_t *sat_order;       /* antenna queue: (users, index) keys */
-    unsigned char *sat_ok;     /* usable and reaches a gateway: bent pipe,
-                                  or (link.isl) over the laser mesh */
+    const int8_t *sat_ngw;     /* per sat: visible gateways (link's view,
+                                  ln_link_gateways_visible) */
+    unsigned char *sat_ok;     /* link.isl: usable and reaches a gateway,
+                                  bent pipe or over the laser mesh (net's
+                                  ln_mesh; link's ln_link_mesh.reach) */
     /* laser mesh (link.isl; net's ln_mesh): the mesh_* arrays are its
      * outputs (ln_mesh_outputs), read only */
     ln_mesh *mesh;
@@ -97,26 +85,6 @@ typedef struct ln__engine {
     const double *mesh_km;     /* per sat: shortest path to a gateway */
     const int32_t *mesh_next, *mesh_gw;
     const int16_t *mesh_hops;  /* ISL hops to the exit, -1 unreachable */
-    /* candidate areas: the H3 parents (res LN_REG_RES) of the terminals'
-     * cells; per step each gets the list of satellites any site in it
-     * could see, so a terminal's search scans a short list */
-    size_t nreg, cap_reg;
-    ln_cell *reg_cell;
-    double *reg_lat, *reg_lon, *reg_margin; /* centre (rad), radius (rad) */
-    int *reg_n;                /* candidates this step (> reg_k: overflow) */
-    int *reg_items;            /* [reg][reg_k] */
-    double *reg_pos;           /* [reg][3][reg_k]: their x, y, z (km) */
-    /* the same list without the candidates that cannot be any terminal's
-     * best (engine.c, regions_step): reg_nb < 0 = not pruned this step */
-    int *reg_nb;
-    int *reg_items_b;          /* [reg][reg_k] */
-    double *reg_pos_b;         /* [reg][3][reg_k] */
-    ln_site *reg_site;         /* the area's centre on the ellipsoid */
-    double *reg_elc;           /* [reg][reg_k] scratch: the highest
-                                  elevation a candidate can have in the
-                                  area, rad */
-    int reg_k;
-    int *term_reg;             /* per terminal */
     /* zones, policy */
     ln_zoneset *zones;
     ln_policy *pol;
@@ -136,10 +104,8 @@ typedef struct ln__engine {
     ln_cell *beam;             /* beam cell */
     int *zone_at;              /* zone whose area holds the terminal, -1 */
     /* per-terminal state */
-    int *serving;              /* serving satellite, -1 none */
-    int *srv0;                 /* ...at the start of this step */
-    int *witness;              /* denied terminals: a satellite last seen
-                                  above the mask (coverage), -1 none */
+    unsigned char *allowed;    /* dec[i].allowed (link's input) */
+    const int *serving;        /* serving satellite, -1 none (link's) */
     int8_t *status;            /* LN_REASON_NONE served, else outage */
     int8_t *prev_status;
     int32_t *deny_zone;        /* deciding zone when denied by zone, -1 */
@@ -147,18 +113,16 @@ typedef struct ln__engine {
                                   in (for its "restored" event), -1 */
     ln_policy_decision *dec;   /* this step's decision (fixed terminals:
                                   kept until the policy changes) */
-    double *demand_mbps, *rate_mbps;
+    double *demand_mbps;
+    const double *rate_mbps;   /* link's (ln_link_results) */
     uint64_t *dkey;            /* demand draw key (ln_meter_terminal_key) */
-    float *rtt_ms;
-    int8_t *term_hops;         /* served: ISL hops of the path, 0 = bent
-                                  pipe; -1 otherwise */
-    unsigned char *covered, *handover;
+    const float *rtt_ms;       /* link's */
+    const int8_t *term_hops;   /* link's: served: ISL hops of the path,
+                                  0 = bent pipe; -1 otherwise */
+    const unsigned char *covered, *handover; /* link's */
     int32_t *ever_denied_zone; /* [terminal] zone+1 of its first denial
                                   by a zone, 0 none (any number of
                                   zones) */
-    /* capacity scratch */
-    int *by_sat_start, *by_sat;
-    beam_key *beam_tmp;       /* sort scratch, nt */
     /* accumulators */
     ln__counters total;
     ln__counters *per_acct;    /* naccounts */
@@ -202,22 +166,10 @@ typedef struct ln__engine {
     double *acct_sat_steps;    /* [account] the same, a satellite serving
                                   n terminals counting 1/n per terminal
                                   (summed in terminal order) */
-    /* slot scheduler (link.scheduler "slot"; engine.c, slot_assign) */
+    /* slot scheduler (link.scheduler "slot"; link's slot_assign) */
     long slot_steps;           /* steps per slot, >= 1 */
-    int32_t *cand;             /* [terminal][LN_SCHED_K]: at a slot, the
-                                  highest visible satellites that reach a
-                                  gateway, by elevation; -1 pads */
-    int *slot_used;            /* per sat: beam cells assigned this slot */
-    ln_cell *slot_last;        /* per sat: the last beam cell assigned */
-    int *slot_order;           /* nt: terminals in (beam, index) order */
-    /* gateway antennas of mesh exits (assign_gateways) */
-    int16_t *sat_exit_gw;      /* per sat: gateway whose antenna it holds
-                                  as a mesh exit only, -1 none */
-    unsigned char *mesh_ok;    /* per sat: its mesh path's exit holds an
-                                  antenna of the path's gateway */
 } ln__engine;
 
-#define LN_SCHED_K 8  /* satellites a terminal may fall back to at a slot */
 
 /* meter_acc.c */
 int ln__sim_meter_alloc(ln__engine *e);

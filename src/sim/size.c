@@ -46,26 +46,23 @@ static double phys_bytes(void)
     return (double)pages * (double)psz;
 }
 
-/* Bytes per terminal: the arrays of setup_terminals (engine.c), the
- * capacity scratch, and the sort key of the fixed terminals' ordering. */
-static double terminal_bytes(void)
+/* Bytes per terminal: the arrays of setup_terminals (engine.c), link's
+ * (ln_link_terminal_bytes), and the sort key of the fixed terminals'
+ * ordering. */
+static double terminal_bytes(int slot)
 {
     const ln__engine *e = NULL;
     size_t b = sizeof *e->lon + sizeof *e->lat + sizeof *e->site +
                sizeof *e->acct + sizeof *e->group + sizeof *e->track +
                sizeof *e->shift_s + sizeof *e->east_km +
                sizeof *e->north_km + sizeof *e->cell + sizeof *e->cell_row +
-               sizeof *e->term_reg + sizeof *e->beam + sizeof *e->zone_at +
-               sizeof *e->serving + sizeof *e->srv0 + sizeof *e->witness +
+               sizeof *e->beam + sizeof *e->zone_at + sizeof *e->allowed +
                sizeof *e->status + sizeof *e->prev_status +
                sizeof *e->deny_zone + sizeof *e->dec +
-               sizeof *e->demand_mbps + sizeof *e->rate_mbps +
-               sizeof *e->rtt_ms + sizeof *e->term_hops + sizeof *e->dkey +
+               sizeof *e->demand_mbps + sizeof *e->dkey +
                sizeof *e->mobile + sizeof *e->tw_active +
                sizeof *e->tw_denied + sizeof *e->tw_outage +
-               sizeof *e->covered + sizeof *e->handover +
-               sizeof *e->ever_denied_zone + sizeof *e->by_sat +
-               sizeof *e->beam_tmp;
+               sizeof *e->ever_denied_zone + ln_link_terminal_bytes(slot);
     return (double)b + 48.0; /* + engine.c's pos_key during the setup */
 }
 
@@ -144,10 +141,7 @@ int ln_sim_estimate(const ln_scenario *sc, const ln_sim_options *opt,
     const ln__engine *e = NULL;
     int nth = opt && opt->nthreads > 0 ? opt->nthreads : ln_ncpu();
     double slices = (double)sc->naccounts + (double)sc->nzones + 2.0;
-    double b = z.terminals * terminal_bytes();
-    if (sc->scheduler == LN_SCHED_SLOT) /* engine.c: cand, slot_order */
-        b += z.terminals * (LN_SCHED_K * sizeof *e->cand +
-                            sizeof *e->slot_order);
+    double b = z.terminals * terminal_bytes(sc->scheduler == LN_SCHED_SLOT);
     b += z.satellites * (sc->isl ? 1536.0 : 512.0);
     b += (double)z.windows * z.satellites * 2.0 * sizeof(float);
     b += z.map_cells * (double)z.windows * LN_ACTIVITY_CELLWIN_BYTES;

@@ -104,6 +104,25 @@ static void test_json_locate(void **state)
     assert_int_equal(ln_json_locate("[", 1, "[3]", &l, &c), -1);
 }
 
+/* splitmix64 seeded with 0 gives 0xe220a8397b1dcdaf, then
+ * 0x6e789e6aa1b965f4 (Vigna's reference splitmix64.c: state += golden
+ * ratio, then the finalizer): ln_hash64(k * golden - golden) is its
+ * k-th output. */
+static void test_hash(void **state)
+{
+    (void)state;
+    const uint64_t g = 0x9e3779b97f4a7c15ull;
+    assert_true(ln_hash64(0) == 0xe220a8397b1dcdafull);
+    assert_true(ln_hash64(g) == 0x6e789e6aa1b965f4ull);
+    /* the top 53 bits over 2^53 */
+    assert_true(ln_hash_unit(0) ==
+                (double)(0xe220a8397b1dcdafull >> 11) / 9007199254740992.0);
+    for (uint64_t k = 0; k < 1000; k++) {
+        double u = ln_hash_unit(k);
+        assert_true(u >= 0 && u < 1);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -112,6 +131,7 @@ int main(void)
         cmocka_unit_test(test_diag_and_errors),
         cmocka_unit_test(test_alloc_fail),
         cmocka_unit_test(test_json_locate),
+        cmocka_unit_test(test_hash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
