@@ -157,7 +157,7 @@ int ln_sim_estimate(const ln_scenario *sc, const ln_sim_options *opt,
     b += z.map_cells * 4608.0;
     b += slices * (double)(nth + 1) * sizeof(ln__counters);
     b += (double)z.days * (double)sc->naccounts * (double)(nth + 1) *
-         sizeof *e->usage_bytes;
+         sizeof(uint64_t); /* meter's usage per account and day */
     b += (double)sc->ngateways * 256.0;
     /* the program, its libraries, the zone and TLE files being read. The
      * built-in scenario peaks at 63 MB of RSS; this estimate says 163 MB,
