@@ -202,8 +202,9 @@ typedef struct ln_usage_config {
  * Returned: out   an accumulator with every count 0, day 0 current
  * Status:   0, LN_EINVAL (a plan or account index out of range, or
  *           span_s not > 0), LN_ENOMEM
- * Memory:   3 x 8 bytes a terminal (run and day counters, CSR of the
- *           accounts), 16 bytes an account and day, 4 bytes a satellite */
+ * Memory:   28 bytes a terminal (run and day counters, its account, the
+ *           accounts' lists of terminals), 16 bytes an account and day,
+ *           4 bytes a satellite */
 int ln_usage_new(const ln_usage_config *cfg, ln_usage **out /* OUT */);
 void ln_usage_free(ln_usage *u);
 
