@@ -24,6 +24,13 @@
  * fleet's delivered bits over the satellite's capacity) and, as an upper
  * bound, whole while they serve the fleet. docs/scenario.md gives every
  * default and its source.
+ *
+ * Usage accumulator (ln_usage, usage.c): the bytes each terminal got,
+ * per day and over the whole period, folded per account and day, and the
+ * satellites that served each account; from those, each account's price
+ * and cost to serve under the models above. It is fed by the simulator
+ * one step at a time now, and is meant to be fed by telemetry reports
+ * later; it knows no step length: callers pass bytes, times and spans.
  */
 #ifndef LEONET_METER_H
 #define LEONET_METER_H
@@ -98,6 +105,14 @@ double ln_meter_over_gb(const ln_plan *plan, double gb_month);
 ln_cost ln_meter_annual_cost_over(const ln_plan *plan, long nterm,
                                   double over_gb_month);
 
+/* The pooled GB a month beyond the included volume of nterm terminals
+ * that moved `bytes` over span_s seconds: nterm x ln_meter_over_gb of
+ * their mean month (0 when span_s <= 0 or nterm <= 0). Then
+ * ln_meter_annual_cost(plan, nterm, bytes, span_s) is
+ * ln_meter_annual_cost_over(plan, nterm, this). */
+double ln_meter_pooled_over_gb(const ln_plan *plan, long nterm, double bytes,
+                               double span_s);
+
 /* The annual overage, USD/year, of n terminals of a plan that used
  * gb_month[k] GB a month each (terminals denied all run: 0), counted as
  * plan->overage says. */
@@ -158,6 +173,121 @@ ln_cts ln_meter_cost_to_serve(const ln_cts_model *m, const ln_plan *plan,
                               long nterm, double bytes, double sat_steps,
                               double step_s, double span_s,
                               double sat_capacity_mbps);
+
+/* ---- usage accumulator (usage.c) ------------------------------------ */
+
+typedef struct ln_usage ln_usage;
+
+/* What an accumulator meters; everything is copied by ln_usage_new. */
+typedef struct ln_usage_config {
+    const ln_plan *plans;         /* nplans */
+    size_t nplans;
+    const int *account_plan;      /* [account] index into plans */
+    size_t naccounts;
+    const int *terminal_account;  /* [terminal] index into accounts */
+    size_t nterminals;
+    size_t nsats;                 /* satellite indices 0..nsats-1 (for
+                                     the serving counts; 0: none) */
+    double start_unix_s;          /* day 0 begins here (UTC) */
+    double span_s;                /* period metered, s (> 0): it has
+                                     ceil(span_s / 86400) days (at least
+                                     1); later times count in the last */
+    ln_cts_model cts;             /* cost to serve */
+    double sat_capacity_mbps;     /* one satellite's capacity, Mbit/s */
+} ln_usage_config;
+
+/* ln_usage_new
+ * Given:    cfg   plans, accounts, the terminal -> account map, the
+ *                 period and the cost to serve's parameters
+ * Returned: out   an accumulator with every count 0, day 0 current
+ * Status:   0, LN_EINVAL (a plan or account index out of range, or
+ *           span_s not > 0), LN_ENOMEM
+ * Memory:   28 bytes a terminal (run and day counters, its account, the
+ *           accounts' lists of terminals), 16 bytes an account and day,
+ *           4 bytes a satellite */
+int ln_usage_new(const ln_usage_config *cfg, ln_usage **out /* OUT */);
+void ln_usage_free(ln_usage *u);
+
+/* Days of the period (>= 1), terminals of an account (account -1: all). */
+long ln_usage_ndays(const ln_usage *u);
+long ln_usage_terminals(const ln_usage *u, int account);
+
+/* ln_usage_day
+ * Given:    t_unix_s  the time of the bytes to be added next (UTC)
+ * Notes:    when t_unix_s falls in a later day than the current one, the
+ *           current day is folded: its bytes and its overage per account
+ *           are kept, the terminals' day counters restart at 0. An earlier
+ *           time changes nothing (late bytes count in the current day).
+ *           Not thread-safe: call it between adds, never beside them. */
+void ln_usage_day(ln_usage *u, double t_unix_s);
+
+/* ln_usage_add / ln_usage_add_range
+ * Given:    terminal       index (< nterminals)
+ *           bytes          delivered to it, in the current day
+ *           first, n       terminals first..first+n-1; bytes[k] is for
+ *                          terminal first + k
+ * Notes:    integer sums: the totals do not depend on the order of the
+ *           adds. Calls for disjoint terminal ranges may run in parallel
+ *           (each writes only its own terminals' counters). */
+void ln_usage_add(ln_usage *u, size_t terminal, uint64_t bytes);
+void ln_usage_add_range(ln_usage *u, size_t first, size_t n,
+                        const uint64_t *bytes);
+
+/* ln_usage_serve
+ * Given:    sat     [terminal] serving satellite (< nsats), -1 none
+ *           reason  [terminal] LN_REASON_* (policy.h): a terminal is
+ *                   served when reason is LN_REASON_NONE and sat >= 0
+ *           dt_s    length of this step, s (> 0)
+ * Notes:    one call a step, for every terminal: counts the satellites
+ *           serving at least one terminal, and for each account its
+ *           share of them (a satellite serving n terminals counts 1/n for
+ *           each), in terminal order. A step of another length than the
+ *           first one counts dt_s / (first dt_s) steps. Not thread-safe. */
+void ln_usage_serve(ln_usage *u, const int *sat, const int8_t *reason,
+                    double dt_s);
+
+/* Bytes delivered: to an account (-1: all) in a day (0..ndays-1), to a
+ * terminal over the period so far, to an account (-1: all) over it. */
+uint64_t ln_usage_day_bytes(const ln_usage *u, long day, int account);
+uint64_t ln_usage_terminal_bytes(const ln_usage *u, size_t terminal);
+uint64_t ln_usage_account_bytes(const ln_usage *u, int account);
+
+/* ln_usage_over_gb / ln_usage_over_gb_day
+ * Given:    account  index, -1 for the sum over accounts
+ *           span_s   the span the bytes so far were delivered in, s
+ *           day      0..ndays-1 (a day's bytes count over 86,400 s)
+ * Returned: GB a month beyond the included volume, extrapolated to a
+ *           month, counted as the account's plan says: per_terminal, the
+ *           sum of each terminal's ln_meter_over_gb (in terminal order);
+ *           pooled, ln_meter_pooled_over_gb of the account's bytes. */
+double ln_usage_over_gb(const ln_usage *u, int account, double span_s);
+double ln_usage_over_gb_day(const ln_usage *u, long day, int account);
+
+/* ln_usage_annual_cost
+ * Given:    account  index, -1 for the sum over accounts (in order)
+ *           span_s   the span the bytes so far were delivered in, s
+ * Returned: the price billed, USD/year (ln_meter_annual_cost_over with
+ *           ln_usage_over_gb); parts (may be NULL) split it. */
+double ln_usage_annual_cost(const ln_usage *u, int account, double span_s,
+                            ln_cost *parts /* OUT, may be NULL */);
+
+/* The price at the rate of one day's traffic, USD/year (usage.csv's cost
+ * of the day is its total / 365.25); account -1 sums the accounts. */
+ln_cost ln_usage_day_cost(const ln_usage *u, long day, int account);
+
+/* ln_usage_cost_to_serve
+ * Given:    account  index, -1 for the sum over accounts (in order)
+ *           span_s   the span metered so far, s (> 0)
+ * Returned: ln_meter_cost_to_serve of the account's terminals, bytes and
+ *           serving-satellite steps (the step of the first
+ *           ln_usage_serve). */
+ln_cts ln_usage_cost_to_serve(const ln_usage *u, int account,
+                              double span_s);
+
+/* Satellites serving at least one terminal, mean over the
+ * ln_usage_serve calls (0 before the first). */
+double ln_usage_serving_sats_mean(const ln_usage *u);
+
 
 #ifdef __cplusplus
 }

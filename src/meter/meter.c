@@ -78,17 +78,22 @@ ln_cost ln_meter_annual_cost_over(const ln_plan *plan, long nterm,
     return c;
 }
 
+double ln_meter_pooled_over_gb(const ln_plan *plan, long nterm, double bytes,
+                               double span_s)
+{
+    if (!(span_s > 0 && nterm > 0))
+        return 0;
+    /* the traffic per terminal and month, extrapolated from the span:
+     * one pool */
+    double gb_month = bytes / 1e9 / nterm * LN_MONTH_S / span_s;
+    return nterm * ln_meter_over_gb(plan, gb_month);
+}
+
 ln_cost ln_meter_annual_cost(const ln_plan *plan, long nterm, double bytes,
                              double span_s)
 {
-    double over = 0;
-    if (span_s > 0 && nterm > 0) {
-        /* the account's traffic per terminal and month, extrapolated
-         * from the span: one pool */
-        double gb_month = bytes / 1e9 / nterm * LN_MONTH_S / span_s;
-        over = nterm * ln_meter_over_gb(plan, gb_month);
-    }
-    return ln_meter_annual_cost_over(plan, nterm, over);
+    return ln_meter_annual_cost_over(
+        plan, nterm, ln_meter_pooled_over_gb(plan, nterm, bytes, span_s));
 }
 
 double ln_meter_overage_usd_per_year(const ln_plan *plan,

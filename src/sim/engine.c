@@ -454,6 +454,7 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
 }
 
 static int acc_alloc(ln__engine *e, ln_diag *diag);
+static int usage_alloc(ln__engine *e, ln_diag *diag);
 
 /* The laser mesh (link.isl): net's ln_mesh over the constellation and the
  * gateways; the engine reads its outputs in place (mesh_*). */
@@ -545,9 +546,6 @@ static int setup(ln__engine *e, ln_diag *diag)
     e->nwin = (long)ceil(e->nsteps * sc->step_s / sc->window_s - 1e-9);
     if (e->nwin < 1)
         e->nwin = 1;
-    e->ndays = (long)ceil(e->nsteps * sc->step_s / 86400.0 - 1e-9);
-    if (e->ndays < 1)
-        e->ndays = 1;
     ln_activity_spec as = {sc->name, sc->map_res, e->nwin, sc->window_s,
                            sc->start, sc->window_s / sc->step_s};
     if ((rc = ln_activity_new(&as, &e->act)))
@@ -589,13 +587,11 @@ static int setup(ln__engine *e, ln_diag *diag)
         return rc;
     ALLOC(e->per_acct, sc->naccounts);
     ALLOC(e->per_zone, e->nzones_total + 1);
-    ALLOC(e->usage_bytes, (size_t)e->ndays * sc->naccounts);
     ALLOC(e->map_kind, e->nmobile);
     if ((rc = acc_alloc(e, diag)))
         return rc;
-    if (ln__sim_meter_alloc(e))
-        return ln_diag_set(diag, LN_ENOMEM, NULL, 0, 0, NULL,
-                           "out of memory");
+    if ((rc = usage_alloc(e, diag)))
+        return rc;
     ln_activity_set_frame(e->act, e->nt, e->lat, e->lon);
     return 0;
 }
@@ -768,7 +764,6 @@ static int push_event(ln__engine *e, double t, size_t i, int lost,
 typedef struct ln__acc {
     ln__counters *per_acct;  /* naccounts */
     ln__counters *per_zone;  /* nzones_total + 1 */
-    uint64_t *usage_bytes;   /* [day][account] */
 } ln__acc;
 
 static int acc_alloc(ln__engine *e, ln_diag *diag)
@@ -778,8 +773,37 @@ static int acc_alloc(ln__engine *e, ln_diag *diag)
     for (int t = 0; t < e->nthreads; t++) {
         ALLOC(e->acc[t].per_acct, sc->naccounts);
         ALLOC(e->acc[t].per_zone, e->nzones_total + 1);
-        ALLOC(e->acc[t].usage_bytes, (size_t)e->ndays * sc->naccounts);
     }
+    return 0;
+}
+
+/* The usage accumulator (meter): the accounts' plans, the terminals'
+ * accounts, the run's span; and the scratch of a step's bytes per
+ * terminal that account_step hands it. */
+static int usage_alloc(ln__engine *e, ln_diag *diag)
+{
+    const ln_scenario *sc = e->sc;
+    int *plan;
+    ALLOC(plan, sc->naccounts);
+    for (size_t a = 0; a < sc->naccounts; a++)
+        plan[a] = sc->accounts[a].plan;
+    ln_usage_config c = {.plans = sc->plans,
+                         .nplans = sc->nplans,
+                         .account_plan = plan,
+                         .naccounts = sc->naccounts,
+                         .terminal_account = e->acct,
+                         .nterminals = e->nt,
+                         .nsats = e->nsat,
+                         .start_unix_s = sc->start,
+                         .span_s = e->nsteps * sc->step_s,
+                         .cts = sc->cts,
+                         .sat_capacity_mbps = sc->sat_capacity_mbps};
+    int rc = ln_usage_new(&c, &e->usage);
+    ln_free(plan);
+    if (rc)
+        return ln_diag_set(diag, rc, NULL, 0, 0, NULL, "usage: %s",
+                           ln_strerror(rc));
+    ALLOC(e->step_bytes, e->nt);
     return 0;
 }
 
@@ -814,8 +838,6 @@ static void acc_merge(ln__engine *e)
             counters_add(&e->per_acct[k], &a->per_acct[k]);
         for (size_t z = 0; z <= e->nzones_total; z++)
             counters_add(&e->per_zone[z], &a->per_zone[z]);
-        for (size_t k = 0; k < (size_t)e->ndays * sc->naccounts; k++)
-            e->usage_bytes[k] += a->usage_bytes[k];
     }
 }
 
@@ -824,7 +846,6 @@ static void acc_free(ln__engine *e)
     for (int t = 0; t < e->nthreads && e->acc; t++) {
         ln_free(e->acc[t].per_acct);
         ln_free(e->acc[t].per_zone);
-        ln_free(e->acc[t].usage_bytes);
     }
     ln_free(e->acc);
     e->acc = NULL;
@@ -856,16 +877,12 @@ static int account_step(ln__engine *e, double t)
         flush_window(e, e->cur_win);
         e->cur_win = win;
     }
-    long day = (long)((t - sc->start) / 86400.0);
-    if (day >= e->ndays)
-        day = e->ndays - 1;
     long nt = (long)e->nt;
-    ln__sim_meter_day(e, day);
+    ln_usage_day(e->usage, t);
 #pragma omp parallel num_threads(e->nthreads)
     {
         int th = omp_get_thread_num();
         ln__acc *ac = &e->acc[th < e->nthreads ? th : 0];
-        uint64_t *usage = ac->usage_bytes + (size_t)day * sc->naccounts;
 #pragma omp for schedule(dynamic, 1024)
         for (long il = 0; il < nt; il++) {
             size_t i = (size_t)il;
@@ -880,9 +897,7 @@ static int account_step(ln__engine *e, double t)
             count2(&ac->per_acct[a],
                    &ac->per_zone[z >= 0 ? (size_t)z : e->nzones_total], e, i,
                    bytes, dbytes);
-            usage[a] += bytes;
-            e->term_bytes[i] += bytes;
-            e->term_day_bytes[i] += bytes;
+            e->step_bytes[i] = bytes;
             if (e->track[i] < 0) { /* map counts of the window */
                 int st = e->status[i];
                 if (st == LN_REASON_NONE)
@@ -897,7 +912,8 @@ static int account_step(ln__engine *e, double t)
                 e->ever_denied_zone[i] = e->deny_zone[i] + 1;
         }
     }
-    ln__sim_meter_step(e);
+    ln_usage_add_range(e->usage, 0, e->nt, e->step_bytes);
+    ln_usage_serve(e->usage, e->serving, e->status, sc->step_s);
     /* mobile terminals on the map: their cell may be new */
     for (size_t m = 0; m < e->nmobile; m++) {
         int st = e->status[e->mobile[m]];
@@ -1001,10 +1017,11 @@ static void engine_free(ln__engine *e)
                     e->deny_zone, e->out_zone, e->dec, e->demand_mbps,
                     e->dkey, e->mobile, e->tw_active,
                     e->tw_denied, e->tw_outage, e->ever_denied_zone,
-                    e->per_acct, e->per_zone, e->usage_bytes, e->ev};
+                    e->per_acct, e->per_zone, e->ev};
     for (size_t k = 0; k < sizeof arrs / sizeof arrs[0]; k++)
         ln_free(arrs[k]);
-    ln__sim_meter_free(e);
+    ln_usage_free(e->usage);
+    ln_free(e->step_bytes);
 }
 
 int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
@@ -1164,7 +1181,8 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
                                ? (double)e.total.served_steps /
                                      (double)e.total.terminal_steps
                                : 0;
-        st->annual_cost_usd = ln__sim_annual_cost(&e, -1, NULL);
+        st->annual_cost_usd =
+            ln_usage_annual_cost(e.usage, -1, e.nsteps * sc->step_s, NULL);
     }
     engine_free(&e);
     return rc;

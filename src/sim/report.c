@@ -108,31 +108,11 @@ int ln_scenario_sha256(const char *text, size_t len, char hex[65])
     return 0;
 }
 
-double ln__sim_annual_cost(const ln__engine *e, int account, ln_cost *parts)
+/* The span the run's usage was delivered in, s (the meter's queries
+ * take it). */
+static double span_s(const ln__engine *e)
 {
-    const ln_scenario *sc = e->sc;
-    double span = e->nsteps * sc->step_s;
-    ln_cost sum = {0, 0, 0, 0};
-    for (size_t a = 0; a < sc->naccounts; a++) {
-        if (account >= 0 && (size_t)account != a)
-            continue;
-        const ln_plan *p = &sc->plans[sc->accounts[a].plan];
-        /* per-terminal plans: each terminal's own month (terminals
-         * denied all run count 0 GB); pooled: the account's average */
-        ln_cost c =
-            p->overage == LN_OVERAGE_PER_TERMINAL && e->term_bytes
-                ? ln_meter_annual_cost_over(p, count_terminals(e, (int)a),
-                                            ln__sim_over_gb_run(e, a))
-                : ln_meter_annual_cost(p, count_terminals(e, (int)a),
-                                       (double)e->per_acct[a].bytes, span);
-        sum.hardware_usd_per_year += c.hardware_usd_per_year;
-        sum.service_usd_per_year += c.service_usd_per_year;
-        sum.traffic_usd_per_year += c.traffic_usd_per_year;
-        sum.total_usd_per_year += c.total_usd_per_year;
-    }
-    if (parts)
-        *parts = sum;
-    return sum.total_usd_per_year;
+    return e->nsteps * e->sc->step_s;
 }
 
 static double ratio(uint64_t a, uint64_t b)
@@ -197,35 +177,6 @@ static json_t *cost_json(const ln_cost *c)
     return o;
 }
 
-/* The cost to serve account a (-1: every account, summed). */
-static ln_cts cost_to_serve(const ln__engine *e, int account)
-{
-    const ln_scenario *sc = e->sc;
-    ln_cts sum;
-    memset(&sum, 0, sizeof sum);
-    for (size_t a = 0; a < sc->naccounts; a++) {
-        if (account >= 0 && (size_t)account != a)
-            continue;
-        ln_cts c = ln_meter_cost_to_serve(
-            &sc->cts, &sc->plans[sc->accounts[a].plan],
-            count_terminals(e, (int)a), (double)e->per_acct[a].bytes,
-            e->acct_sat_steps ? e->acct_sat_steps[a] : 0, sc->step_s,
-            e->nsteps * sc->step_s, sc->sat_capacity_mbps);
-        sum.sats_used += c.sats_used;
-        sum.sats_in_view += c.sats_in_view;
-        sum.satellites_usd_per_year += c.satellites_usd_per_year;
-        sum.gateways_usd_per_year += c.gateways_usd_per_year;
-        sum.terminals_usd_per_year += c.terminals_usd_per_year;
-        sum.terminal_subsidy_usd_per_year += c.terminal_subsidy_usd_per_year;
-        sum.total_usd_per_year += c.total_usd_per_year;
-        sum.satellites_in_view_usd_per_year +=
-            c.satellites_in_view_usd_per_year;
-        sum.gateways_in_view_usd_per_year += c.gateways_in_view_usd_per_year;
-        sum.total_in_view_usd_per_year += c.total_in_view_usd_per_year;
-    }
-    return sum;
-}
-
 static json_t *cts_json(const ln__engine *e, const ln_cts *c,
                         double price_usd_per_year)
 {
@@ -285,6 +236,60 @@ static double win_mean(const ln__engine *e, long w, int k)
     return tot[k] / (e->sc->window_s / e->sc->step_s);
 }
 
+/* An account's member of summary.json: its slice of the counters, its
+ * price and its cost to serve. */
+static json_t *account_json(const ln__engine *e, size_t a)
+{
+    const ln_scenario *sc = e->sc;
+    const ln_plan *p = &sc->plans[sc->accounts[a].plan];
+    json_t *o = slice_json(e, &e->per_acct[a], count_terminals(e, (int)a));
+    ln_cost c;
+    ln_usage_annual_cost(e->usage, (int)a, span_s(e), &c);
+    json_object_set_new(o, "plan", jstr(p->id));
+    json_object_set_new(o, "annual_cost_usd", jreal(c.total_usd_per_year));
+    json_object_set_new(o, "annual_cost_parts_usd", cost_json(&c));
+    json_object_set_new(o, "overage",
+                        json_string(ln_meter_overage_name(p->overage)));
+    json_object_set_new(o, "billed_usd_per_year",
+                        jreal(c.total_usd_per_year));
+    json_object_set_new(o, "delivered",
+                        delivered_json(e, &e->per_acct[a],
+                                       c.total_usd_per_year));
+    ln_cts cts = ln_usage_cost_to_serve(e->usage, (int)a, span_s(e));
+    json_object_set_new(o, "cost_to_serve",
+                        cts_json(e, &cts, c.total_usd_per_year));
+    return o;
+}
+
+/* The fleet's price, its comparison with the public figure and its cost
+ * to serve, as members of summary.json's root. */
+static void fleet_cost_json(const ln__engine *e, json_t *root)
+{
+    const ln_scenario *sc = e->sc;
+    ln_cost tc;
+    ln_usage_annual_cost(e->usage, -1, span_s(e), &tc);
+    json_object_set_new(root, "annual_cost_usd", jreal(tc.total_usd_per_year));
+    json_object_set_new(root, "annual_cost_parts_usd", cost_json(&tc));
+    if (sc->compare_usd_per_year > 0) {
+        json_t *cmp = json_object();
+        json_object_set_new(cmp, "public_figure_usd_per_year",
+                            jreal(sc->compare_usd_per_year));
+        json_object_set_new(cmp, "ratio_public_to_model",
+                            jreal(sc->compare_usd_per_year /
+                                  tc.total_usd_per_year));
+        json_object_set_new(root, "cost_comparison", cmp);
+    }
+    ln_cts cts = ln_usage_cost_to_serve(e->usage, -1, span_s(e));
+    json_t *o = cts_json(e, &cts, tc.total_usd_per_year);
+    json_object_set_new(o, "serving_satellites_mean",
+                        jreal(ln_usage_serving_sats_mean(e->usage)));
+    json_object_set_new(o, "billed_usd_per_year",
+                        jreal(tc.total_usd_per_year));
+    json_object_set_new(o, "delivered",
+                        delivered_json(e, &e->total, tc.total_usd_per_year));
+    json_object_set_new(root, "cost_to_serve", o);
+}
+
 static int write_summary(const ln__engine *e, FILE *f)
 {
     const ln_scenario *sc = e->sc;
@@ -337,29 +342,8 @@ static int write_summary(const ln__engine *e, FILE *f)
     json_object_set_new(root, "total",
                         slice_json(e, &e->total, (long)e->nt));
     json_t *acc = json_object();
-    for (size_t a = 0; a < sc->naccounts; a++) {
-        json_t *o = slice_json(e, &e->per_acct[a],
-                               count_terminals(e, (int)a));
-        ln_cost c;
-        ln__sim_annual_cost(e, (int)a, &c);
-        json_object_set_new(o, "plan",
-                            jstr(sc->plans[sc->accounts[a].plan].id));
-        json_object_set_new(o, "annual_cost_usd", jreal(c.total_usd_per_year));
-        json_object_set_new(o, "annual_cost_parts_usd", cost_json(&c));
-        json_object_set_new(
-            o, "overage",
-            json_string(ln_meter_overage_name(
-                sc->plans[sc->accounts[a].plan].overage)));
-        json_object_set_new(o, "billed_usd_per_year",
-                            jreal(c.total_usd_per_year));
-        json_object_set_new(o, "delivered",
-                            delivered_json(e, &e->per_acct[a],
-                                           c.total_usd_per_year));
-        ln_cts cts = cost_to_serve(e, (int)a);
-        json_object_set_new(o, "cost_to_serve",
-                            cts_json(e, &cts, c.total_usd_per_year));
-        json_object_set_new(acc, sc->accounts[a].id, o);
-    }
+    for (size_t a = 0; a < sc->naccounts; a++)
+        json_object_set_new(acc, sc->accounts[a].id, account_json(e, a));
     json_object_set_new(root, "accounts", acc);
 
     /* zones: by the zone whose area holds the terminal ("none" outside) */
@@ -391,34 +375,7 @@ static int write_summary(const ln__engine *e, FILE *f)
     ln_free(nz);
     json_object_set_new(root, "denied_by_zone", dz);
 
-    ln_cost tc;
-    ln__sim_annual_cost(e, -1, &tc);
-    json_object_set_new(root, "annual_cost_usd", jreal(tc.total_usd_per_year));
-    json_object_set_new(root, "annual_cost_parts_usd", cost_json(&tc));
-    if (sc->compare_usd_per_year > 0) {
-        json_t *cmp = json_object();
-        json_object_set_new(cmp, "public_figure_usd_per_year",
-                            jreal(sc->compare_usd_per_year));
-        json_object_set_new(cmp, "ratio_public_to_model",
-                            jreal(sc->compare_usd_per_year /
-                                  tc.total_usd_per_year));
-        json_object_set_new(root, "cost_comparison", cmp);
-    }
-    {
-        ln_cts cts = cost_to_serve(e, -1);
-        json_t *o = cts_json(e, &cts, tc.total_usd_per_year);
-        json_object_set_new(o, "serving_satellites_mean",
-                            jreal(e->nsteps > 0
-                                      ? (double)e->serving_sat_steps /
-                                            (double)e->nsteps
-                                      : 0));
-        json_object_set_new(o, "billed_usd_per_year",
-                            jreal(tc.total_usd_per_year));
-        json_object_set_new(o, "delivered",
-                            delivered_json(e, &e->total,
-                                           tc.total_usd_per_year));
-        json_object_set_new(root, "cost_to_serve", o);
-    }
+    fleet_cost_json(e, root);
 
     /* time series per window */
     json_t *ts = json_object();
@@ -540,18 +497,12 @@ static int write_usage(const ln__engine *e, FILE *f)
     const ln_scenario *sc = e->sc;
     fprintf(f, "day,account,plan,terminals,delivered_gb,cost_usd\n");
     char b[40];
-    for (long d = 0; d < e->ndays; d++) {
+    for (long d = 0; d < ln_usage_ndays(e->usage); d++) {
         for (size_t a = 0; a < sc->naccounts; a++) {
             const ln_plan *p = &sc->plans[sc->accounts[a].plan];
-            long n = count_terminals(e, (int)a);
-            double gb = e->usage_bytes[(size_t)d * sc->naccounts + a] / 1e9;
-            /* a day's share of the annual fees, plus its traffic beyond
-             * the included volume (pro rata) */
-            ln_cost c =
-                p->overage == LN_OVERAGE_PER_TERMINAL && e->term_bytes
-                    ? ln_meter_annual_cost_over(p, n,
-                                                ln__sim_over_gb_day(e, d, a))
-                    : ln_meter_annual_cost(p, n, gb * 1e9, 86400.0);
+            long n = ln_usage_terminals(e->usage, (int)a);
+            double gb = ln_usage_day_bytes(e->usage, d, (int)a) / 1e9;
+            ln_cost c = ln_usage_day_cost(e->usage, d, (int)a);
             ln_time_format_iso(sc->start + d * 86400.0, 0, b, sizeof b);
             b[10] = '\0';
             fprintf(f, "%s,", b);
@@ -722,7 +673,8 @@ void ln__sim_print_summary(const ln__engine *e, FILE *f)
                 hours > 0 ? c->handovers / hours : 0,
                 ln__percentile(c->lat_hist, 0.5),
                 ln__percentile(c->lat_hist, 0.99),
-                ln__sim_annual_cost(e, acc, NULL) / 1e6);
+                ln_usage_annual_cost(e->usage, acc, span_s(e), NULL) /
+                    1e6);
     }
     fprintf(f, "  outage minutes:");
     for (int r = 1; r < LN_REASON_COUNT_; r++)
@@ -738,14 +690,14 @@ void ln__sim_print_summary(const ln__engine *e, FILE *f)
         }
     ln_free(nz);
     fprintf(f, "%s\n", any ? "" : " none");
-    double cost = ln__sim_annual_cost(e, -1, NULL);
+    double cost = ln_usage_annual_cost(e->usage, -1, span_s(e), NULL);
     if (sc->compare_usd_per_year > 0)
         fprintf(f, "  annual cost %.1f M$ at list prices; the public figure "
                 "of %.0f M$/yr is %.1fx that\n",
                 cost / 1e6, sc->compare_usd_per_year / 1e6,
                 sc->compare_usd_per_year / cost);
     {
-        ln_cts cts = cost_to_serve(e, -1);
+        ln_cts cts = ln_usage_cost_to_serve(e->usage, -1, span_s(e));
         fprintf(f, "  cost to serve %.1f M$/yr (satellites %.1f, gateways "
                 "%.1f, terminals %.1f; %.1f with whole satellites in view) "
                 "vs price %.1f",

@@ -128,11 +128,9 @@ typedef struct ln__engine {
     ln__counters *per_acct;    /* naccounts */
     ln__counters *per_zone;    /* nzones_total + 1 ("none" last) */
     size_t nzones_total;
-    uint64_t *usage_bytes;     /* [day][account] */
-    long ndays;
     /* per-thread partial sums of the above (integers: the merged sums do
      * not depend on how terminals were split among threads); merged into
-     * total, per_acct, per_zone, usage_bytes after the loop */
+     * total, per_acct, per_zone after the loop */
     struct ln__acc *acc;       /* nthreads */
     /* map */
     long nwin;
@@ -152,38 +150,15 @@ typedef struct ln__engine {
     /* time */
     long nsteps;
     double wall_s;
-    /* meter (meter_acc.c): per-terminal usage for per-terminal overage,
-     * and the satellites serving each account for the cost to serve */
-    uint64_t *term_bytes;      /* [terminal] delivered over the run */
-    uint64_t *term_day_bytes;  /* [terminal] delivered in day meter_day */
-    double *over_gb_day;       /* [day][account] sum of the terminals' GB
-                                  a month beyond included_gb, that day
-                                  (folded when the day ends) */
-    long meter_day;            /* the day term_day_bytes counts */
-    int *sat_nsrv;             /* [sat] scratch: terminals served */
-    uint64_t serving_sat_steps; /* sum over steps of the satellites that
-                                   served at least one terminal */
-    double *acct_sat_steps;    /* [account] the same, a satellite serving
-                                  n terminals counting 1/n per terminal
-                                  (summed in terminal order) */
+    /* usage per terminal, account and day, the satellites serving each
+     * account, and the price and cost to serve from them (meter) */
+    ln_usage *usage;
+    uint64_t *step_bytes;      /* [terminal] delivered this step
+                                  (account_step's scratch) */
     /* slot scheduler (link.scheduler "slot"; link's slot_assign) */
     long slot_steps;           /* steps per slot, >= 1 */
 } ln__engine;
 
-
-/* meter_acc.c */
-int ln__sim_meter_alloc(ln__engine *e);
-void ln__sim_meter_free(ln__engine *e);
-/* Before a step of day `day`: folds the previous day's per-terminal
- * usage when the day changed. */
-void ln__sim_meter_day(ln__engine *e, long day);
-/* After a step's accounting: counts the satellites serving terminals. */
-void ln__sim_meter_step(ln__engine *e);
-/* The GB a month beyond included_gb of account a's terminals in day d
- * (per-terminal plans; the current day from term_day_bytes). */
-double ln__sim_over_gb_day(const ln__engine *e, long d, size_t a);
-/* The same over the whole run, from term_bytes. */
-double ln__sim_over_gb_run(const ln__engine *e, size_t a);
 
 /* report.c */
 /* Writes summary.json, events.csv, usage.csv, activity.geojson,
@@ -191,8 +166,6 @@ double ln__sim_over_gb_run(const ln__engine *e, size_t a);
  * output set os (staged; the caller commits). */
 int ln__sim_write_outputs(ln__engine *e, ln_outset *os, ln_diag *diag);
 void ln__sim_print_summary(const ln__engine *e, FILE *f);
-double ln__sim_annual_cost(const ln__engine *e, int account,
-                           ln_cost *parts /* OUT, may be NULL */);
 double ln__percentile(const uint32_t *hist, double p);
 
 #endif

@@ -138,7 +138,6 @@ int ln_sim_estimate(const ln_scenario *sc, const ln_sim_options *opt,
     z.map_cells = fmin(z.terminals, 2.0 + 120.0 * pow(7.0, sc->map_res));
     z.map_cells = fmin(z.map_cells, (double)LN_SIM_MAX_MAP_CELLS);
     /* memory */
-    const ln__engine *e = NULL;
     int nth = opt && opt->nthreads > 0 ? opt->nthreads : ln_ncpu();
     double slices = (double)sc->naccounts + (double)sc->nzones + 2.0;
     double b = z.terminals * terminal_bytes(sc->scheduler == LN_SCHED_SLOT);
@@ -151,7 +150,7 @@ int ln_sim_estimate(const ln_scenario *sc, const ln_sim_options *opt,
     b += z.map_cells * 4608.0;
     b += slices * (double)(nth + 1) * sizeof(ln__counters);
     b += (double)z.days * (double)sc->naccounts * (double)(nth + 1) *
-         sizeof *e->usage_bytes;
+         sizeof(uint64_t); /* meter's usage per account and day */
     b += (double)sc->ngateways * 256.0;
     /* the program, its libraries, the zone and TLE files being read. The
      * built-in scenario peaks at 63 MB of RSS; this estimate says 163 MB,
