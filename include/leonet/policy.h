@@ -23,7 +23,7 @@
 #include <stddef.h>
 
 #include "leonet/core.h"
-#include "leonet/geofence.h"
+#include "leonet/zone.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -22,6 +22,7 @@
 #include "cli/cli.h"
 #include "leonet/cell.h"
 #include "leonet/geofence.h"
+#include "leonet/zone.h"
 
 static const ln_opt_spec specs[] = {
     {"res", 1},     {"lat", 1},     {"lon", 1},     {"points", 1},

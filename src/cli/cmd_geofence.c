@@ -23,6 +23,7 @@
 
 #include "cli/cli.h"
 #include "leonet/geofence.h"
+#include "leonet/zone.h"
 
 static const ln_opt_spec specs[] = {
     {"zones", 1}, {"points", 1}, {"lon", 1}, {"lat", 1}, {"at", 1},
