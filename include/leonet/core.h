@@ -27,6 +27,12 @@ extern "C" {
 #define LN_C_KM_S 299792.458          /* speed of light in vacuum, km/s */
 #define LN_WGS84_A_KM 6378.137        /* WGS-84 equatorial radius, km */
 #define LN_WGS84_F (1.0 / 298.257223563) /* WGS-84 flattening */
+/* WGS-72, the Earth of SGP4 (Vallado's getgravconst("wgs72")) and of
+ * Hypatia's satgenpy: element sets, Walker shells and their altitudes use
+ * it, geodesy uses WGS-84. */
+#define LN_WGS72_RE_KM 6378.135       /* WGS-72 equatorial radius, km */
+#define LN_WGS72_MU_KM3_S2 398600.8   /* WGS-72 GM, km^3/s^2 */
+#define LN_WGS72_F (1.0 / 298.26)     /* WGS-72 flattening */
 #define LN_JD_UNIX 2440587.5          /* Julian date of 1970-01-01 00:00 UTC */
 #define LN_SEC_PER_DAY 86400.0
 

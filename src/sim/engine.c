@@ -363,7 +363,7 @@ static int load_constellation(ln__engine *e, ln_diag *diag)
             ln_elset_service(&all[i], tab, sc->nshells) == LN_SVC_IN);
         e->n_in_service += e->in_service[i];
         double a = ln_elset_alt_km(&all[i]) * (1 + all[i].ecco) +
-                   all[i].ecco * 6378.135;
+                   all[i].ecco * LN_WGS72_RE_KM;
         if (e->in_service[i] && a > max_alt)
             max_alt = a;
     }
