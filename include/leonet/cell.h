@@ -36,6 +36,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "leonet/core.h"
 
@@ -77,6 +78,15 @@ int ln_cell_center(ln_cell c, double *lat_rad /* OUT */,
  * icosahedron edge crossed at Class III resolutions, as H3 gives them.
  * Status 0 or LN_ECELL. */
 int ln_cell_boundary_of(ln_cell c, ln_cell_boundary *b /* OUT */);
+
+/* ln_cell_set_debug
+ * Given:    f   where to report a failed step of the tables' derivation
+ *               (built on the first call, from src/geo/cell_seed.h), or
+ *               NULL (the default): nowhere
+ * Notes:    a debugging aid (the command line passes stderr when
+ *           $LN_CELL_DEBUG is set and not "0"); set it before the first
+ *           cell call. */
+void ln_cell_set_debug(FILE *f);
 
 /* 1 if c is a valid cell index (mode, reserved bits, base cell, digits,
  * no deleted pentagon sub-sequence), else 0. */

@@ -104,9 +104,13 @@ double ln_time_mono_s(void);
 double ln_time_cpu_s(void);
 
 /* ---- progress -------------------------------------------------------- */
-/* A progress bar on stderr, shown only when stderr is a terminal and CI is
- * not set; otherwise silent. */
+/* A progress bar on stderr, shown only when stderr is a terminal and bars
+ * are enabled; otherwise silent. */
 typedef struct ln_progress ln_progress;
+/* on = 0: no bar from the bars made from now on (the command line calls
+ * it when the CI variable is set); 1 (the default): bars on a terminal.
+ * Process-wide, not thread-safe. */
+void ln_progress_enable(int on);
 ln_progress *ln_progress_new(const char *label, uint64_t total);
 void ln_progress_update(ln_progress *p, uint64_t done);
 void ln_progress_free(ln_progress *p); /* finishes the line; NULL ok */

@@ -111,6 +111,16 @@ int ln_geo_shape_new(const ln_geo_polygon *polys, size_t npolys, int flags,
                      ln_geo_shape **out /* OUT */, ln_diag *diag);
 void ln_geo_shape_free(ln_geo_shape *s); /* NULL ok */
 
+/* ln_geo_set_cells_per_edge
+ * Given:    k   fine grid cells per polygon edge for the shapes built from
+ *               now on, 1..4096; anything else (NaN included) restores the
+ *               default, 64
+ * Notes:    a tuning knob for experiments (the command line passes
+ *           $LN_GEOFENCE_CPE): more cells, fewer edges per boundary cell,
+ *           more memory. Process-wide and not thread-safe: set it before
+ *           building shapes. Answers do not depend on it. */
+void ln_geo_set_cells_per_edge(double k);
+
 /* 1 if the point is inside the shape or on its boundary, else 0 (also for
  * non-finite input). Thread-safe on a built shape. */
 int ln_geo_shape_contains_deg(const ln_geo_shape *s, double lon_deg,

@@ -333,7 +333,8 @@ static int builtin_defaults(char *tle, size_t n, double *mask_rad)
     ln_scenario *sc = NULL;
     ln_diag d;
     ln_diag_clear(&d);
-    if (!text || ln_scenario_parse(text, strlen(text), "built-in", &sc, &d)) {
+    if (!text || ln_scenario_parse_opt(text, strlen(text), "built-in",
+                                       ln_cli_scenario_options(), &sc, &d)) {
         char b[1200];
         fprintf(stderr, "leonet visible: the built-in scenario: %s\n",
                 ln_diag_format(&d, b, sizeof b));

@@ -1942,9 +1942,8 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
     double t0 = ln_time_mono_s();
     double zone_change = -INFINITY;
     long nt = (long)e.nt;
-    /* LEONET_SIM_PHASES=1: wall time per phase of the step on stderr */
-    const char *phases_env = getenv("LEONET_SIM_PHASES");
-    int phases = phases_env && phases_env[0] == '1';
+    /* opt.phases: wall time per phase of the step on stderr */
+    int phases = e.opt.phases;
     double ph[8] = {0};
 #define PHASE(k_)                                                      \
     do {                                                               \

@@ -28,6 +28,7 @@ typedef struct ctx {
     size_t len;
     const char *file;
     ln_diag *diag;
+    const char *data_dir; /* ln_scenario_options.data_dir, or NULL */
 } ctx;
 
 static int err(const ctx *c, const char *path, const char *fmt, ...)
@@ -227,7 +228,8 @@ static int file_exists(const char *p)
     return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-void ln_data_path(const char *name, const char *base, char *out, size_t n)
+void ln_data_path(const char *name, const char *base, const char *data_dir,
+                  char *out, size_t n)
 {
     char cand[LN_PATH_MAX * 2];
     if (name[0] == '/') {
@@ -243,9 +245,8 @@ void ln_data_path(const char *name, const char *base, char *out, size_t n)
             return;
         }
     }
-    const char *env = getenv("LEONET_DATA");
-    if (env && *env) {
-        snprintf(cand, sizeof cand, "%s/%s", env, name);
+    if (data_dir && *data_dir) {
+        snprintf(cand, sizeof cand, "%s/%s", data_dir, name);
         if (file_exists(cand)) {
             snprintf(out, n, "%s", cand);
             return;
@@ -271,7 +272,7 @@ static int get_file(const ctx *c, json_t *o, const char *key,
         out[0] = '\0';
         return 0;
     }
-    ln_data_path(name, c->file, out, n);
+    ln_data_path(name, c->file, c->data_dir, out, n);
     if (!file_exists(out))
         return err(c, p, "file '%s' not found (looked next to the scenario, "
                    "in $LEONET_DATA and in %s)", name, LN_DATA_DIR);
@@ -1124,14 +1125,16 @@ static int parse_cost_to_serve(const ctx *c, json_t *root, ln_scenario *s)
     return 0;
 }
 
-int ln_scenario_parse(const char *text, size_t len, const char *file,
-                      ln_scenario **out, ln_diag *diag)
+int ln_scenario_parse_opt(const char *text, size_t len, const char *file,
+                          const ln_scenario_options *opt, ln_scenario **out,
+                          ln_diag *diag)
 {
     if (text && ln_text_bom(text, len)) {
         text += 3;
         len -= 3;
     }
-    ctx c = {text, len, file ? file : "built-in", diag};
+    ctx c = {text, len, file ? file : "built-in", diag,
+             opt ? opt->data_dir : NULL};
     json_error_t je;
     *out = NULL;
     long nl, nc;
@@ -1214,7 +1217,14 @@ int ln_scenario_parse(const char *text, size_t len, const char *file,
     return LN_OK;
 }
 
-int ln_scenario_load(const char *path, ln_scenario **out, ln_diag *diag)
+int ln_scenario_parse(const char *text, size_t len, const char *file,
+                      ln_scenario **out, ln_diag *diag)
+{
+    return ln_scenario_parse_opt(text, len, file, NULL, out, diag);
+}
+
+int ln_scenario_load_opt(const char *path, const ln_scenario_options *opt,
+                         ln_scenario **out, ln_diag *diag)
 {
     char *buf;
     size_t len;
@@ -1222,9 +1232,14 @@ int ln_scenario_load(const char *path, ln_scenario **out, ln_diag *diag)
     int rc = ln_read_file(path, 64u << 20, &buf, &len, diag);
     if (rc)
         return rc;
-    rc = ln_scenario_parse(buf, len, path, out, diag);
+    rc = ln_scenario_parse_opt(buf, len, path, opt, out, diag);
     ln_free(buf);
     return rc;
+}
+
+int ln_scenario_load(const char *path, ln_scenario **out, ln_diag *diag)
+{
+    return ln_scenario_load_opt(path, NULL, out, diag);
 }
 
 void ln_scenario_free(ln_scenario *s)
