@@ -417,9 +417,28 @@ static void test_enomem(void **state)
     free(els);
 }
 
+/* ln_orbit_set_kernel: a ceiling, never above what the CPU has. */
+static void test_kernel_ceiling(void **state)
+{
+    (void)state;
+    ln_orbit_set_kernel(NULL);
+    const char *best = ln_orbit_kernel();
+    ln_orbit_set_kernel("scalar");
+    assert_string_equal(ln_orbit_kernel(), "scalar");
+    ln_orbit_set_kernel("avx512"); /* the best the CPU has */
+    assert_string_equal(ln_orbit_kernel(), best);
+    ln_orbit_set_kernel("no-such-kernel");
+    assert_string_equal(ln_orbit_kernel(), best);
+    ln_orbit_set_kernel("avx2");
+    assert_string_equal(ln_orbit_kernel(),
+                        strcmp(best, "scalar") == 0 ? "scalar" : "avx2");
+    ln_orbit_set_kernel(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_kernel_ceiling),
         cmocka_unit_test(test_args),
         cmocka_unit_test(test_enomem),
         cmocka_unit_test(test_threads),
