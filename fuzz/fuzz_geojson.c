@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "leonet/geofence.h"
+#include "leonet/zone.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -30,6 +30,7 @@ static void check_estimate(const ln_scenario *sc, const double *opt)
     ln_sim_options o = {0};
     o.nthreads = 1;
     o.quiet = 1;
+    o.mem_bytes = 1e11; /* the same on any machine */
     if (opt) {
         o.duration_s = opt[0];
         o.max_terminals = isfinite(opt[1]) && opt[1] >= 0 && opt[1] < 1e15
@@ -93,11 +94,6 @@ static int template(const uint8_t *data, size_t size, char *out, size_t n,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static int once;
-    if (!once) {
-        once = 1;
-        setenv("LEONET_MEM_BYTES", "1e11", 1); /* the same on any machine */
-    }
     char text[4096];
     const char *t = (const char *)data;
     size_t len = size;

@@ -25,6 +25,7 @@ declare -A owner=(
     [core.h]=core [err.h]=core
     [geodesy.h]=geo [geofence.h]=geo [cell.h]=geo
     [orbit.h]=orbit [link.h]=link [net.h]=net [policy.h]=policy
+    [zone.h]=policy
     [meter.h]=meter [activity.h]=activity [sim.h]=sim [store.h]=store
     [server.h]=server
 )

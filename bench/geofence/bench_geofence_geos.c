@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "leonet/geofence.h"
+#include "leonet/zone.h"
 
 static double now_s(void)
 {

@@ -10,8 +10,8 @@
  *   ln_cell_polyfill      polygon -> cells whose centres are inside
  *   ln_cell_outline       cell set -> polygons with holes
  *   ln_cell_read_file / ln_cell_parse_list   a cell-id file (one per line)
- *   ln_zoneset_add_cells(_file)  a cell set / cell-id file as a geofence
- *                         zone (in src/policy/zone_cells.c)
+ * (A cell set as a geofence zone, ln_zoneset_add_cells, is policy's:
+ * zone.h.)
  *
  * The grid is H3's (h3geo.org): an icosahedron in the "Dymaxion"
  * orientation, a gnomonic projection per face, hexagons of aperture 7
@@ -36,6 +36,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "leonet/core.h"
 
@@ -77,6 +78,15 @@ int ln_cell_center(ln_cell c, double *lat_rad /* OUT */,
  * icosahedron edge crossed at Class III resolutions, as H3 gives them.
  * Status 0 or LN_ECELL. */
 int ln_cell_boundary_of(ln_cell c, ln_cell_boundary *b /* OUT */);
+
+/* ln_cell_set_debug
+ * Given:    f   where to report a failed step of the tables' derivation
+ *               (built on the first call, from src/geo/cell_seed.h), or
+ *               NULL (the default): nowhere
+ * Notes:    a debugging aid (the command line passes stderr when
+ *           $LN_CELL_DEBUG is set and not "0"); set it before the first
+ *           cell call. */
+void ln_cell_set_debug(FILE *f);
 
 /* 1 if c is a valid cell index (mode, reserved bits, base cell, digits,
  * no deleted pentagon sub-sequence), else 0. */
@@ -168,32 +178,6 @@ int ln_cell_parse_list(const char *buf, size_t len, const char *name,
                        ln_diag *diag);
 int ln_cell_read_file(const char *path, ln_cell **cells /* OUT */,
                       size_t *n /* OUT */, ln_diag *diag);
-
-/* ---- zones made of cells (implemented in src/policy/zone_cells.c) ---- */
-
-typedef struct ln_zoneset ln_zoneset; /* geofence.h */
-
-/* ln_zoneset_add_cells / ln_zoneset_add_cells_file
- * Given:    zs            a zone set (geofence.h)
- *           id, name      the zone's id (the file's path if NULL) and name
- *           action        LN_ZONE_ALLOW / LN_ZONE_DENY; priority,
- *           valid_from, valid_until  as in ln_zoneset_add_polygons
- *                         (-INFINITY, INFINITY: always valid)
- *           cells, n      the cells (or path: a cell-id file, see
- *                         ln_cell_parse_list)
- * Returned: diag          on error
- * Status:   0, LN_EZONE (no cells), LN_EPARSE, LN_ECELL, LN_EIO,
- *           LN_EGEOM, LN_ENOMEM
- * Notes:    the zone is the union of the cells' outlines (ln_cell_outline).
- */
-int ln_zoneset_add_cells(ln_zoneset *zs, const char *id, const char *name,
-                         int action, int priority, double valid_from,
-                         double valid_until, const ln_cell *cells, size_t n,
-                         ln_diag *diag);
-int ln_zoneset_add_cells_file(ln_zoneset *zs, const char *path,
-                              const char *id, const char *name, int action,
-                              int priority, double valid_from,
-                              double valid_until, ln_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -27,6 +27,12 @@ extern "C" {
 #define LN_C_KM_S 299792.458          /* speed of light in vacuum, km/s */
 #define LN_WGS84_A_KM 6378.137        /* WGS-84 equatorial radius, km */
 #define LN_WGS84_F (1.0 / 298.257223563) /* WGS-84 flattening */
+/* WGS-72, the Earth of SGP4 (Vallado's getgravconst("wgs72")) and of
+ * Hypatia's satgenpy: element sets, Walker shells and their altitudes use
+ * it, geodesy uses WGS-84. */
+#define LN_WGS72_RE_KM 6378.135       /* WGS-72 equatorial radius, km */
+#define LN_WGS72_MU_KM3_S2 398600.8   /* WGS-72 GM, km^3/s^2 */
+#define LN_WGS72_F (1.0 / 298.26)     /* WGS-72 flattening */
 #define LN_JD_UNIX 2440587.5          /* Julian date of 1970-01-01 00:00 UTC */
 #define LN_SEC_PER_DAY 86400.0
 
@@ -98,9 +104,13 @@ double ln_time_mono_s(void);
 double ln_time_cpu_s(void);
 
 /* ---- progress -------------------------------------------------------- */
-/* A progress bar on stderr, shown only when stderr is a terminal and CI is
- * not set; otherwise silent. */
+/* A progress bar on stderr, shown only when stderr is a terminal and bars
+ * are enabled; otherwise silent. */
 typedef struct ln_progress ln_progress;
+/* on = 0: no bar from the bars made from now on (the command line calls
+ * it when the CI variable is set); 1 (the default): bars on a terminal.
+ * Process-wide, not thread-safe. */
+void ln_progress_enable(int on);
 ln_progress *ln_progress_new(const char *label, uint64_t total);
 void ln_progress_update(ln_progress *p, uint64_t done);
 void ln_progress_free(ln_progress *p); /* finishes the line; NULL ok */

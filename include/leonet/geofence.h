@@ -1,6 +1,7 @@
 /*
- * geofence.h - polygons with a spatial index, the GeoJSON reader, zone
- * sets and the allow/deny decision for a position.
+ * geofence.h - polygons with a spatial index and the GeoJSON reader (the
+ * zone sets built on them, and the allow/deny decision, are policy's:
+ * zone.h).
  *
  * Exports
  *   ln_geo_shape_*   a polygonal area (rings, even-odd) with its index:
@@ -10,15 +11,10 @@
  *                    and, in boundary cells only, a few exact predicates.
  *   ln_geojson_*     RFC 7946 reader (Polygon, MultiPolygon, Feature,
  *                    FeatureCollection) with validation and diagnostics.
- *   ln_zoneset_*     zones (geometry + id, name, action, priority, validity
- *                    window) and the decision: the highest-priority zone
- *                    containing the point wins, else the default action.
  *
  * Coordinates. Polygons are stored as given: longitude and latitude in
- * degrees, edges straight in (lon, lat) as RFC 7946 says. The decision
- * functions take radians (leonet's internal unit) and convert once with
- * LN_RAD2DEG; the *_deg variants take degrees and are exact on the input
- * coordinates (CLI, tests).
+ * degrees, edges straight in (lon, lat) as RFC 7946 says; the tests take
+ * degrees and are exact on the input coordinates.
  * LN-DEV: vertices stay in degrees rather than rad so that the boundary
  * rule below is exact on the coordinates the file gives.
  *
@@ -33,7 +29,7 @@
  * antimeridian (the short way), and is unwrapped. Rings that encircle a
  * pole are refused (LN_EGEOM).
  *
- * Threads. A zone set is built single-threaded; once built, every decide
+ * Threads. A shape is built single-threaded; once built, every contains
  * function may be called from any number of threads at once (read-only).
  *
  * References: J. O'Rourke, Computational Geometry in C (2nd ed.), 7.4
@@ -114,6 +110,16 @@ typedef struct ln_geo_shape ln_geo_shape;
 int ln_geo_shape_new(const ln_geo_polygon *polys, size_t npolys, int flags,
                      ln_geo_shape **out /* OUT */, ln_diag *diag);
 void ln_geo_shape_free(ln_geo_shape *s); /* NULL ok */
+
+/* ln_geo_set_cells_per_edge
+ * Given:    k   fine grid cells per polygon edge for the shapes built from
+ *               now on, 1..4096; anything else (NaN included) restores the
+ *               default, 64
+ * Notes:    a tuning knob for experiments (the command line passes
+ *           $LN_GEOFENCE_CPE): more cells, fewer edges per boundary cell,
+ *           more memory. Process-wide and not thread-safe: set it before
+ *           building shapes. Answers do not depend on it. */
+void ln_geo_set_cells_per_edge(double k);
 
 /* 1 if the point is inside the shape or on its boundary, else 0 (also for
  * non-finite input). Thread-safe on a built shape. */
@@ -217,144 +223,6 @@ int ln_geojson_check_ids(const ln_geojson *g, const char *fname,
 int ln_geojson_read(const char *path, int flags, ln_geojson *out /* OUT */,
                     ln_diag *diag);
 void ln_geojson_free(ln_geojson *g); /* NULL ok; leaves g empty */
-
-/* ---- zones and decisions ------------------------------------------------ */
-
-typedef enum ln_zone_action {
-    LN_ZONE_ALLOW = 0,
-    LN_ZONE_DENY = 1
-} ln_zone_action;
-
-/* The answer for one position. */
-typedef struct ln_zone_decision {
-    int action;          /* LN_ZONE_ALLOW or LN_ZONE_DENY */
-    int zone;            /* deciding zone's index in the set, -1 = none
-                            (the default action applied) */
-    const char *zone_id; /* its id (lives as long as the set), or NULL */
-} ln_zone_decision;
-
-/* A zone as the set holds it (ln_zoneset_zone). */
-typedef struct ln_zone_info {
-    const char *id;
-    const char *name;       /* may be NULL */
-    int action;             /* LN_ZONE_* */
-    int priority;           /* higher wins */
-    double valid_from_unix_s;  /* -INFINITY when open */
-    double valid_until_unix_s; /* +INFINITY when open; valid on
-                                  [from, until) */
-    const char *source;     /* file it came from, or NULL */
-    const ln_geo_shape *shape;
-} ln_zone_info;
-
-typedef struct ln_zoneset ln_zoneset;
-
-/* ln_zoneset_new
- * Given:    default_action  LN_ZONE_ALLOW or LN_ZONE_DENY: the answer where
- *                           no zone applies
- * Returned: out             an empty set (ln_zoneset_free)
- * Status:   0, LN_EINVAL, LN_ENOMEM */
-int ln_zoneset_new(int default_action, ln_zoneset **out /* OUT */);
-void ln_zoneset_free(ln_zoneset *zs); /* NULL ok */
-
-/* ln_zoneset_load_geojson / ln_zoneset_load_buffer
- * Given:    path (or buf, len, name)  a GeoJSON document; each Feature is
- *                       one zone. Properties: id (string or number; else
- *                       the Feature id; else the index in the file), name,
- *                       action "deny"|"allow" (default "deny"), priority
- *                       (integer, default 0), valid_from / valid_until
- *                       (ISO 8601 UTC, null or absent = open)
- *           flags       LN_GEO_* flags
- * Returned: diag        on error: file, line/col or member path, message
- * Status:   0, LN_EGEOJSON, LN_EGEOM, LN_EZONE (bad zone property, or
- *           an id already used in this file or by a zone of the set: the
- *           message names both), LN_EIO, LN_ETOOBIG, LN_ENOMEM. On error
- *           the set is unchanged.
- * Notes:    bumps the set's version. */
-int ln_zoneset_load_geojson(ln_zoneset *zs, const char *path, int flags,
-                            ln_diag *diag);
-int ln_zoneset_load_buffer(ln_zoneset *zs, const char *buf, size_t len,
-                           const char *name, int flags, ln_diag *diag);
-
-/* ln_zoneset_add_polygons
- * Given:    id, name     the zone's id (copied; required) and name (or NULL)
- *           action       LN_ZONE_ALLOW / LN_ZONE_DENY
- *           priority     higher wins
- *           valid_from_unix_s, valid_until_unix_s  validity [from, until)
- *                        in Unix seconds UTC; -INFINITY / INFINITY = open
- *           polys, npolys  the geometry in degrees (copied), e.g. the
- *                        boundaries of H3 cells: polygons must have disjoint
- *                        interiors (shared edges are fine)
- *           flags        LN_GEO_* flags
- * Returned: diag         on error
- * Status:   0, LN_EINVAL, LN_EGEOM, LN_EZONE (id already in the set),
- *           LN_ENOMEM
- * Notes:    builds the zone's index; bumps the set's version. */
-int ln_zoneset_add_polygons(ln_zoneset *zs, const char *id, const char *name,
-                            int action, int priority,
-                            double valid_from_unix_s,
-                            double valid_until_unix_s,
-                            const ln_geo_polygon *polys, size_t npolys,
-                            int flags, ln_diag *diag);
-
-size_t ln_zoneset_count(const ln_zoneset *zs);
-/* Zone i (0 <= i < count) or NULL. */
-const ln_zone_info *ln_zoneset_zone(const ln_zoneset *zs, size_t i);
-/* Version of the set: incremented by every change (load, add), so a
- * holder can tell that the policy changed (see ln_zoneset_diff). */
-uint64_t ln_zoneset_version(const ln_zoneset *zs);
-/* Sums of the per-zone index figures (build_s, bytes, cells, ...). */
-void ln_zoneset_stats(const ln_zoneset *zs, ln_geo_index_stats *st /* OUT */);
-
-/* ln_zoneset_decide
- * Given:    zs        a set (read-only; any thread)
- *           lon_rad, lat_rad  position, WGS-84 rad
- *           t_unix_s  time, Unix seconds UTC; NaN = ignore validity windows
- * Returned: the decision: action, deciding zone index and id (zone -1 and
- *           id NULL when no zone contains the point: default action)
- * Notes:    zones are tried by priority (higher first); at equal priority
- *           deny before allow, then by order of addition. A point on a
- *           zone's boundary is inside it. Non-finite positions match no
- *           zone. */
-ln_zone_decision ln_zoneset_decide(const ln_zoneset *zs, double lon_rad,
-                                   double lat_rad, double t_unix_s);
-ln_zone_decision ln_zoneset_decide_deg(const ln_zoneset *zs, double lon_deg,
-                                       double lat_deg, double t_unix_s);
-
-/* ln_zoneset_decide_batch
- * Given:    zs, n       set and number of points
- *           lon, lat    n positions, rad (the _deg variant: degrees)
- *           t_unix_s    n times, or NULL to use t0_unix_s for all
- *           nthreads    OpenMP threads, 0 = all cores
- * Returned: out         n decisions
- * Notes:    deterministic: out[i] depends only on point i. */
-void ln_zoneset_decide_batch(const ln_zoneset *zs, size_t n,
-                             const double *lon_rad, const double *lat_rad,
-                             const double *t_unix_s, double t0_unix_s,
-                             ln_zone_decision *out /* OUT */, int nthreads);
-void ln_zoneset_decide_batch_deg(const ln_zoneset *zs, size_t n,
-                                 const double *lon_deg,
-                                 const double *lat_deg,
-                                 const double *t_unix_s, double t0_unix_s,
-                                 ln_zone_decision *out /* OUT */,
-                                 int nthreads);
-
-/* ln_zoneset_diff
- * Given:    before, after  two versions of a policy (e.g. occupied area of
- *                          2022-08-31, then 2022-11-15)
- *           n, lon_deg, lat_deg  the points; t_unix_s their common time
- *                          (NaN = ignore validity)
- * Returned: changed        indices (ascending) of the points whose action
- *                          or deciding zone id differs, ln_malloc'd
- *                          (ln_free), NULL when none
- *           nchanged       their number
- * Status:   0, LN_ENOMEM */
-int ln_zoneset_diff(const ln_zoneset *before, const ln_zoneset *after,
-                    size_t n, const double *lon_deg, const double *lat_deg,
-                    double t_unix_s, size_t **changed /* OUT */,
-                    size_t *nchanged /* OUT */);
-
-/* "allow" / "deny". */
-const char *ln_zone_action_name(int action);
 
 #ifdef __cplusplus
 }

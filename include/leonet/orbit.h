@@ -148,9 +148,18 @@ long ln_orbit_propagate(const ln_orbit *o, double t_unix_s, ln_pv_soa *out,
 long ln_orbit_propagate_tsince(const ln_orbit *o, double tsince_min,
                                ln_pv_soa *out, int nthreads);
 
-/* Which kernel the batch path uses: "avx512", "avx2" or "scalar". The
- * environment variable LN_SIMD=scalar|avx2|avx512 forces a lower one. */
+/* Which kernel the batch path uses: "avx512", "avx2" or "scalar" (the
+ * best the CPU has, at most the one ln_orbit_set_kernel asked for). */
 const char *ln_orbit_kernel(void);
+/* ln_orbit_set_kernel
+ * Given:    name  "scalar", "avx2" or "avx512": the highest SIMD kernel
+ *                 that ln_orbit_new may choose from now on (a higher one
+ *                 than the CPU has is ignored); NULL or any other name:
+ *                 the best the CPU has (the default)
+ * Notes:    process-wide and not thread-safe: set it before making orbits
+ *           (the command line passes $LN_SIMD). Orbits already made keep
+ *           their kernel. */
+void ln_orbit_set_kernel(const char *name);
 
 /* ---- frames and time ------------------------------------------------- */
 

@@ -23,8 +23,8 @@
 #include <stddef.h>
 
 #include "leonet/core.h"
-#include "leonet/geofence.h"
 #include "leonet/link.h"
+#include "leonet/zone.h"
 
 #ifdef __cplusplus
 extern "C" {

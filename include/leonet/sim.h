@@ -142,15 +142,33 @@ enum {
     LN_SCHED_SLOT = 1    /* reassign every terminal at each slot */
 };
 
-/* ln_scenario_parse
+/* How a scenario is read. */
+typedef struct ln_scenario_options {
+    const char *data_dir; /* a folder searched for the data files the
+                             scenario names, after the scenario's own
+                             folder and before the built-in data folder
+                             (the command line passes $LEONET_DATA), or
+                             NULL */
+} ln_scenario_options;
+
+/* ln_scenario_parse_opt
  * Given:    text, len   the JSON document
  *           file        its path (for messages and relative names), or
  *                       NULL / "built-in" for the built-in scenario
+ *           opt         how to read it (NULL: no data_dir)
  * Returned: out         the scenario (ln_scenario_free)
  *           diag        file, line, column, member path and message
- * Status:   0, LN_ESCENARIO, LN_ENOMEM */
+ * Status:   0, LN_ESCENARIO, LN_ENOMEM
+ * Notes:    data file names are resolved here (ln_data_path). */
+int ln_scenario_parse_opt(const char *text, size_t len, const char *file,
+                          const ln_scenario_options *opt,
+                          ln_scenario **out /* OUT */, ln_diag *diag);
+/* ln_scenario_parse_opt with opt NULL. */
 int ln_scenario_parse(const char *text, size_t len, const char *file,
                       ln_scenario **out /* OUT */, ln_diag *diag);
+/* Reads the file at path (up to 64 MiB) and parses it. */
+int ln_scenario_load_opt(const char *path, const ln_scenario_options *opt,
+                         ln_scenario **out /* OUT */, ln_diag *diag);
 int ln_scenario_load(const char *path, ln_scenario **out, ln_diag *diag);
 void ln_scenario_free(ln_scenario *s);
 
@@ -194,11 +212,11 @@ const char *ln_scenario_builtin(const char *name);
 /* Names of the built-in scenarios, NULL-terminated. */
 const char *const *ln_scenario_builtin_names(void);
 
-/* Resolves a data file name: absolute, next to base_file, $LEONET_DATA,
- * the built-in data folder. Writes the first that exists into out (or the
- * name itself when none does). */
-void ln_data_path(const char *name, const char *base_file, char *out,
-                  size_t n);
+/* Resolves a data file name: absolute, next to base_file, in data_dir
+ * (NULL or "" = skipped), in the built-in data folder. Writes the first
+ * that exists into out (or the name itself when none does). */
+void ln_data_path(const char *name, const char *base_file,
+                  const char *data_dir, char *out, size_t n);
 
 /* ---- running --------------------------------------------------------- */
 
@@ -219,6 +237,13 @@ typedef struct ln_sim_options {
     const char *scenario_sha256; /* 64 hex digits for summary.json's
                                 run.scenario_sha256 (ln_scenario_sha256),
                                 or NULL (written as null) */
+    double mem_bytes;        /* > 0: the memory ln_sim_estimate compares
+                                the run with, bytes (tests; the command
+                                line's $LEONET_MEM_BYTES); 0 = the
+                                machine's physical memory */
+    int phases;              /* 1: wall time of each phase of the step on
+                                stderr at the end (the command line's
+                                $LEONET_SIM_PHASES=1) */
 } ln_sim_options;
 
 typedef struct ln_sim_stats {
@@ -271,7 +296,7 @@ typedef struct ln_sim_size {
                            LN_SIM_MAX_MAP_CELLS) */
     double bytes;       /* the engine's estimated peak allocation */
     double mem_bytes;   /* physical memory (sysconf), or
-                           $LEONET_MEM_BYTES when set (tests) */
+                           opt->mem_bytes when > 0 (tests) */
 } ln_sim_size;
 
 /* ln_sim_estimate

@@ -16,6 +16,7 @@
 #include "leonet/activity.h"
 #include "leonet/cell.h"
 #include "leonet/geofence.h"
+#include "leonet/zone.h"
 
 #define LN_PATH_MAX_ACT 4352 /* a path in the run directory, bytes */
 /* PNG layout at width 1600 (sizes scale with width / 1600), px */

@@ -62,7 +62,7 @@ FILE *ln_cli_open_out(const char *verb, const char *path)
     char *tmp = NULL;
     if (o && (stat(path, &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode))) {
         size_t n = strlen(path) + 32;
-        tmp = malloc(n);
+        tmp = ln_malloc(n);
         if (tmp)
             snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
     }
@@ -70,7 +70,7 @@ FILE *ln_cli_open_out(const char *verb, const char *path)
     if (!f) {
         fprintf(stderr, "leonet %s: cannot write %s: %s\n", verb, path,
                 strerror(errno));
-        free(tmp);
+        ln_free(tmp);
         return NULL;
     }
     if (o) {
@@ -107,7 +107,7 @@ int ln_cli_close_out(const char *verb, FILE *f, const char *path)
     }
     if (bad && tmp)
         remove(tmp);
-    free(tmp);
+    ln_free(tmp);
     if (bad) {
         fprintf(stderr, "leonet %s: error writing %s%s%s\n", verb,
                 path ? path : "standard output", err ? ": " : "",
@@ -127,7 +127,7 @@ void ln_cli_discard_out(FILE *f)
     char *tmp = take_tmp(f);
     if (tmp)
         remove(tmp);
-    free(tmp);
+    ln_free(tmp);
 }
 
 int ln_cli_finish_stdout(const char *verb, int rc)

@@ -20,6 +20,7 @@
 
 #include "cli/cli.h"
 #include "leonet/geofence.h"
+#include "leonet/zone.h"
 
 static const ln_opt_spec specs[] = {
     {"zones", 1}, {"points", 1}, {"repeat", 1}, {NULL, 0},

@@ -51,7 +51,7 @@ static int cmp_double(const void *a, const void *b)
 /* Median epoch of the sets, Unix s, rounded down to the minute. */
 static double median_epoch(const ln_elset *els, size_t n)
 {
-    double *t = malloc(n * sizeof *t), m;
+    double *t = ln_malloc(n * sizeof *t), m;
 
     if (t == NULL)
         return els[0].epoch_unix_s;
@@ -59,7 +59,7 @@ static double median_epoch(const ln_elset *els, size_t n)
         t[i] = els[i].epoch_unix_s;
     qsort(t, n, sizeof *t, cmp_double);
     m = t[n / 2];
-    free(t);
+    ln_free(t);
     return floor(m / 60.0) * 60.0;
 }
 
@@ -135,12 +135,12 @@ int ln_bench_propagate(int argc, char **argv)
         t0 = median_epoch(els, n);
 
     rc = ln_orbit_new(els, n, &o);
-    mem = malloc(6 * n * sizeof *mem);
-    pv.err = malloc(n * sizeof *pv.err);
+    mem = ln_malloc(6 * n * sizeof *mem);
+    pv.err = ln_malloc(n * sizeof *pv.err);
     if (rc != 0 || mem == NULL || pv.err == NULL) {
         fprintf(stderr, "leonet %s: %s\n", verb,
                 ln_strerror(rc != 0 ? rc : LN_ENOMEM));
-        free(pv.err);
+        ln_free(pv.err);
         goto done;
     }
     pv.x = mem;
@@ -175,11 +175,11 @@ int ln_bench_propagate(int argc, char **argv)
     printf("cpu time: %.6f s, %.2f M propagations per cpu-second\n", cpu,
            (double)n * (double)minutes / cpu / 1e6);
     printf("propagations_per_s=%.0f\n", (double)n * (double)minutes / el);
-    free(pv.err);
+    ln_free(pv.err);
     ret = 0;
 done:
     ln_orbit_free(o);
-    free(mem);
+    ln_free(mem);
     ln_free(els);
     return ret;
 }

@@ -14,6 +14,17 @@
 /* Global options, parsed in main before the verb. */
 extern int ln_cli_threads; /* --threads N; 0 = all cores */
 
+/* The environment (env.c; the library reads none). ln_cli_env_init: the
+ * process-wide settings (LN_SIMD, LN_GEOFENCE_CPE, LN_CELL_DEBUG, CI), once
+ * at start. ln_cli_env_sim: a run's LEONET_MEM_BYTES and
+ * LEONET_SIM_PHASES into o. ln_cli_scenario_options: how to read a
+ * scenario (LEONET_DATA). */
+struct ln_sim_options;
+struct ln_scenario_options;
+void ln_cli_env_init(void);
+void ln_cli_env_sim(struct ln_sim_options *o);
+const struct ln_scenario_options *ln_cli_scenario_options(void);
+
 /* A parsed option list: --name value, --name=value, and flags. */
 typedef struct ln_opt_spec {
     const char *name;  /* without the leading "--" */

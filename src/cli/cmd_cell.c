@@ -22,6 +22,7 @@
 #include "cli/cli.h"
 #include "leonet/cell.h"
 #include "leonet/geofence.h"
+#include "leonet/zone.h"
 
 static const ln_opt_spec specs[] = {
     {"res", 1},     {"lat", 1},     {"lon", 1},     {"points", 1},
@@ -199,12 +200,12 @@ static int do_polyfill(const char *path, int res, const char *outp)
         const ln_geojson_feature *ft = &g.features[fi];
         for (size_t p = 0; p < ft->npolys && !rc; p++) {
             const ln_geo_polygon *gp = &ft->polys[p];
-            ln_cell_ring *rings = calloc(gp->nrings, sizeof *rings);
+            ln_cell_ring *rings = ln_calloc(gp->nrings, sizeof *rings);
             ln_cell_poly poly = {rings, gp->nrings};
             for (size_t r = 0; rings && r < gp->nrings; r++) {
                 size_t n = gp->rings[r].n;
-                rings[r].lat_rad = malloc(n * sizeof(double));
-                rings[r].lon_rad = malloc(n * sizeof(double));
+                rings[r].lat_rad = ln_malloc(n * sizeof(double));
+                rings[r].lon_rad = ln_malloc(n * sizeof(double));
                 rings[r].n = n;
                 for (size_t i = 0; rings[r].lat_rad && rings[r].lon_rad &&
                                    i < n; i++) {
@@ -214,16 +215,19 @@ static int do_polyfill(const char *path, int res, const char *outp)
                         gp->rings[r].lonlat_deg[2 * i + 1] * LN_PI / 180.0;
                 }
             }
+            int have = rings != NULL;
+            for (size_t r = 0; have && r < gp->nrings; r++)
+                have = rings[r].lat_rad && rings[r].lon_rad;
             ln_cell *cells = NULL;
             size_t nc = 0;
-            st = rings ? ln_cell_polyfill(&poly, res, &cells, &nc)
-                       : LN_ENOMEM;
+            st = have ? ln_cell_polyfill(&poly, res, &cells, &nc)
+                      : LN_ENOMEM;
             if (st) {
                 fprintf(stderr, "leonet cell: %s: feature %zu polygon %zu: "
                         "%s\n", path, fi, p, ln_strerror(st));
                 rc = 2;
             } else {
-                ln_cell *na = realloc(all, (nall + nc + 1) * sizeof *na);
+                ln_cell *na = ln_realloc(all, (nall + nc + 1) * sizeof *na);
                 if (na) {
                     all = na;
                     memcpy(all + nall, cells, nc * sizeof *cells);
@@ -235,17 +239,17 @@ static int do_polyfill(const char *path, int res, const char *outp)
             }
             ln_free(cells);
             for (size_t r = 0; rings && r < gp->nrings; r++) {
-                free(rings[r].lat_rad);
-                free(rings[r].lon_rad);
+                ln_free(rings[r].lat_rad);
+                ln_free(rings[r].lon_rad);
             }
-            free(rings);
+            ln_free(rings);
         }
     }
     ln_geojson_free(&g);
     if (!rc) {
         FILE *out = ln_cli_open_out("cell", outp);
         if (!out) {
-            free(all);
+            ln_free(all);
             return 2;
         }
         qsort(all, nall, sizeof *all, cmp_cell);
@@ -255,7 +259,7 @@ static int do_polyfill(const char *path, int res, const char *outp)
                 fprintf(out, "%s\n", ln_cell_to_string(all[i], buf, sizeof buf));
         rc = ln_cli_close_out("cell", out, outp);
     }
-    free(all);
+    ln_free(all);
     return rc;
 }
 

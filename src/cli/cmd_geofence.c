@@ -23,6 +23,7 @@
 
 #include "cli/cli.h"
 #include "leonet/geofence.h"
+#include "leonet/zone.h"
 
 static const ln_opt_spec specs[] = {
     {"zones", 1}, {"points", 1}, {"lon", 1}, {"lat", 1}, {"at", 1},
@@ -65,15 +66,15 @@ typedef struct pts {
 static void pts_free(pts *p)
 {
     for (size_t i = 0; i < p->n; i++) {
-        free(p->id[i]);
-        free(p->lons[i]);
-        free(p->lats[i]);
+        ln_free(p->id[i]);
+        ln_free(p->lons[i]);
+        ln_free(p->lats[i]);
     }
-    free(p->id);
-    free(p->lons);
-    free(p->lats);
-    free(p->lon);
-    free(p->lat);
+    ln_free(p->id);
+    ln_free(p->lons);
+    ln_free(p->lats);
+    ln_free(p->lon);
+    ln_free(p->lat);
 }
 
 static int pts_add(pts *p, const char *id, const char *lo, const char *la,
@@ -81,32 +82,32 @@ static int pts_add(pts *p, const char *id, const char *lo, const char *la,
 {
     if (p->n == p->cap) {
         size_t nc = p->cap ? p->cap * 2 : 1024;
-        char **a = realloc(p->id, nc * sizeof *a);
+        char **a = ln_realloc(p->id, nc * sizeof *a);
         if (a)
             p->id = a;
-        char **b = realloc(p->lons, nc * sizeof *b);
+        char **b = ln_realloc(p->lons, nc * sizeof *b);
         if (b)
             p->lons = b;
-        char **c = realloc(p->lats, nc * sizeof *c);
+        char **c = ln_realloc(p->lats, nc * sizeof *c);
         if (c)
             p->lats = c;
-        double *d = realloc(p->lon, nc * sizeof *d);
+        double *d = ln_realloc(p->lon, nc * sizeof *d);
         if (d)
             p->lon = d;
-        double *e = realloc(p->lat, nc * sizeof *e);
+        double *e = ln_realloc(p->lat, nc * sizeof *e);
         if (e)
             p->lat = e;
         if (!a || !b || !c || !d || !e)
             return -1;
         p->cap = nc;
     }
-    p->id[p->n] = strdup(id);
-    p->lons[p->n] = strdup(lo);
-    p->lats[p->n] = strdup(la);
+    p->id[p->n] = ln_strdup(id);
+    p->lons[p->n] = ln_strdup(lo);
+    p->lats[p->n] = ln_strdup(la);
     if (!p->id[p->n] || !p->lons[p->n] || !p->lats[p->n]) {
-        free(p->id[p->n]);
-        free(p->lons[p->n]);
-        free(p->lats[p->n]);
+        ln_free(p->id[p->n]);
+        ln_free(p->lons[p->n]);
+        ln_free(p->lats[p->n]);
         return -1;
     }
     p->lon[p->n] = lon;
@@ -190,9 +191,9 @@ int ln_cli_load_zones(const char *verb, const char *files, int defact,
 {
     *out = NULL;
     ln_zoneset *zs;
-    char *list = strdup(files);
+    char *list = ln_strdup(files);
     if (!list || ln_zoneset_new(defact, &zs)) {
-        free(list);
+        ln_free(list);
         fprintf(stderr, "leonet %s: out of memory\n", verb);
         return 2;
     }
@@ -203,7 +204,7 @@ int ln_cli_load_zones(const char *verb, const char *files, int defact,
         strstr(files, ",,")) {
         fprintf(stderr, "leonet %s: --zones '%s': an empty file name in "
                 "the comma-separated list\n", verb, files);
-        free(list);
+        ln_free(list);
         ln_zoneset_free(zs);
         return 2;
     }
@@ -217,12 +218,12 @@ int ln_cli_load_zones(const char *verb, const char *files, int defact,
             char buf[1200];
             fprintf(stderr, "leonet %s: %s (%s)\n", verb,
                     ln_diag_format(&d, buf, sizeof buf), ln_errname(e));
-            free(list);
+            ln_free(list);
             ln_zoneset_free(zs);
             return 2;
         }
     }
-    free(list);
+    ln_free(list);
     *out = zs;
     return 0;
 }
@@ -290,7 +291,7 @@ int ln_cmd_geofence(int argc, char **argv)
         rc = 2;
     }
     if (!rc && (pfile || slon)) {
-        ln_zone_decision *dec = malloc((p.n ? p.n : 1) * sizeof *dec);
+        ln_zone_decision *dec = ln_malloc((p.n ? p.n : 1) * sizeof *dec);
         FILE *out = dec ? ln_cli_open_out("geofence", ofile) : NULL;
         if (!dec)
             fprintf(stderr, "leonet geofence: out of memory\n");
@@ -309,7 +310,7 @@ int ln_cmd_geofence(int argc, char **argv)
             }
             rc = ln_cli_close_out("geofence", out, ofile);
         }
-        free(dec);
+        ln_free(dec);
     }
     pts_free(&p);
     ln_zoneset_free(zs);

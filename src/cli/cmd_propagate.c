@@ -154,7 +154,7 @@ static void ob_fixed(outbuf *o, double v, int dec)
 static int parse_list(const char *s, double **out, long *n, int iso)
 {
     long cap = 16, k = 0;
-    double *v = malloc((size_t)cap * sizeof *v);
+    double *v = ln_malloc((size_t)cap * sizeof *v);
     const char *p = s;
     const char *opt = iso ? "at" : "minutes";
     if (!v) {
@@ -168,31 +168,32 @@ static int parse_list(const char *s, double **out, long *n, int iso)
         if (len == 0 || len >= sizeof tok) {
             fprintf(stderr, "leonet propagate: --%s: bad list item %ld "
                     "'%.*s'\n", opt, k + 1, (int)(len > 64 ? 64 : len), p);
-            free(v);
+            ln_free(v);
             return 2;
         }
         memcpy(tok, p, len);
         tok[len] = '\0';
         if (k == cap) {
             cap *= 2;
-            double *nv = cap > MAX_TIMES ? NULL
-                                         : realloc(v, (size_t)cap * sizeof *v);
+            double *nv = cap > MAX_TIMES
+                             ? NULL
+                             : ln_realloc(v, (size_t)cap * sizeof *v);
             if (!nv) {
                 fprintf(stderr, "leonet propagate: --%s: more than %ld "
                         "items or out of memory\n", opt, MAX_TIMES);
-                free(v);
+                ln_free(v);
                 return 2;
             }
             v = nv;
         }
         if (iso) {
             if (ln_args_time("propagate", "at", tok, &v[k])) {
-                free(v);
+                ln_free(v);
                 return 2;
             }
         } else if (ln_args_double_in("propagate", "minutes", tok,
                                      -MAX_MINUTES, MAX_MINUTES, &v[k])) {
-            free(v);
+            ln_free(v);
             return 2;
         }
         k++;
@@ -242,7 +243,7 @@ static int parse_span(const char *s, double **out, long *n)
                 "the limit of %ld\n", cnt, MAX_TIMES);
         return 2;
     }
-    double *v = malloc((size_t)cnt * sizeof *v);
+    double *v = ln_malloc((size_t)cnt * sizeof *v);
     if (!v) {
         fprintf(stderr, "leonet propagate: out of memory\n");
         return 2;
@@ -311,8 +312,8 @@ typedef struct soa {
 
 static int soa_alloc(soa *s, size_t n)
 {
-    s->buf = malloc(6 * n * sizeof *s->buf);
-    s->err = malloc(n * sizeof *s->err);
+    s->buf = ln_malloc(6 * n * sizeof *s->buf);
+    s->err = ln_malloc(n * sizeof *s->err);
     if (!s->buf || !s->err)
         return -1;
     s->pv.x = s->buf;
@@ -327,8 +328,8 @@ static int soa_alloc(soa *s, size_t n)
 
 static void soa_free(soa *s)
 {
-    free(s->buf);
-    free(s->err);
+    ln_free(s->buf);
+    ln_free(s->err);
 }
 
 /* ---- summary --------------------------------------------------------- */
@@ -451,6 +452,194 @@ static int summary(const char *src, const ln_elset *els, size_t n,
 
 /* ---- the verb -------------------------------------------------------- */
 
+/* A propagate run's options, checked. */
+typedef struct prop_opts {
+    int fr;                  /* 0 teme, 1 ecef, 2 geodetic */
+    int discard;             /* --format none: compute, write nothing */
+    int summary;             /* --summary */
+    const char *mins, *span, *at; /* the times: one of them (or --at with
+                                     --summary) */
+    const char *outp;        /* --output, or NULL (stdout) */
+} prop_opts;
+
+/* Reads --frame and --format and checks which options go together;
+ * 0, or 2 with the message printed. */
+static int check_options(const ln_args *a, prop_opts *po)
+{
+    const char *frame = ln_args_get(a, specs, "frame");
+    po->fr = 0;
+    if (frame) {
+        if (strcmp(frame, "teme") == 0)
+            po->fr = 0;
+        else if (strcmp(frame, "ecef") == 0)
+            po->fr = 1;
+        else if (strcmp(frame, "geodetic") == 0)
+            po->fr = 2;
+        else {
+            fprintf(stderr, "leonet propagate: --frame: teme, ecef or "
+                    "geodetic, got '%s'\n", frame);
+            return 2;
+        }
+    }
+    const char *format = ln_args_get(a, specs, "format");
+    po->discard = 0;
+    if (format) {
+        if (strcmp(format, "none") == 0)
+            po->discard = 1;
+        else if (strcmp(format, "csv") != 0) {
+            fprintf(stderr, "leonet propagate: --format: csv or none, got "
+                    "'%s'\n", format);
+            return 2;
+        }
+    }
+    po->outp = ln_args_get(a, specs, "output");
+    if (po->discard && po->outp) {
+        fprintf(stderr, "leonet propagate: --format none writes nothing; "
+                "no --output\n");
+        return 2;
+    }
+    po->mins = ln_args_get(a, specs, "minutes");
+    po->span = ln_args_get(a, specs, "span");
+    po->at = ln_args_get(a, specs, "at");
+    po->summary = ln_args_get(a, specs, "summary") != NULL;
+    if (po->summary && (po->mins || po->span || frame || format ||
+                        po->outp)) {
+        fprintf(stderr, "leonet propagate: --summary takes --at (one time) "
+                "only, not --minutes, --span, --frame, --format, "
+                "--output\n");
+        return 2;
+    }
+    if (!po->summary && ln_args_get(a, specs, "all-objects")) {
+        fprintf(stderr, "leonet propagate: --all-objects is an option of "
+                "--summary (positions are written for every object)\n");
+        return 2;
+    }
+    if (!po->summary &&
+        (po->mins != NULL) + (po->span != NULL) + (po->at != NULL) != 1) {
+        fprintf(stderr, "leonet propagate: give exactly one of --minutes, "
+                "--span, --at (see leonet propagate --help)\n");
+        return 2;
+    }
+    return 0;
+}
+
+/* TEME -> ECEF of a propagated step in place: at the time tk for all
+ * (--at), else at each satellite's epoch + tk minutes. */
+static void step_to_ecef(soa *s, const ln_elset *els, size_t n, double tk,
+                         int at)
+{
+    if (at) {
+        ln_teme_to_ecef_soa(tk, &s->pv, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (s->err[i])
+            continue;
+        double t = els[i].epoch_unix_s + tk * 60.0;
+        double r[3] = {s->pv.x[i], s->pv.y[i], s->pv.z[i]};
+        double v[3] = {s->pv.vx[i], s->pv.vy[i], s->pv.vz[i]};
+        double re[3], ve[3];
+        ln_teme_to_ecef(t, r, v, re, ve);
+        s->pv.x[i] = re[0], s->pv.y[i] = re[1], s->pv.z[i] = re[2];
+        s->pv.vx[i] = ve[0], s->pv.vy[i] = ve[1], s->pv.vz[i] = ve[2];
+    }
+}
+
+/* The CSV rows of a propagated step: norad, minutes since epoch, then
+ * lat, lon, alt (fr 2) or position and velocity, or error=N. */
+static void write_rows(outbuf *ob, const soa *s, const ln_elset *els,
+                       size_t n, double tk, int at, int fr)
+{
+    for (size_t i = 0; i < n; i++) {
+        double m = at ? (tk - els[i].epoch_unix_s) / 60.0 : tk;
+        ob_u64(ob, els[i].norad);
+        ob_str(ob, ",");
+        ob_fixed(ob, m, 9);
+        if (s->err[i]) {
+            char t[32];
+            snprintf(t, sizeof t, ",error=%d\n",
+                     LN_EORBIT_ECC + 1 - s->err[i]);
+            ob_str(ob, t);
+            continue;
+        }
+        if (fr == 2) {
+            double r3[3] = {s->pv.x[i], s->pv.y[i], s->pv.z[i]};
+            ln_geodetic g;
+            ln_ecef_to_geodetic(r3, &g);
+            ob_str(ob, ",");
+            ob_fixed(ob, g.lat_rad * LN_RAD2DEG, 9);
+            ob_str(ob, ",");
+            ob_fixed(ob, g.lon_rad * LN_RAD2DEG, 9);
+            ob_str(ob, ",");
+            ob_fixed(ob, g.h_km, 9);
+        } else {
+            const double *c[6] = {s->pv.x,  s->pv.y,  s->pv.z,
+                                  s->pv.vx, s->pv.vy, s->pv.vz};
+            for (int j = 0; j < 6; j++) {
+                ob_str(ob, ",");
+                ob_fixed(ob, c[j][i], 9);
+            }
+        }
+        ob_str(ob, "\n");
+    }
+}
+
+/* Propagates o to times[0..nt) and writes the rows (to po->outp or
+ * stdout; nothing with --format none). 0, 1 when some propagations
+ * failed, 2 on an error (printed). */
+static int write_positions(const prop_opts *po, const ln_orbit *o,
+                           const ln_elset *els, size_t n,
+                           const double *times, long nt)
+{
+    FILE *f = stdout;
+    if (po->outp && !po->discard) {
+        f = ln_cli_open_out("propagate", po->outp);
+        if (!f)
+            return 2;
+    }
+    outbuf ob = {f, ln_malloc(1 << 20), 0, 1 << 20, 0};
+    soa s = {0};
+    if (!ob.b || soa_alloc(&s, n)) {
+        fprintf(stderr, "leonet propagate: out of memory\n");
+        ln_cli_discard_out(f);
+        ln_free(ob.b);
+        soa_free(&s);
+        return 2;
+    }
+    if (!po->discard)
+        ob_str(&ob, po->fr == 2 ? "norad,minutes,lat_deg,lon_deg,alt_km\n"
+                                : "norad,minutes,x_km,y_km,z_km,vx_km_s,"
+                                  "vy_km_s,vz_km_s\n");
+    long failures = 0;
+    ln_progress *pg = ln_progress_new("propagate", (uint64_t)nt);
+    for (long k = 0; k < nt && !ob.err; k++) {
+        if (po->at)
+            failures += ln_orbit_propagate(o, times[k], &s.pv,
+                                           ln_cli_threads);
+        else
+            failures += ln_orbit_propagate_tsince(o, times[k], &s.pv,
+                                                  ln_cli_threads);
+        ln_progress_update(pg, (uint64_t)k + 1);
+        if (po->discard)
+            continue;
+        if (po->fr >= 1)
+            step_to_ecef(&s, els, n, times[k], po->at != NULL);
+        write_rows(&ob, &s, els, n, times[k], po->at != NULL, po->fr);
+    }
+    ln_progress_free(pg);
+    ob_flush(&ob); /* a failed fwrite leaves ferror(f) set: close says so */
+    int werr =
+        ln_cli_close_out("propagate", f, f == stdout ? NULL : po->outp);
+    ln_free(ob.b);
+    soa_free(&s);
+    if (werr)
+        return 2;
+    if (failures)
+        fprintf(stderr, "leonet propagate: %ld propagations failed (see "
+                "error= lines)\n", failures);
+    return failures ? 1 : 0;
+}
+
 int ln_cmd_propagate(int argc, char **argv)
 {
     ln_args a;
@@ -466,66 +655,17 @@ int ln_cmd_propagate(int argc, char **argv)
     const char *ep = ln_args_get(&a, specs, "epoch");
     if (ep && ln_args_time("propagate", "epoch", ep, &epoch))
         return 2;
-    const char *frame = ln_args_get(&a, specs, "frame");
-    int fr = 0; /* 0 teme, 1 ecef, 2 geodetic */
-    if (frame) {
-        if (strcmp(frame, "teme") == 0)
-            fr = 0;
-        else if (strcmp(frame, "ecef") == 0)
-            fr = 1;
-        else if (strcmp(frame, "geodetic") == 0)
-            fr = 2;
-        else {
-            fprintf(stderr, "leonet propagate: --frame: teme, ecef or "
-                    "geodetic, got '%s'\n", frame);
-            return 2;
-        }
-    }
-    const char *format = ln_args_get(&a, specs, "format");
-    int discard = 0;
-    if (format) {
-        if (strcmp(format, "none") == 0)
-            discard = 1;
-        else if (strcmp(format, "csv") != 0) {
-            fprintf(stderr, "leonet propagate: --format: csv or none, got "
-                    "'%s'\n", format);
-            return 2;
-        }
-    }
-    if (discard && ln_args_get(&a, specs, "output")) {
-        fprintf(stderr, "leonet propagate: --format none writes nothing; "
-                "no --output\n");
-        return 2;
-    }
-    const char *mins = ln_args_get(&a, specs, "minutes");
-    const char *span = ln_args_get(&a, specs, "span");
-    const char *at = ln_args_get(&a, specs, "at");
-    int is_summary = ln_args_get(&a, specs, "summary") != NULL;
-    if (is_summary && (mins || span || frame || format ||
-                       ln_args_get(&a, specs, "output"))) {
-        fprintf(stderr, "leonet propagate: --summary takes --at (one time) "
-                "only, not --minutes, --span, --frame, --format, "
-                "--output\n");
-        return 2;
-    }
-    if (!is_summary && ln_args_get(&a, specs, "all-objects")) {
-        fprintf(stderr, "leonet propagate: --all-objects is an option of "
-                "--summary (positions are written for every object)\n");
-        return 2;
-    }
-    if (!is_summary && (mins != NULL) + (span != NULL) + (at != NULL) != 1) {
-        fprintf(stderr, "leonet propagate: give exactly one of --minutes, "
-                "--span, --at (see leonet propagate --help)\n");
-        return 2;
-    }
+    prop_opts po;
+    if ((rc = check_options(&a, &po)))
+        return rc;
     double *times = NULL;
     long nt = 0;
-    if (mins)
-        rc = parse_list(mins, &times, &nt, 0);
-    else if (span)
-        rc = parse_span(span, &times, &nt);
-    else if (at)
-        rc = parse_list(at, &times, &nt, 1);
+    if (po.mins)
+        rc = parse_list(po.mins, &times, &nt, 0);
+    else if (po.span)
+        rc = parse_span(po.span, &times, &nt);
+    else if (po.at)
+        rc = parse_list(po.at, &times, &nt, 1);
     if (rc)
         return rc;
 
@@ -533,136 +673,32 @@ int ln_cmd_propagate(int argc, char **argv)
     ln_elset *els = NULL;
     size_t n = 0;
     if ((rc = load_elsets(&a, &src, epoch, &els, &n))) {
-        free(times);
+        ln_free(times);
         return rc;
     }
     ln_orbit *o;
     if ((rc = ln_orbit_new(els, n, &o))) {
         fprintf(stderr, "leonet propagate: %s\n", ln_strerror(rc));
         ln_free(els);
-        free(times);
+        ln_free(times);
         return 2;
     }
-    if (is_summary) {
+    if (po.summary) {
         double t_at = ln_time_from_utc(2022, 10, 9, 12, 0, 0);
-        if (at && nt > 1) {
+        if (po.at && nt > 1) {
             fprintf(stderr, "leonet propagate: --summary: one --at time\n");
             rc = 2;
         }
-        if (at && nt)
+        if (po.at && nt)
             t_at = times[0];
         if (!rc)
             rc = summary(src, els, n, o, t_at,
                          ln_args_get(&a, specs, "all-objects") != NULL);
-        ln_orbit_free(o);
-        ln_free(els);
-        free(times);
-        return rc;
+    } else {
+        rc = write_positions(&po, o, els, n, times, nt);
     }
-
-    FILE *f = stdout;
-    const char *outp = ln_args_get(&a, specs, "output");
-    if (outp && !discard) {
-        f = ln_cli_open_out("propagate", outp);
-        if (!f) {
-            ln_orbit_free(o);
-            ln_free(els);
-            free(times);
-            return 2;
-        }
-    }
-    outbuf ob = {f, malloc(1 << 20), 0, 1 << 20, 0};
-    soa s = {0};
-    if (!ob.b || soa_alloc(&s, n)) {
-        fprintf(stderr, "leonet propagate: out of memory\n");
-        ln_cli_discard_out(f);
-        free(ob.b);
-        soa_free(&s);
-        ln_orbit_free(o);
-        ln_free(els);
-        free(times);
-        return 2;
-    }
-    if (!discard)
-        ob_str(&ob, fr == 2 ? "norad,minutes,lat_deg,lon_deg,alt_km\n"
-                            : "norad,minutes,x_km,y_km,z_km,vx_km_s,"
-                              "vy_km_s,vz_km_s\n");
-    long failures = 0;
-    ln_progress *pg = ln_progress_new("propagate", (uint64_t)nt);
-    for (long k = 0; k < nt && !ob.err; k++) {
-        if (at)
-            failures += ln_orbit_propagate(o, times[k], &s.pv,
-                                           ln_cli_threads);
-        else
-            failures += ln_orbit_propagate_tsince(o, times[k], &s.pv,
-                                                  ln_cli_threads);
-        ln_progress_update(pg, (uint64_t)k + 1);
-        if (discard)
-            continue;
-        if (fr >= 1) {
-            if (at) {
-                ln_teme_to_ecef_soa(times[k], &s.pv, n);
-            } else {
-                for (size_t i = 0; i < n; i++) {
-                    if (s.err[i])
-                        continue;
-                    double t = els[i].epoch_unix_s + times[k] * 60.0;
-                    double r[3] = {s.pv.x[i], s.pv.y[i], s.pv.z[i]};
-                    double v[3] = {s.pv.vx[i], s.pv.vy[i], s.pv.vz[i]};
-                    double re[3], ve[3];
-                    ln_teme_to_ecef(t, r, v, re, ve);
-                    s.pv.x[i] = re[0], s.pv.y[i] = re[1], s.pv.z[i] = re[2];
-                    s.pv.vx[i] = ve[0], s.pv.vy[i] = ve[1],
-                    s.pv.vz[i] = ve[2];
-                }
-            }
-        }
-        for (size_t i = 0; i < n; i++) {
-            double m = at ? (times[k] - els[i].epoch_unix_s) / 60.0
-                          : times[k];
-            ob_u64(&ob, els[i].norad);
-            ob_str(&ob, ",");
-            ob_fixed(&ob, m, 9);
-            if (s.err[i]) {
-                char t[32];
-                snprintf(t, sizeof t, ",error=%d\n",
-                         LN_EORBIT_ECC + 1 - s.err[i]);
-                ob_str(&ob, t);
-                continue;
-            }
-            if (fr == 2) {
-                double r3[3] = {s.pv.x[i], s.pv.y[i], s.pv.z[i]};
-                ln_geodetic g;
-                ln_ecef_to_geodetic(r3, &g);
-                ob_str(&ob, ",");
-                ob_fixed(&ob, g.lat_rad * LN_RAD2DEG, 9);
-                ob_str(&ob, ",");
-                ob_fixed(&ob, g.lon_rad * LN_RAD2DEG, 9);
-                ob_str(&ob, ",");
-                ob_fixed(&ob, g.h_km, 9);
-            } else {
-                const double *c[6] = {s.pv.x, s.pv.y, s.pv.z,
-                                      s.pv.vx, s.pv.vy, s.pv.vz};
-                for (int j = 0; j < 6; j++) {
-                    ob_str(&ob, ",");
-                    ob_fixed(&ob, c[j][i], 9);
-                }
-            }
-            ob_str(&ob, "\n");
-        }
-    }
-    ln_progress_free(pg);
-    ob_flush(&ob); /* a failed fwrite leaves ferror(f) set: close says so */
-    int werr = ln_cli_close_out("propagate", f, f == stdout ? NULL : outp);
-    free(ob.b);
-    soa_free(&s);
     ln_orbit_free(o);
     ln_free(els);
-    free(times);
-    if (werr)
-        return 2;
-    if (failures)
-        fprintf(stderr, "leonet propagate: %ld propagations failed (see "
-                "error= lines)\n", failures);
-    return failures ? 1 : 0;
+    ln_free(times);
+    return rc;
 }

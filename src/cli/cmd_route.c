@@ -27,7 +27,6 @@
 #include "leonet/orbit.h"
 
 #define V "route"
-#define RE_WGS72_KM 6378.135
 
 static const ln_opt_spec specs[] = {
     {"hypatia", 1}, {"duration", 1}, {"step-ms", 1}, {"export", 0},
@@ -229,17 +228,17 @@ static int load_cons(const ln_args *a, double epoch, cons *c)
 }
 
 /* Slant range at elevation el for a satellite at altitude h (sphere of
- * radius RE_WGS72_KM), km. */
+ * radius LN_WGS72_RE_KM), km. */
 static double slant_km(double h_km, double el_rad)
 {
-    double R = RE_WGS72_KM, r = R + h_km, c = R * cos(el_rad);
+    double R = LN_WGS72_RE_KM, r = R + h_km, c = R * cos(el_rad);
     return sqrt(r * r - c * c) - R * sin(el_rad);
 }
 
 /* Hypatia's maximum ISL length: the link may not dip below 80 km. */
 static double max_isl_km(double h_km)
 {
-    double r = RE_WGS72_KM + h_km, g = RE_WGS72_KM + 80.0;
+    double r = LN_WGS72_RE_KM + h_km, g = LN_WGS72_RE_KM + 80.0;
     return 2.0 * sqrt(r * r - g * g);
 }
 

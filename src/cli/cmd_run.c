@@ -91,11 +91,12 @@ static int load_hashed(const char *arg, ln_scenario **sc, char *sha256)
     const char *text = ln_scenario_builtin(arg);
     ln_diag_clear(&d);
     if (text && !strchr(arg, '/') && !strstr(arg, ".json")) {
-        rc = ln_scenario_parse(text, strlen(text), "built-in", sc, &d);
+        rc = ln_scenario_parse_opt(text, strlen(text), "built-in",
+                                   ln_cli_scenario_options(), sc, &d);
         if (!rc && sha256 && ln_scenario_sha256(text, strlen(text), sha256))
             sha256[0] = '\0';
     } else {
-        rc = ln_scenario_load(arg, sc, &d);
+        rc = ln_scenario_load_opt(arg, ln_cli_scenario_options(), sc, &d);
         char *buf;
         size_t len;
         if (!rc && sha256) {
@@ -161,6 +162,7 @@ int ln_cmd_run(int argc, char **argv)
     opt.quiet = ln_args_get(&a, specs, "quiet") != NULL;
     opt.write_outputs = 1;
     opt.scenario_sha256 = sha[0] ? sha : NULL;
+    ln_cli_env_sim(&opt);
     const char *dur = ln_args_get(&a, specs, "duration");
     const char *term = ln_args_get(&a, specs, "terminals");
     long n;
@@ -284,7 +286,9 @@ int ln_cmd_scenario(int argc0, char **argv0)
         ln_sim_size sz;
         ln_diag d;
         char msg[1400];
-        rc = ln_sim_estimate(sc, NULL, &sz, &d);
+        ln_sim_options opt = {0};
+        ln_cli_env_sim(&opt);
+        rc = ln_sim_estimate(sc, &opt, &sz, &d);
         if (rc) {
             fprintf(stderr, "leonet scenario: %s\n",
                     ln_diag_format(&d, msg, sizeof msg));

@@ -194,13 +194,13 @@ static long snapshot(ctx *c, const ln_orbit *o, double t, const char *svc,
                      FILE *f)
 {
     size_t n = c->n, k = 0;
-    double *buf = malloc(6 * (n ? n : 1) * sizeof *buf);
-    int *err = malloc((n ? n : 1) * sizeof *err);
-    look *L = malloc((n ? n : 1) * sizeof *L);
+    double *buf = ln_malloc(6 * (n ? n : 1) * sizeof *buf);
+    int *err = ln_malloc((n ? n : 1) * sizeof *err);
+    look *L = ln_malloc((n ? n : 1) * sizeof *L);
     if (!buf || !err || !L) {
-        free(buf);
-        free(err);
-        free(L);
+        ln_free(buf);
+        ln_free(err);
+        ln_free(L);
         fprintf(stderr, "leonet visible: out of memory\n");
         return -1;
     }
@@ -230,9 +230,9 @@ static long snapshot(ctx *c, const ln_orbit *o, double t, const char *svc,
     }
     fprintf(stderr, "leonet visible: %zu of %zu objects above the mask\n", k,
             n);
-    free(buf);
-    free(err);
-    free(L);
+    ln_free(buf);
+    ln_free(err);
+    ln_free(L);
     return bad;
 }
 
@@ -242,12 +242,12 @@ static long passes(ctx *c, const ln_orbit *o, double t0, double t1,
 {
     size_t n = c->n, np = 0, cap = 0;
     long bad = 0;
-    double *buf = malloc(6 * (n ? n : 1) * sizeof *buf);
-    int *err = malloc((n ? n : 1) * sizeof *err);
-    double *rise = malloc((n ? n : 1) * sizeof *rise);
-    double *tb = malloc((n ? n : 1) * sizeof *tb);
-    double *sb = malloc((n ? n : 1) * sizeof *sb);
-    unsigned char *up = calloc(n ? n : 1, 1);
+    double *buf = ln_malloc(6 * (n ? n : 1) * sizeof *buf);
+    int *err = ln_malloc((n ? n : 1) * sizeof *err);
+    double *rise = ln_malloc((n ? n : 1) * sizeof *rise);
+    double *tb = ln_malloc((n ? n : 1) * sizeof *tb);
+    double *sb = ln_malloc((n ? n : 1) * sizeof *sb);
+    unsigned char *up = ln_calloc(n ? n : 1, 1);
     pass *P = NULL;
     int ok = buf && err && rise && tb && sb && up;
     long nt = (long)ceil((t1 - t0) / step - 1e-9);
@@ -273,7 +273,7 @@ static long passes(ctx *c, const ln_orbit *o, double t0, double t1,
             if ((up[i] && !now) || (now && k == nt)) {
                 if (np == cap) {
                     cap = cap ? 2 * cap : 256;
-                    pass *q = realloc(P, cap * sizeof *P);
+                    pass *q = ln_realloc(P, cap * sizeof *P);
                     if (!q) {
                         ok = 0;
                         break;
@@ -315,13 +315,13 @@ static long passes(ctx *c, const ln_orbit *o, double t0, double t1,
         fprintf(stderr, "leonet visible: %zu passes of %zu objects, %ld "
                 "samples\n", np, n, nt + 1);
     }
-    free(buf);
-    free(err);
-    free(rise);
-    free(tb);
-    free(sb);
-    free(up);
-    free(P);
+    ln_free(buf);
+    ln_free(err);
+    ln_free(rise);
+    ln_free(tb);
+    ln_free(sb);
+    ln_free(up);
+    ln_free(P);
     return bad;
 }
 
@@ -333,7 +333,8 @@ static int builtin_defaults(char *tle, size_t n, double *mask_rad)
     ln_scenario *sc = NULL;
     ln_diag d;
     ln_diag_clear(&d);
-    if (!text || ln_scenario_parse(text, strlen(text), "built-in", &sc, &d)) {
+    if (!text || ln_scenario_parse_opt(text, strlen(text), "built-in",
+                                       ln_cli_scenario_options(), &sc, &d)) {
         char b[1200];
         fprintf(stderr, "leonet visible: the built-in scenario: %s\n",
                 ln_diag_format(&d, b, sizeof b));
@@ -350,76 +351,92 @@ static int builtin_defaults(char *tle, size_t n, double *mask_rad)
     return 0;
 }
 
-int ln_cmd_visible(int argc, char **argv)
+/* Where and when to look, as given on the command line. */
+typedef struct vis_query {
+    double lat, lon, alt_m; /* deg, deg, m */
+    double mask_deg;        /* NaN: the built-in scenario's mask */
+    double at;              /* --at, Unix s, or NaN */
+    double from, until, step; /* --from, --until (NaN when absent), --step
+                                 s */
+} vis_query;
+
+/* Reads --lat, --lon, --alt-m, --mask and the times, and checks that
+ * they go together; 0, or 2 with the message printed. */
+static int read_query(const ln_args *a, vis_query *q)
 {
-    ln_args a;
-    int rc = ln_args_parse(argc, argv, specs, &a, V, help);
-    if (rc)
-        return rc < 0 ? 0 : rc;
-    if (a.npos) {
-        fprintf(stderr, "leonet visible: unexpected argument '%s' (see "
-                "leonet visible --help)\n", a.pos[0]);
-        return 2;
-    }
     const char *s;
-    double lat, lon, alt_m = 0.0, mask_deg = NAN, step = 60.0;
-    double at = NAN, from = NAN, until = NAN;
-    if (!ln_args_get(&a, specs, "lat") || !ln_args_get(&a, specs, "lon")) {
+    q->alt_m = 0.0;
+    q->mask_deg = NAN;
+    q->step = 60.0;
+    q->at = q->from = q->until = NAN;
+    if (!ln_args_get(a, specs, "lat") || !ln_args_get(a, specs, "lon")) {
         fprintf(stderr, "leonet visible: --lat and --lon are required (see "
                 "leonet visible --help)\n");
         return 2;
     }
-    if (ln_args_double_in(V, "lat", ln_args_get(&a, specs, "lat"), -90, 90,
-                          &lat) ||
-        ln_args_double_in(V, "lon", ln_args_get(&a, specs, "lon"), -180, 180,
-                          &lon))
+    if (ln_args_double_in(V, "lat", ln_args_get(a, specs, "lat"), -90, 90,
+                          &q->lat) ||
+        ln_args_double_in(V, "lon", ln_args_get(a, specs, "lon"), -180, 180,
+                          &q->lon))
         return 2;
-    if ((s = ln_args_get(&a, specs, "alt-m")) &&
-        ln_args_double_in(V, "alt-m", s, -1000, 100000, &alt_m))
+    if ((s = ln_args_get(a, specs, "alt-m")) &&
+        ln_args_double_in(V, "alt-m", s, -1000, 100000, &q->alt_m))
         return 2;
-    if ((s = ln_args_get(&a, specs, "mask")) &&
-        ln_args_double_in(V, "mask", s, 0, 89, &mask_deg))
+    if ((s = ln_args_get(a, specs, "mask")) &&
+        ln_args_double_in(V, "mask", s, 0, 89, &q->mask_deg))
         return 2;
-    if ((s = ln_args_get(&a, specs, "at")) && ln_args_time(V, "at", s, &at))
+    if ((s = ln_args_get(a, specs, "at")) && ln_args_time(V, "at", s, &q->at))
         return 2;
-    if ((s = ln_args_get(&a, specs, "from")) &&
-        ln_args_time(V, "from", s, &from))
+    if ((s = ln_args_get(a, specs, "from")) &&
+        ln_args_time(V, "from", s, &q->from))
         return 2;
-    if ((s = ln_args_get(&a, specs, "until")) &&
-        ln_args_time(V, "until", s, &until))
+    if ((s = ln_args_get(a, specs, "until")) &&
+        ln_args_time(V, "until", s, &q->until))
         return 2;
-    if ((s = ln_args_get(&a, specs, "step")) &&
-        ln_args_double_in(V, "step", s, 1, 86400, &step))
+    if ((s = ln_args_get(a, specs, "step")) &&
+        ln_args_double_in(V, "step", s, 1, 86400, &q->step))
         return 2;
-    int have_at = !isnan(at), have_span = !isnan(from) || !isnan(until);
+    int have_at = !isnan(q->at);
+    int have_span = !isnan(q->from) || !isnan(q->until);
     if (have_at == have_span) {
         fprintf(stderr, "leonet visible: give --at T, or --from T and "
                 "--until T (see leonet visible --help)\n");
         return 2;
     }
-    if (have_span && (isnan(from) || isnan(until))) {
+    if (have_span && (isnan(q->from) || isnan(q->until))) {
         fprintf(stderr, "leonet visible: --from and --until go together\n");
         return 2;
     }
-    if (have_at && ln_args_get(&a, specs, "step")) {
+    if (have_at && ln_args_get(a, specs, "step")) {
         fprintf(stderr, "leonet visible: --step is an option of "
                 "--from/--until, not of --at\n");
         return 2;
     }
-    if (have_span && !(until > from && until - from <= MAX_SPAN_S)) {
+    if (have_span &&
+        !(q->until > q->from && q->until - q->from <= MAX_SPAN_S)) {
         fprintf(stderr, "leonet visible: --until must be after --from by at "
                 "most 31 days\n");
         return 2;
     }
-    if (have_span && (until - from) / step > MAX_STEPS) {
+    if (have_span && (q->until - q->from) / q->step > MAX_STEPS) {
         fprintf(stderr, "leonet visible: --from..--until at --step %g s "
-                "gives %.0f samples, more than %.0f\n", step,
-                ceil((until - from) / step), MAX_STEPS);
+                "gives %.0f samples, more than %.0f\n", q->step,
+                ceil((q->until - q->from) / q->step), MAX_STEPS);
         return 2;
     }
-    const char *tle = ln_args_get(&a, specs, "tle");
-    const char *shells = ln_args_get(&a, specs, "shells");
-    const char *ep = ln_args_get(&a, specs, "epoch");
+    return 0;
+}
+
+/* The satellites (--tle, --shells gen1 at --epoch, else the built-in
+ * scenario's TLE file) into *els, *n, and the mask (--mask, else the
+ * built-in scenario's); 0, or 2 with the message printed. */
+static int load_sats(const ln_args *a, double mask_deg, ln_elset **els,
+                     size_t *n, double *mask_rad)
+{
+    int rc;
+    const char *tle = ln_args_get(a, specs, "tle");
+    const char *shells = ln_args_get(a, specs, "shells");
+    const char *ep = ln_args_get(a, specs, "epoch");
     if (tle && shells) {
         fprintf(stderr, "leonet visible: give one of --tle, --shells\n");
         return 2;
@@ -437,50 +454,70 @@ int ln_cmd_visible(int argc, char **argv)
     if (ep && ln_args_time(V, "epoch", ep, &epoch))
         return 2;
     char deftle[1024] = "";
-    double mask_rad = 25.0 * LN_DEG2RAD;
+    *mask_rad = 25.0 * LN_DEG2RAD;
     if ((!tle && !shells) || isnan(mask_deg)) {
-        if ((rc = builtin_defaults(deftle, sizeof deftle, &mask_rad)))
+        if ((rc = builtin_defaults(deftle, sizeof deftle, mask_rad)))
             return rc;
         if (!tle && !shells)
             tle = deftle;
     }
     if (!isnan(mask_deg))
-        mask_rad = mask_deg * LN_DEG2RAD;
-
-    ln_elset *els = NULL;
-    size_t n = 0;
+        *mask_rad = mask_deg * LN_DEG2RAD;
     if (shells) {
         const ln_shell *sh;
         size_t ns = ln_shells_gen1(&sh);
         if (ln_args_shells_epoch(V, "--epoch", epoch))
             return 2;
-        rc = ln_shells_to_elsets(sh, ns, epoch, 1, &els, &n);
+        rc = ln_shells_to_elsets(sh, ns, epoch, 1, els, n);
         if (rc) {
             fprintf(stderr, "leonet visible: shells: %s\n", ln_strerror(rc));
             return 2;
         }
-    } else {
-        ln_diag d;
-        ln_diag_clear(&d);
-        if (ln_tle_read_file(tle, 0, &els, &n, &d)) {
-            char b[1200];
-            fprintf(stderr, "leonet visible: %s\n",
-                    ln_diag_format(&d, b, sizeof b));
-            return 2;
-        }
-        if (n == 0) {
-            fprintf(stderr, "leonet visible: %s: no element sets\n", tle);
-            ln_free(els);
-            return 2;
-        }
+        return 0;
     }
+    ln_diag d;
+    ln_diag_clear(&d);
+    if (ln_tle_read_file(tle, 0, els, n, &d)) {
+        char b[1200];
+        fprintf(stderr, "leonet visible: %s\n",
+                ln_diag_format(&d, b, sizeof b));
+        return 2;
+    }
+    if (*n == 0) {
+        fprintf(stderr, "leonet visible: %s: no element sets\n", tle);
+        ln_free(*els);
+        *els = NULL;
+        return 2;
+    }
+    return 0;
+}
+
+int ln_cmd_visible(int argc, char **argv)
+{
+    ln_args a;
+    int rc = ln_args_parse(argc, argv, specs, &a, V, help);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (a.npos) {
+        fprintf(stderr, "leonet visible: unexpected argument '%s' (see "
+                "leonet visible --help)\n", a.pos[0]);
+        return 2;
+    }
+    vis_query q;
+    if ((rc = read_query(&a, &q)))
+        return rc;
+    ln_elset *els = NULL;
+    size_t n = 0;
+    double mask_rad;
+    if ((rc = load_sats(&a, q.mask_deg, &els, &n, &mask_rad)))
+        return rc;
     ln_orbit *o = NULL;
-    char *svc = malloc(n ? n : 1);
-    ln_sgp4 **sg = calloc(n ? n : 1, sizeof *sg);
+    char *svc = ln_malloc(n ? n : 1);
+    ln_sgp4 **sg = ln_calloc(n ? n : 1, sizeof *sg);
     if (!svc || !sg || ln_orbit_new(els, n, &o)) {
         fprintf(stderr, "leonet visible: out of memory\n");
-        free(svc);
-        free(sg);
+        ln_free(svc);
+        ln_free(sg);
         ln_free(els);
         return 2;
     }
@@ -492,15 +529,15 @@ int ln_cmd_visible(int argc, char **argv)
     c.n = n;
     c.sg = sg;
     c.sin_mask = sin(mask_rad);
-    ln_geodetic g = {lat * LN_DEG2RAD, lon * LN_DEG2RAD, alt_m / 1e3};
+    ln_geodetic g = {q.lat * LN_DEG2RAD, q.lon * LN_DEG2RAD, q.alt_m / 1e3};
     ln_site_prepare(&g, &c.site);
 
     const char *out = ln_args_get(&a, specs, "output");
     FILE *f = ln_cli_open_out(V, out);
     long bad = -1;
     if (f)
-        bad = have_at ? snapshot(&c, o, at, svc, f)
-                      : passes(&c, o, from, until, step, svc, f);
+        bad = !isnan(q.at) ? snapshot(&c, o, q.at, svc, f)
+                           : passes(&c, o, q.from, q.until, q.step, svc, f);
     if (!f)
         rc = 2;
     else if (bad < 0) {
@@ -517,8 +554,8 @@ int ln_cmd_visible(int argc, char **argv)
     }
     for (size_t i = 0; i < n; i++)
         ln_sgp4_free(sg[i]);
-    free(sg);
-    free(svc);
+    ln_free(sg);
+    ln_free(svc);
     ln_orbit_free(o);
     ln_free(els);
     return rc;

@@ -105,6 +105,7 @@ static int run_verb(const verb *v, int argc, char **argv)
 int main(int argc, char **argv)
 {
     short_spin_restart();
+    ln_cli_env_init();
     int i = 1;
     /* common options before the verb */
     while (i < argc && argv[i][0] == '-') {

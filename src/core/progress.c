@@ -1,7 +1,9 @@
 /*
  * progress.c - a one-line progress bar on stderr (done/total, rate, ETA).
- * Shown only when stderr is a terminal and the CI variable is unset, so
- * pipes, logs and CI stay quiet. Redraws at most 10 times a second.
+ * Shown only when stderr is a terminal and bars are enabled
+ * (ln_progress_enable: the command line turns them off when the CI
+ * variable is set), so pipes, logs and CI stay quiet. Redraws at most 10
+ * times a second.
  */
 #include <stdlib.h>
 #include <time.h>
@@ -17,6 +19,14 @@ struct ln_progress {
 };
 
 
+/* 0 after ln_progress_enable(0): no bar in this process. */
+static int enabled = 1;
+
+void ln_progress_enable(int on)
+{
+    enabled = on != 0;
+}
+
 ln_progress *ln_progress_new(const char *label, uint64_t total)
 {
     ln_progress *p = ln_calloc(1, sizeof *p);
@@ -26,8 +36,7 @@ ln_progress *ln_progress_new(const char *label, uint64_t total)
     p->total = total;
     p->t0 = ln_time_mono_s();
     p->last = 0;
-    const char *ci = getenv("CI");
-    p->on = isatty(STDERR_FILENO) && !(ci && *ci);
+    p->on = enabled && isatty(STDERR_FILENO);
     return p;
 }
 

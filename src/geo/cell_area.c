@@ -262,106 +262,119 @@ static int find_edge(const edge *e, size_t ne, int a, int b)
     return 0;
 }
 
-int ln_cell_outline(const ln_cell *cells, size_t n, ln_cell_poly **polys,
-                    size_t *npolys)
+/* The directed edges of the outlines of the distinct cells of the sorted
+ * sorted[0..n) into e[0..*ne), their vertices merged in m. 0 or
+ * LN_ECELL. */
+static int cell_edges(const ln_cell *sorted, size_t n, vmap *m, edge *e,
+                      size_t *ne)
 {
-    *polys = NULL;
-    *npolys = 0;
-    int st = LN_ENOMEM;
-    size_t maxv = n * LN_CELL_MAX_VERTS + 1, hs = 16;
-    while (hs < 4 * maxv)
-        hs *= 2;
-    vmap m = {ln_malloc(2 * hs * sizeof(int64_t)), ln_malloc(hs * sizeof(int)),
-              hs - 1, ln_malloc(maxv * sizeof(vtx)), 0, maxv};
-    edge *e = ln_malloc(maxv * sizeof *e), *keep = NULL;
-    ln_cell *sorted = ln_malloc((n + 1) * sizeof *sorted);
-    ln_cell_ring *rings = NULL;
-    size_t nrings = 0, ne = 0, nk = 0;
-    if (!m.key || !m.id || !m.v || !e || !sorted)
-        goto out;
-    memset(m.id, 0xff, hs * sizeof(int));
-    memcpy(sorted, cells, n * sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, cmp_cell);
     for (size_t i = 0; i < n; i++) {
         if (i && sorted[i] == sorted[i - 1])
             continue;
         ln_cell_boundary b;
-        st = ln_cell_boundary_of(sorted[i], &b);
+        int st = ln_cell_boundary_of(sorted[i], &b);
         if (st)
-            goto out;
+            return st;
         int ids[LN_CELL_MAX_VERTS];
         for (int k = 0; k < b.n; k++)
-            ids[k] = vmap_get(&m, b.lat_rad[k], b.lon_rad[k]);
+            ids[k] = vmap_get(m, b.lat_rad[k], b.lon_rad[k]);
         for (int k = 0; k < b.n; k++)
-            e[ne++] = (edge){ids[k], ids[(k + 1) % b.n], 0};
+            e[(*ne)++] = (edge){ids[k], ids[(k + 1) % b.n], 0};
     }
-    qsort(e, ne, sizeof *e, cmp_edge);
-    st = LN_ENOMEM;
-    keep = ln_malloc((ne + 1) * sizeof *keep);
-    if (!keep)
-        goto out;
-    for (size_t i = 0; i < ne; i++)
-        if (!find_edge(e, ne, e[i].b, e[i].a))
-            keep[nk++] = e[i];
-    /* chain the boundary edges into rings */
-    size_t caprings = 16;
-    rings = ln_calloc(caprings, sizeof *rings);
-    if (!rings)
-        goto out;
-    for (size_t s = 0; s < nk; s++) {
+    return 0;
+}
+
+/* Follows the unused boundary edges from keep[s] (marking them used)
+ * until the ring closes: its vertices into *la_out, *lo_out (ln_malloc'd)
+ * and *len_out. 0 or LN_ENOMEM. */
+static int trace_ring(edge *keep, size_t nk, const vmap *m, size_t s,
+                      double **la_out, double **lo_out, size_t *len_out)
+{
+    size_t len = 0, capr = 64;
+    double *la = ln_malloc(capr * sizeof *la);
+    double *lo = ln_malloc(capr * sizeof *lo);
+    if (!la || !lo) {
+        ln_free(la);
+        ln_free(lo);
+        return LN_ENOMEM;
+    }
+    long cur = (long)s;
+    while (cur >= 0 && !keep[cur].used) {
+        keep[cur].used = 1;
+        if (len == capr) {
+            capr *= 2;
+            double *a2 = ln_realloc(la, capr * sizeof *la);
+            if (a2)
+                la = a2;
+            double *o2 = ln_realloc(lo, capr * sizeof *lo);
+            if (o2)
+                lo = o2;
+            if (!a2 || !o2) {
+                ln_free(la);
+                ln_free(lo);
+                return LN_ENOMEM;
+            }
+        }
+        la[len] = m->v[keep[cur].a].lat;
+        lo[len] = m->v[keep[cur].a].lon;
+        len++;
+        /* next: an unused edge from our end vertex (at a vertex shared
+         * by two rings, any one closes a valid ring) */
+        long nx = find_from(keep, nk, keep[cur].b);
+        while (nx >= 0 && (size_t)nx < nk && keep[nx].a == keep[cur].b &&
+               keep[nx].used)
+            nx++;
+        cur = (nx >= 0 && (size_t)nx < nk && keep[nx].a == keep[cur].b)
+                  ? nx
+                  : -1;
+    }
+    *la_out = la;
+    *lo_out = lo;
+    *len_out = len;
+    return 0;
+}
+
+/* Chains the boundary edges keep[0..nk) into rings: *rings_out,
+ * *nrings_out, also on LN_ENOMEM (the rings made so far, for the caller
+ * to free). 0 or LN_ENOMEM. */
+static int chain_rings(edge *keep, size_t nk, const vmap *m,
+                       ln_cell_ring **rings_out, size_t *nrings_out)
+{
+    size_t caprings = 16, nrings = 0;
+    ln_cell_ring *rings = ln_calloc(caprings, sizeof *rings);
+    int st = rings ? 0 : LN_ENOMEM;
+    for (size_t s = 0; s < nk && !st; s++) {
         if (keep[s].used)
             continue;
-        size_t len = 0, capr = 64;
-        double *la = ln_malloc(capr * sizeof *la);
-        double *lo = ln_malloc(capr * sizeof *lo);
-        if (!la || !lo) {
-            ln_free(la);
-            ln_free(lo);
-            goto out;
-        }
-        long cur = (long)s;
-        while (cur >= 0 && !keep[cur].used) {
-            keep[cur].used = 1;
-            if (len == capr) {
-                capr *= 2;
-                double *a2 = ln_realloc(la, capr * sizeof *la);
-                if (a2)
-                    la = a2;
-                double *o2 = ln_realloc(lo, capr * sizeof *lo);
-                if (o2)
-                    lo = o2;
-                if (!a2 || !o2) {
-                    ln_free(la);
-                    ln_free(lo);
-                    goto out;
-                }
-            }
-            la[len] = m.v[keep[cur].a].lat;
-            lo[len] = m.v[keep[cur].a].lon;
-            len++;
-            /* next: an unused edge from our end vertex (at a vertex shared
-             * by two rings, any one closes a valid ring) */
-            long nx = find_from(keep, nk, keep[cur].b);
-            while (nx >= 0 && (size_t)nx < nk && keep[nx].a == keep[cur].b &&
-                   keep[nx].used)
-                nx++;
-            cur = (nx >= 0 && (size_t)nx < nk && keep[nx].a == keep[cur].b)
-                      ? nx
-                      : -1;
-        }
+        double *la, *lo;
+        size_t len;
+        if ((st = trace_ring(keep, nk, m, s, &la, &lo, &len)))
+            break;
         if (nrings == caprings) {
             ln_cell_ring *nr = ln_realloc(rings, 2 * caprings * sizeof *nr);
             if (!nr) {
                 ln_free(la);
                 ln_free(lo);
-                goto out;
+                st = LN_ENOMEM;
+                break;
             }
             rings = nr;
             caprings *= 2;
         }
         rings[nrings++] = (ln_cell_ring){la, lo, len};
     }
-    /* outer rings (ccw) get the holes (cw) inside them */
+    *rings_out = rings;
+    *nrings_out = nrings;
+    return st;
+}
+
+/* Groups rings[0..nrings) into polygons: each counter-clockwise ring is
+ * an outer ring, each clockwise one a hole of the smallest outer ring
+ * that contains it. On success the rings belong to *polys (holes with no
+ * outer ring are freed); on LN_ENOMEM they stay the caller's. */
+static int nest_holes(ln_cell_ring *rings, size_t nrings,
+                      ln_cell_poly **polys, size_t *npolys)
+{
     size_t nouter = 0;
     for (size_t r = 0; r < nrings; r++)
         nouter += ring_area(&rings[r]) > 0;
@@ -372,7 +385,7 @@ int ln_cell_outline(const ln_cell *cells, size_t n, ln_cell_poly **polys,
         ln_free(P);
         ln_free(slot);
         ln_free(cnt);
-        goto out;
+        return LN_ENOMEM;
     }
     size_t po = 0;
     for (size_t r = 0; r < nrings; r++)
@@ -410,7 +423,7 @@ int ln_cell_outline(const ln_cell *cells, size_t n, ln_cell_poly **polys,
         ln_free(P);
         ln_free(slot);
         ln_free(cnt);
-        goto out;
+        return LN_ENOMEM;
     }
     for (size_t r = 0; r < nrings; r++)
         if (ring_area(&rings[r]) > 0) {
@@ -426,12 +439,48 @@ int ln_cell_outline(const ln_cell *cells, size_t n, ln_cell_poly **polys,
         }
     ln_free(slot);
     ln_free(cnt);
+    *polys = P;
+    *npolys = nouter;
+    return 0;
+}
+
+int ln_cell_outline(const ln_cell *cells, size_t n, ln_cell_poly **polys,
+                    size_t *npolys)
+{
+    *polys = NULL;
+    *npolys = 0;
+    int st = LN_ENOMEM;
+    size_t maxv = n * LN_CELL_MAX_VERTS + 1, hs = 16;
+    while (hs < 4 * maxv)
+        hs *= 2;
+    vmap m = {ln_malloc(2 * hs * sizeof(int64_t)), ln_malloc(hs * sizeof(int)),
+              hs - 1, ln_malloc(maxv * sizeof(vtx)), 0, maxv};
+    edge *e = ln_malloc(maxv * sizeof *e), *keep = NULL;
+    ln_cell *sorted = ln_malloc((n + 1) * sizeof *sorted);
+    ln_cell_ring *rings = NULL;
+    size_t nrings = 0, ne = 0, nk = 0;
+    if (!m.key || !m.id || !m.v || !e || !sorted)
+        goto out;
+    memset(m.id, 0xff, hs * sizeof(int));
+    memcpy(sorted, cells, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, cmp_cell);
+    if ((st = cell_edges(sorted, n, &m, e, &ne)))
+        goto out;
+    qsort(e, ne, sizeof *e, cmp_edge);
+    st = LN_ENOMEM;
+    keep = ln_malloc((ne + 1) * sizeof *keep);
+    if (!keep)
+        goto out;
+    /* the boundary: edges whose reverse no other cell has */
+    for (size_t i = 0; i < ne; i++)
+        if (!find_edge(e, ne, e[i].b, e[i].a))
+            keep[nk++] = e[i];
+    if ((st = chain_rings(keep, nk, &m, &rings, &nrings)) ||
+        (st = nest_holes(rings, nrings, polys, npolys)))
+        goto out;
     ln_free(rings);
     rings = NULL;
     nrings = 0;
-    *polys = P;
-    *npolys = nouter;
-    st = LN_OK;
 out:
     for (size_t r = 0; r < nrings; r++) {
         ln_free(rings[r].lat_rad);

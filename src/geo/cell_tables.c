@@ -41,21 +41,24 @@ static ln__cell_tab tab;
 static int tab_ok;
 static pthread_once_t tab_once = PTHREAD_ONCE_INIT;
 
-static int debug_on(void)
+/* Where a failed derivation step is reported (ln_cell_set_debug), or
+ * NULL; process-wide. */
+static FILE *debug_out;
+
+void ln_cell_set_debug(FILE *f)
 {
-    const char *e = getenv("LN_CELL_DEBUG");
-    return e && *e && *e != '0';
+    debug_out = f;
 }
 
-/* Reports a failed derivation step when LN_CELL_DEBUG is set; -1. */
+/* Reports a failed derivation step to debug_out, if set; -1. */
 static int dbg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int dbg(const char *fmt, ...)
 {
-    if (debug_on()) {
+    if (debug_out) {
         va_list ap;
         va_start(ap, fmt);
-        fputs("cell tables: ", stderr);
-        vfprintf(stderr, fmt, ap);
+        fputs("cell tables: ", debug_out);
+        vfprintf(debug_out, fmt, ap);
         va_end(ap);
     }
     return -1;

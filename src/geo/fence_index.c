@@ -241,14 +241,19 @@ static int corner_status(const ln_geo_shape *s, uint8_t **out)
 }
 
 
+/* Fine cells per edge of the grids built from now on (a tuning knob for
+ * experiments, ln_geo_set_cells_per_edge); process-wide. */
+static double cells_per_edge = 64.0;
+
+void ln_geo_set_cells_per_edge(double k)
+{
+    cells_per_edge = k >= 1.0 && k <= 4096.0 ? k : 64.0;
+}
+
 static void grid_dims(ln_geo_shape *s)
 {
     double w = s->maxx - s->minx, h = s->maxy - s->miny;
-    /* fine cells per edge: 64 by default (tuning: LN_GEOFENCE_CPE) */
-    const char *cpe = getenv("LN_GEOFENCE_CPE");
-    double k = cpe ? atof(cpe) : 64.0;
-    if (!(k >= 1.0 && k <= 4096.0))
-        k = 64.0;
+    double k = cells_per_edge;
     double target = k * (double)s->nedges;
     if (target < 262144.0)
         target = 262144.0;

@@ -437,11 +437,12 @@ int ln_hyp_read(const char *dir, ln_hyp_state *st, ln_diag *diag)
     return rc;
 }
 
-/* satgenpy geodetic2cartesian: WGS-72 a = 6378135 m, f = 1/298.26. */
+/* satgenpy geodetic2cartesian: WGS-72 a = 6378135 m, f = 1/298.26
+ * (a is LN_WGS72_RE_KM * 1000 exactly). */
 static void wgs72_ecef_m(double lat_deg, double lon_deg, double h_m,
                          double r[3])
 {
-    const double a = 6378135.0, f = 1.0 / 298.26;
+    const double a = LN_WGS72_RE_KM * 1000.0, f = LN_WGS72_F;
     double e2 = 2.0 * f - f * f;
     double lat = lat_deg * (LN_PI / 180.0), lon = lon_deg * (LN_PI / 180.0);
     double v = a / sqrt(1.0 - e2 * sin(lat) * sin(lat));

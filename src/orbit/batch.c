@@ -73,26 +73,34 @@ static int cpu_best(void)
     return K_SCALAR;
 }
 
+/* The ceiling set by ln_orbit_set_kernel: K_AVX512 = none. Process-wide,
+ * set once by the command line before any orbit is made. */
+static int kernel_cap = K_AVX512;
+
+void ln_orbit_set_kernel(const char *name)
+{
+    kernel_cap = K_AVX512;
+    if (name == NULL)
+        return;
+    if (strcmp(name, "scalar") == 0)
+        kernel_cap = K_SCALAR;
+    else if (strcmp(name, "avx2") == 0)
+        kernel_cap = K_AVX2;
+}
+
+/* The best kernel the CPU has, at most the ceiling. */
 static int kernel_id(void)
 {
     int best = cpu_best();
-    const char *env = getenv("LN_SIMD");
-
-    if (env != NULL) {
-        if (strcmp(env, "scalar") == 0)
-            return K_SCALAR;
-        if (strcmp(env, "avx2") == 0 && best >= K_AVX2)
-            return K_AVX2;
-    }
-    return best;
+    return best < kernel_cap ? best : kernel_cap;
 }
 
 /*
  * ln_orbit_kernel - the kernel ln_orbit_new would choose now.
  *
  * Returned: "avx512", "avx2" or "scalar" (static strings).
- * Notes:    The best the CPU has, unless LN_SIMD=scalar|avx2|avx512 asks
- *           for a lower one (a higher one than the CPU has is ignored).
+ * Notes:    The best the CPU has, unless ln_orbit_set_kernel asked for a
+ *           lower one (a higher one than the CPU has is ignored).
  *           An ln_orbit keeps the kernel chosen when it was made.
  */
 const char *ln_orbit_kernel(void)

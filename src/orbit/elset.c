@@ -14,7 +14,7 @@
 
 double ln_elset_alt_km(const ln_elset *e)
 {
-    const double mu = 398600.8, re = 6378.135; /* WGS-72, km, km^3/s^2 */
+    const double mu = LN_WGS72_MU_KM3_S2, re = LN_WGS72_RE_KM;
     double n_rad_s = e->no_kozai / 60.0;
     if (!(n_rad_s > 0.0))
         return NAN;

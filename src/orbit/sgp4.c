@@ -44,8 +44,8 @@ static int orbit_err(int k)
 /* getgravconst("wgs72") */
 static void gravconst_wgs72(struct ln_sgp4 *s)
 {
-    s->mu = 398600.8; /* km^3/s^2 */
-    s->radiusearthkm = 6378.135;
+    s->mu = LN_WGS72_MU_KM3_S2; /* km^3/s^2 */
+    s->radiusearthkm = LN_WGS72_RE_KM;
     s->xke = 60.0 / sqrt(s->radiusearthkm * s->radiusearthkm *
                          s->radiusearthkm / s->mu);
     s->tumin = 1.0 / s->xke;

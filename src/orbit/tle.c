@@ -261,18 +261,155 @@ static int check_line(const field_ctx *c, const char *raw, const char *l,
     return 0;
 }
 
+/* rev/day per rad/min, and degrees to rad, as Vallado's twoline2rv */
+static const double xpdotp = 1440.0 / (2.0 * LN_PI);
+static const double deg2rad = LN_PI / 180.0;
+
+/* The fields of line 1 l1 (checked by check_line) into r: catalog
+ * number, classification, designator, epoch, the mean motion's
+ * derivatives, B*, ephemeris type and element set number. */
+static int parse_line1(const field_ctx *c, const char *l1, int lenient,
+                       ln_elset *r)
+{
+    double v;
+    long iv;
+    int rc;
+    if ((rc = catalog(c, l1, &r->norad)))
+        return rc;
+    r->classification = l1[7] == ' ' ? 'U' : l1[7];
+    if (!strchr("UCS", r->classification) && !lenient)
+        return fail(c, LN_ETLE_FORMAT, 8, "classification '%s' not U/C/S",
+                    (char[2]){r->classification, 0});
+    field(l1, 10, 17, r->intldesg);
+    /* epoch */
+    if ((rc = int_field(c, l1, 19, 20, "epoch year", 0, &iv)))
+        return rc;
+    r->epochyr = (int)(iv < 57 ? iv + 2000 : iv + 1900);
+    if ((rc = num_field(c, l1, 21, 32, "epoch day", 0, &r->epochdays)))
+        return rc;
+    if (r->epochdays < 1.0 || r->epochdays >= 367.0)
+        return fail(c, LN_ETLE_FORMAT, 21, "%s out of range 1..366",
+                    "epoch day");
+    {
+        double whole = floor(r->epochdays);
+        r->epoch_jd1 = jd_of_jan1(r->epochyr) + (whole - 1.0);
+        r->epoch_jd2 = r->epochdays - whole;
+        r->epoch_unix_s = ln_time_jd_to_unix(r->epoch_jd1, r->epoch_jd2);
+    }
+    if ((rc = num_field(c, l1, 34, 43, "first derivative of mean motion", 0,
+                        &v)))
+        return rc;
+    r->ndot = v / (xpdotp * 1440.0);
+    if ((rc = exp_field(c, l1, 45, "second derivative of mean motion",
+                        lenient, &v)))
+        return rc;
+    r->nddot = v / (xpdotp * 1440.0 * 1440.0);
+    if ((rc = exp_field(c, l1, 54, "bstar", lenient, &r->bstar)))
+        return rc;
+    if ((rc = int_field(c, l1, 63, 63, "ephemeris type", lenient, &iv)))
+        return rc;
+    r->ephtype = (int)iv;
+    if ((rc = int_field(c, l1, 65, 68, "element set number", lenient, &iv)))
+        return rc;
+    r->elnum = (int)iv;
+    return 0;
+}
+
+/* An angle field of line 2 in [0, hi] deg, into *out in rad. */
+static int angle_field(const field_ctx *c, const char *l2, int c0, int c1,
+                       const char *what, double hi, double *out)
+{
+    double v;
+    int rc;
+    if ((rc = num_field(c, l2, c0, c1, what, 0, &v)))
+        return rc;
+    if (v < 0.0 || v > hi)
+        return fail(c, LN_ETLE_FORMAT, c0,
+                    hi == 180.0 ? "%s out of range 0..180"
+                                : "%s out of range 0..360",
+                    what);
+    *out = v * deg2rad;
+    return 0;
+}
+
+/* The fields of line 2 l2 (checked by check_line) into r: the catalog
+ * number again (it must be line 1's), the angles, eccentricity, mean
+ * motion and revolution number. */
+static int parse_line2(const field_ctx *c, const char *l2, int lenient,
+                       ln_elset *r)
+{
+    double v;
+    long iv;
+    int rc;
+    uint32_t n2;
+    if ((rc = catalog(c, l2, &n2)))
+        return rc;
+    if (n2 != r->norad) {
+        char what[64];
+        snprintf(what, sizeof what, "%u differs from line 1's %u",
+                 (unsigned)n2, (unsigned)r->norad);
+        return fail(c, LN_ETLE_FORMAT, 3, "catalog number %s", what);
+    }
+    if ((rc = angle_field(c, l2, 9, 16, "inclination", 180.0, &r->inclo)) ||
+        (rc = angle_field(c, l2, 18, 25, "right ascension of node", 360.0,
+                          &r->nodeo)))
+        return rc;
+    {
+        char buf[16], dec[20];
+        field(l2, 27, 33, buf);
+        for (const char *p = buf; *p; p++)
+            if (!isdigit((unsigned char)*p) && !(lenient && *p == ' '))
+                return fail(c, LN_ETLE_FORMAT, 27, "%s is not 7 digits",
+                            "eccentricity");
+        if (!buf[0])
+            return fail(c, LN_ETLE_FORMAT, 27, "%s is blank",
+                        "eccentricity");
+        snprintf(dec, sizeof dec, "0.%s", buf);
+        r->ecco = strtod(dec, NULL);
+    }
+    if ((rc = angle_field(c, l2, 35, 42, "argument of perigee", 360.0,
+                          &r->argpo)) ||
+        (rc = angle_field(c, l2, 44, 51, "mean anomaly", 360.0, &r->mo)))
+        return rc;
+    if ((rc = num_field(c, l2, 53, 63, "mean motion", 0, &v)))
+        return rc;
+    if (v < 0.0)
+        return fail(c, LN_ETLE_FORMAT, 53, "%s is negative", "mean motion");
+    r->no_kozai = v / xpdotp;
+    if ((rc = int_field(c, l2, 64, 68, "revolution number", 1, &iv)))
+        return rc;
+    r->revnum = iv;
+    return 0;
+}
+
+/* The name line's text into r->name: CelesTrak's 3LE "0 " prefix and
+ * the blanks around it dropped, cut to sizeof r->name - 1 bytes. */
+static void take_name(const char *name, ln_elset *r)
+{
+    size_t n = 0;
+    const char *p = name;
+    if (p[0] == '0' && p[1] == ' ')
+        p += 2; /* CelesTrak 3LE "0 NAME" */
+    while (*p == ' ')
+        p++;
+    while (p[n] && p[n] != '\n' && p[n] != '\r' && n + 1 < sizeof r->name)
+        n++;
+    memcpy(r->name, p, n);
+    while (n > 0 && r->name[n - 1] == ' ')
+        n--;
+    r->name[n] = '\0';
+}
+
+/* One element set from its two lines (and name line, or NULL); fline1 is
+ * line 1's number in file (0: not from a file), for the diagnostics. */
 static int parse_lines_at(const char *name, const char *raw1,
                           const char *raw2, int flags, ln_elset *e,
                           const char *file, long fline1, ln_diag *diag)
 {
-    const double xpdotp = 1440.0 / (2.0 * LN_PI); /* rev/day per rad/min */
-    const double deg2rad = LN_PI / 180.0;
     int lenient = (flags & LN_TLE_LENIENT) != 0;
     char l1[70], l2[70];
     field_ctx c = {file, fline1, 1, diag};
     ln_elset r;
-    double v;
-    long iv;
     int rc;
 
     memset(&r, 0, sizeof r);
@@ -281,124 +418,16 @@ static int parse_lines_at(const char *name, const char *raw1,
                            "missing line %d", raw1 ? 2 : 1);
     take_line(raw1, l1);
     take_line(raw2, l2);
-    if ((rc = check_line(&c, raw1, l1, flags)))
+    if ((rc = check_line(&c, raw1, l1, flags)) ||
+        (rc = parse_line1(&c, l1, lenient, &r)))
         return rc;
-    if ((rc = catalog(&c, l1, &r.norad)))
-        return rc;
-    r.classification = l1[7] == ' ' ? 'U' : l1[7];
-    if (!strchr("UCS", r.classification) && !lenient)
-        return fail(&c, LN_ETLE_FORMAT, 8, "classification '%s' not U/C/S",
-                    (char[2]){r.classification, 0});
-    field(l1, 10, 17, r.intldesg);
-    /* epoch */
-    if ((rc = int_field(&c, l1, 19, 20, "epoch year", 0, &iv)))
-        return rc;
-    r.epochyr = (int)(iv < 57 ? iv + 2000 : iv + 1900);
-    if ((rc = num_field(&c, l1, 21, 32, "epoch day", 0, &r.epochdays)))
-        return rc;
-    if (r.epochdays < 1.0 || r.epochdays >= 367.0)
-        return fail(&c, LN_ETLE_FORMAT, 21, "%s out of range 1..366",
-                    "epoch day");
-    {
-        double whole = floor(r.epochdays);
-        r.epoch_jd1 = jd_of_jan1(r.epochyr) + (whole - 1.0);
-        r.epoch_jd2 = r.epochdays - whole;
-        r.epoch_unix_s = ln_time_jd_to_unix(r.epoch_jd1, r.epoch_jd2);
-    }
-    if ((rc = num_field(&c, l1, 34, 43, "first derivative of mean motion", 0,
-                        &v)))
-        return rc;
-    r.ndot = v / (xpdotp * 1440.0);
-    if ((rc = exp_field(&c, l1, 45, "second derivative of mean motion",
-                        lenient, &v)))
-        return rc;
-    r.nddot = v / (xpdotp * 1440.0 * 1440.0);
-    if ((rc = exp_field(&c, l1, 54, "bstar", lenient, &r.bstar)))
-        return rc;
-    if ((rc = int_field(&c, l1, 63, 63, "ephemeris type", lenient, &iv)))
-        return rc;
-    r.ephtype = (int)iv;
-    if ((rc = int_field(&c, l1, 65, 68, "element set number", lenient, &iv)))
-        return rc;
-    r.elnum = (int)iv;
-
-    /* line 2 */
     c.lineno = 2;
     c.fline = fline1 ? fline1 + 1 : 0;
-    if ((rc = check_line(&c, raw2, l2, flags)))
+    if ((rc = check_line(&c, raw2, l2, flags)) ||
+        (rc = parse_line2(&c, l2, lenient, &r)))
         return rc;
-    {
-        uint32_t n2;
-        if ((rc = catalog(&c, l2, &n2)))
-            return rc;
-        if (n2 != r.norad) {
-            char what[64];
-            snprintf(what, sizeof what, "%u differs from line 1's %u",
-                     (unsigned)n2, (unsigned)r.norad);
-            return fail(&c, LN_ETLE_FORMAT, 3, "catalog number %s", what);
-        }
-    }
-    if ((rc = num_field(&c, l2, 9, 16, "inclination", 0, &v)))
-        return rc;
-    if (v < 0.0 || v > 180.0)
-        return fail(&c, LN_ETLE_FORMAT, 9, "%s out of range 0..180",
-                    "inclination");
-    r.inclo = v * deg2rad;
-    if ((rc = num_field(&c, l2, 18, 25, "right ascension of node", 0, &v)))
-        return rc;
-    if (v < 0.0 || v > 360.0)
-        return fail(&c, LN_ETLE_FORMAT, 18, "%s out of range 0..360",
-                    "right ascension of node");
-    r.nodeo = v * deg2rad;
-    {
-        char buf[16], dec[20];
-        field(l2, 27, 33, buf);
-        for (const char *p = buf; *p; p++)
-            if (!isdigit((unsigned char)*p) && !(lenient && *p == ' '))
-                return fail(&c, LN_ETLE_FORMAT, 27, "%s is not 7 digits",
-                            "eccentricity");
-        if (!buf[0])
-            return fail(&c, LN_ETLE_FORMAT, 27, "%s is blank",
-                        "eccentricity");
-        snprintf(dec, sizeof dec, "0.%s", buf);
-        r.ecco = strtod(dec, NULL);
-    }
-    if ((rc = num_field(&c, l2, 35, 42, "argument of perigee", 0, &v)))
-        return rc;
-    if (v < 0.0 || v > 360.0)
-        return fail(&c, LN_ETLE_FORMAT, 35, "%s out of range 0..360",
-                    "argument of perigee");
-    r.argpo = v * deg2rad;
-    if ((rc = num_field(&c, l2, 44, 51, "mean anomaly", 0, &v)))
-        return rc;
-    if (v < 0.0 || v > 360.0)
-        return fail(&c, LN_ETLE_FORMAT, 44, "%s out of range 0..360",
-                    "mean anomaly");
-    r.mo = v * deg2rad;
-    if ((rc = num_field(&c, l2, 53, 63, "mean motion", 0, &v)))
-        return rc;
-    if (v < 0.0)
-        return fail(&c, LN_ETLE_FORMAT, 53, "%s is negative", "mean motion");
-    r.no_kozai = v / xpdotp;
-    if ((rc = int_field(&c, l2, 64, 68, "revolution number", 1, &iv)))
-        return rc;
-    r.revnum = iv;
-
-    if (name) {
-        size_t n = 0;
-        const char *p = name;
-        if (p[0] == '0' && p[1] == ' ')
-            p += 2; /* CelesTrak 3LE "0 NAME" */
-        while (*p == ' ')
-            p++;
-        while (p[n] && p[n] != '\n' && p[n] != '\r' &&
-               n + 1 < sizeof r.name)
-            n++;
-        memcpy(r.name, p, n);
-        while (n > 0 && r.name[n - 1] == ' ')
-            n--;
-        r.name[n] = '\0';
-    }
+    if (name)
+        take_name(name, &r);
     *e = r;
     return LN_OK;
 }
@@ -426,6 +455,50 @@ static int is_blank_or_comment(const char *p, const char *end)
 static int starts(const char *p, const char *end, char d)
 {
     return end - p >= 2 && p[0] == d && p[1] == ' ';
+}
+
+/* Copies the line at p (up to its '\n', end, or n - 1 bytes) into b. */
+static void copy_line(const char *p, const char *end, char *b, size_t n)
+{
+    size_t k = 0;
+    while (p + k < end && p[k] != '\n' && k < n - 1) {
+        b[k] = p[k];
+        k++;
+    }
+    b[k] = '\0';
+}
+
+/* A name line [p, e) (line lineno): at most 80 characters, printable
+ * (tab and CR allowed). */
+static int check_name_line(const char *p, const char *e, const char *file,
+                           long lineno, ln_diag *diag)
+{
+    if (e - p > 80)
+        return ln_diag_set(diag, LN_ETLE_FORMAT, file, lineno, 81, NULL,
+                           "not a TLE line (a name line has at most 80 "
+                           "characters)");
+    for (const char *q = p; q < e; q++)
+        if (!isprint((unsigned char)*q) && *q != '\r' && *q != '\t')
+            return ln_diag_set(diag, LN_EPARSE, file, lineno,
+                               (long)(q - p) + 1, NULL,
+                               "non-printable byte 0x%02x",
+                               (unsigned char)*q);
+    return 0;
+}
+
+/* Room for element set cnt in *arr of capacity *cap (doubling from 256):
+ * 0 or LN_ENOMEM (*arr unchanged). */
+static int grow_sets(ln_elset **arr, size_t *cap, size_t cnt)
+{
+    if (cnt < *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : 256;
+    ln_elset *na = ln_realloc(*arr, ncap * sizeof *na);
+    if (!na)
+        return LN_ENOMEM;
+    *arr = na;
+    *cap = ncap;
+    return 0;
 }
 
 int ln_tle_parse(const char *text, size_t len, const char *file, int flags,
@@ -474,40 +547,18 @@ int ln_tle_parse(const char *text, size_t len, const char *file, int flags,
              * the buffer does, which take_line guarantees via '\n' or the
              * text end (NUL bytes were refused above, and the caller's
              * buffer is NUL-terminated or we stop at len). */
-            char b1[128], b2[128];
-            size_t k1 = 0, k2 = 0;
-            while (p + k1 < end && p[k1] != '\n' && k1 < sizeof b1 - 1) {
-                b1[k1] = p[k1];
-                k1++;
-            }
-            b1[k1] = '\0';
-            while (l2 + k2 < end && l2[k2] != '\n' && k2 < sizeof b2 - 1) {
-                b2[k2] = l2[k2];
-                k2++;
-            }
-            b2[k2] = '\0';
-            char nb[128];
+            char b1[128], b2[128], nb[128];
+            copy_line(p, end, b1, sizeof b1);
+            copy_line(l2, end, b2, sizeof b2);
             const char *name = NULL;
             if (pend_name.p) {
-                size_t k = 0;
-                while (pend_name.p + k < end && pend_name.p[k] != '\n' &&
-                       k < sizeof nb - 1) {
-                    nb[k] = pend_name.p[k];
-                    k++;
-                }
-                nb[k] = '\0';
+                copy_line(pend_name.p, end, nb, sizeof nb);
                 name = nb;
             }
-            if (cnt == cap) {
-                size_t ncap = cap ? cap * 2 : 256;
-                ln_elset *na = ln_realloc(arr, ncap * sizeof *arr);
-                if (!na) {
-                    ln_free(arr);
-                    return ln_diag_set(diag, LN_ENOMEM, file, lineno, 0,
-                                       NULL, "out of memory");
-                }
-                arr = na;
-                cap = ncap;
+            if (grow_sets(&arr, &cap, cnt)) {
+                ln_free(arr);
+                return ln_diag_set(diag, LN_ENOMEM, file, lineno, 0, NULL,
+                                   "out of memory");
             }
             int rc = parse_lines_at(name, b1, b2, flags, &arr[cnt], file,
                                     lineno, diag);
@@ -534,20 +585,11 @@ int ln_tle_parse(const char *text, size_t len, const char *file, int flags,
                                "%ld, got another text line", pend_name.no);
         }
         /* a name line: must be short text */
-        if ((eol ? eol : end) - p > 80) {
+        int rc = check_name_line(p, eol ? eol : end, file, lineno, diag);
+        if (rc) {
             ln_free(arr);
-            return ln_diag_set(diag, LN_ETLE_FORMAT, file, lineno, 81, NULL,
-                               "not a TLE line (a name line has at most 80 "
-                               "characters)");
+            return rc;
         }
-        for (const char *q = p; q < (eol ? eol : end); q++)
-            if (!isprint((unsigned char)*q) && *q != '\r' && *q != '\t') {
-                ln_free(arr);
-                return ln_diag_set(diag, LN_EPARSE, file, lineno,
-                                   (long)(q - p) + 1, NULL,
-                                   "non-printable byte 0x%02x",
-                                   (unsigned char)*q);
-            }
         pend_name.p = p;
         pend_name.no = lineno;
         p = next;

@@ -49,8 +49,6 @@
 
 #include "leonet/orbit.h"
 
-#define MU_WGS72 398600.8        /* km^3/s^2, SGP4's WGS-72 */
-#define RE_WGS72 6378.135        /* km */
 #define SHELL_ECC 1e-7
 #define NORAD_MAX 339999u        /* Z9999 in Alpha-5 */
 
@@ -124,8 +122,9 @@ int ln_shells_to_elsets(const ln_shell *shells, size_t nshells,
     size_t i = 0;
     for (size_t k = 0; k < nshells; k++) {
         const ln_shell *sh = &shells[k];
-        double a = RE_WGS72 + sh->alt_km;
-        double no = sqrt(MU_WGS72 / (a * a * a)) * 60.0; /* rad/min */
+        double a = LN_WGS72_RE_KM + sh->alt_km;
+        double no = sqrt(LN_WGS72_MU_KM3_S2 / (a * a * a)) *
+                    60.0; /* rad/min */
         long P = sh->planes, S = sh->per_plane, F = sh->phasing;
         double T = (double)(P * S);
         for (long p = 0; p < P; p++) {

@@ -1,5 +1,5 @@
 /*
- * zone.c - zone sets and the geofence decision (geofence.h).
+ * zone.c - zone sets and the geofence decision (zone.h).
  *
  * A zone is a geo shape (with its grid index) plus id, name, action,
  * priority and a validity window [from, until) in Unix seconds. The set
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "leonet/geofence.h"
+#include "leonet/zone.h"
 
 typedef struct zone {
     ln_zone_info info;

@@ -1,6 +1,6 @@
 /*
  * zone_cells.c - a zone made of H3 cells: glue between the cell code
- * (cell.h) and the zone sets (geofence.h).
+ * (cell.h) and the zone sets (zone.h).
  *
  * A cell-id file (one id per line, like Starlink's published list of
  * resolution-5 cells) is read, its cells are merged into outline polygons
@@ -12,7 +12,7 @@
 #include <math.h>
 
 #include "leonet/cell.h"
-#include "leonet/geofence.h"
+#include "leonet/zone.h"
 
 int ln_zoneset_add_cells(ln_zoneset *zs, const char *id, const char *name,
                          int action, int priority, double valid_from,

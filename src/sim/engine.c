@@ -111,7 +111,7 @@ static int load_constellation(ln__engine *e, ln_diag *diag)
             ln_elset_service(&all[i], tab, sc->nshells) == LN_SVC_IN);
         e->n_in_service += e->in_service[i];
         double a = ln_elset_alt_km(&all[i]) * (1 + all[i].ecco) +
-                   all[i].ecco * 6378.135;
+                   all[i].ecco * LN_WGS72_RE_KM;
         if (e->in_service[i] && a > max_alt)
             max_alt = a;
     }
@@ -341,6 +341,29 @@ static int order_by_cell(ln__engine *e, size_t at, size_t cnt)
     return 0;
 }
 
+/* The cnt mobile units at..at+cnt-1 of group gr: track (round robin),
+ * offset from it (Gaussian, spread_km), time shift (uniform, stagger_s),
+ * all hashed from the group's seed, and the position at the start. */
+static void place_mobile(ln__engine *e, const ln_sc_group *gr, size_t at,
+                         size_t cnt)
+{
+    const ln_scenario *sc = e->sc;
+    for (size_t i = 0; i < cnt; i++) {
+        size_t t = at + i;
+        uint64_t h = gr->seed * 0x9e3779b97f4a7c15ull + i;
+        e->track[t] = (int)(i % gr->ntracks);
+        double u1 = ln_hash_unit(h * 3 + 1), u2 = ln_hash_unit(h * 3 + 2);
+        double r = gr->spread_km * sqrt(-2 * log(u1 > 1e-300 ? u1 : 1e-300));
+        e->east_km[t] = r * cos(LN_TWOPI * u2);
+        e->north_km[t] = r * sin(LN_TWOPI * u2);
+        e->shift_s[t] = gr->stagger_s * ln_hash_unit(h * 3 + 3);
+        const ln_sc_track *tr = &gr->tracks[e->track[t]];
+        ln_track lt = {tr->n, tr->lon_rad, tr->lat_rad, tr->t_unix_s};
+        ln_track_position(&lt, sc->start, e->shift_s[t], e->east_km[t],
+                          e->north_km[t], &e->lon[t], &e->lat[t]);
+    }
+}
+
 static int setup_terminals(ln__engine *e, ln_diag *diag)
 {
     const ln_scenario *sc = e->sc;
@@ -408,21 +431,7 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
                 return rc;
 
         } else if (cnt) {
-            for (size_t i = 0; i < cnt; i++) {
-                size_t t = at + i;
-                uint64_t h = gr->seed * 0x9e3779b97f4a7c15ull + i;
-                e->track[t] = (int)(i % gr->ntracks);
-                double u1 = ln_hash_unit(h * 3 + 1), u2 = ln_hash_unit(h * 3 + 2);
-                double r = gr->spread_km * sqrt(-2 * log(u1 > 1e-300 ? u1 : 1e-300));
-                e->east_km[t] = r * cos(LN_TWOPI * u2);
-                e->north_km[t] = r * sin(LN_TWOPI * u2);
-                e->shift_s[t] = gr->stagger_s * ln_hash_unit(h * 3 + 3);
-                const ln_sc_track *tr = &gr->tracks[e->track[t]];
-                ln_track lt = {tr->n, tr->lon_rad, tr->lat_rad, tr->t_unix_s};
-                ln_track_position(&lt, sc->start, e->shift_s[t],
-                                  e->east_km[t], e->north_km[t], &e->lon[t],
-                                  &e->lat[t]);
-            }
+            place_mobile(e, gr, at, cnt);
         }
         at += cnt;
     }
@@ -1055,9 +1064,8 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
     double t0 = ln_time_mono_s();
     double zone_change = -INFINITY;
     long nt = (long)e.nt;
-    /* LEONET_SIM_PHASES=1: wall time per phase of the step on stderr */
-    const char *phases_env = getenv("LEONET_SIM_PHASES");
-    int phases = phases_env && phases_env[0] == '1';
+    /* opt.phases: wall time per phase of the step on stderr */
+    int phases = e.opt.phases;
     double ph[8] = {0};
 #define PHASE(k_)                                                      \
     do {                                                               \

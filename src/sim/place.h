@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "leonet/geofence.h"
+#include "leonet/zone.h"
 #include "leonet/link.h"
 #include "leonet/sim.h"
 

@@ -31,15 +31,12 @@ static double file_bytes(const char *path)
     return path[0] && stat(path, &st) == 0 ? (double)st.st_size : 0.0;
 }
 
-static double phys_bytes(void)
+/* The memory a run may use: opt->mem_bytes when set, else the machine's
+ * physical memory, bytes (INFINITY when unknown). */
+static double phys_bytes(const ln_sim_options *opt)
 {
-    const char *env = getenv("LEONET_MEM_BYTES");
-    if (env && *env) {
-        char *end;
-        double v = strtod(env, &end);
-        if (!*end && isfinite(v) && v > 0)
-            return v;
-    }
+    if (opt && isfinite(opt->mem_bytes) && opt->mem_bytes > 0)
+        return opt->mem_bytes;
     long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGE_SIZE);
     if (pages <= 0 || psz <= 0)
         return INFINITY; /* unknown: no refusal */
@@ -157,7 +154,7 @@ int ln_sim_estimate(const ln_scenario *sc, const ln_sim_options *opt,
      * as its 20,300 terminals could be in as many map cells */
     b += 32.0 * 1024 * 1024;
     z.bytes = b;
-    z.mem_bytes = phys_bytes();
+    z.mem_bytes = phys_bytes(opt);
     if (out)
         *out = z;
     if (z.bytes > z.mem_bytes) {

@@ -24,7 +24,3 @@ add_test(NAME geo_cell_areas
          COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/geo/cell_areas.py
                  $<TARGET_FILE:leonet_cli> ${PROJECT_SOURCE_DIR})
 set_tests_properties(geo_cell_areas PROPERTIES FIXTURES_REQUIRED cell_h3js)
-# the zone glue lives in src/policy (zone_cells.c)
-if(TARGET leonet_policy)
-  target_link_libraries(test_geo_cell_zone PRIVATE leonet_policy)
-endif()

@@ -15,7 +15,7 @@ if(TARGET test_geo_geofence_geos)
 endif()
 # The zone set lives in src/policy (which links geo): tests of zones
 # under tests/geo link it too.
-foreach(t test_geo_geofence_geos test_geo_zone test_geo_geojson)
+foreach(t test_geo_geofence_geos test_geo_geojson)
   if(TARGET ${t} AND TARGET leonet_policy)
     target_link_libraries(${t} PRIVATE leonet_policy)
   endif()

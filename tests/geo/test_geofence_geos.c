@@ -31,6 +31,7 @@
 #include <geos_c.h>
 
 #include "leonet/geofence.h"
+#include "leonet/zone.h"
 
 static const char *g_file;
 static long g_npoints = 200000;

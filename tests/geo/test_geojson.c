@@ -15,6 +15,7 @@
 
 #include "leonet/cell.h"
 #include "leonet/geofence.h"
+#include "leonet/zone.h"
 
 static int parse(const char *s, ln_diag *d)
 {

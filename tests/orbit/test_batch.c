@@ -10,7 +10,8 @@
  * failing lanes share SIMD vectors with good ones and the deep-space sets
  * take the scalar path in the middle of the packed ones.
  *
- * Checked, for each kernel (scalar, avx2, avx512; LN_SIMD picks it):
+ * Checked, for each kernel (scalar, avx2, avx512; ln_orbit_set_kernel
+ * picks it):
  * positions within 2e-7 km and velocities within 2e-7 km/s of the scalar
  * path, at tsince -1 day .. +1 day and at Unix times over one day (the
  * tolerance grows in proportion past 1e5 min from epoch, where Vallado's
@@ -219,7 +220,7 @@ static void compare(const ln_elset *els, size_t n, ln_sgp4 *const *ref,
 /* Sets the kernel; returns 0 when the CPU lacks it. */
 static int use_kernel(const char *name)
 {
-    setenv("LN_SIMD", name, 1);
+    ln_orbit_set_kernel(name);
     if (strcmp(ln_orbit_kernel(), name) != 0) {
         /* only allowed when the CPU really lacks the ISA */
         if (strcmp(name, "avx512") == 0)
@@ -282,7 +283,7 @@ static void run_against_scalar(const ln_elset *els, size_t n,
             assert_true(st.nerr_packed > 0);
         ln_orbit_free(o);
     }
-    unsetenv("LN_SIMD");
+    ln_orbit_set_kernel(NULL);
     for (size_t i = 0; i < n; i++)
         ln_sgp4_free(ref[i]);
     free(ref);
@@ -341,7 +342,7 @@ static void test_threads(void **state)
         }
         ln_orbit_free(o);
     }
-    unsetenv("LN_SIMD");
+    ln_orbit_set_kernel(NULL);
     pv_free(&a);
     pv_free(&b);
     free(els);
@@ -416,9 +417,28 @@ static void test_enomem(void **state)
     free(els);
 }
 
+/* ln_orbit_set_kernel: a ceiling, never above what the CPU has. */
+static void test_kernel_ceiling(void **state)
+{
+    (void)state;
+    ln_orbit_set_kernel(NULL);
+    const char *best = ln_orbit_kernel();
+    ln_orbit_set_kernel("scalar");
+    assert_string_equal(ln_orbit_kernel(), "scalar");
+    ln_orbit_set_kernel("avx512"); /* the best the CPU has */
+    assert_string_equal(ln_orbit_kernel(), best);
+    ln_orbit_set_kernel("no-such-kernel");
+    assert_string_equal(ln_orbit_kernel(), best);
+    ln_orbit_set_kernel("avx2");
+    assert_string_equal(ln_orbit_kernel(),
+                        strcmp(best, "scalar") == 0 ? "scalar" : "avx2");
+    ln_orbit_set_kernel(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_kernel_ceiling),
         cmocka_unit_test(test_args),
         cmocka_unit_test(test_enomem),
         cmocka_unit_test(test_threads),

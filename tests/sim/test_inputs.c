@@ -303,7 +303,6 @@ static void test_estimate(void **state)
     ln_scenario *sc;
     ln_diag d;
     ln_sim_size z;
-    unsetenv("LEONET_MEM_BYTES");
     /* 1 h at 60 s: 60 steps, 4 windows of 900 s, 1 day; gen1: 4408 */
     assert_int_equal(parse("3600", "60", "", "10",
                            GROUP("5") "," GROUP("7"), "900", &sc, &d), 0);
@@ -332,20 +331,19 @@ static void test_estimate(void **state)
     assert_int_equal(ln_sim_estimate(sc, &o, &z, &d), LN_ESCENARIO);
     assert_string_equal(d.path, "--duration");
     /* a machine of 1 MB: refused with both figures */
-    setenv("LEONET_MEM_BYTES", "1048576", 1);
-    assert_int_equal(ln_sim_estimate(sc, NULL, &z, &d), LN_ETOOBIG);
+    ln_sim_options mb = {0};
+    mb.mem_bytes = 1048576;
+    assert_int_equal(ln_sim_estimate(sc, &mb, &z, &d), LN_ETOOBIG);
     assert_non_null(strstr(d.msg, "needs ~"));
     assert_non_null(strstr(d.msg, "GiB, this machine has 0.0 GiB"));
-    unsetenv("LEONET_MEM_BYTES");
     ln_scenario_free(sc);
     /* bytes delivered beyond a 64-bit counter: 1e6 Mbps x 86400 s
      * x 2e8 terminal-steps = 2.2e24 bytes */
     assert_int_equal(parse("172800", "86400", "", "1e6", GROUP("100000000"),
                            "86400", &sc, &d), 0);
-    setenv("LEONET_MEM_BYTES", "1e18", 1);
-    assert_int_equal(ln_sim_estimate(sc, NULL, &z, &d), LN_ESCENARIO);
+    mb.mem_bytes = 1e18;
+    assert_int_equal(ln_sim_estimate(sc, &mb, &z, &d), LN_ESCENARIO);
     assert_string_equal(d.path, "plans[].peak_mbps");
-    unsetenv("LEONET_MEM_BYTES");
     ln_scenario_free(sc);
 }
 
@@ -356,7 +354,6 @@ static void test_memory_refusal(void **state)
     (void)state;
     ln_scenario *sc;
     ln_diag d;
-    unsetenv("LEONET_MEM_BYTES");
     assert_int_equal(parse("3600", "60", "", "10", GROUP("1000000000"),
                            "900", &sc, &d), 0);
     ln_sim_size z;

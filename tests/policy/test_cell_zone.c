@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "leonet/cell.h"
-#include "leonet/geofence.h"
+#include "leonet/zone.h"
 
 #define STARLINK LN_TEST_DATA "/geo/starlink_blacklisted_cells_h3r5.txt"
 

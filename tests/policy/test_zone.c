@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "leonet/geofence.h"
+#include "leonet/zone.h"
 
 static ln_zoneset *load(const char *json, int def)
 {
