@@ -160,6 +160,44 @@ typedef struct ln__engine {
 } ln__engine;
 
 
+/* n, or 1 for an empty array (ln_calloc(0) may return NULL) */
+static inline size_t ln__sim_nz(size_t n)
+{
+    return n ? n : 1;
+}
+
+/* p = n zeroed elements, or return LN_ENOMEM through diag (setup) */
+#define ALLOC(p, n)                                                    \
+    do {                                                               \
+        (p) = ln_calloc(ln__sim_nz((size_t)(n)), sizeof *(p));         \
+        if (!(p))                                                      \
+            return ln_diag_set(diag, LN_ENOMEM, NULL, 0, 0, NULL,      \
+                               "out of memory");                       \
+    } while (0)
+
+/* setup.c */
+/* Fills e from e->sc and e->opt (e zeroed, sc, opt and nthreads set):
+ * the constellation, zones and policy, terminals, mesh, link, usage, map
+ * and the accumulators. On failure e holds what was made so far (free it
+ * with ln__sim_engine_free). */
+int ln__sim_setup(ln__engine *e, ln_diag *diag);
+/* Frees everything ln__sim_setup and the steps allocated (not e). */
+void ln__sim_engine_free(ln__engine *e);
+
+/* tally.c */
+/* The per-thread partial counters (e->acc, nthreads of them). */
+int ln__sim_acc_alloc(ln__engine *e, ln_diag *diag);
+void ln__sim_acc_free(ln__engine *e);
+/* Adds the threads' partial counters into e->total, per_acct, per_zone. */
+void ln__sim_acc_merge(ln__engine *e);
+/* Adds the fixed terminals' map counts of window w (< 0: none) to the
+ * activity aggregate and clears them. */
+void ln__sim_flush_window(ln__engine *e, long w);
+/* Step 7 at time t (s since the Unix epoch): counters per account and
+ * zone, bytes to meter, map counts to activity, events. 0, LN_ENOMEM, or
+ * LN_EIO (the events' temporary file). */
+int ln__sim_account_step(ln__engine *e, double t);
+
 /* report.c */
 /* Writes summary.json, events.csv, usage.csv, activity.geojson,
  * activity-windows.geojson, zones.geojson and activity-sats.json into the
