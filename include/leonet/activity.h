@@ -83,6 +83,7 @@
 
 #include "leonet/cell.h"
 #include "leonet/core.h"
+#include "leonet/policy.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -99,6 +100,23 @@ typedef struct ln_activity ln_activity;
  * without service for want of a satellite or a gateway. */
 enum { LN_ACTIVITY_ACTIVE = 0, LN_ACTIVITY_DENIED = 1,
        LN_ACTIVITY_OUTAGE = 2 };
+
+/* ln_activity_kind
+ * Given:    reason  a terminal's status in a step (policy.h's ln_reason:
+ *                   LN_REASON_NONE when served)
+ * Returned: LN_ACTIVITY_ACTIVE when served; LN_ACTIVITY_OUTAGE for want
+ *           of a satellite or a gateway (link's outcomes); else
+ *           LN_ACTIVITY_DENIED (a zone, a suspended account, the kill
+ *           switch).
+ * Notes:    inline for the engine's loop over terminals. */
+static inline int ln_activity_kind(int reason)
+{
+    if (reason == LN_REASON_NONE)
+        return LN_ACTIVITY_ACTIVE;
+    if (reason == LN_REASON_NO_SAT || reason == LN_REASON_NO_GW)
+        return LN_ACTIVITY_OUTAGE;
+    return LN_ACTIVITY_DENIED;
+}
 
 /* Counts of one cell in one window, in 1/per_terminal terminal units. */
 typedef struct ln_activity_counts {

@@ -35,6 +35,7 @@
 #ifndef LEONET_METER_H
 #define LEONET_METER_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -220,6 +221,23 @@ long ln_usage_terminals(const ln_usage *u, int account);
  *           time changes nothing (late bytes count in the current day).
  *           Not thread-safe: call it between adds, never beside them. */
 void ln_usage_day(ln_usage *u, double t_unix_s);
+
+/* ln_meter_bytes
+ * Given:    rate_mbps  a terminal's delivered rate, Mbit/s (>= 0)
+ *           dt_s       how long it was delivered, s (>= 0)
+ * Returned: the bytes delivered: rate_mbps x 1e6 / 8 x dt_s rounded to
+ *           the nearest integer, halves up (what ln_usage_add takes).
+ * Notes:    llround's value without the library call below 2^52 (where
+ *           x - trunc(x) is exact); inline for the engine's loop over
+ *           terminals. */
+static inline uint64_t ln_meter_bytes(double rate_mbps, double dt_s)
+{
+    double x = rate_mbps * 1e6 / 8 * dt_s;
+    if (!(x >= 0 && x < 4503599627370496.0))
+        return (uint64_t)llround(x);
+    uint64_t r = (uint64_t)x;
+    return r + (x - (double)r >= 0.5);
+}
 
 /* ln_usage_add / ln_usage_add_range
  * Given:    terminal       index (< nterminals)

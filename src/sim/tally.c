@@ -59,16 +59,6 @@ static void count2(ln__counters *c1, ln__counters *c2, const ln__engine *e,
     }
 }
 
-/* llround(x) for the byte counts: exact (x - trunc(x) is exact below
- * 2^52), without the library call. */
-static inline uint64_t round_bytes(double x)
-{
-    if (!(x >= 0 && x < 4503599627370496.0))
-        return (uint64_t)llround(x);
-    uint64_t r = (uint64_t)x;
-    return r + (x - (double)r >= 0.5);
-}
-
 static int push_event(ln__engine *e, double t, size_t i, int lost,
                       int reason, int zone)
 {
@@ -196,9 +186,8 @@ int ln__sim_account_step(ln__engine *e, double t)
             size_t i = (size_t)il;
             uint64_t bytes = 0, dbytes = 0;
             if (e->status[i] == LN_REASON_NONE) {
-                bytes = round_bytes(e->rate_mbps[i] * 1e6 / 8 * sc->step_s);
-                dbytes = round_bytes(e->demand_mbps[i] * 1e6 / 8 *
-                                     sc->step_s);
+                bytes = ln_meter_bytes(e->rate_mbps[i], sc->step_s);
+                dbytes = ln_meter_bytes(e->demand_mbps[i], sc->step_s);
             }
             int a = e->acct[i];
             int z = e->zone_at[i];
@@ -207,10 +196,10 @@ int ln__sim_account_step(ln__engine *e, double t)
                    bytes, dbytes);
             e->step_bytes[i] = bytes;
             if (e->track[i] < 0) { /* map counts of the window */
-                int st = e->status[i];
-                if (st == LN_REASON_NONE)
+                int kind = ln_activity_kind(e->status[i]);
+                if (kind == LN_ACTIVITY_ACTIVE)
                     e->tw_active[i]++;
-                else if (st == LN_REASON_NO_SAT || st == LN_REASON_NO_GW)
+                else if (kind == LN_ACTIVITY_OUTAGE)
                     e->tw_outage[i]++;
                 else
                     e->tw_denied[i]++;
@@ -224,11 +213,7 @@ int ln__sim_account_step(ln__engine *e, double t)
     ln_usage_serve(e->usage, e->serving, e->status, sc->step_s);
     /* mobile terminals on the map: their cell may be new */
     for (size_t m = 0; m < e->nmobile; m++) {
-        int st = e->status[e->mobile[m]];
-        e->map_kind[m] = st == LN_REASON_NONE ? LN_ACTIVITY_ACTIVE
-                         : st == LN_REASON_NO_SAT || st == LN_REASON_NO_GW
-                             ? LN_ACTIVITY_OUTAGE
-                             : LN_ACTIVITY_DENIED;
+        e->map_kind[m] = (uint8_t)ln_activity_kind(e->status[e->mobile[m]]);
     }
     if (ln_activity_add_units(e->act, win, e->nmobile, e->mobile, e->cell,
                               e->map_kind))

@@ -315,6 +315,20 @@ static int teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
+/* ln_activity_kind: served is active, no satellite or gateway is an
+ * outage, every policy reason is a denial (activity.h's three kinds). */
+static void test_kind(void **state)
+{
+    (void)state;
+    assert_int_equal(ln_activity_kind(LN_REASON_NONE), LN_ACTIVITY_ACTIVE);
+    assert_int_equal(ln_activity_kind(LN_REASON_NO_SAT), LN_ACTIVITY_OUTAGE);
+    assert_int_equal(ln_activity_kind(LN_REASON_NO_GW), LN_ACTIVITY_OUTAGE);
+    assert_int_equal(ln_activity_kind(LN_REASON_ZONE), LN_ACTIVITY_DENIED);
+    assert_int_equal(ln_activity_kind(LN_REASON_SUSPENDED),
+                     LN_ACTIVITY_DENIED);
+    assert_int_equal(ln_activity_kind(LN_REASON_KILL), LN_ACTIVITY_DENIED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -322,6 +336,7 @@ int main(void)
         cmocka_unit_test(test_rows_units),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_draw_same),
+        cmocka_unit_test(test_kind),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

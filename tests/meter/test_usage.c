@@ -292,6 +292,21 @@ static void test_out_of_memory(void **state)
     assert_true(failed > 0);
 }
 
+/* ln_meter_bytes by hand: 100 Mbit/s for 15 s = 100e6 / 8 x 15 =
+ * 187,500,000 bytes; 1e-4 Mbit/s for 1 s = 12.5 bytes -> 13 (halves up);
+ * 0.5 Mbit/s for 1/64 s = 976.5625 -> 977, for 1/128 s = 488.28125 ->
+ * 488; 1e9 Mbit/s for 1,000 s = 1.25e17 bytes (past 2^52: llround). */
+static void test_meter_bytes(void **state)
+{
+    (void)state;
+    assert_true(ln_meter_bytes(100, 15) == 187500000u);
+    assert_true(ln_meter_bytes(1e-4, 1) == 13u);
+    assert_true(ln_meter_bytes(0.5, 1.0 / 64) == 977u);
+    assert_true(ln_meter_bytes(0.5, 1.0 / 128) == 488u);
+    assert_true(ln_meter_bytes(0, 15) == 0u);
+    assert_true(ln_meter_bytes(1e9, 1000) == 125000000000000000u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +316,7 @@ int main(void)
         cmocka_unit_test(test_serving_satellites),
         cmocka_unit_test(test_bad_config),
         cmocka_unit_test(test_out_of_memory),
+        cmocka_unit_test(test_meter_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
