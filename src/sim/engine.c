@@ -74,7 +74,7 @@ static void sky(ln__engine *e)
     }
 }
 
-/* Step 3-4 for one terminal: move it (mobile) and decide; writes only
+/* Step 3 for one terminal: move it (mobile) and decide; writes only
  * terminal i's slots. */
 static void terminal_move_decide(ln__engine *e, size_t i, double t,
                                  int refresh_fixed)
@@ -100,7 +100,8 @@ static void terminal_move_decide(ln__engine *e, size_t i, double t,
     e->allowed[i] = (unsigned char)e->dec[i].allowed; /* link's input */
 }
 
-/* The engine's part of a step inside link's loops (ln_link_hooks). */
+/* The engine's part of steps 4 and 6 inside link's loops
+ * (ln_link_hooks). */
 typedef struct link_step {
     ln__engine *e;
     double t;

@@ -149,9 +149,6 @@ void ln__sim_acc_free(ln__engine *e)
     e->acc = NULL;
 }
 
-/* Step 7. Counters and usage in parallel (per-thread integer sums); the
- * map cells, window totals and events in a serial pass in terminal order
- * (events are written in that order). */
 /* Adds the fixed terminals' counts of window w to the map (mobile ones
  * count nothing here) and clears them. */
 void ln__sim_flush_window(ln__engine *e, long w)
@@ -165,6 +162,9 @@ void ln__sim_flush_window(ln__engine *e, long w)
     memset(e->tw_outage, 0, e->nt * sizeof *e->tw_outage);
 }
 
+/* Step 7. Counters and usage in parallel (per-thread integer sums); the
+ * map cells, window totals and events in a serial pass in terminal order
+ * (events are written in that order). */
 int ln__sim_account_step(ln__engine *e, double t)
 {
     const ln_scenario *sc = e->sc;
