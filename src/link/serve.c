@@ -216,6 +216,24 @@ static inline int above(const ln_link *l, size_t i, int s, double sin_m)
     return ln_site_above(&l->site[i], r, sin_m);
 }
 
+/* Area r's candidate list (its satellites and their positions, x then y
+ * then z, each reg_k apart): the pruned one (regions_step) when
+ * pruned_ok and the area has one, else the full one. Returns its length
+ * (area r holds no more than reg_k: the overflow is asked of the index). */
+static inline int region_list(const ln_link *l, int r, int pruned_ok,
+                              const int **items, const double **pos)
+{
+    size_t off = (size_t)r * (size_t)l->reg_k;
+    if (pruned_ok && l->reg_nb[r] >= 0) {
+        *items = l->reg_items_b + off;
+        *pos = l->reg_pos_b + 3 * off;
+        return l->reg_nb[r];
+    }
+    *items = l->reg_items + off;
+    *pos = l->reg_pos + 3 * off;
+    return l->reg_n[r];
+}
+
 /* The satellites above the mask from terminal i, out of its area's
  * candidate list (or the whole index when the list overflowed). Returns
  * the best one that reaches a gateway (highest elevation, ties to the
@@ -249,14 +267,10 @@ static int search(const ln_link *l, size_t i, double sin_m, int *any,
             }
         return best;
     }
-    const int *c = l->reg_items + (size_t)r * (size_t)l->reg_k;
-    const double *px = l->reg_pos + (size_t)r * 3 * (size_t)l->reg_k;
-    if (!first_only && l->reg_nb[r] >= 0) {
-        /* the pruned list: its first entry above the mask is certain */
-        n = l->reg_nb[r];
-        c = l->reg_items_b + (size_t)r * (size_t)l->reg_k;
-        px = l->reg_pos_b + (size_t)r * 3 * (size_t)l->reg_k;
-    }
+    const int *c;
+    const double *px;
+    /* the pruned list: its first entry above the mask is certain */
+    n = region_list(l, r, !first_only, &c, &px);
     const double *py = px + l->reg_k, *pz = py + l->reg_k;
     /* ln_site_above's test (geodesy.h: its two margins decide most
      * candidates without square root or division, as the exact test
@@ -367,14 +381,10 @@ static int search_top(ln_link *l, size_t i, double sin_m, int *any)
     } else {
         /* search()'s pre-tests, then the rank by q = du^2 / d.d (sin^2 of
          * the elevation: the same order, without a square root) */
-        const int *it = l->reg_items + (size_t)r * (size_t)l->reg_k;
-        const double *px = l->reg_pos + (size_t)r * 3 * (size_t)l->reg_k;
-        if (l->reg_nb[r] >= 0) {
-            /* pruned for the LN_SCHED_K best (regions_step) */
-            n = l->reg_nb[r];
-            it = l->reg_items_b + (size_t)r * (size_t)l->reg_k;
-            px = l->reg_pos_b + (size_t)r * 3 * (size_t)l->reg_k;
-        }
+        const int *it;
+        const double *px;
+        /* pruned for the LN_SCHED_K best (regions_step) */
+        n = region_list(l, r, 1, &it, &px);
         const double *py = px + l->reg_k, *pz = py + l->reg_k;
         const ln_site *site = &l->site[i];
         const double sx = site->r_ecef[0], sy = site->r_ecef[1],
