@@ -5,7 +5,7 @@
  * numbers with explicit ranges, ISO 8601 times, and write errors on the
  * output reported with a non-zero exit.
  *
- * Exports (cli.h): ln_args_parse, ln_args_get, ln_args_long(_in),
+ * Exports (cli.h): ln_args_parse(_nopos), ln_args_get, ln_args_long(_in),
  * ln_args_double(_in), ln_args_time, ln_cli_open_out, ln_cli_close_out,
  * ln_cli_version, ln_cli_finish_stdout.
  *
@@ -374,6 +374,18 @@ int ln_args_parse(int argc, char **argv, const ln_opt_spec *specs,
         }
     }
     return 0;
+}
+
+int ln_args_parse_nopos(int argc, char **argv, const ln_opt_spec *specs,
+                        ln_args *a, const char *verb, void (*help)(FILE *))
+{
+    int rc = ln_args_parse(argc, argv, specs, a, verb, help);
+    if (rc == 0 && a->npos) {
+        fprintf(stderr, "leonet %s: unexpected argument '%s' (see leonet "
+                "%s --help)\n", verb, a->pos[0], verb);
+        return 2;
+    }
+    return rc;
 }
 
 const char *ln_args_get(const ln_args *a, const ln_opt_spec *specs,
