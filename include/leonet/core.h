@@ -237,6 +237,33 @@ int ln_outset_commit(ln_outset *os, const char *const *replace,
  * NULL ok. */
 void ln_outset_abort(ln_outset *os);
 
+/* ---- one output file, atomic (src/core/outset.c) ---------------------- */
+/* The one-file case of an output set, for a command's --output FILE: a
+ * regular file (or a name not there yet) is written as FILE.tmp-PID
+ * (O_EXCL, O_NOFOLLOW) and renamed to FILE when every write succeeded
+ * (closed with ln_outset_fclose's checks, synced), so a failure leaves no
+ * half-written file under the name; a device, FIFO or the like
+ * (/dev/stdout, /dev/full) is written in place. No lock and no manifest:
+ * the folder is the user's, not leonet's. */
+typedef struct ln_outfile ln_outfile;
+
+/* ln_outfile_open
+ * Given:    path  the file to write
+ * Returned: of    the file; write into ln_outfile_stream(of)
+ * Status:   0; LN_EIO or LN_ENOMEM with errno set (why path cannot be
+ *           written, as fopen sets it) */
+int ln_outfile_open(const char *path, ln_outfile **of /* OUT */);
+FILE *ln_outfile_stream(const ln_outfile *of);
+/* ln_outfile_commit
+ * Given:    of    the file (freed by the call, whatever it returns)
+ * Returned: err   on failure the errno of the write, sync or rename that
+ *                 failed (0: an earlier write had failed, ferror told)
+ * Status:   0 (the file is in place); LN_EIO (nothing left under path's
+ *           temporary name; an earlier file at path stays as it was) */
+int ln_outfile_commit(ln_outfile *of, int *err /* OUT */);
+/* Closes and removes the temporary: nothing is written to path. NULL ok. */
+void ln_outfile_abort(ln_outfile *of);
+
 /* ---- hashing (src/core/hash.c) ----------------------------------------- */
 /* ln_hash64
  * Given:    x  any 64-bit value

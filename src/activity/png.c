@@ -138,6 +138,16 @@ static double cell_value(const ln__act *a, size_t i, long win)
                    : a->active[i * (size_t)a->nwin + (size_t)win];
 }
 
+/* The current path filled (the source set by the caller) and outlined
+ * in (r, g, b), w wide (device units). */
+static void fill_outline(cairo_t *cr, double r, double g, double b, double w)
+{
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, r, g, b);
+    cairo_set_line_width(cr, w);
+    cairo_stroke(cr);
+}
+
 /* The largest cities: a dot and the name, with a white halo. */
 static void draw_places(cairo_t *cr, const ln__act *a, const lay *l)
 {
@@ -148,10 +158,7 @@ static void draw_places(cairo_t *cr, const ln__act *a, const lay *l)
         cairo_new_path(cr);
         cairo_arc(cr, x, y, 3.4 * s, 0, LN_TWOPI);
         cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        cairo_set_line_width(cr, 1.6 * s);
-        cairo_stroke(cr);
+        fill_outline(cr, 0, 0, 0, 1.6 * s);
         cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
                                CAIRO_FONT_WEIGHT_BOLD);
         cairo_set_font_size(cr, 13 * s);
@@ -186,10 +193,7 @@ static void draw_map(cairo_t *cr, const ln__act *a, const lay *l, long win,
             cairo_set_source_rgb(cr, 1, 1, 1);
         else
             cairo_set_source_rgb(cr, 0.96, 0.95, 0.93);
-        cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 0.62, 0.62, 0.62);
-        cairo_set_line_width(cr, 0.8 * s);
-        cairo_stroke(cr);
+        fill_outline(cr, 0.62, 0.62, 0.62, 0.8 * s);
     }
     /* cells */
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
@@ -261,10 +265,7 @@ static void draw_map(cairo_t *cr, const ln__act *a, const lay *l, long win,
             cairo_arc(cr, x, y, 3.2 * s, 0, LN_TWOPI);
         }
         cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 0.85, 0.35, 0.0);
-        cairo_set_line_width(cr, 1.4 * s);
-        cairo_stroke(cr);
+        fill_outline(cr, 0.85, 0.35, 0.0, 1.4 * s);
     }
     cairo_restore(cr);
     cairo_rectangle(cr, l->p.ox, l->p.oy, l->p.w, l->p.h);
@@ -281,10 +282,7 @@ static void draw_legend(cairo_t *cr, const ln__act *a, const lay *l,
     double x0 = l->p.ox + 12 * s, y0 = l->p.oy + l->p.h - bh - 12 * s;
     cairo_rectangle(cr, x0, y0, bw, bh);
     cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
-    cairo_fill_preserve(cr);
-    cairo_set_source_rgb(cr, 0.55, 0.55, 0.55);
-    cairo_set_line_width(cr, 1 * s);
-    cairo_stroke(cr);
+    fill_outline(cr, 0.55, 0.55, 0.55, 1 * s);
     double x = x0 + 16 * s, y = y0 + 26 * s;
     text(cr, x, y, 15 * s, 1, 0, 0.1, 0.1, 0.1,
          win < 0 ? "Active terminals per cell (mean)" :
@@ -354,10 +352,7 @@ static void draw_legend(cairo_t *cr, const ln__act *a, const lay *l,
         cairo_new_path(cr);
         cairo_arc(cr, x + sw / 2, y - sh / 2 + 2 * s, 3.2 * s, 0, LN_TWOPI);
         cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 0.85, 0.35, 0.0);
-        cairo_set_line_width(cr, 1.4 * s);
-        cairo_stroke(cr);
+        fill_outline(cr, 0.85, 0.35, 0.0, 1.4 * s);
         text(cr, x + sw + 10 * s, y, 13 * s, 0, 0, 0.15, 0.15, 0.15,
              "satellite sub-point at window start");
     }
@@ -377,10 +372,7 @@ static void draw_legend(cairo_t *cr, const ln__act *a, const lay *l,
             cairo_set_source_rgb(cr, 1, 1, 1);
         else
             cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
-        cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
-        cairo_set_line_width(cr, 1 * s);
-        cairo_stroke(cr);
+        fill_outline(cr, 0.15, 0.15, 0.15, 1 * s);
     }
     text(cr, x, y + 10 * s, 12 * s, 0, 0.5, 0.15, 0.15, 0.15, "0");
     text(cr, x + bl, y + 10 * s, 12 * s, 0, 0.5, 0.15, 0.15, 0.15, "%g km",

@@ -5,7 +5,7 @@
  * numbers with explicit ranges, ISO 8601 times, and write errors on the
  * output reported with a non-zero exit.
  *
- * Exports (cli.h): ln_args_parse, ln_args_get, ln_args_long(_in),
+ * Exports (cli.h): ln_args_parse(_nopos), ln_args_get, ln_args_long(_in),
  * ln_args_double(_in), ln_args_time, ln_cli_open_out, ln_cli_close_out,
  * ln_cli_version, ln_cli_finish_stdout.
  *
@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -41,93 +40,76 @@ static int find_spec(const ln_opt_spec *specs, const char *name, size_t len)
     return -1;
 }
 
-/* The outputs open now: a regular file is written as PATH.tmp-PID and
- * renamed to PATH once closed without error, so a failed run leaves no
- * half-written file under the final name; a device, FIFO or the like
- * (/dev/stdout, /dev/full) is written in place. */
+/* The outputs open now, written through core's ln_outfile (a regular
+ * file under a temporary name renamed into place once closed without
+ * error; a device or FIFO in place). A verb has at most two open. */
 static struct open_out {
     FILE *f;
-    char *tmp; /* NULL: written in place */
+    ln_outfile *of;
 } outs[4];
 
 FILE *ln_cli_open_out(const char *verb, const char *path)
 {
     if (!path)
         return stdout;
-    struct stat st;
     struct open_out *o = NULL;
     for (size_t i = 0; i < sizeof outs / sizeof outs[0] && !o; i++)
         if (!outs[i].f)
             o = &outs[i];
-    char *tmp = NULL;
-    if (o && (stat(path, &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode))) {
-        size_t n = strlen(path) + 32;
-        tmp = ln_malloc(n);
-        if (tmp)
-            snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
-    }
-    FILE *f = fopen(tmp ? tmp : path, "w");
-    if (!f) {
+    ln_outfile *of = NULL;
+    errno = EMFILE;
+    if (!o || ln_outfile_open(path, &of)) {
         fprintf(stderr, "leonet %s: cannot write %s: %s\n", verb, path,
                 strerror(errno));
-        ln_free(tmp);
         return NULL;
     }
-    if (o) {
-        o->f = f;
-        o->tmp = tmp;
-    }
-    return f;
+    o->of = of;
+    o->f = ln_outfile_stream(of);
+    return o->f;
 }
 
-/* the temporary name of f (NULL: none), forgotten */
-static char *take_tmp(FILE *f)
+/* the ln_outfile of f (NULL: none), forgotten */
+static ln_outfile *take_out(FILE *f)
 {
     for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++)
         if (outs[i].f == f) {
-            char *t = outs[i].tmp;
+            ln_outfile *of = outs[i].of;
             outs[i].f = NULL;
-            outs[i].tmp = NULL;
-            return t;
+            outs[i].of = NULL;
+            return of;
         }
     return NULL;
 }
 
 int ln_cli_close_out(const char *verb, FILE *f, const char *path)
 {
-    int bad = ferror(f);
-    errno = 0;
-    if (f == stdout ? fflush(f) != 0 : fclose(f) != 0)
-        bad = 1;
-    int err = errno;
-    char *tmp = f == stdout ? NULL : take_tmp(f);
-    if (!bad && tmp && rename(tmp, path) != 0) {
-        bad = 1;
+    if (f == stdout)
+        return ln_cli_finish_stdout(verb, 0);
+    ln_outfile *of = take_out(f);
+    int err = 0;
+    if (!of) { /* not ours: cannot happen, closed all the same */
+        errno = 0;
+        if (!fclose(f))
+            return 0;
         err = errno;
+    } else if (!ln_outfile_commit(of, &err)) {
+        return 0;
     }
-    if (bad && tmp)
-        remove(tmp);
-    ln_free(tmp);
-    if (bad) {
-        fprintf(stderr, "leonet %s: error writing %s%s%s\n", verb,
-                path ? path : "standard output", err ? ": " : "",
-                err ? strerror(err) : "");
-        if (f == stdout)
-            clearerr(stdout); /* said once: ln_cli_finish_stdout is quiet */
-        return 2;
-    }
-    return 0;
+    fprintf(stderr, "leonet %s: error writing %s%s%s\n", verb,
+            path ? path : "standard output", err ? ": " : "",
+            err ? strerror(err) : "");
+    return 2;
 }
 
 void ln_cli_discard_out(FILE *f)
 {
     if (!f || f == stdout)
         return;
-    fclose(f);
-    char *tmp = take_tmp(f);
-    if (tmp)
-        remove(tmp);
-    ln_free(tmp);
+    ln_outfile *of = take_out(f);
+    if (of)
+        ln_outfile_abort(of);
+    else
+        fclose(f);
 }
 
 int ln_cli_finish_stdout(const char *verb, int rc)
@@ -374,6 +356,18 @@ int ln_args_parse(int argc, char **argv, const ln_opt_spec *specs,
         }
     }
     return 0;
+}
+
+int ln_args_parse_nopos(int argc, char **argv, const ln_opt_spec *specs,
+                        ln_args *a, const char *verb, void (*help)(FILE *))
+{
+    int rc = ln_args_parse(argc, argv, specs, a, verb, help);
+    if (rc == 0 && a->npos) {
+        fprintf(stderr, "leonet %s: unexpected argument '%s' (see leonet "
+                "%s --help)\n", verb, a->pos[0], verb);
+        return 2;
+    }
+    return rc;
 }
 
 const char *ln_args_get(const ln_args *a, const ln_opt_spec *specs,

@@ -56,6 +56,11 @@ typedef struct ln_args {
  *           ln_cli_threads. Callers: if (rc) return rc < 0 ? 0 : rc; */
 int ln_args_parse(int argc, char **argv, const ln_opt_spec *specs,
                   ln_args *a, const char *verb, void (*help)(FILE *));
+/* ln_args_parse for a verb that takes no positional argument: the first
+ * one is refused with "leonet VERB: unexpected argument 'X' (see leonet
+ * VERB --help)" and status 2. Same status and callers' line otherwise. */
+int ln_args_parse_nopos(int argc, char **argv, const ln_opt_spec *specs,
+                        ln_args *a, const char *verb, void (*help)(FILE *));
 /* Value of option name, or NULL. */
 const char *ln_args_get(const ln_args *a, const ln_opt_spec *specs,
                         const char *name);

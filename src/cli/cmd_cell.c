@@ -308,14 +308,9 @@ static int do_outline(const char *path, const char *outp)
 int ln_cmd_cell(int argc, char **argv)
 {
     ln_args a;
-    int rc = ln_args_parse(argc, argv, specs, &a, "cell", usage);
+    int rc = ln_args_parse_nopos(argc, argv, specs, &a, "cell", usage);
     if (rc)
         return rc < 0 ? 0 : rc;
-    if (a.npos) {
-        fprintf(stderr, "leonet cell: unexpected argument '%s' (see leonet "
-                "cell --help)\n", a.pos[0]);
-        return 2;
-    }
     const char *sres = ln_args_get(&a, specs, "res");
     const char *out = ln_args_get(&a, specs, "output");
     const char *bnd = ln_args_get(&a, specs, "boundary");

@@ -643,14 +643,9 @@ static int write_positions(const prop_opts *po, const ln_orbit *o,
 int ln_cmd_propagate(int argc, char **argv)
 {
     ln_args a;
-    int rc = ln_args_parse(argc, argv, specs, &a, "propagate", help);
+    int rc = ln_args_parse_nopos(argc, argv, specs, &a, "propagate", help);
     if (rc)
         return rc < 0 ? 0 : rc;
-    if (a.npos) {
-        fprintf(stderr, "leonet propagate: unexpected argument '%s' (see "
-                "leonet propagate --help)\n", a.pos[0]);
-        return 2;
-    }
     double epoch = ln_time_from_utc(2022, 10, 9, 0, 0, 0);
     const char *ep = ln_args_get(&a, specs, "epoch");
     if (ep && ln_args_time("propagate", "epoch", ep, &epoch))

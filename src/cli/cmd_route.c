@@ -881,14 +881,9 @@ static int hyp_run(const ln_args *a, const char *dir)
 int ln_cmd_route(int argc, char **argv)
 {
     ln_args a;
-    int rc = ln_args_parse(argc, argv, specs, &a, V, help);
+    int rc = ln_args_parse_nopos(argc, argv, specs, &a, V, help);
     if (rc)
         return rc < 0 ? 0 : rc;
-    if (a.npos) {
-        fprintf(stderr, "leonet route: unexpected argument '%s' (see leonet "
-                "route --help)\n", a.pos[0]);
-        return 2;
-    }
     const char *hyp = ln_args_get(&a, specs, "hypatia");
     int mode = !hyp ? MODE_S : ln_args_get(&a, specs, "export") ? MODE_X : MODE_H;
     static const char *const mode_name[] = {

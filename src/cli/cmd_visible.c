@@ -495,14 +495,9 @@ static int load_sats(const ln_args *a, double mask_deg, ln_elset **els,
 int ln_cmd_visible(int argc, char **argv)
 {
     ln_args a;
-    int rc = ln_args_parse(argc, argv, specs, &a, V, help);
+    int rc = ln_args_parse_nopos(argc, argv, specs, &a, V, help);
     if (rc)
         return rc < 0 ? 0 : rc;
-    if (a.npos) {
-        fprintf(stderr, "leonet visible: unexpected argument '%s' (see "
-                "leonet visible --help)\n", a.pos[0]);
-        return 2;
-    }
     vis_query q;
     if ((rc = read_query(&a, &q)))
         return rc;

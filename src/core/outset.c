@@ -4,7 +4,8 @@
  * are written").
  *
  * Exports ln_outset_open / _fopen / _fclose / _add / _commit / _abort,
- * and the cancel flag (ln_cancel_*).
+ * the one-file case ln_outfile_open / _stream / _commit / _abort (a
+ * verb's --output FILE), and the cancel flag (ln_cancel_*).
  *
  * How: ln_outset_open takes an exclusive flock(2) on DIR/.leonet.lock
  * (never waiting: a second writer fails at once) and makes a private
@@ -22,6 +23,11 @@
  * a full disk, SIGINT/SIGTERM) removes the staging folder: the earlier
  * files stay as they were. A staging folder left by a killed process
  * (SIGKILL, power loss) is removed by the next writer that holds the lock.
+ *
+ * One file (ln_outfile): FILE.tmp-PID beside FILE, created the same way
+ * (O_EXCL, O_NOFOLLOW), closed with the same checks, synced and renamed
+ * the same way; no lock and no manifest (the folder is the user's). A
+ * device, FIFO or the like (/dev/stdout, /dev/full) is written in place.
  *
  * Limits: each rename is atomic, the set is made visible by a short run
  * of renames after everything was written and synced; a crash inside that
@@ -128,6 +134,49 @@ static int mkdir_p(const char *dir)
         return -1;
     }
     return 0;
+}
+
+/* Creates p for writing: O_EXCL (never an existing file), O_NOFOLLOW
+ * (never through a symlink). NULL with errno set on failure. */
+static FILE *create_new(const char *p)
+{
+    int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                  0666);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f && fd >= 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
+}
+
+/* Closes f, checking every write (fflush, ferror, fclose). Returns 1
+ * when one failed, with *err the errno it left (as found: 0 when errno
+ * was 0 and only ferror told), else 0. */
+static int close_checked(FILE *f, int *err)
+{
+    int bad = fflush(f) != 0 || ferror(f);
+    int e = errno;
+    if (fclose(f) && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    *err = e;
+    return bad;
+}
+
+/* fsync(2) of the file at p (not followed if a symlink): 0, or -1 with
+ * errno set. */
+static int sync_file(const char *p)
+{
+    int fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int rc = fd < 0 || fsync(fd) ? -1 : 0;
+    int e = errno;
+    if (fd >= 0)
+        close(fd);
+    errno = e;
+    return rc;
 }
 
 int ln_outset_name_ok(const char *name)
@@ -272,17 +321,10 @@ FILE *ln_outset_fopen(ln_outset *os, const char *name, ln_diag *diag)
     char p[4352 + 260];
     if (ln_outset_add(os, name, p, sizeof p, diag))
         return NULL;
-    int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                  0666);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        int e = errno;
-        if (fd >= 0)
-            close(fd);
+    FILE *f = create_new(p);
+    if (!f)
         ln_diag_set(diag, LN_EIO, os->dir, 0, 0, name, "cannot create: %s",
-                    strerror(e));
-        return NULL;
-    }
+                    strerror(errno));
     return f;
 }
 
@@ -290,13 +332,8 @@ int ln_outset_fclose(ln_outset *os, FILE *f, const char *name, ln_diag *diag)
 {
     if (!f)
         return 0;
-    int bad = fflush(f) != 0 || ferror(f);
-    int e = errno;
-    if (fclose(f) && !bad) {
-        bad = 1;
-        e = errno;
-    }
-    if (bad)
+    int e;
+    if (close_checked(f, &e))
         return ln_diag_set(diag, LN_EIO, os->dir, 0, 0, name,
                            "cannot write: %s", strerror(e ? e : EIO));
     return 0;
@@ -395,12 +432,9 @@ int ln_outset_commit(ln_outset *os, const char *const *replace,
     /* 1. everything staged reaches the disk before any rename */
     for (size_t k = 0; k < os->n && !rc; k++) {
         snprintf(p, sizeof p, "%s/%s", os->stage, os->names[k]);
-        int fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0 || fsync(fd))
+        if (sync_file(p))
             rc = ln_diag_set(diag, LN_EIO, os->dir, 0, 0, os->names[k],
                              "cannot write: %s", strerror(errno));
-        if (fd >= 0)
-            close(fd);
         /* a final name that is a folder would stop the renames halfway */
         struct stat st;
         snprintf(q, sizeof q, "%s/%s", os->dir, os->names[k]);
@@ -481,4 +515,72 @@ void ln_outset_abort(ln_outset *os)
         ln_free(os->names[k]);
     ln_free(os->names);
     ln_free(os);
+}
+
+/* ---- one file ---------------------------------------------------------- */
+
+struct ln_outfile {
+    FILE *f;
+    char *path;
+    char *tmp; /* NULL: written in place */
+};
+
+int ln_outfile_open(const char *path, ln_outfile **out)
+{
+    *out = NULL;
+    struct stat st;
+    int atomic = stat(path, &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode);
+    size_t n = strlen(path) + 32;
+    ln_outfile *of = ln_calloc(1, sizeof *of + 2 * n);
+    if (!of) {
+        errno = ENOMEM;
+        return LN_ENOMEM;
+    }
+    of->path = (char *)(of + 1);
+    snprintf(of->path, n, "%s", path);
+    if (atomic) {
+        of->tmp = of->path + n;
+        snprintf(of->tmp, n, "%s.tmp-%ld", path, (long)getpid());
+        unlink(of->tmp); /* one a killed process of this pid left */
+        of->f = create_new(of->tmp);
+    } else {
+        of->f = fopen(path, "w");
+    }
+    if (!of->f) {
+        int e = errno;
+        ln_free(of);
+        errno = e;
+        return LN_EIO;
+    }
+    *out = of;
+    return 0;
+}
+
+FILE *ln_outfile_stream(const ln_outfile *of)
+{
+    return of->f;
+}
+
+int ln_outfile_commit(ln_outfile *of, int *err)
+{
+    errno = 0;
+    int bad = close_checked(of->f, err);
+    if (!bad && of->tmp && (sync_file(of->tmp) || rename(of->tmp, of->path))) {
+        bad = 1;
+        *err = errno;
+    }
+    if (bad && of->tmp)
+        unlink(of->tmp);
+    ln_free(of);
+    return bad ? LN_EIO : 0;
+}
+
+void ln_outfile_abort(ln_outfile *of)
+{
+    if (!of)
+        return;
+    fclose(of->f);
+    if (of->tmp)
+        unlink(of->tmp);
+    ln_free(of);
 }

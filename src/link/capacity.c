@@ -29,6 +29,19 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The sort key of satellite s in sat_order: most users first, ties to
+ * the lower index (ascending uint64 order); by_load_sat gives s back. */
+static inline uint64_t by_load(const ln_link *l, size_t s)
+{
+    return ((uint64_t)(UINT32_MAX - (uint32_t)l->sat_load[s]) << 32) |
+           (uint64_t)s;
+}
+
+static inline size_t by_load_sat(uint64_t key)
+{
+    return (size_t)(key & UINT32_MAX);
+}
+
 static inline int sat_reaches(const ln_link *l, int s);
 
 /* The gateway whose antenna satellite x holds (bent pipe, or as a mesh
@@ -68,13 +81,11 @@ static void mesh_exits(ln_link *l)
     for (size_t s = 0; s < l->nsat; s++) {
         l->sat_exit_gw[s] = -1;
         if (l->sat_load[s] && l->sat_gw[s] < 0 && l->mesh.gw[s] >= 0)
-            l->sat_order[nq++] =
-                ((uint64_t)(UINT32_MAX - (uint32_t)l->sat_load[s]) << 32) |
-                (uint64_t)s;
+            l->sat_order[nq++] = by_load(l, s);
     }
     qsort(l->sat_order, nq, sizeof *l->sat_order, cmp_u64);
     for (size_t q = 0; q < nq; q++) {
-        size_t s = (size_t)(l->sat_order[q] & UINT32_MAX);
+        size_t s = by_load_sat(l->sat_order[q]);
         size_t x = mesh_exit(l, s);
         int g = l->mesh.gw[s];
         if (held_gw(l, x) < 0 &&
@@ -114,13 +125,11 @@ static long assign_gateways(ln_link *l)
                 break;
             }
         if (l->sat_gw[s] < 0 && l->sat_ngw[s] > 0)
-            l->sat_order[nq++] =
-                ((uint64_t)(UINT32_MAX - (uint32_t)l->sat_load[s]) << 32) |
-                (uint64_t)s;
+            l->sat_order[nq++] = by_load(l, s);
     }
     qsort(l->sat_order, nq, sizeof *l->sat_order, cmp_u64);
     for (size_t q = 0; q < nq; q++) {
-        size_t s = (size_t)(l->sat_order[q] & UINT32_MAX);
+        size_t s = by_load_sat(l->sat_order[q]);
         const int16_t *gi = l->sat_gwi + s * LN_GW_PER_SAT;
         for (int k = 0; k < l->sat_ngw[s]; k++) {
             int g = gi[k];

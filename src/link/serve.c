@@ -216,6 +216,45 @@ static inline int above(const ln_link *l, size_t i, int s, double sin_m)
     return ln_site_above(&l->site[i], r, sin_m);
 }
 
+/* Area r's candidate list (its satellites and their positions, x then y
+ * then z, each reg_k apart): the pruned one (regions_step) when
+ * pruned_ok and the area has one, else the full one. Returns its length
+ * (area r holds no more than reg_k: the overflow is asked of the index). */
+static inline int region_list(const ln_link *l, int r, int pruned_ok,
+                              const int **items, const double **pos)
+{
+    size_t off = (size_t)r * (size_t)l->reg_k;
+    if (pruned_ok && l->reg_nb[r] >= 0) {
+        *items = l->reg_items_b + off;
+        *pos = l->reg_pos_b + 3 * off;
+        return l->reg_nb[r];
+    }
+    *items = l->reg_items + off;
+    *pos = l->reg_pos + 3 * off;
+    return l->reg_n[r];
+}
+
+/* The branch-free first pass of the elevation test (search's and
+ * search_top's) over n <= 1024 positions (ECEF, km; x, y and z arrays):
+ * du2v[k] = du |du| with du the site-to-satellite vector's component
+ * along site's up (< 0 when below the horizon), d2v[k] its length
+ * squared (km^2). Vector code. */
+static inline void up_and_range(const ln_site *site, const double *px,
+                                const double *py, const double *pz, int n,
+                                double *restrict du2v, double *restrict d2v)
+{
+    const double sx = site->r_ecef[0], sy = site->r_ecef[1],
+                 sz = site->r_ecef[2];
+    const double ux = site->up[0], uy = site->up[1], uz = site->up[2];
+#pragma omp simd
+    for (int k = 0; k < n; k++) {
+        double dx = px[k] - sx, dy = py[k] - sy, dz = pz[k] - sz;
+        double du = dx * ux + dy * uy + dz * uz;
+        du2v[k] = du * fabs(du);
+        d2v[k] = dx * dx + dy * dy + dz * dz;
+    }
+}
+
 /* The satellites above the mask from terminal i, out of its area's
  * candidate list (or the whole index when the list overflowed). Returns
  * the best one that reaches a gateway (highest elevation, ties to the
@@ -249,14 +288,10 @@ static int search(const ln_link *l, size_t i, double sin_m, int *any,
             }
         return best;
     }
-    const int *c = l->reg_items + (size_t)r * (size_t)l->reg_k;
-    const double *px = l->reg_pos + (size_t)r * 3 * (size_t)l->reg_k;
-    if (!first_only && l->reg_nb[r] >= 0) {
-        /* the pruned list: its first entry above the mask is certain */
-        n = l->reg_nb[r];
-        c = l->reg_items_b + (size_t)r * (size_t)l->reg_k;
-        px = l->reg_pos_b + (size_t)r * 3 * (size_t)l->reg_k;
-    }
+    const int *c;
+    const double *px;
+    /* the pruned list: its first entry above the mask is certain */
+    n = region_list(l, r, !first_only, &c, &px);
     const double *py = px + l->reg_k, *pz = py + l->reg_k;
     /* ln_site_above's test (geodesy.h: its two margins decide most
      * candidates without square root or division, as the exact test
@@ -266,22 +301,12 @@ static int search(const ln_link *l, size_t i, double sin_m, int *any,
      * far skips candidates that cannot beat it. Only the undecided ones
      * (near the mask, or near the best) are computed with sin_el() and
      * compared exactly. The mask is >= 0 (the scenario's rule). */
-    const double sx = site->r_ecef[0], sy = site->r_ecef[1],
-                 sz = site->r_ecef[2];
-    const double ux = site->up[0], uy = site->up[1], uz = site->up[2];
     const double s2lo = sin_m * sin_m * (1 - LN_ABOVE_MARGIN);
     const double s2hi = sin_m * sin_m * (1 + LN_ABOVE_MARGIN);
     double du2v[1024], d2v[1024];
     int keep[1024];
     int m = 0;
-#pragma omp simd
-    for (int k = 0; k < n; k++) {
-        double dx = px[k] - sx, dy = py[k] - sy, dz = pz[k] - sz;
-        double du = dx * ux + dy * uy + dz * uz;
-        double d2 = dx * dx + dy * dy + dz * dz;
-        du2v[k] = du * fabs(du); /* < 0 when below the horizon */
-        d2v[k] = d2;
-    }
+    up_and_range(site, px, py, pz, n, du2v, d2v);
     for (int k = 0; k < n; k++) {
         keep[m] = k;
         m += du2v[k] >= s2lo * d2v[k];
@@ -367,29 +392,15 @@ static int search_top(ln_link *l, size_t i, double sin_m, int *any)
     } else {
         /* search()'s pre-tests, then the rank by q = du^2 / d.d (sin^2 of
          * the elevation: the same order, without a square root) */
-        const int *it = l->reg_items + (size_t)r * (size_t)l->reg_k;
-        const double *px = l->reg_pos + (size_t)r * 3 * (size_t)l->reg_k;
-        if (l->reg_nb[r] >= 0) {
-            /* pruned for the LN_SCHED_K best (regions_step) */
-            n = l->reg_nb[r];
-            it = l->reg_items_b + (size_t)r * (size_t)l->reg_k;
-            px = l->reg_pos_b + (size_t)r * 3 * (size_t)l->reg_k;
-        }
+        const int *it;
+        const double *px;
+        /* pruned for the LN_SCHED_K best (regions_step) */
+        n = region_list(l, r, 1, &it, &px);
         const double *py = px + l->reg_k, *pz = py + l->reg_k;
-        const ln_site *site = &l->site[i];
-        const double sx = site->r_ecef[0], sy = site->r_ecef[1],
-                     sz = site->r_ecef[2];
-        const double ux = site->up[0], uy = site->up[1], uz = site->up[2];
         const double s2lo = sin_m * sin_m * (1 - LN_ABOVE_MARGIN);
         const double s2hi = sin_m * sin_m * (1 + LN_ABOVE_MARGIN);
         double du2v[1024], d2v[1024];
-#pragma omp simd
-        for (int k = 0; k < n; k++) {
-            double dx = px[k] - sx, dy = py[k] - sy, dz = pz[k] - sz;
-            double du = dx * ux + dy * uy + dz * uz;
-            du2v[k] = du * fabs(du);
-            d2v[k] = dx * dx + dy * dy + dz * dz;
-        }
+        up_and_range(&l->site[i], px, py, pz, n, du2v, d2v);
         for (int k = 0; k < n; k++) {
             double du2 = du2v[k], d2 = d2v[k];
             if (du2 < s2lo * d2)

@@ -327,20 +327,31 @@ static void cost_add(ln_cost *sum, const ln_cost *c)
     sum->total_usd_per_year += c->total_usd_per_year;
 }
 
-double ln_usage_annual_cost(const ln_usage *u, int account, double span_s,
-                            ln_cost *parts)
+/* The annual cost of account (-1: all), summed in account order, with
+ * the volume beyond the included one of day (day < 0: of the run, span_s
+ * long). Per-terminal plans: each terminal's own month (terminals denied
+ * all run count 0 GB); pooled: the account's average. A day's cost is its
+ * share of the annual fees, plus its traffic beyond the included volume
+ * (pro rata). */
+static ln_cost accounts_cost(const ln_usage *u, int account, long day,
+                             double span_s)
 {
     ln_cost sum = {0, 0, 0, 0};
     for (size_t a = 0; a < u->nacct; a++) {
         if (account >= 0 && (size_t)account != a)
             continue;
-        /* per-terminal plans: each terminal's own month (terminals
-         * denied all run count 0 GB); pooled: the account's average */
         ln_cost c = ln_meter_annual_cost_over(
             &u->plan[a], ln_usage_terminals(u, (int)a),
-            run_over_gb(u, a, span_s));
+            day >= 0 ? day_over_gb(u, day, a) : run_over_gb(u, a, span_s));
         cost_add(&sum, &c);
     }
+    return sum;
+}
+
+double ln_usage_annual_cost(const ln_usage *u, int account, double span_s,
+                            ln_cost *parts)
+{
+    ln_cost sum = accounts_cost(u, account, -1, span_s);
     if (parts)
         *parts = sum;
     return sum.total_usd_per_year;
@@ -348,20 +359,9 @@ double ln_usage_annual_cost(const ln_usage *u, int account, double span_s,
 
 ln_cost ln_usage_day_cost(const ln_usage *u, long day, int account)
 {
-    ln_cost sum = {0, 0, 0, 0};
     if (day < 0 || day >= u->ndays)
-        return sum;
-    for (size_t a = 0; a < u->nacct; a++) {
-        if (account >= 0 && (size_t)account != a)
-            continue;
-        /* a day's share of the annual fees, plus its traffic beyond the
-         * included volume (pro rata) */
-        ln_cost c = ln_meter_annual_cost_over(
-            &u->plan[a], ln_usage_terminals(u, (int)a),
-            day_over_gb(u, day, a));
-        cost_add(&sum, &c);
-    }
-    return sum;
+        return (ln_cost){0, 0, 0, 0};
+    return accounts_cost(u, account, day, 0);
 }
 
 ln_cts ln_usage_cost_to_serve(const ln_usage *u, int account, double span_s)

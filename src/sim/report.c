@@ -532,11 +532,6 @@ static void dump_ring(FILE *f, const double *lonlat, size_t n, int rad,
     fprintf(f, "]");
 }
 
-static void json_str(FILE *f, const char *s)
-{
-    ln_json_put(f, s, 0);
-}
-
 static int write_zones(const ln__engine *e, FILE *f)
 {
     const ln_scenario *sc = e->sc;
@@ -545,11 +540,11 @@ static int write_zones(const ln__engine *e, FILE *f)
     for (size_t z = 0; z < sc->nzones; z++) {
         const ln_sc_zone *zn = &sc->zones[z];
         fprintf(f, "%s{\"type\":\"Feature\",\"id\":", first ? "" : ",\n");
-        json_str(f, zn->id);
+        ln_json_put(f, zn->id, 0);
         fprintf(f, ",\"properties\":{\"id\":");
-        json_str(f, zn->id);
+        ln_json_put(f, zn->id, 0);
         fprintf(f, ",\"name\":");
-        json_str(f, zn->name);
+        ln_json_put(f, zn->name, 0);
         fprintf(f, ",\"action\":\"%s\",\"priority\":%d},\"geometry\":"
                 "{\"type\":\"MultiPolygon\",\"coordinates\":[",
                 ln_zone_action_name(zn->action), zn->priority);

@@ -74,6 +74,21 @@ int ln__sim_keys(const ln__sim_doc *c, json_t *o, const char *path,
     return 0;
 }
 
+/* Member `key` of o into *v, NULL when absent or null (an error, the
+ * "missing member" one, if required); its path (path.key) into p. */
+static int member(const ln__sim_doc *c, json_t *o, const char *key,
+                  const char *path, int required, char p[512], json_t **v)
+{
+    ln__sim_join(p, 512, path, key);
+    *v = json_object_get(o, key);
+    if (*v && json_is_null(*v))
+        *v = NULL;
+    if (!*v && required)
+        return ln__sim_err(c, path && *path ? path : "$",
+                           "missing member '%s'", key);
+    return 0;
+}
+
 /* Member `key` of o that must be a container of type `type` (JSON_OBJECT
  * or JSON_ARRAY); absent or null gives *out = NULL (an error if
  * required). */
@@ -82,15 +97,11 @@ static int get_container(const ln__sim_doc *c, json_t *o, const char *key,
                          json_t **out)
 {
     char p[512];
-    ln__sim_join(p, sizeof p, path, key);
-    json_t *v = json_object_get(o, key);
+    json_t *v;
     *out = NULL;
-    if (!v || json_is_null(v)) {
-        if (required)
-            return ln__sim_err(c, path && *path ? path : "$",
-                               "missing member '%s'", key);
-        return 0;
-    }
+    int rc = member(c, o, key, path, required, p, &v);
+    if (rc || !v)
+        return rc;
     if (json_typeof(v) != type)
         return ln__sim_err(c, p, "expected %s",
                            type == JSON_OBJECT ? "an object" : "an array");
@@ -115,14 +126,12 @@ int ln__sim_num(const ln__sim_doc *c, json_t *o, const char *key,
                 double hi, double *out)
 {
     char p[512];
-    ln__sim_join(p, sizeof p, path, key);
-    json_t *v = json_object_get(o, key);
-    if (!v || json_is_null(v)) {
-        if (required)
-            return ln__sim_err(c, path && *path ? path : "$",
-                               "missing member '%s'", key);
-        *out = def;
-        return 0;
+    json_t *v;
+    int rc = member(c, o, key, path, required, p, &v);
+    if (rc || !v) {
+        if (!rc)
+            *out = def;
+        return rc;
     }
     if (!json_is_number(v))
         return ln__sim_err(c, p, "expected a number");
@@ -153,14 +162,12 @@ int ln__sim_str(const ln__sim_doc *c, json_t *o, const char *key,
                 size_t n)
 {
     char p[512];
-    ln__sim_join(p, sizeof p, path, key);
-    json_t *v = json_object_get(o, key);
-    if (!v || json_is_null(v)) {
-        if (required)
-            return ln__sim_err(c, path && *path ? path : "$",
-                               "missing member '%s'", key);
-        snprintf(out, n, "%s", def ? def : "");
-        return 0;
+    json_t *v;
+    int rc = member(c, o, key, path, required, p, &v);
+    if (rc || !v) {
+        if (!rc)
+            snprintf(out, n, "%s", def ? def : "");
+        return rc;
     }
     if (!json_is_string(v))
         return ln__sim_err(c, p, "expected a string");
@@ -196,9 +203,9 @@ int ln__sim_bool(const ln__sim_doc *c, json_t *o, const char *key,
                  const char *path, int def, int *out)
 {
     char p[512];
-    ln__sim_join(p, sizeof p, path, key);
-    json_t *v = json_object_get(o, key);
-    if (!v || json_is_null(v)) {
+    json_t *v;
+    member(c, o, key, path, 0, p, &v); /* not required: cannot fail */
+    if (!v) {
         *out = def;
         return 0;
     }

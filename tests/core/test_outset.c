@@ -10,9 +10,14 @@
  *     leonet did not write, nor anything when the manifest is not ours;
  *     a second writer fails at once; names with '/' or a leading '.' are
  *     refused; a folder at a final name fails the commit before any
- *     rename; a staging folder left by a killed writer is removed.
+ *     rename; a staging folder left by a killed writer is removed;
+ *   - ln_outfile: the file appears at commit, whole, no temporary left;
+ *     abort leaves an earlier file as it was; a device (/dev/full) is
+ *     written in place and its write error reported (ENOSPC); a folder
+ *     that does not exist fails at open with ENOENT.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -199,11 +204,44 @@ static void test_outset(void **state)
     assert_non_null(strstr(d.msg, "cannot create the output folder"));
 }
 
+static void test_outfile(void **state)
+{
+    (void)state;
+    system("rm -rf of-a && mkdir of-a");
+    ln_outfile *of;
+    int err = -1;
+    assert_int_equal(ln_outfile_open("of-a/x.csv", &of), 0);
+    fputs("one", ln_outfile_stream(of));
+    assert_false(exists("of-a/x.csv"));
+    assert_int_equal(ln_outfile_commit(of, &err), 0);
+    char *s = slurp("of-a/x.csv");
+    assert_string_equal(s, "one");
+    ln_free(s);
+    /* abort: the earlier file stays, no temporary is left */
+    assert_int_equal(ln_outfile_open("of-a/x.csv", &of), 0);
+    fputs("two", ln_outfile_stream(of));
+    ln_outfile_abort(of);
+    s = slurp("of-a/x.csv");
+    assert_string_equal(s, "one");
+    ln_free(s);
+    assert_int_not_equal(system("ls of-a | grep -q tmp-"), 0);
+    /* a device is written in place; the full disk is told at commit */
+    assert_int_equal(ln_outfile_open("/dev/full", &of), 0);
+    fputs("three", ln_outfile_stream(of));
+    assert_int_equal(ln_outfile_commit(of, &err), LN_EIO);
+    assert_int_equal(err, ENOSPC);
+    /* a missing folder: nothing to open */
+    assert_int_equal(ln_outfile_open("of-a/no/x.csv", &of), LN_EIO);
+    assert_int_equal(errno, ENOENT);
+    assert_null(of);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json_put),
         cmocka_unit_test(test_outset),
+        cmocka_unit_test(test_outfile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

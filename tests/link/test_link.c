@@ -62,6 +62,14 @@ static void terminal(world *w, double lat_deg, double lon_deg)
     w->demand[i] = 100;
 }
 
+/* The world's one gateway, at (0, 0), with its antennas. */
+static void one_gateway(world *w, int antennas)
+{
+    w->ngw = 1;
+    prep(&w->gw[0], 0, 0);
+    w->ant[0] = antennas;
+}
+
 /* Satellite s at range rho (km) and elevation el (deg) from (0, 0), due
  * north (dir 1) or south (dir -1). */
 static void sat_el(world *w, size_t s, double el_deg, double rho, int dir)
@@ -156,9 +164,7 @@ static void test_serve_highest(void **state)
     sat_el(&w, 0, 40, 1000, 1);
     sat_el(&w, 1, 60, 1000, -1);
     sat_el(&w, 2, 25 - 1e-5, 1000, 1); /* just below the mask */
-    w.ngw = 1;
-    prep(&w.gw[0], 0, 0);
-    w.ant[0] = 4;
+    one_gateway(&w, 4);
     terminal(&w, 0, 0);
     open_link(&w, 8, 1000, 10000);
     ln_link_results r = step(&w);
@@ -199,9 +205,7 @@ static void test_handover_when_setting(void **state)
     w.nsat = 2;
     sat_el(&w, 0, 60, 1000, 1);
     sat_el(&w, 1, 40, 1000, -1);
-    w.ngw = 1;
-    prep(&w.gw[0], 0, 0);
-    w.ant[0] = 4;
+    one_gateway(&w, 4);
     terminal(&w, 0, 0);
     open_link(&w, 8, 1000, 10000);
     ln_link_results r = step(&w);
@@ -230,9 +234,7 @@ static void antenna_case(double lon_deg, int rehomed)
     w.nsat = 2;
     sat_above(&w, 0, 0, 550);
     sat_above(&w, 1, lon_deg, 550);
-    w.ngw = 1;
-    prep(&w.gw[0], 0, 0);
-    w.ant[0] = 1;
+    one_gateway(&w, 1);
     terminal(&w, 0, 0);
     terminal(&w, 0, 0.01);
     terminal(&w, 0, lon_deg);
@@ -270,9 +272,7 @@ static void capacity_case(int beams, double sat_mbps, double want)
     world w = {0};
     w.nsat = 1;
     sat_above(&w, 0, 0, 550);
-    w.ngw = 1;
-    prep(&w.gw[0], 0, 0);
-    w.ant[0] = 1;
+    one_gateway(&w, 1);
     for (int k = 0; k < 4; k++)
         terminal(&w, 0.3 * k, 0);
     for (int k = 1; k < 4; k++)

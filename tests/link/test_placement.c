@@ -19,20 +19,8 @@
 #include <cmocka.h>
 
 #include "leonet/geodesy.h"
+#include "placement_util.h"
 #include "leonet/link.h"
-
-/* A lon/lat box as a shape. */
-static ln_geo_shape *box_shape(double lo0, double la0, double lo1,
-                               double la1)
-{
-    double c[10] = {lo0, la0, lo1, la0, lo1, la1, lo0, la1, lo0, la0};
-    ln_geo_ring r = {c, 5};
-    ln_geo_polygon p = {&r, 1};
-    ln_geo_shape *s = NULL;
-    ln_diag d;
-    assert_int_equal(ln_geo_shape_new(&p, 1, 0, &s, &d), 0);
-    return s;
-}
 
 /* An excluded lon/lat box (closed, as a zone holds its boundary). */
 typedef struct box {
@@ -51,15 +39,6 @@ static ln_weight_point wp(double lon_deg, double lat_deg, double w,
 {
     return (ln_weight_point){lon_deg * LN_DEG2RAD, lat_deg * LN_DEG2RAD, w,
                              sigma_km};
-}
-
-/* |k - n p| within 4 binomial standard deviations. */
-static void assert_share(long k, long n, double p)
-{
-    double sd = sqrt(n * p * (1 - p));
-    if (fabs(k - n * p) > 4 * sd)
-        fail_msg("%ld of %ld, expected %.1f +- %.1f (4 sd)", k, n, n * p,
-                 4 * sd);
 }
 
 /* Region 0..10 E, 0..10 N; deny box 0..4 E, 0..4 N holds city A (weight

@@ -79,7 +79,10 @@ static const int term_acct[3] = {0, 1, 0};
 static const int acct_plan[2] = {0, 0};
 #define T0 1000000.0 /* start, UTC s */
 
-static ln_usage *make(const ln_plan *p, double span_s)
+/* The fixture's configuration: plan p for both accounts, terminals
+ * 0 and 2 in account 0 and terminal 1 in account 1, two satellites of
+ * 1,000 Mbit/s, from T0 for span_s, the default cost-to-serve model. */
+static ln_usage_config config(const ln_plan *p, double span_s)
 {
     ln_usage_config c;
     memset(&c, 0, sizeof c);
@@ -94,6 +97,12 @@ static ln_usage *make(const ln_plan *p, double span_s)
     c.span_s = span_s;
     ln_meter_cts_defaults(&c.cts);
     c.sat_capacity_mbps = 1000;
+    return c;
+}
+
+static ln_usage *make(const ln_plan *p, double span_s)
+{
+    ln_usage_config c = config(p, span_s);
     ln_usage *u = NULL;
     assert_int_equal(ln_usage_new(&c, &u), 0);
     assert_non_null(u);
@@ -237,15 +246,7 @@ static void test_bad_config(void **state)
 {
     (void)state;
     ln_plan p = plan_a(LN_OVERAGE_POOLED);
-    ln_usage_config c;
-    memset(&c, 0, sizeof c);
-    c.plans = &p;
-    c.nplans = 1;
-    c.account_plan = acct_plan;
-    c.naccounts = 2;
-    c.terminal_account = term_acct;
-    c.nterminals = 3;
-    c.span_s = 0;
+    ln_usage_config c = config(&p, 0);
     ln_usage *u = (ln_usage *)&c;
     assert_int_equal(ln_usage_new(&c, &u), LN_EINVAL);
     assert_null(u);
@@ -265,16 +266,7 @@ static void test_out_of_memory(void **state)
 {
     (void)state;
     ln_plan p = plan_a(LN_OVERAGE_POOLED);
-    ln_usage_config c;
-    memset(&c, 0, sizeof c);
-    c.plans = &p;
-    c.nplans = 1;
-    c.account_plan = acct_plan;
-    c.naccounts = 2;
-    c.terminal_account = term_acct;
-    c.nterminals = 3;
-    c.nsats = 2;
-    c.span_s = 86400;
+    ln_usage_config c = config(&p, 86400);
     int failed = 0;
     for (long n = 1; n < 40; n++) {
         ln_usage *u = NULL;
