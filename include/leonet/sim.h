@@ -56,7 +56,7 @@ typedef struct ln_sc_account {
 typedef struct ln_sc_track {
     char name[LN_NAME_MAX];
     size_t n;
-    double *lon_rad, *lat_rad, *t_unix_s;
+    double *lat_rad, *lon_rad, *t_unix_s;
 } ln_sc_track;
 
 enum { LN_TG_FIXED = 0, LN_TG_MOBILE = 1 };

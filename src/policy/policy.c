@@ -151,12 +151,12 @@ int ln_policy_account_reason(const ln_policy *p, int account)
 }
 
 ln_policy_decision ln_policy_decide(const ln_policy *p, int account,
-                                    double lon_rad, double lat_rad,
+                                    double lat_rad, double lon_rad,
                                     double t_unix_s)
 {
     ln_policy_decision d = {1, LN_REASON_NONE, -1, NULL};
     int r = ln_policy_account_reason(p, account);
-    ln_zone_decision z = ln_zoneset_decide(p->zones, lon_rad, lat_rad,
+    ln_zone_decision z = ln_zoneset_decide(p->zones, lat_rad, lon_rad,
                                            t_unix_s);
     d.zone = z.zone;
     d.zone_id = z.zone_id;

@@ -112,8 +112,8 @@ static int parse_fixed(const ln__sim_doc *c, json_t *e, const char *p,
             (rc = ln__sim_num(c, x, "weight", q, 1, 0, 0, 1e12, &w)) ||
             (rc = ln__sim_num(c, x, "sigma_km", q, 0, 10, 0.01, 1000, &sg)))
             return rc;
-        gr->points[k] = (ln_weight_point){lon * LN_DEG2RAD,
-                                          lat * LN_DEG2RAD, w, sg};
+        gr->points[k] = (ln_weight_point){lat * LN_DEG2RAD,
+                                          lon * LN_DEG2RAD, w, sg};
         gr->npoints++;
     }
     return 0;
