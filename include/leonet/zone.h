@@ -177,7 +177,8 @@ const char *ln_zone_action_name(int action);
  * Given:    zs            a zone set
  *           id, name      the zone's id (the file's path if NULL) and name
  *           action        LN_ZONE_ALLOW / LN_ZONE_DENY; priority,
- *           valid_from, valid_until  as in ln_zoneset_add_polygons
+ *           valid_from_unix_s, valid_until_unix_s  as in
+ *                         ln_zoneset_add_polygons
  *                         (-INFINITY, INFINITY: always valid)
  *           cells, n      the cells (or path: a cell-id file, see
  *                         ln_cell_parse_list)
@@ -187,13 +188,14 @@ const char *ln_zone_action_name(int action);
  * Notes:    the zone is the union of the cells' outlines (ln_cell_outline).
  */
 int ln_zoneset_add_cells(ln_zoneset *zs, const char *id, const char *name,
-                         int action, int priority, double valid_from,
-                         double valid_until, const ln_cell *cells, size_t n,
+                         int action, int priority, double valid_from_unix_s,
+                         double valid_until_unix_s, const ln_cell *cells,
+                         size_t n,
                          ln_diag *diag);
 int ln_zoneset_add_cells_file(ln_zoneset *zs, const char *path,
                               const char *id, const char *name, int action,
-                              int priority, double valid_from,
-                              double valid_until, ln_diag *diag);
+                              int priority, double valid_from_unix_s,
+                              double valid_until_unix_s, ln_diag *diag);
 
 #ifdef __cplusplus
 }

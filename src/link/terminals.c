@@ -36,12 +36,12 @@ static void slerp(double lat0, double lon0, double lat1, double lon1,
     *lon = atan2(p[1], p[0]);
 }
 
-void ln_track_position(const ln_track *tr, double t, double shift_s,
+void ln_track_position(const ln_track *tr, double t_unix_s, double shift_s,
                        double east_km, double north_km, double *lat_rad,
                        double *lon_rad)
 {
     double lon, lat;
-    t -= shift_s;
+    double t = t_unix_s - shift_s; /* the unit's time on the schedule */
     if (tr->n == 0) {
         *lon_rad = *lat_rad = NAN;
         return;
