@@ -67,7 +67,7 @@ static int load_constellation(ln__engine *e, ln_diag *diag)
         size_t ns = sc->nshells;
         if (sc->preset[0])
             ns = ln_shells_gen1(&sh);
-        rc = ln_shells_to_elsets(sh, ns, sc->start, 90001, &all, &n);
+        rc = ln_shells_to_elsets(sh, ns, sc->start_unix_s, 90001, &all, &n);
         if (rc)
             ln_diag_set(diag, rc, sc->source, 0, 0, "constellation",
                         "cannot build the shells: %s", ln_strerror(rc));
@@ -148,7 +148,8 @@ static int load_zones(ln__engine *e, ln_diag *diag)
         if (z->is_cells) {
             rc = ln_zoneset_add_cells_file(
                 e->zones, z->file, z->id, z->name[0] ? z->name : NULL,
-                z->action, z->priority, z->valid_from, z->valid_until, diag);
+                z->action, z->priority, z->valid_from_unix_s,
+                z->valid_until_unix_s, diag);
             if (rc)
                 return rc;
             continue;
@@ -186,8 +187,8 @@ static int load_zones(ln__engine *e, ln_diag *diag)
                 snprintf(id, sizeof id, "%s", ft->id);
             rc = ln_zoneset_add_polygons(
                 e->zones, id, z->name[0] ? z->name : ft->name, z->action,
-                z->priority, z->valid_from, z->valid_until, ft->polys,
-                ft->npolys, 0, diag);
+                z->priority, z->valid_from_unix_s, z->valid_until_unix_s,
+                ft->polys, ft->npolys, 0, diag);
             if (rc) {
                 /* name the file and the feature's member path */
                 ln_diag d2 = *diag;
@@ -210,7 +211,7 @@ static int load_zones(ln__engine *e, ln_diag *diag)
         return ln_diag_set(diag, rc, NULL, 0, 0, NULL, "policy: %s",
                            ln_strerror(rc));
     for (size_t i = 0; i < sc->nevents; i++) {
-        rc = ln_policy_add_event(e->pol, sc->events[i].t,
+        rc = ln_policy_add_event(e->pol, sc->events[i].t_unix_s,
                                  sc->events[i].account,
                                  sc->events[i].action);
         if (rc)
@@ -274,7 +275,7 @@ static int place_row(void *user, char **col, size_t nc, long line)
     if (ln_grow((void **)&r->p, &r->cap, r->n + 1, sizeof *r->p))
         return LN_ENOMEM;
     /* a city's spread grows with the square root of its size */
-    r->p[r->n++] = (ln_weight_point){lon * LN_DEG2RAD, lat * LN_DEG2RAD, pop,
+    r->p[r->n++] = (ln_weight_point){lat * LN_DEG2RAD, lon * LN_DEG2RAD, pop,
                                      r->sigma_1m * sqrt(pop / 1e6) + 2.0};
     return 0;
 }
@@ -358,9 +359,9 @@ static void place_mobile(ln__engine *e, const ln_sc_group *gr, size_t at,
         e->north_km[t] = r * sin(LN_TWOPI * u2);
         e->shift_s[t] = gr->stagger_s * ln_hash_unit(h * 3 + 3);
         const ln_sc_track *tr = &gr->tracks[e->track[t]];
-        ln_track lt = {tr->n, tr->lon_rad, tr->lat_rad, tr->t_unix_s};
-        ln_track_position(&lt, sc->start, e->shift_s[t], e->east_km[t],
-                          e->north_km[t], &e->lon[t], &e->lat[t]);
+        ln_track lt = {tr->n, tr->lat_rad, tr->lon_rad, tr->t_unix_s};
+        ln_track_position(&lt, sc->start_unix_s, e->shift_s[t], e->east_km[t],
+                          e->north_km[t], &e->lat[t], &e->lon[t]);
     }
 }
 
@@ -425,8 +426,8 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
         }
         if (gr->kind == LN_TG_FIXED && cnt) {
             /* src/sim/place.c: the placement rule (docs/scenario.md) */
-            int rc = ln__sim_place_group(sc, g, cnt, e->lon + at,
-                                         e->lat + at, diag);
+            int rc = ln__sim_place_group(sc, g, cnt, e->lat + at,
+                                         e->lon + at, diag);
             if (rc)
                 return rc;
 
@@ -474,7 +475,7 @@ static int mesh_setup(ln__engine *e, ln_diag *diag)
     for (size_t g = 0; g < e->ngw; g++)
         memcpy(gs + 3 * g, e->gw[g].r_ecef, sizeof e->gw[g].r_ecef);
     ln_mesh_spec sp = {e->orbit, e->in_service, e->walker, e->nwalker,
-                       e->sc->start, e->nthreads, gs, e->ngw,
+                       e->sc->start_unix_s, e->nthreads, gs, e->ngw,
                        e->sc->gw_mask_rad};
     int rc = ln_mesh_new(&sp, &e->mesh, diag);
     ln_free(gs);
@@ -556,7 +557,7 @@ static int setup(ln__engine *e, ln_diag *diag)
     if (e->nwin < 1)
         e->nwin = 1;
     ln_activity_spec as = {sc->name, sc->map_res, e->nwin, sc->window_s,
-                           sc->start, sc->window_s / sc->step_s};
+                           sc->start_unix_s, sc->window_s / sc->step_s};
     if ((rc = ln_activity_new(&as, &e->act)))
         return ln_diag_set(diag, rc, NULL, 0, 0, "outputs",
                            "activity map: %s", ln_strerror(rc));
@@ -612,7 +613,7 @@ static int setup(ln__engine *e, ln_diag *diag)
 static void decide(const ln__engine *e, size_t i, double t,
                    ln_policy_decision *d)
 {
-    *d = ln_policy_decide(e->pol, e->acct[i], e->lon[i], e->lat[i], t);
+    *d = ln_policy_decide(e->pol, e->acct[i], e->lat[i], e->lon[i], t);
 }
 
 static void satellites_step(ln__engine *e, double t)
@@ -635,9 +636,9 @@ static void terminal_move_decide(ln__engine *e, size_t i, double t,
     const ln_scenario *sc = e->sc;
     if (e->track[i] >= 0) {
         const ln_sc_track *tr = &sc->groups[e->group[i]].tracks[e->track[i]];
-        ln_track lt = {tr->n, tr->lon_rad, tr->lat_rad, tr->t_unix_s};
+        ln_track lt = {tr->n, tr->lat_rad, tr->lon_rad, tr->t_unix_s};
         ln_track_position(&lt, t, e->shift_s[i], e->east_km[i],
-                          e->north_km[i], &e->lon[i], &e->lat[i]);
+                          e->north_km[i], &e->lat[i], &e->lon[i]);
         ln_geodetic g = {e->lat[i], e->lon[i], 0.0};
         ln_site_prepare(&g, &e->site[i]);
         ln_cell_from_latlon(e->lat[i], e->lon[i], sc->map_res, &e->cell[i]);
@@ -803,7 +804,7 @@ static int usage_alloc(ln__engine *e, ln_diag *diag)
                          .terminal_account = e->acct,
                          .nterminals = e->nt,
                          .nsats = e->nsat,
-                         .start_unix_s = sc->start,
+                         .start_unix_s = sc->start_unix_s,
                          .span_s = e->nsteps * sc->step_s,
                          .cts = sc->cts,
                          .sat_capacity_mbps = sc->sat_capacity_mbps};
@@ -879,7 +880,7 @@ static void flush_window(ln__engine *e, long w)
 static int account_step(ln__engine *e, double t)
 {
     const ln_scenario *sc = e->sc;
-    long win = (long)((t - sc->start) / sc->window_s);
+    long win = (long)((t - sc->start_unix_s) / sc->window_s);
     if (win >= e->nwin)
         win = e->nwin - 1;
     if (win != e->cur_win) {
@@ -1081,7 +1082,7 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
             break;
         }
         double tp = phases ? ln_time_mono_s() : 0;
-        double t = sc->start + k * sc->step_s;
+        double t = sc->start_unix_s + k * sc->step_s;
         satellites_step(&e, t);
         PHASE(0);
         int refresh = k == 0;
@@ -1123,8 +1124,8 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
                                      terminal_linked, &ls};
         ln_link_serve(e.link, mp, e.allowed, slot, &hooks);
         PHASE(3);
-        long w = (long)((t - sc->start) / sc->window_s + 1e-9);
-        if (!rc && w < e.nwin && fabs(sc->start + w * sc->window_s - t) <
+        long w = (long)((t - sc->start_unix_s) / sc->window_s + 1e-9);
+        if (!rc && w < e.nwin && fabs(sc->start_unix_s + w * sc->window_s - t) <
                                      0.5 * sc->step_s)
             rc = record_subsat(&e, w);
         ln_link_gateways(e.link, mp, slot);
