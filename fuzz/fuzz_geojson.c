@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                         {180, 0},   {-180, 0}, {33, 45},
                                         {-179.5, 1}, {NAN, 0}};
         for (size_t i = 0; i < sizeof pts / sizeof pts[0]; i++)
-            (void)ln_zoneset_decide_deg(zs, pts[i][0], pts[i][1], 0.0);
+            (void)ln_zoneset_decide_deg(zs, pts[i][1], pts[i][0], 0.0);
     }
     ln_zoneset_free(zs);
     return 0;

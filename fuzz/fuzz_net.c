@@ -49,8 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             const double p[][2] = {{0, 0}, {30.5, 50.4}, {-180, 90},
                                    {180, -90}, {37.6, 48.9}};
             for (size_t k = 0; k < sizeof p / sizeof p[0]; k++) {
-                (void)ln_net_jam_contains_deg(j, p[k][0], p[k][1], NAN);
-                (void)ln_net_jam_contains_deg(j, p[k][0], p[k][1],
+                (void)ln_net_jam_contains_deg(j, p[k][1], p[k][0], NAN);
+                (void)ln_net_jam_contains_deg(j, p[k][1], p[k][0],
                                               1.6653e9);
             }
             (void)ln_net_jam_count(j);

@@ -101,7 +101,7 @@ int main(int argc, char **argv)
         double best = INFINITY;
         for (long r = 0; r < reps; r++) {
             double t = now_s();
-            ln_zoneset_decide_batch(zs, (size_t)n, lonr, latr, NULL, NAN,
+            ln_zoneset_decide_batch(zs, (size_t)n, latr, lonr, NULL, NAN,
                                     dec, 1);
             t = now_s() - t;
             best = fmin(best, t);
@@ -114,7 +114,7 @@ int main(int argc, char **argv)
             double t = now_s();
             long c = 0;
             for (long k = 0; k < ns; k++)
-                c += ln_zoneset_decide(zs, lonr[k], latr[k], NAN).action;
+                c += ln_zoneset_decide(zs, latr[k], lonr[k], NAN).action;
             t = now_s() - t;
             sbest = fmin(sbest, t);
             sdeny = c;

@@ -181,15 +181,15 @@ double ln_geo_bearing_rad(double lat1_rad, double lon1_rad, double lat2_rad,
                           double lon2_rad);
 
 /* ln_geo_offset_km
- * Given:    lon, lat   a point, rad (updated in place)
+ * Given:    lat_rad, lon_rad  a point, rad (updated in place)
  *           east_km, north_km  a small displacement, km
- * Returned: lon, lat   the point moved on the sphere of radius
+ * Returned: lat_rad, lon_rad  the point moved on the sphere of radius
  *                      LN_EARTH_MEAN_R_KM: lat reflected at the poles,
  *                      lon wrapped to [-pi, pi]
  * Notes:    flat-earth step (good to 0.5 % at tens of km): the scatter of
  *           fixed terminals around a place and of mobile units around
  *           their track. */
-void ln_geo_offset_km(double *lon, double *lat, double east_km,
+void ln_geo_offset_km(double *lat_rad, double *lon_rad, double east_km,
                       double north_km);
 
 #ifdef __cplusplus

@@ -53,7 +53,8 @@ extern "C" {
 /* ---- polygons --------------------------------------------------------- */
 
 /* One ring: n positions as (lon, lat) pairs in degrees. The closing
- * position may be repeated or not. */
+ * position may be repeated or not. The pairs keep RFC 7946's position
+ * order (a file format); function arguments are (lat, lon). */
 typedef struct ln_geo_ring {
     const double *lonlat_deg; /* 2*n doubles: lon0, lat0, lon1, lat1, ... */
     size_t n;                 /* positions */
@@ -123,30 +124,30 @@ void ln_geo_set_cells_per_edge(double k);
 
 /* 1 if the point is inside the shape or on its boundary, else 0 (also for
  * non-finite input). Thread-safe on a built shape. */
-int ln_geo_shape_contains_deg(const ln_geo_shape *s, double lon_deg,
-                              double lat_deg);
+int ln_geo_shape_contains_deg(const ln_geo_shape *s, double lat_deg,
+                              double lon_deg);
 /* Reference implementation: crossing number over every edge, same rule,
  * no index (tests, and the bench's "no index" line). */
-int ln_geo_shape_contains_slow_deg(const ln_geo_shape *s, double lon_deg,
-                                   double lat_deg);
+int ln_geo_shape_contains_slow_deg(const ln_geo_shape *s, double lat_deg,
+                                   double lon_deg);
 /* ln_geo_shape_contains_many_deg
  * Given:    s, n       shape and number of points to test
- *           lon_deg, lat_deg  coordinates, degrees
+ *           lat_deg, lon_deg  coordinates, degrees
  *           idx        NULL: test points 0..n-1; else n indices into
- *                      lon_deg/lat_deg
+ *                      lat_deg/lon_deg
  * Returned: out        n bytes: 1 inside or on the boundary, else 0
  * Notes:    same answers as ln_geo_shape_contains_deg, faster: points go
  *           through the grid levels in chunks so table loads overlap. */
 void ln_geo_shape_contains_many_deg(const ln_geo_shape *s, size_t n,
-                                    const double *lon_deg,
                                     const double *lat_deg,
+                                    const double *lon_deg,
                                     const uint32_t *idx,
                                     uint8_t *out /* OUT */);
 void ln_geo_shape_stats(const ln_geo_shape *s,
                         ln_geo_index_stats *st /* OUT */);
 /* Bounding box in degrees (lon may exceed 180 for unwrapped rings). */
-void ln_geo_shape_bbox(const ln_geo_shape *s, double *lon_min,
-                       double *lat_min, double *lon_max, double *lat_max);
+void ln_geo_shape_bbox(const ln_geo_shape *s, double *lat_min,
+                       double *lon_min, double *lat_max, double *lon_max);
 
 /* ---- GeoJSON ------------------------------------------------------------ */
 

@@ -86,7 +86,7 @@ double ln_satindex_sin_el(const ln_satindex *ix, const ln_site *site, int i);
 
 /* A weighted point: terminals cluster around it with a Gaussian spread. */
 typedef struct ln_weight_point {
-    double lon_rad, lat_rad;
+    double lat_rad, lon_rad;
     double weight;   /* relative, >= 0 */
     double sigma_km; /* spread (standard deviation), km, > 0 */
 } ln_weight_point;
@@ -109,7 +109,7 @@ typedef int (*ln_link_exclude_fn)(void *user, double lat_rad,
  *           seed, count    randomness; how many terminals
  *           group, file    names for the diagnostics (the group's name and
  *                          the scenario file)
- * Returned: lon_rad, lat_rad  count positions
+ * Returned: lat_rad, lon_rad  count positions
  *           from           if not NULL: per terminal, the index of its
  *                          weighted point, or -1 for a rural terminal
  *           diag           on error, naming the group
@@ -133,7 +133,7 @@ typedef int (*ln_link_exclude_fn)(void *user, double lat_rad,
 int ln_link_place(const ln_geo_shape *region, ln_link_exclude_fn exclude,
                   void *user, const ln_weight_point *pts, size_t npts,
                   double rural_share, uint64_t seed, size_t count,
-                  double *lon_rad /* OUT */, double *lat_rad /* OUT */,
+                  double *lat_rad /* OUT */, double *lon_rad /* OUT */,
                   int *from /* OUT, may be NULL */, const char *group,
                   const char *file, ln_diag *diag);
 
@@ -145,14 +145,14 @@ int ln_link_place(const ln_geo_shape *region, ln_link_exclude_fn exclude,
  * constant speed. */
 typedef struct ln_track {
     size_t n;
-    const double *lon_rad, *lat_rad, *t_unix_s;
+    const double *lat_rad, *lon_rad, *t_unix_s;
 } ln_track;
 
 /* Position on a track at t, with an offset (east, north) in km and a
  * time shift (the unit is shift_s behind the track's schedule). */
 void ln_track_position(const ln_track *tr, double t_unix_s, double shift_s,
                        double east_km, double north_km,
-                       double *lon_rad /* OUT */, double *lat_rad /* OUT */);
+                       double *lat_rad /* OUT */, double *lon_rad /* OUT */);
 
 /* ---- the link step (src/link/link.c, serve.c, capacity.c) -------------
  * One handle holds the link layer's state between steps: per satellite

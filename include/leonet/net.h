@@ -377,10 +377,10 @@ int ln_net_jam_read(const char *path, ln_net_jam **out /* OUT */,
 void ln_net_jam_free(ln_net_jam *j); /* NULL ok */
 size_t ln_net_jam_count(const ln_net_jam *j); /* regions */
 
-/* 1 when (lon, lat) (WGS-84, degrees) is inside a region active at
+/* 1 when (lat, lon) (WGS-84, degrees) is inside a region active at
  * t_unix_s (NaN: any region), else 0. A point on an edge is inside. */
-int ln_net_jam_contains_deg(const ln_net_jam *j, double lon_deg,
-                            double lat_deg, double t_unix_s);
+int ln_net_jam_contains_deg(const ln_net_jam *j, double lat_deg,
+                            double lon_deg, double t_unix_s);
 
 /* ln_net_jam_apply
  * Given:    n         the network (its ground-station positions)

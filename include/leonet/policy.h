@@ -92,11 +92,11 @@ double ln_policy_next_event(const ln_policy *p);
 /* ln_policy_decide
  * Given:    p         policy (read-only here; any thread)
  *           account   the terminal's account index
- *           lon_rad, lat_rad  the terminal's position
+ *           lat_rad, lon_rad  the terminal's position
  *           t_unix_s  the time (zone validity windows)
  * Returned: the decision with its reason. */
 ln_policy_decision ln_policy_decide(const ln_policy *p, int account,
-                                    double lon_rad, double lat_rad,
+                                    double lat_rad, double lon_rad,
                                     double t_unix_s);
 
 /* Account-level part only (kill switch, suspension): LN_REASON_NONE when

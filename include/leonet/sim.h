@@ -44,7 +44,7 @@ typedef struct ln_sc_zone {
     char name[LN_NAME_MAX];
     int action;              /* LN_ZONE_ALLOW / LN_ZONE_DENY */
     int priority;
-    double valid_from, valid_until; /* Unix s; -inf/+inf when open */
+    double valid_from_unix_s, valid_until_unix_s; /* -inf/+inf when open */
 } ln_sc_zone;
 
 typedef struct ln_sc_account {
@@ -56,7 +56,7 @@ typedef struct ln_sc_account {
 typedef struct ln_sc_track {
     char name[LN_NAME_MAX];
     size_t n;
-    double *lon_rad, *lat_rad, *t_unix_s;
+    double *lat_rad, *lon_rad, *t_unix_s;
 } ln_sc_track;
 
 enum { LN_TG_FIXED = 0, LN_TG_MOBILE = 1 };
@@ -83,7 +83,7 @@ typedef struct ln_sc_group {
 } ln_sc_group;
 
 typedef struct ln_sc_policy_event {
-    double t;
+    double t_unix_s;
     int account;             /* -1 = all */
     int action;              /* LN_POLICY_* */
 } ln_sc_policy_event;
@@ -92,7 +92,7 @@ typedef struct ln_scenario {
     char name[LN_NAME_MAX];
     char description[512];
     char source[LN_PATH_MAX];  /* file it was read from, or "built-in" */
-    double start;            /* Unix s */
+    double start_unix_s;
     double duration_s;
     double step_s;
     uint64_t seed;

@@ -122,7 +122,7 @@ void ln_zoneset_stats(const ln_zoneset *zs, ln_geo_index_stats *st /* OUT */);
 
 /* ln_zoneset_decide
  * Given:    zs        a set (read-only; any thread)
- *           lon_rad, lat_rad  position, WGS-84 rad
+ *           lat_rad, lon_rad  position, WGS-84 rad
  *           t_unix_s  time, Unix seconds UTC; NaN = ignore validity windows
  * Returned: the decision: action, deciding zone index and id (zone -1 and
  *           id NULL when no zone contains the point: default action)
@@ -130,25 +130,25 @@ void ln_zoneset_stats(const ln_zoneset *zs, ln_geo_index_stats *st /* OUT */);
  *           deny before allow, then by order of addition. A point on a
  *           zone's boundary is inside it. Non-finite positions match no
  *           zone. */
-ln_zone_decision ln_zoneset_decide(const ln_zoneset *zs, double lon_rad,
-                                   double lat_rad, double t_unix_s);
-ln_zone_decision ln_zoneset_decide_deg(const ln_zoneset *zs, double lon_deg,
-                                       double lat_deg, double t_unix_s);
+ln_zone_decision ln_zoneset_decide(const ln_zoneset *zs, double lat_rad,
+                                   double lon_rad, double t_unix_s);
+ln_zone_decision ln_zoneset_decide_deg(const ln_zoneset *zs, double lat_deg,
+                                       double lon_deg, double t_unix_s);
 
 /* ln_zoneset_decide_batch
  * Given:    zs, n       set and number of points
- *           lon, lat    n positions, rad (the _deg variant: degrees)
+ *           lat, lon    n positions, rad (the _deg variant: degrees)
  *           t_unix_s    n times, or NULL to use t0_unix_s for all
  *           nthreads    OpenMP threads, 0 = all cores
  * Returned: out         n decisions
  * Notes:    deterministic: out[i] depends only on point i. */
 void ln_zoneset_decide_batch(const ln_zoneset *zs, size_t n,
-                             const double *lon_rad, const double *lat_rad,
+                             const double *lat_rad, const double *lon_rad,
                              const double *t_unix_s, double t0_unix_s,
                              ln_zone_decision *out /* OUT */, int nthreads);
 void ln_zoneset_decide_batch_deg(const ln_zoneset *zs, size_t n,
-                                 const double *lon_deg,
                                  const double *lat_deg,
+                                 const double *lon_deg,
                                  const double *t_unix_s, double t0_unix_s,
                                  ln_zone_decision *out /* OUT */,
                                  int nthreads);
@@ -156,7 +156,7 @@ void ln_zoneset_decide_batch_deg(const ln_zoneset *zs, size_t n,
 /* ln_zoneset_diff
  * Given:    before, after  two versions of a policy (e.g. occupied area of
  *                          2022-08-31, then 2022-11-15)
- *           n, lon_deg, lat_deg  the points; t_unix_s their common time
+ *           n, lat_deg, lon_deg  the points; t_unix_s their common time
  *                          (NaN = ignore validity)
  * Returned: changed        indices (ascending) of the points whose action
  *                          or deciding zone id differs, ln_malloc'd
@@ -164,7 +164,7 @@ void ln_zoneset_decide_batch_deg(const ln_zoneset *zs, size_t n,
  *           nchanged       their number
  * Status:   0, LN_ENOMEM */
 int ln_zoneset_diff(const ln_zoneset *before, const ln_zoneset *after,
-                    size_t n, const double *lon_deg, const double *lat_deg,
+                    size_t n, const double *lat_deg, const double *lon_deg,
                     double t_unix_s, size_t **changed /* OUT */,
                     size_t *nchanged /* OUT */);
 
@@ -177,7 +177,8 @@ const char *ln_zone_action_name(int action);
  * Given:    zs            a zone set
  *           id, name      the zone's id (the file's path if NULL) and name
  *           action        LN_ZONE_ALLOW / LN_ZONE_DENY; priority,
- *           valid_from, valid_until  as in ln_zoneset_add_polygons
+ *           valid_from_unix_s, valid_until_unix_s  as in
+ *                         ln_zoneset_add_polygons
  *                         (-INFINITY, INFINITY: always valid)
  *           cells, n      the cells (or path: a cell-id file, see
  *                         ln_cell_parse_list)
@@ -187,13 +188,14 @@ const char *ln_zone_action_name(int action);
  * Notes:    the zone is the union of the cells' outlines (ln_cell_outline).
  */
 int ln_zoneset_add_cells(ln_zoneset *zs, const char *id, const char *name,
-                         int action, int priority, double valid_from,
-                         double valid_until, const ln_cell *cells, size_t n,
+                         int action, int priority, double valid_from_unix_s,
+                         double valid_until_unix_s, const ln_cell *cells,
+                         size_t n,
                          ln_diag *diag);
 int ln_zoneset_add_cells_file(ln_zoneset *zs, const char *path,
                               const char *id, const char *name, int action,
-                              int priority, double valid_from,
-                              double valid_until, ln_diag *diag);
+                              int priority, double valid_from_unix_s,
+                              double valid_until_unix_s, ln_diag *diag);
 
 #ifdef __cplusplus
 }

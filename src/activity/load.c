@@ -437,7 +437,7 @@ static void load_places(ln__act *a, const char *path)
     (void)ln_csv_read(path, 16 << 20, place_row, &r, &d);
 }
 
-static void bbox_add(double bb[4], double lon, double lat)
+static void bbox_add(double bb[4], double lat, double lon)
 {
     bb[0] = fmin(bb[0], lon);
     bb[1] = fmin(bb[1], lat);
@@ -452,7 +452,7 @@ static void compute_bbox(ln__act *a)
     double bb[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
     for (size_t i = 0; i < a->ncells; i++)
         for (int v = 0; v < a->cells[i].nv; v++)
-            bbox_add(bb, a->cells[i].lon[v], a->cells[i].lat[v]);
+            bbox_add(bb, a->cells[i].lat[v], a->cells[i].lon[v]);
     double cb[4] = {bb[0], bb[1], bb[2], bb[3]};
     const ln_geojson *g = &a->zones.gj;
     for (size_t f = 0; f < g->nfeatures; f++) {
@@ -468,7 +468,7 @@ static void compute_bbox(ln__act *a)
                 if (a->ncells && (lon < cb[0] - 5 || lon > cb[2] + 5 ||
                                   lat < cb[1] - 5 || lat > cb[3] + 5))
                     continue;
-                bbox_add(bb, lon, lat);
+                bbox_add(bb, lat, lon);
             }
         }
     }
@@ -479,8 +479,8 @@ static void compute_bbox(ln__act *a)
                 for (size_t p = 0; p < og->features[f].npolys; p++) {
                     const ln_geo_ring *r = &og->features[f].polys[p].rings[0];
                     for (size_t k = 0; k < r->n; k++)
-                        bbox_add(bb, r->lonlat_deg[2 * k],
-                                 r->lonlat_deg[2 * k + 1]);
+                        bbox_add(bb, r->lonlat_deg[2 * k + 1],
+                                 r->lonlat_deg[2 * k]);
                 }
         }
     if (!isfinite(bb[0])) {

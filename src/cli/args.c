@@ -144,11 +144,12 @@ int ln_args_time(const char *verb, const char *name, const char *s,
     return 0;
 }
 
-int ln_args_shells_epoch(const char *verb, const char *what, double epoch)
+int ln_args_shells_epoch(const char *verb, const char *what,
+                         double epoch_unix_s)
 {
     int y, mo, d, h, mi;
     double sec;
-    ln_time_to_utc(epoch, &y, &mo, &d, &h, &mi, &sec);
+    ln_time_to_utc(epoch_unix_s, &y, &mo, &d, &h, &mi, &sec);
     if (y >= 1957 && y <= 2056)
         return 0;
     fprintf(stderr,

@@ -47,7 +47,7 @@ typedef struct run_ctx {
 static void run(void *p)
 {
     run_ctx *c = p;
-    ln_zoneset_decide_batch(c->zs, c->n, c->lon, c->lat, NULL, NAN, c->dec,
+    ln_zoneset_decide_batch(c->zs, c->n, c->lat, c->lon, NULL, NAN, c->dec,
                             ln_cli_threads);
 }
 
@@ -83,7 +83,7 @@ int ln_bench_geofence(int argc, char **argv)
     double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
     for (size_t i = 0; i < ln_zoneset_count(zs); i++) {
         double a0, b0, a1, b1;
-        ln_geo_shape_bbox(ln_zoneset_zone(zs, i)->shape, &a0, &b0, &a1, &b1);
+        ln_geo_shape_bbox(ln_zoneset_zone(zs, i)->shape, &b0, &a0, &b1, &a1);
         x0 = fmin(x0, a0);
         y0 = fmin(y0, b0);
         x1 = fmax(x1, a1);

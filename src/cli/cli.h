@@ -86,7 +86,8 @@ int ln_args_time(const char *verb, const char *name, const char *s,
 /* The epoch of built-in shells must be one a TLE can carry (years
  * 1957..2056); else says so naming `what` (e.g. "--epoch") and returns
  * 2. */
-int ln_args_shells_epoch(const char *verb, const char *what, double epoch);
+int ln_args_shells_epoch(const char *verb, const char *what,
+                         double epoch_unix_s);
 /* The output of a verb: path, or stdout when path is NULL (messages
  * name the verb; close returns 2 on a write error, after saying so). A
  * regular file is written under a temporary name and renamed to path by

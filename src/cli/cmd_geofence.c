@@ -77,8 +77,8 @@ static void pts_free(pts *p)
     ln_free(p->lat);
 }
 
-static int pts_add(pts *p, const char *id, const char *lo, const char *la,
-                   double lon, double lat)
+static int pts_add(pts *p, const char *id, const char *la, const char *lo,
+                   double lat, double lon)
 {
     if (p->n == p->cap) {
         size_t nc = p->cap ? p->cap * 2 : 1024;
@@ -144,7 +144,7 @@ static int point_row(void *user, char **f, size_t n, long line)
         fprintf(stderr, "leonet geofence: %s:%ld: %s\n", r->path, line, err);
         return 2;
     }
-    if (pts_add(r->p, id, f[r->cols.lon], f[r->cols.lat], lon, lat)) {
+    if (pts_add(r->p, id, f[r->cols.lat], f[r->cols.lon], lat, lon)) {
         fprintf(stderr, "leonet geofence: out of memory\n");
         return 2;
     }
@@ -286,7 +286,7 @@ int ln_cmd_geofence(int argc, char **argv)
         print_stats(stderr, zs);
     if (pfile)
         rc = read_points(pfile, &p);
-    if (!rc && slon && pts_add(&p, "1", slon, slat, lon, lat)) {
+    if (!rc && slon && pts_add(&p, "1", slat, slon, lat, lon)) {
         fprintf(stderr, "leonet geofence: out of memory\n");
         rc = 2;
     }
@@ -298,7 +298,7 @@ int ln_cmd_geofence(int argc, char **argv)
         if (!out) {
             rc = 2;
         } else {
-            ln_zoneset_decide_batch_deg(zs, p.n, p.lon, p.lat, NULL, t, dec,
+            ln_zoneset_decide_batch_deg(zs, p.n, p.lat, p.lon, NULL, t, dec,
                                         ln_cli_threads);
             fprintf(out, "id,lon,lat,decision,zone\n");
             for (size_t i = 0; i < p.n && !ferror(out); i++) {

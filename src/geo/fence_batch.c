@@ -17,8 +17,8 @@
 #define CH 256
 
 static inline __attribute__((always_inline)) void
-many(const ln_geo_shape *s, size_t n, const double *lon_deg,
-     const double *lat_deg, const uint32_t *idx, uint8_t *out, const int c16)
+many(const ln_geo_shape *s, size_t n, const double *lat_deg,
+     const double *lon_deg, const uint32_t *idx, uint8_t *out, const int c16)
 {
     uint32_t code[CH], pos[CH];
     uint16_t l2[CH], l3[CH], lw[CH];
@@ -71,19 +71,19 @@ many(const ln_geo_shape *s, size_t n, const double *lon_deg,
         for (size_t q = 0; q < nw; q++) {
             size_t k = lw[q];
             size_t p = idx ? idx[base + k] : base + k;
-            o[k] = (uint8_t)ln_geo_shape_contains_deg(s, lon_deg[p],
-                                                      lat_deg[p]);
+            o[k] = (uint8_t)ln_geo_shape_contains_deg(s, lat_deg[p],
+                                                      lon_deg[p]);
         }
     }
 }
 
 void ln_geo_shape_contains_many_deg(const ln_geo_shape *s, size_t n,
-                                    const double *lon_deg,
                                     const double *lat_deg,
+                                    const double *lon_deg,
                                     const uint32_t *idx, uint8_t *out)
 {
     if (s->coarse16)
-        many(s, n, lon_deg, lat_deg, idx, out, 1);
+        many(s, n, lat_deg, lon_deg, idx, out, 1);
     else
-        many(s, n, lon_deg, lat_deg, idx, out, 0);
+        many(s, n, lat_deg, lon_deg, idx, out, 0);
 }

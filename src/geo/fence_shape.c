@@ -365,8 +365,8 @@ static int lon_candidates(const ln_geo_shape *s, double x, double xs[2])
     return 1;
 }
 
-int ln_geo_shape_contains_deg(const ln_geo_shape *s, double lon_deg,
-                              double lat_deg)
+int ln_geo_shape_contains_deg(const ln_geo_shape *s, double lat_deg,
+                              double lon_deg)
 {
     if (!(lat_deg >= s->miny && lat_deg <= s->maxy) || !isfinite(lon_deg))
         return 0;
@@ -395,8 +395,8 @@ static int slow_raw(const ln_geo_shape *s, double px, double py)
     return in;
 }
 
-int ln_geo_shape_contains_slow_deg(const ln_geo_shape *s, double lon_deg,
-                                   double lat_deg)
+int ln_geo_shape_contains_slow_deg(const ln_geo_shape *s, double lat_deg,
+                                   double lon_deg)
 {
     if (!isfinite(lon_deg) || !isfinite(lat_deg))
         return 0;
@@ -413,8 +413,8 @@ void ln_geo_shape_stats(const ln_geo_shape *s, ln_geo_index_stats *st)
     *st = s->st;
 }
 
-void ln_geo_shape_bbox(const ln_geo_shape *s, double *lon_min,
-                       double *lat_min, double *lon_max, double *lat_max)
+void ln_geo_shape_bbox(const ln_geo_shape *s, double *lat_min,
+                       double *lon_min, double *lat_max, double *lon_max)
 {
     *lon_min = s->minx;
     *lat_min = s->miny;

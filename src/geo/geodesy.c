@@ -172,18 +172,18 @@ double ln_geo_bearing_rad(double lat1, double lon1, double lat2, double lon2)
     return b;
 }
 
-void ln_geo_offset_km(double *lon, double *lat, double east_km,
+void ln_geo_offset_km(double *lat_rad, double *lon_rad, double east_km,
                       double north_km)
 {
     const double R = LN_EARTH_MEAN_R_KM;
-    *lat += north_km / R;
-    if (*lat > LN_PI / 2)
-        *lat = LN_PI - *lat;
-    if (*lat < -LN_PI / 2)
-        *lat = -LN_PI - *lat;
-    double c = cos(*lat);
+    *lat_rad += north_km / R;
+    if (*lat_rad > LN_PI / 2)
+        *lat_rad = LN_PI - *lat_rad;
+    if (*lat_rad < -LN_PI / 2)
+        *lat_rad = -LN_PI - *lat_rad;
+    double c = cos(*lat_rad);
     if (c < 1e-6)
         c = 1e-6;
-    *lon += east_km / (R * c);
-    *lon = remainder(*lon, LN_TWOPI);
+    *lon_rad += east_km / (R * c);
+    *lon_rad = remainder(*lon_rad, LN_TWOPI);
 }

@@ -48,11 +48,11 @@ static int excluded(const excl *x, double lat, double lon)
     return x->fn && x->fn(x->user, lat, lon);
 }
 
-static int allowed(const ln_geo_shape *region, const excl *x, double lon,
-                   double lat)
+static int allowed(const ln_geo_shape *region, const excl *x, double lat,
+                   double lon)
 {
-    return ln_geo_shape_contains_deg(region, lon * LN_RAD2DEG,
-                                     lat * LN_RAD2DEG) &&
+    return ln_geo_shape_contains_deg(region, lat * LN_RAD2DEG,
+                                     lon * LN_RAD2DEG) &&
            !excluded(x, lat, lon);
 }
 
@@ -73,7 +73,7 @@ static size_t pick(const double *cum, size_t n, double u)
 int ln_link_place(const ln_geo_shape *region, ln_link_exclude_fn exclude,
                   void *user, const ln_weight_point *pts, size_t npts,
                   double rural_share, uint64_t seed, size_t count,
-                  double *lon_rad, double *lat_rad, int *from,
+                  double *lat_rad, double *lon_rad, int *from,
                   const char *group, const char *file, ln_diag *diag)
 {
     const excl x = {exclude, user};
@@ -109,7 +109,7 @@ int ln_link_place(const ln_geo_shape *region, ln_link_exclude_fn exclude,
         goto done;
     }
     double lo0, la0, lo1, la1;
-    ln_geo_shape_bbox(region, &lo0, &la0, &lo1, &la1);
+    ln_geo_shape_bbox(region, &la0, &lo0, &la1, &lo1);
     double s0 = sin(la0 * LN_DEG2RAD), s1 = sin(la1 * LN_DEG2RAD);
     stream s = {ln_hash64(seed ^ 0x706c616365ull), 0};
     for (size_t k = 0; k < count; k++) {
@@ -130,9 +130,9 @@ int ln_link_place(const ln_geo_shape *region, ln_link_exclude_fn exclude,
                 lat = pts[i].lat_rad;
                 double e = gauss(&s) * pts[i].sigma_km;
                 double n = gauss(&s) * pts[i].sigma_km;
-                ln_geo_offset_km(&lon, &lat, e, n);
+                ln_geo_offset_km(&lat, &lon, e, n);
             }
-            if (allowed(region, &x, lon, lat)) {
+            if (allowed(region, &x, lat, lon)) {
                 lon_rad[k] = lon;
                 lat_rad[k] = lat;
                 if (from)

@@ -11,8 +11,8 @@
 #include "leonet/link.h"
 
 /* Great-circle interpolation between two points, fraction f in [0, 1]. */
-static void slerp(double lon0, double lat0, double lon1, double lat1,
-                  double f, double *lon, double *lat)
+static void slerp(double lat0, double lon0, double lat1, double lon1,
+                  double f, double *lat, double *lon)
 {
     double a[3] = {cos(lat0) * cos(lon0), cos(lat0) * sin(lon0), sin(lat0)};
     double b[3] = {cos(lat1) * cos(lon1), cos(lat1) * sin(lon1), sin(lat1)};
@@ -36,12 +36,12 @@ static void slerp(double lon0, double lat0, double lon1, double lat1,
     *lon = atan2(p[1], p[0]);
 }
 
-void ln_track_position(const ln_track *tr, double t, double shift_s,
-                       double east_km, double north_km, double *lon_rad,
-                       double *lat_rad)
+void ln_track_position(const ln_track *tr, double t_unix_s, double shift_s,
+                       double east_km, double north_km, double *lat_rad,
+                       double *lon_rad)
 {
     double lon, lat;
-    t -= shift_s;
+    double t = t_unix_s - shift_s; /* the unit's time on the schedule */
     if (tr->n == 0) {
         *lon_rad = *lat_rad = NAN;
         return;
@@ -58,10 +58,10 @@ void ln_track_position(const ln_track *tr, double t, double shift_s,
             i++;
         double span = tr->t_unix_s[i + 1] - tr->t_unix_s[i];
         double f = span > 0 ? (t - tr->t_unix_s[i]) / span : 1.0;
-        slerp(tr->lon_rad[i], tr->lat_rad[i], tr->lon_rad[i + 1],
-              tr->lat_rad[i + 1], f, &lon, &lat);
+        slerp(tr->lat_rad[i], tr->lon_rad[i], tr->lat_rad[i + 1],
+              tr->lon_rad[i + 1], f, &lat, &lon);
     }
-    ln_geo_offset_km(&lon, &lat, east_km, north_km);
+    ln_geo_offset_km(&lat, &lon, east_km, north_km);
     *lon_rad = lon;
     *lat_rad = lat;
 }

@@ -138,8 +138,8 @@ int ln_net_jam_read(const char *path, ln_net_jam **out, ln_diag *diag)
 
 size_t ln_net_jam_count(const ln_net_jam *j) { return j ? j->n : 0; }
 
-int ln_net_jam_contains_deg(const ln_net_jam *j, double lon_deg,
-                            double lat_deg, double t_unix_s)
+int ln_net_jam_contains_deg(const ln_net_jam *j, double lat_deg,
+                            double lon_deg, double t_unix_s)
 {
     if (!j)
         return 0;
@@ -148,7 +148,7 @@ int ln_net_jam_contains_deg(const ln_net_jam *j, double lon_deg,
         if (!isnan(t_unix_s) &&
             !(t_unix_s >= r->from_s && t_unix_s < r->until_s))
             continue;
-        if (ln_geo_shape_contains_deg(r->shape, lon_deg, lat_deg))
+        if (ln_geo_shape_contains_deg(r->shape, lat_deg, lon_deg))
             return 1;
     }
     return 0;
@@ -164,8 +164,8 @@ size_t ln_net_jam_apply(const ln_net *n, const ln_net_jam *j,
         ln_geodetic geo;
         if (ln_ecef_to_geodetic(&n->gs[3 * g], &geo) != 0)
             continue;
-        if (ln_net_jam_contains_deg(j, geo.lon_rad * LN_RAD2DEG,
-                                    geo.lat_rad * LN_RAD2DEG, t_unix_s)) {
+        if (ln_net_jam_contains_deg(j, geo.lat_rad * LN_RAD2DEG,
+                                    geo.lon_rad * LN_RAD2DEG, t_unix_s)) {
             gs_down[g] = 1;
             k++;
         }

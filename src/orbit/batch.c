@@ -345,11 +345,12 @@ static int run_scalar(const ln_orbit *o, size_t i,
                       const struct ln__batch_time *tm, const ln_pv_soa *out)
 {
     const ln_elset *e = &o->els[i];
-    double r[3], v[3], t = tm->t;
+    double r[3], v[3], t = tm->tsince_min;
     int rc = o->init_err[i];
 
     if (tm->by_unix)
-        t = (tm->t - (e->epoch_jd1 - LN_JD_UNIX) * LN_SEC_PER_DAY) / 60.0 -
+        t = (tm->t_unix_s - (e->epoch_jd1 - LN_JD_UNIX) * LN_SEC_PER_DAY) /
+                60.0 -
             e->epoch_jd2 * 1440.0;
     if (rc == 0) {
         rc = ln__orbit_sgp4_run(&o->sat[i], t, r, v);
@@ -376,8 +377,9 @@ static long run(const ln_orbit *o, const struct ln__batch_time *tm,
     size_t nblocks, ngroups;
     long ntasks, nfail = 0;
     int nt;
+    double t = tm->by_unix ? tm->t_unix_s : tm->tsince_min;
 
-    if (o == NULL || out == NULL || !isfinite(tm->t) || out->x == NULL ||
+    if (o == NULL || out == NULL || !isfinite(t) || out->x == NULL ||
         out->y == NULL || out->z == NULL ||
         (out->vx == NULL) != (out->vy == NULL) ||
         (out->vx == NULL) != (out->vz == NULL))
@@ -423,7 +425,7 @@ static long run(const ln_orbit *o, const struct ln__batch_time *tm,
 long ln_orbit_propagate(const ln_orbit *o, double t_unix_s, ln_pv_soa *out,
                         int nthreads)
 {
-    const struct ln__batch_time tm = {1, t_unix_s};
+    const struct ln__batch_time tm = {.by_unix = 1, .t_unix_s = t_unix_s};
     return run(o, &tm, out, nthreads);
 }
 
@@ -431,6 +433,7 @@ long ln_orbit_propagate(const ln_orbit *o, double t_unix_s, ln_pv_soa *out,
 long ln_orbit_propagate_tsince(const ln_orbit *o, double tsince_min,
                                ln_pv_soa *out, int nthreads)
 {
-    const struct ln__batch_time tm = {0, tsince_min};
+    const struct ln__batch_time tm = {.by_unix = 0,
+                                     .tsince_min = tsince_min};
     return run(o, &tm, out, nthreads);
 }

@@ -79,11 +79,14 @@ struct ln__batch_soa {
     double vkmpersec;     /* radiusearthkm * xke / 60, km/s */
 };
 
-/* When to propagate: by_unix 0: every lane at tsince t (min); 1: at the
- * Unix time t (s), tsince = (t - ep_day_s) / 60 - ep_frac_min. */
+/* When to propagate: by_unix 0: every lane at tsince_min; 1: at the
+ * Unix time t_unix_s, tsince = (t_unix_s - ep_day_s) / 60 - ep_frac_min. */
 struct ln__batch_time {
     int by_unix;
-    double t;
+    union {
+        double tsince_min; /* by_unix 0: minutes since each lane's epoch */
+        double t_unix_s;   /* by_unix 1: Unix seconds */
+    };
 };
 
 /* Output: cnt values each (no alignment needed). err gets 0 or the

@@ -169,10 +169,10 @@ static inline void v_phase1(const struct ln__batch_soa *s, size_t j,
     vm bad, m;
 
     if (tm->by_unix)
-        t = (VSET(tm->t) - VLD(s->ep_day_s + j)) / 60.0 -
+        t = (VSET(tm->t_unix_s) - VLD(s->ep_day_s + j)) / 60.0 -
             VLD(s->ep_frac_min + j);
     else
-        t = VSET(tm->t);
+        t = VSET(tm->tsince_min);
 
     /* update for secular gravity and atmospheric drag */
     xmdf = VLD(s->mo + j) + VLD(s->mdot + j) * t;

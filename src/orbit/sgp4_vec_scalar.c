@@ -119,9 +119,9 @@ long ln__batch_kernel_scalar(const struct ln__batch_soa *s, size_t j0,
 
     for (size_t k = 0; k < cnt; k++) {
         size_t j = j0 + k;
-        double t = tm->by_unix
-                       ? (tm->t - s->ep_day_s[j]) / 60.0 - s->ep_frac_min[j]
-                       : tm->t;
+        double t = tm->by_unix ? (tm->t_unix_s - s->ep_day_s[j]) / 60.0 -
+                                     s->ep_frac_min[j]
+                               : tm->tsince_min;
         nfail += one(s, j, t, o, k);
     }
     return nfail;

@@ -9,7 +9,7 @@
 #include "leonet/policy.h"
 
 typedef struct pevent {
-    double t;
+    double t_unix_s;
     int account; /* -1 = all */
     int action;
     long seq;    /* order added, for stable ties */
@@ -65,10 +65,10 @@ void ln_policy_free(ln_policy *p)
     ln_free(p);
 }
 
-int ln_policy_add_event(ln_policy *p, double t, int account, int action)
+int ln_policy_add_event(ln_policy *p, double t_unix_s, int account, int action)
 {
     if (account < -1 || account >= (long)p->naccounts || action < 0 ||
-        action > LN_POLICY_RESTORE || isnan(t))
+        action > LN_POLICY_RESTORE || isnan(t_unix_s))
         return LN_EINVAL;
     if (p->nev == p->cap) {
         size_t nc = p->cap ? p->cap * 2 : 16;
@@ -78,7 +78,7 @@ int ln_policy_add_event(ln_policy *p, double t, int account, int action)
         p->ev = ne;
         p->cap = nc;
     }
-    p->ev[p->nev] = (pevent){t, account, action, (long)p->nev};
+    p->ev[p->nev] = (pevent){t_unix_s, account, action, (long)p->nev};
     p->nev++;
     p->sorted = 0;
     return LN_OK;
@@ -87,8 +87,8 @@ int ln_policy_add_event(ln_policy *p, double t, int account, int action)
 static int cmp_ev(const void *a, const void *b)
 {
     const pevent *x = a, *y = b;
-    if (x->t != y->t)
-        return x->t < y->t ? -1 : 1;
+    if (x->t_unix_s != y->t_unix_s)
+        return x->t_unix_s < y->t_unix_s ? -1 : 1;
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
@@ -114,7 +114,7 @@ static void apply(ln_policy *p, const pevent *e)
     }
 }
 
-int ln_policy_advance(ln_policy *p, double t)
+int ln_policy_advance(ln_policy *p, double t_unix_s)
 {
     int n = 0;
     if (!p->sorted) {
@@ -122,7 +122,7 @@ int ln_policy_advance(ln_policy *p, double t)
         qsort(p->ev + p->next, p->nev - p->next, sizeof *p->ev, cmp_ev);
         p->sorted = 1;
     }
-    while (p->next < p->nev && p->ev[p->next].t <= t) {
+    while (p->next < p->nev && p->ev[p->next].t_unix_s <= t_unix_s) {
         apply(p, &p->ev[p->next]);
         p->next++;
         n++;
@@ -134,8 +134,8 @@ double ln_policy_next_event(const ln_policy *p)
 {
     double best = INFINITY;
     for (size_t i = p->next; i < p->nev; i++)
-        if (p->ev[i].t < best)
-            best = p->ev[i].t;
+        if (p->ev[i].t_unix_s < best)
+            best = p->ev[i].t_unix_s;
     return best;
 }
 
@@ -151,12 +151,12 @@ int ln_policy_account_reason(const ln_policy *p, int account)
 }
 
 ln_policy_decision ln_policy_decide(const ln_policy *p, int account,
-                                    double lon_rad, double lat_rad,
+                                    double lat_rad, double lon_rad,
                                     double t_unix_s)
 {
     ln_policy_decision d = {1, LN_REASON_NONE, -1, NULL};
     int r = ln_policy_account_reason(p, account);
-    ln_zone_decision z = ln_zoneset_decide(p->zones, lon_rad, lat_rad,
+    ln_zone_decision z = ln_zoneset_decide(p->zones, lat_rad, lon_rad,
                                            t_unix_s);
     d.zone = z.zone;
     d.zone_id = z.zone_id;

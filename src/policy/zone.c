@@ -219,7 +219,7 @@ static void append(ln_zoneset *zs, zone *z)
     zs->z[i].info.source = z->source;
     zs->z[i].info.shape = z->shape;
     double x0, x1;
-    ln_geo_shape_bbox(z->shape, &x0, &zs->z[i].miny, &x1, &zs->z[i].maxy);
+    ln_geo_shape_bbox(z->shape, &zs->z[i].miny, &x0, &zs->z[i].maxy, &x1);
     zs->n++;
     /* insertion into the order */
     size_t k = zs->n - 1;
@@ -412,8 +412,8 @@ int ln_zoneset_load_geojson(ln_zoneset *zs, const char *path, int flags,
 
 /* ---- decisions ---------------------------------------------------------- */
 
-ln_zone_decision ln_zoneset_decide_deg(const ln_zoneset *zs, double lon_deg,
-                                       double lat_deg, double t_unix_s)
+ln_zone_decision ln_zoneset_decide_deg(const ln_zoneset *zs, double lat_deg,
+                                       double lon_deg, double t_unix_s)
 {
     int any_t = isnan(t_unix_s);
     for (size_t k = 0; k < zs->n; k++) {
@@ -423,7 +423,7 @@ ln_zone_decision ln_zoneset_decide_deg(const ln_zoneset *zs, double lon_deg,
         if (!any_t && !(t_unix_s >= z->info.valid_from_unix_s &&
                         t_unix_s < z->info.valid_until_unix_s))
             continue;
-        if (ln_geo_shape_contains_deg(z->shape, lon_deg, lat_deg)) {
+        if (ln_geo_shape_contains_deg(z->shape, lat_deg, lon_deg)) {
             ln_zone_decision d = {z->info.action, (int)zs->order[k], z->id};
             return d;
         }
@@ -432,19 +432,19 @@ ln_zone_decision ln_zoneset_decide_deg(const ln_zoneset *zs, double lon_deg,
     return d;
 }
 
-ln_zone_decision ln_zoneset_decide(const ln_zoneset *zs, double lon_rad,
-                                   double lat_rad, double t_unix_s)
+ln_zone_decision ln_zoneset_decide(const ln_zoneset *zs, double lat_rad,
+                                   double lon_rad, double t_unix_s)
 {
-    return ln_zoneset_decide_deg(zs, lon_rad * LN_RAD2DEG,
-                                 lat_rad * LN_RAD2DEG, t_unix_s);
+    return ln_zoneset_decide_deg(zs, lat_rad * LN_RAD2DEG,
+                                 lon_rad * LN_RAD2DEG, t_unix_s);
 }
 
 #define CHUNK 2048
 
 /* Decides points [0, n) of one chunk, zone by zone (the order of
  * evaluation), so each zone's grid is scanned by the batch kernel. */
-static void decide_chunk(const ln_zoneset *zs, size_t n, const double *lon,
-                         const double *lat, const double *t, double t0,
+static void decide_chunk(const ln_zoneset *zs, size_t n, const double *lat,
+                         const double *lon, const double *t, double t0,
                          ln_zone_decision *out, double scale)
 {
     double xd[CHUNK], yd[CHUNK];
@@ -477,7 +477,7 @@ static void decide_chunk(const ln_zoneset *zs, size_t n, const double *lon,
         }
         const uint32_t *list = t ? tst : und;
         size_t nl = t ? nt : nu;
-        ln_geo_shape_contains_many_deg(z->shape, nl, xd, yd, list, in);
+        ln_geo_shape_contains_many_deg(z->shape, nl, yd, xd, list, in);
         for (size_t q = 0; q < nl; q++) {
             if (in[q]) {
                 ln_zone_decision *d = &out[list[q]];
@@ -493,8 +493,8 @@ static void decide_chunk(const ln_zoneset *zs, size_t n, const double *lon,
     }
 }
 
-static void batch(const ln_zoneset *zs, size_t n, const double *lon,
-                  const double *lat, const double *t, double t0,
+static void batch(const ln_zoneset *zs, size_t n, const double *lat,
+                  const double *lon, const double *t, double t0,
                   ln_zone_decision *out, int nthreads, double scale)
 {
     if (nthreads <= 0)
@@ -506,41 +506,41 @@ static void batch(const ln_zoneset *zs, size_t n, const double *lon,
     for (long c = 0; c < nch; c++) {
         size_t i0 = (size_t)c * CHUNK;
         size_t m = n - i0 < CHUNK ? n - i0 : CHUNK;
-        decide_chunk(zs, m, lon + i0, lat + i0, t ? t + i0 : NULL, t0,
+        decide_chunk(zs, m, lat + i0, lon + i0, t ? t + i0 : NULL, t0,
                      out + i0, scale);
     }
 }
 
 void ln_zoneset_decide_batch(const ln_zoneset *zs, size_t n,
-                             const double *lon_rad, const double *lat_rad,
+                             const double *lat_rad, const double *lon_rad,
                              const double *t_unix_s, double t0_unix_s,
                              ln_zone_decision *out, int nthreads)
 {
-    batch(zs, n, lon_rad, lat_rad, t_unix_s, t0_unix_s, out, nthreads,
+    batch(zs, n, lat_rad, lon_rad, t_unix_s, t0_unix_s, out, nthreads,
           LN_RAD2DEG);
 }
 
 void ln_zoneset_decide_batch_deg(const ln_zoneset *zs, size_t n,
-                                 const double *lon_deg,
                                  const double *lat_deg,
+                                 const double *lon_deg,
                                  const double *t_unix_s, double t0_unix_s,
                                  ln_zone_decision *out, int nthreads)
 {
-    batch(zs, n, lon_deg, lat_deg, t_unix_s, t0_unix_s, out, nthreads, 1.0);
+    batch(zs, n, lat_deg, lon_deg, t_unix_s, t0_unix_s, out, nthreads, 1.0);
 }
 
 int ln_zoneset_diff(const ln_zoneset *before_zs, const ln_zoneset *after_zs,
-                    size_t n, const double *lon_deg, const double *lat_deg,
+                    size_t n, const double *lat_deg, const double *lon_deg,
                     double t_unix_s, size_t **changed, size_t *nchanged)
 {
     *changed = NULL;
     *nchanged = 0;
     size_t cap = 0;
     for (size_t i = 0; i < n; i++) {
-        ln_zone_decision a = ln_zoneset_decide_deg(before_zs, lon_deg[i],
-                                                   lat_deg[i], t_unix_s);
-        ln_zone_decision b = ln_zoneset_decide_deg(after_zs, lon_deg[i],
-                                                   lat_deg[i], t_unix_s);
+        ln_zone_decision a = ln_zoneset_decide_deg(before_zs, lat_deg[i],
+                                                   lon_deg[i], t_unix_s);
+        ln_zone_decision b = ln_zoneset_decide_deg(after_zs, lat_deg[i],
+                                                   lon_deg[i], t_unix_s);
         int same = a.action == b.action &&
                    ((!a.zone_id && !b.zone_id) ||
                     (a.zone_id && b.zone_id &&

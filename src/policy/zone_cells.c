@@ -15,9 +15,9 @@
 #include "leonet/zone.h"
 
 int ln_zoneset_add_cells(ln_zoneset *zs, const char *id, const char *name,
-                         int action, int priority, double valid_from,
-                         double valid_until, const ln_cell *cells, size_t n,
-                         ln_diag *diag)
+                         int action, int priority, double valid_from_unix_s,
+                         double valid_until_unix_s, const ln_cell *cells,
+                         size_t n, ln_diag *diag)
 {
     ln_cell_poly *polys = NULL;
     size_t np = 0;
@@ -59,8 +59,8 @@ int ln_zoneset_add_cells(ln_zoneset *zs, const char *id, const char *name,
         ln_diag_set(diag, st, NULL, 0, 0, NULL, "out of memory");
     else
         st = ln_zoneset_add_polygons(zs, id, name, action, priority,
-                                     valid_from, valid_until, gp, np, 0,
-                                     diag);
+                                     valid_from_unix_s, valid_until_unix_s,
+                                     gp, np, 0, diag);
     for (size_t i = 0; coords && i < nr; i++)
         ln_free(coords[i]);
     ln_free(coords);
@@ -72,15 +72,16 @@ int ln_zoneset_add_cells(ln_zoneset *zs, const char *id, const char *name,
 
 int ln_zoneset_add_cells_file(ln_zoneset *zs, const char *path,
                               const char *id, const char *name, int action,
-                              int priority, double valid_from,
-                              double valid_until, ln_diag *diag)
+                              int priority, double valid_from_unix_s,
+                              double valid_until_unix_s, ln_diag *diag)
 {
     ln_cell *cells = NULL;
     size_t n = 0;
     int st = ln_cell_read_file(path, &cells, &n, diag);
     if (!st)
         st = ln_zoneset_add_cells(zs, id ? id : path, name, action, priority,
-                                  valid_from, valid_until, cells, n, diag);
+                                  valid_from_unix_s, valid_until_unix_s,
+                                  cells, n, diag);
     ln_free(cells);
     return st;
 }

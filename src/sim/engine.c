@@ -51,7 +51,7 @@
 static void decide(const ln__engine *e, size_t i, double t,
                    ln_policy_decision *d)
 {
-    *d = ln_policy_decide(e->pol, e->acct[i], e->lon[i], e->lat[i], t);
+    *d = ln_policy_decide(e->pol, e->acct[i], e->lat[i], e->lon[i], t);
 }
 
 /* Step 1 (orbit): every satellite in service at t, batch SGP4, TEME ->
@@ -82,9 +82,9 @@ static void terminal_move_decide(ln__engine *e, size_t i, double t,
     const ln_scenario *sc = e->sc;
     if (e->track[i] >= 0) {
         const ln_sc_track *tr = &sc->groups[e->group[i]].tracks[e->track[i]];
-        ln_track lt = {tr->n, tr->lon_rad, tr->lat_rad, tr->t_unix_s};
+        ln_track lt = {tr->n, tr->lat_rad, tr->lon_rad, tr->t_unix_s};
         ln_track_position(&lt, t, e->shift_s[i], e->east_km[i],
-                          e->north_km[i], &e->lon[i], &e->lat[i]);
+                          e->north_km[i], &e->lat[i], &e->lon[i]);
         ln_geodetic g = {e->lat[i], e->lon[i], 0.0};
         ln_site_prepare(&g, &e->site[i]);
         ln_cell_from_latlon(e->lat[i], e->lon[i], sc->map_res, &e->cell[i]);
@@ -104,7 +104,7 @@ static void terminal_move_decide(ln__engine *e, size_t i, double t,
  * (ln_link_hooks). */
 typedef struct link_step {
     ln__engine *e;
-    double t;
+    double t_unix_s;
     long step;
 } link_step;
 
@@ -129,7 +129,7 @@ static void terminal_linked(void *user, size_t i, int outcome)
     if (outcome == LN_LINK_OK)
         e->demand_mbps[i] = ln_meter_demand_keyed(
             &sc->plans[sc->accounts[e->acct[i]].plan], e->dkey[i],
-            (uint64_t)ls->step, ls->t, e->lon[i]);
+            (uint64_t)ls->step, ls->t_unix_s, e->lon[i]);
 }
 
 /* ln_link_hooks' side: the mesh's shortest paths (net's ln_mesh_route). */
@@ -181,7 +181,7 @@ static int render_map(ln__engine *e, ln_outset *os, ln_diag *diag)
  * hooks points at ls). */
 typedef struct step_at {
     long k;                  /* step index, 0 .. nsteps - 1 */
-    double t;                /* s since the Unix epoch */
+    double t_unix_s;         /* s since the Unix epoch */
     int slot;                /* a slot starts (link.scheduler "slot";
                                 slots start at the scenario's start) */
     ln_link_mesh mesh;       /* net's mesh results for link */
@@ -192,8 +192,9 @@ typedef struct step_at {
 
 /* The step loop's own state: zone validity and the phase clock. */
 typedef struct loop_state {
-    double zone_change;      /* next zone validity boundary (s since the
-                                Unix epoch; -inf before the first step) */
+    double zone_change_unix_s; /* next zone validity boundary (s since
+                                  the Unix epoch; -inf before the first
+                                  step) */
     int phases;              /* ln_sim_options.phases: time the steps */
     double tp;               /* wall clock of the last lap, s */
     double ph[7];            /* wall time per step of the data path, s */
@@ -203,12 +204,12 @@ static void step_begin(ln__engine *e, long k, step_at *s)
 {
     const ln_scenario *sc = e->sc;
     s->k = k;
-    s->t = sc->start + k * sc->step_s;
+    s->t_unix_s = sc->start_unix_s + k * sc->step_s;
     s->slot = sc->scheduler == LN_SCHED_SLOT && k % e->slot_steps == 0;
     s->mesh = (ln_link_mesh){e->sat_ok, e->mesh_next, e->mesh_gw,
                              e->mesh_km, e->mesh_hops};
     s->mp = sc->isl ? &s->mesh : NULL;
-    s->ls = (link_step){e, s->t, k};
+    s->ls = (link_step){e, s->t_unix_s, k};
     s->hooks = (ln_link_hooks){sc->isl ? isl_route_side : NULL,
                                terminal_linked, &s->ls};
 }
@@ -233,14 +234,14 @@ static void lap(loop_state *lp, int p)
 static int move_decide(ln__engine *e, const step_at *s, loop_state *lp)
 {
     int refresh = s->k == 0;
-    if (ln_policy_advance(e->pol, s->t) > 0)
+    if (ln_policy_advance(e->pol, s->t_unix_s) > 0)
         refresh = 1;
-    if (s->t >= lp->zone_change) {
+    if (s->t_unix_s >= lp->zone_change_unix_s) {
         refresh = 1;
-        lp->zone_change = next_zone_change(e, s->t);
+        lp->zone_change_unix_s = next_zone_change(e, s->t_unix_s);
     }
     long nt = (long)e->nt, nmob = (long)e->nmobile;
-    double t = s->t;
+    double t = s->t_unix_s;
     if (refresh) {
 #pragma omp parallel for schedule(dynamic, 512) num_threads(e->nthreads)
         for (long i = 0; i < nt; i++)
@@ -269,11 +270,13 @@ static void serve(ln__engine *e, step_at *s)
 static int tally(ln__engine *e, const step_at *s, int rc)
 {
     const ln_scenario *sc = e->sc;
-    long w = (long)((s->t - sc->start) / sc->window_s + 1e-9);
+    long w = (long)((s->t_unix_s - sc->start_unix_s) / sc->window_s +
+                    1e-9);
     if (!rc && w < e->nwin &&
-        fabs(sc->start + w * sc->window_s - s->t) < 0.5 * sc->step_s)
+        fabs(sc->start_unix_s + w * sc->window_s - s->t_unix_s) <
+            0.5 * sc->step_s)
         rc = record_subsat(e, w);
-    return rc ? rc : ln__sim_account_step(e, s->t);
+    return rc ? rc : ln__sim_account_step(e, s->t_unix_s);
 }
 
 /* One simulated time step k: the data path of docs/DESIGN.md, one call
@@ -284,7 +287,7 @@ static int sim_step(ln__engine *e, long k, loop_state *lp)
     step_begin(e, k, &s);
     lap(lp, -1);
     /* 1 orbit: propagate every satellite to t, to ECEF */
-    propagate(e, s.t);
+    propagate(e, s.t_unix_s);
     lap(lp, 0);
     /* 2 link: sky index, visible gateways; net: mesh reach */
     sky(e);
@@ -385,7 +388,7 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
                                   : ln_progress_new("leonet run",
                                                     (uint64_t)e.nsteps);
     double t0 = ln_time_mono_s();
-    loop_state lp = {.zone_change = -INFINITY, .phases = e.opt.phases};
+    loop_state lp = {.zone_change_unix_s = -INFINITY, .phases = e.opt.phases};
     for (long k = 0; k < e.nsteps && !rc; k++) {
         if (ln_cancel_requested()) {
             rc = LN_ECANCELED_;

@@ -16,20 +16,20 @@
 static int zone_denies(void *user, double lat_rad, double lon_rad)
 {
     const ln_zoneset *z = user;
-    ln_zone_decision d = ln_zoneset_decide_deg(z, lon_rad * LN_RAD2DEG,
-                                               lat_rad * LN_RAD2DEG, NAN);
+    ln_zone_decision d = ln_zoneset_decide_deg(z, lat_rad * LN_RAD2DEG,
+                                               lon_rad * LN_RAD2DEG, NAN);
     return d.action == LN_ZONE_DENY && d.zone >= 0;
 }
 
 int ln__sim_place(const ln_geo_shape *region, const ln_zoneset *exclude,
                   const ln_weight_point *pts, size_t npts,
                   double rural_share, uint64_t seed, size_t count,
-                  double *lon_rad, double *lat_rad, int *from,
+                  double *lat_rad, double *lon_rad, int *from,
                   const char *group, const char *file, ln_diag *diag)
 {
     return ln_link_place(region, exclude ? zone_denies : NULL,
                          (void *)exclude, pts, npts, rural_share, seed,
-                         count, lon_rad, lat_rad, from, group, file, diag);
+                         count, lat_rad, lon_rad, from, group, file, diag);
 }
 
 static int load_places(const char *file, double sigma_1m,
@@ -70,7 +70,7 @@ static int load_region(const char *file, ln_geo_shape **out, ln_diag *diag)
 }
 
 int ln__sim_place_group(const ln_scenario *sc, size_t g, size_t cnt,
-                        double *lon_rad, double *lat_rad, ln_diag *diag)
+                        double *lat_rad, double *lon_rad, ln_diag *diag)
 {
     const ln_sc_group *gr = &sc->groups[g];
     ln_geo_shape *region = NULL;
@@ -100,7 +100,7 @@ int ln__sim_place_group(const ln_scenario *sc, size_t g, size_t cnt,
         ln_diag_set(diag, rc, sc->source, 0, 0, NULL, "out of memory");
     if (!rc)
         rc = ln__sim_place(region, excl, pts, npts, gr->rural_share,
-                           gr->seed, cnt, lon_rad, lat_rad, NULL, gr->name,
+                           gr->seed, cnt, lat_rad, lon_rad, NULL, gr->name,
                            sc->source, diag);
     ln_free(pts);
     ln_zoneset_free(excl);

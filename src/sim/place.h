@@ -20,14 +20,14 @@
 int ln__sim_place(const ln_geo_shape *region, const ln_zoneset *exclude,
                   const ln_weight_point *pts, size_t npts,
                   double rural_share, uint64_t seed, size_t count,
-                  double *lon_rad /* OUT */, double *lat_rad /* OUT */,
+                  double *lat_rad /* OUT */, double *lon_rad /* OUT */,
                   int *from /* OUT, may be NULL */, const char *group,
                   const char *file, ln_diag *diag);
 
 /* Loads fixed group g's region, exclusion, places file and points and
  * places cnt terminals with ln__sim_place. */
 int ln__sim_place_group(const ln_scenario *sc, size_t g, size_t cnt,
-                        double *lon_rad /* OUT */, double *lat_rad /* OUT */,
+                        double *lat_rad /* OUT */, double *lon_rad /* OUT */,
                         ln_diag *diag);
 
 #endif

@@ -307,11 +307,11 @@ static int write_summary(const ln__engine *e, FILE *f)
                             ? jstr(e->opt.scenario_sha256)
                             : json_null());
     json_object_set_new(run, "start",
-                        json_string(ln_time_format_iso(sc->start, 0, b1,
+                        json_string(ln_time_format_iso(sc->start_unix_s, 0, b1,
                                                        sizeof b1)));
     json_object_set_new(run, "end",
                         json_string(ln_time_format_iso(
-                            sc->start + e->nsteps * sc->step_s, 0, b2,
+                            sc->start_unix_s + e->nsteps * sc->step_s, 0, b2,
                             sizeof b2)));
     json_object_set_new(run, "step_s", jreal(sc->step_s));
     json_object_set_new(run, "steps", json_integer(e->nsteps));
@@ -382,9 +382,9 @@ static int write_summary(const ln__engine *e, FILE *f)
     json_t *tt = json_array(), *ta = json_array(), *td = json_array(),
            *to = json_array();
     for (long w = 0; w < e->nwin; w++) {
-        json_array_append_new(tt, json_string(ln_time_format_iso(
-                                      sc->start + w * sc->window_s, 0, b1,
-                                      sizeof b1)));
+        json_array_append_new(
+            tt, json_string(ln_time_format_iso(
+                    sc->start_unix_s + w * sc->window_s, 0, b1, sizeof b1)));
         json_array_append_new(ta, jreal(win_mean(e, w, 0)));
         json_array_append_new(td, jreal(win_mean(e, w, 1)));
         json_array_append_new(to, jreal(win_mean(e, w, 2)));
@@ -459,9 +459,9 @@ static int write_events(const ln__engine *e, FILE *f)
         } else {
             v = &e->ev[k - nsp];
         }
-        if (!(v->t == last_t)) {
-            ln_time_format_iso(v->t, 0, b, sizeof b);
-            last_t = v->t;
+        if (!(v->t_unix_s == last_t)) {
+            ln_time_format_iso(v->t_unix_s, 0, b, sizeof b);
+            last_t = v->t_unix_s;
         }
         fputs(b, f);
         fprintf(f, ",%d,", (int)v->terminal);
@@ -503,7 +503,7 @@ static int write_usage(const ln__engine *e, FILE *f)
             long n = ln_usage_terminals(e->usage, (int)a);
             double gb = ln_usage_day_bytes(e->usage, d, (int)a) / 1e9;
             ln_cost c = ln_usage_day_cost(e->usage, d, (int)a);
-            ln_time_format_iso(sc->start + d * 86400.0, 0, b, sizeof b);
+            ln_time_format_iso(sc->start_unix_s + d * 86400.0, 0, b, sizeof b);
             b[10] = '\0';
             fprintf(f, "%s,", b);
             ln_csv_put(f, sc->accounts[a].id);
@@ -648,7 +648,7 @@ void ln__sim_print_summary(const ln__engine *e, FILE *f)
     const ln_scenario *sc = e->sc;
     char b[40];
     fprintf(f, "scenario %s: %s + %.0f h in %.0f s steps\n", sc->name,
-            ln_time_format_iso(sc->start, 0, b, sizeof b),
+            ln_time_format_iso(sc->start_unix_s, 0, b, sizeof b),
             e->nsteps * sc->step_s / 3600.0, sc->step_s);
     fprintf(f, "  %zu satellites (%ld in service), %zu gateways, %zu "
             "terminals, %zu zones\n",

@@ -439,9 +439,9 @@ static int parse_zones(const ln__sim_doc *c, json_t *root, ln_scenario *s)
             (rc = parse_action(c, e, "action", p, "deny", &zn->action)) ||
             (rc = ln__sim_num(c, e, "priority", p, 0, 0, -1e6, 1e6, &pr)) ||
             (rc = ln__sim_time(c, e, "valid_from", p, 0, -INFINITY,
-                               &zn->valid_from)) ||
+                               &zn->valid_from_unix_s)) ||
             (rc = ln__sim_time(c, e, "valid_until", p, 0, INFINITY,
-                               &zn->valid_until)))
+                               &zn->valid_until_unix_s)))
             return rc;
         if ((zn->file[0] != 0) == (cells[0] != 0))
             return ln__sim_err(c, p,
@@ -465,7 +465,7 @@ static int parse_zones(const ln__sim_doc *c, json_t *root, ln_scenario *s)
         if (pr != floor(pr))
             return ln__sim_err(c, p, "priority must be an integer");
         zn->priority = (int)pr;
-        if (zn->valid_until <= zn->valid_from)
+        if (zn->valid_until_unix_s <= zn->valid_from_unix_s)
             return ln__sim_err(c, p, "valid_until must be after valid_from");
         s->nzones++;
     }
@@ -712,7 +712,7 @@ int ln_scenario_parse_opt(const char *text, size_t len, const char *file,
         rc = ln__sim_str(&c, root, "description", "", 0, "", s->description,
                          sizeof s->description);
     if (!rc)
-        rc = ln__sim_time(&c, root, "start", "", 1, 0, &s->start);
+        rc = ln__sim_time(&c, root, "start", "", 1, 0, &s->start_unix_s);
     if (!rc)
         rc = ln__sim_num(&c, root, "duration_s", "", 1, 0, 1, 366 * 86400.0,
                          &s->duration_s);

@@ -112,8 +112,8 @@ static int parse_fixed(const ln__sim_doc *c, json_t *e, const char *p,
             (rc = ln__sim_num(c, x, "weight", q, 1, 0, 0, 1e12, &w)) ||
             (rc = ln__sim_num(c, x, "sigma_km", q, 0, 10, 0.01, 1000, &sg)))
             return rc;
-        gr->points[k] = (ln_weight_point){lon * LN_DEG2RAD,
-                                          lat * LN_DEG2RAD, w, sg};
+        gr->points[k] = (ln_weight_point){lat * LN_DEG2RAD,
+                                          lon * LN_DEG2RAD, w, sg};
         gr->npoints++;
     }
     return 0;
@@ -212,8 +212,9 @@ int ln__sim_parse_groups(const ln__sim_doc *c, json_t *root, ln_scenario *s)
             ln__sim_join(pa, sizeof pa, p, "account");
             return ln__sim_err(c, pa, "no account with id '%s'", acc);
         }
-        rc = gr->kind == LN_TG_FIXED ? parse_fixed(c, e, p, gr)
-                                     : parse_mobile(c, e, p, gr, s->start);
+        rc = gr->kind == LN_TG_FIXED
+                 ? parse_fixed(c, e, p, gr)
+                 : parse_mobile(c, e, p, gr, s->start_unix_s);
         if (rc)
             return rc;
     }
@@ -242,7 +243,7 @@ int ln__sim_parse_events(const ln__sim_doc *c, json_t *root, ln_scenario *s)
         if (!json_is_object(e))
             return ln__sim_err(c, p, "expected an object");
         if ((rc = ln__sim_keys(c, e, p, keys)) ||
-            (rc = ln__sim_time(c, e, "at", p, 1, 0, &pe->t)) ||
+            (rc = ln__sim_time(c, e, "at", p, 1, 0, &pe->t_unix_s)) ||
             (rc = ln__sim_str(c, e, "account", p, 1, NULL, acc, sizeof acc)) ||
             (rc = ln__sim_str(c, e, "action", p, 1, NULL, act, sizeof act)))
             return rc;

@@ -40,7 +40,7 @@ static int load_constellation(ln__engine *e, ln_diag *diag)
         size_t ns = sc->nshells;
         if (sc->preset[0])
             ns = ln_shells_gen1(&sh);
-        rc = ln_shells_to_elsets(sh, ns, sc->start, 90001, &all, &n);
+        rc = ln_shells_to_elsets(sh, ns, sc->start_unix_s, 90001, &all, &n);
         if (rc)
             ln_diag_set(diag, rc, sc->source, 0, 0, "constellation",
                         "cannot build the shells: %s", ln_strerror(rc));
@@ -121,7 +121,8 @@ static int load_zones(ln__engine *e, ln_diag *diag)
         if (z->is_cells) {
             rc = ln_zoneset_add_cells_file(
                 e->zones, z->file, z->id, z->name[0] ? z->name : NULL,
-                z->action, z->priority, z->valid_from, z->valid_until, diag);
+                z->action, z->priority, z->valid_from_unix_s,
+                z->valid_until_unix_s, diag);
             if (rc)
                 return rc;
             continue;
@@ -159,8 +160,8 @@ static int load_zones(ln__engine *e, ln_diag *diag)
                 snprintf(id, sizeof id, "%s", ft->id);
             rc = ln_zoneset_add_polygons(
                 e->zones, id, z->name[0] ? z->name : ft->name, z->action,
-                z->priority, z->valid_from, z->valid_until, ft->polys,
-                ft->npolys, 0, diag);
+                z->priority, z->valid_from_unix_s, z->valid_until_unix_s,
+                ft->polys, ft->npolys, 0, diag);
             if (rc) {
                 /* name the file and the feature's member path */
                 ln_diag d2 = *diag;
@@ -183,7 +184,7 @@ static int load_zones(ln__engine *e, ln_diag *diag)
         return ln_diag_set(diag, rc, NULL, 0, 0, NULL, "policy: %s",
                            ln_strerror(rc));
     for (size_t i = 0; i < sc->nevents; i++) {
-        rc = ln_policy_add_event(e->pol, sc->events[i].t,
+        rc = ln_policy_add_event(e->pol, sc->events[i].t_unix_s,
                                  sc->events[i].account,
                                  sc->events[i].action);
         if (rc)
@@ -247,7 +248,7 @@ static int place_row(void *user, char **col, size_t nc, long line)
     if (ln_grow((void **)&r->p, &r->cap, r->n + 1, sizeof *r->p))
         return LN_ENOMEM;
     /* a city's spread grows with the square root of its size */
-    r->p[r->n++] = (ln_weight_point){lon * LN_DEG2RAD, lat * LN_DEG2RAD, pop,
+    r->p[r->n++] = (ln_weight_point){lat * LN_DEG2RAD, lon * LN_DEG2RAD, pop,
                                      r->sigma_1m * sqrt(pop / 1e6) + 2.0};
     return 0;
 }
@@ -331,9 +332,10 @@ static void place_mobile(ln__engine *e, const ln_sc_group *gr, size_t at,
         e->north_km[t] = r * sin(LN_TWOPI * u2);
         e->shift_s[t] = gr->stagger_s * ln_hash_unit(h * 3 + 3);
         const ln_sc_track *tr = &gr->tracks[e->track[t]];
-        ln_track lt = {tr->n, tr->lon_rad, tr->lat_rad, tr->t_unix_s};
-        ln_track_position(&lt, sc->start, e->shift_s[t], e->east_km[t],
-                          e->north_km[t], &e->lon[t], &e->lat[t]);
+        ln_track lt = {tr->n, tr->lat_rad, tr->lon_rad, tr->t_unix_s};
+        ln_track_position(&lt, sc->start_unix_s, e->shift_s[t],
+                          e->east_km[t], e->north_km[t], &e->lat[t],
+                          &e->lon[t]);
     }
 }
 
@@ -398,8 +400,8 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
         }
         if (gr->kind == LN_TG_FIXED && cnt) {
             /* src/sim/place.c: the placement rule (docs/scenario.md) */
-            int rc = ln__sim_place_group(sc, g, cnt, e->lon + at,
-                                         e->lat + at, diag);
+            int rc = ln__sim_place_group(sc, g, cnt, e->lat + at,
+                                         e->lon + at, diag);
             if (rc)
                 return rc;
 
@@ -444,7 +446,7 @@ static int mesh_setup(ln__engine *e, ln_diag *diag)
     for (size_t g = 0; g < e->ngw; g++)
         memcpy(gs + 3 * g, e->gw[g].r_ecef, sizeof e->gw[g].r_ecef);
     ln_mesh_spec sp = {e->orbit, e->in_service, e->walker, e->nwalker,
-                       e->sc->start, e->nthreads, gs, e->ngw,
+                       e->sc->start_unix_s, e->nthreads, gs, e->ngw,
                        e->sc->gw_mask_rad};
     int rc = ln_mesh_new(&sp, &e->mesh, diag);
     ln_free(gs);
@@ -526,7 +528,7 @@ int ln__sim_setup(ln__engine *e, ln_diag *diag)
     if (e->nwin < 1)
         e->nwin = 1;
     ln_activity_spec as = {sc->name, sc->map_res, e->nwin, sc->window_s,
-                           sc->start, sc->window_s / sc->step_s};
+                           sc->start_unix_s, sc->window_s / sc->step_s};
     if ((rc = ln_activity_new(&as, &e->act)))
         return ln_diag_set(diag, rc, NULL, 0, 0, "outputs",
                            "activity map: %s", ln_strerror(rc));
@@ -592,7 +594,7 @@ static int usage_alloc(ln__engine *e, ln_diag *diag)
                          .terminal_account = e->acct,
                          .nterminals = e->nt,
                          .nsats = e->nsat,
-                         .start_unix_s = sc->start,
+                         .start_unix_s = sc->start_unix_s,
                          .span_s = e->nsteps * sc->step_s,
                          .cts = sc->cts,
                          .sat_capacity_mbps = sc->sat_capacity_mbps};
@@ -623,7 +625,8 @@ void ln__sim_engine_free(ln__engine *e)
     ln_policy_free(e->pol);
     ln_zoneset_free(e->zones);
     ln_activity_free(e->act);
-    void *arrs[] = {e->lon, e->lat, e->site, e->acct, e->acct_nt, e->group, e->track,
+    void *arrs[] = {e->lon, e->lat, e->site, e->acct, e->acct_nt,
+                    e->group, e->track,
                     e->shift_s, e->east_km, e->north_km, e->cell, e->beam,
                     e->zone_at, e->allowed, e->cell_row,
                     e->map_kind, e->status, e->prev_status,

@@ -39,7 +39,7 @@ typedef struct ln__counters {
 } ln__counters;
 
 typedef struct ln__event {
-    double t;
+    double t_unix_s;
     int32_t terminal;
     int8_t lost;       /* 1 lost, 0 restored */
     int8_t reason;     /* LN_REASON_* (of the loss; of the outage ended) */

@@ -168,7 +168,7 @@ void ln__sim_flush_window(ln__engine *e, long w)
 int ln__sim_account_step(ln__engine *e, double t)
 {
     const ln_scenario *sc = e->sc;
-    long win = (long)((t - sc->start) / sc->window_s);
+    long win = (long)((t - sc->start_unix_s) / sc->window_s);
     if (win >= e->nwin)
         win = e->nwin - 1;
     if (win != e->cur_win) {

@@ -291,7 +291,7 @@ static void img_open(img *m, const char *png, const char *pgw)
     assert_true(B == 0 && D == 0 && m->A > 0 && m->E < 0);
 }
 
-static void img_rgb(const img *m, double lon, double lat, int rgb[3])
+static void img_rgb(const img *m, double lat, double lon, int rgb[3])
 {
     int x = (int)lround((lon - m->C) / m->A);
     int y = (int)lround((lat - m->F) / m->E);
@@ -302,11 +302,11 @@ static void img_rgb(const img *m, double lon, double lat, int rgb[3])
     rgb[2] = v & 255;
 }
 
-static void want_rgb(const img *m, double lon, double lat, int r, int g,
+static void want_rgb(const img *m, double lat, double lon, int r, int g,
                      int b, int tol, const char *what)
 {
     int c[3];
-    img_rgb(m, lon, lat, c);
+    img_rgb(m, lat, lon, c);
     if (abs(c[0] - r) > tol || abs(c[1] - g) > tol || abs(c[2] - b) > tol)
         print_message("%s at (%.3f, %.3f): want #%02x%02x%02x, got "
                       "#%02x%02x%02x\n", what, lon, lat, r, g, b, c[0], c[1],
@@ -338,24 +338,24 @@ static void test_png(void **state)
     double lat, lon;
     /* A: the largest mean (250) is the top of the scale: #fde725 */
     assert_int_equal(ln_cell_center(cell_of(0), &lat, &lon), 0);
-    want_rgb(&m, lon * LN_RAD2DEG, lat * LN_RAD2DEG, 0xfd, 0xe7, 0x25, 3,
+    want_rgb(&m, lat * LN_RAD2DEG, lon * LN_RAD2DEG, 0xfd, 0xe7, 0x25, 3,
              "cell A");
     /* B: denied only: the neutral grey of the legend */
     assert_int_equal(ln_cell_center(cell_of(1), &lat, &lon), 0);
-    want_rgb(&m, lon * LN_RAD2DEG, lat * LN_RAD2DEG, 184, 184, 184, 3,
+    want_rgb(&m, lat * LN_RAD2DEG, lon * LN_RAD2DEG, 184, 184, 184, 3,
              "cell B");
     /* C: mean 1 of 250, low on the scale: dark violet-blue */
     assert_int_equal(ln_cell_center(cell_of(2), &lat, &lon), 0);
     int c[3];
-    img_rgb(&m, lon * LN_RAD2DEG, lat * LN_RAD2DEG, c);
+    img_rgb(&m, lat * LN_RAD2DEG, lon * LN_RAD2DEG, c);
     assert_true(c[2] > c[0] && c[2] > c[1] && c[0] < 110 && c[1] < 90);
     /* no cell: Ukraine's land is white (Kropyvnytskyi) */
-    want_rgb(&m, 32.26, 48.51, 255, 255, 255, 0, "empty land");
+    want_rgb(&m, 48.51, 32.26, 255, 255, 255, 0, "empty land");
     /* the deny zone is hatched red: some reddish pixels in its middle */
     int red = 0, n = 0;
     for (double y = 47.6; y < 47.9; y += 0.003)
         for (double x = 36.0; x < 36.5; x += 0.003) {
-            img_rgb(&m, x, y, c);
+            img_rgb(&m, y, x, c);
             red += c[0] > c[1] + 40 && c[0] > c[2] + 40;
             n++;
         }
@@ -365,7 +365,7 @@ static void test_png(void **state)
     red = 0;
     for (double y = 49.0; y < 49.3; y += 0.003)
         for (double x = 31.0; x < 31.5; x += 0.003) {
-            img_rgb(&m, x, y, c);
+            img_rgb(&m, y, x, c);
             red += c[0] > c[1] + 40 && c[0] > c[2] + 40;
         }
     assert_int_equal(red, 0);
@@ -383,7 +383,7 @@ static void test_png(void **state)
     /* in frame 00:00 A has 100 of a peak 400: below the top colour */
     img_open(&m, "activity-0000.png", "activity.pgw");
     assert_int_equal(ln_cell_center(cell_of(0), &lat, &lon), 0);
-    img_rgb(&m, lon * LN_RAD2DEG, lat * LN_RAD2DEG, c);
+    img_rgb(&m, lat * LN_RAD2DEG, lon * LN_RAD2DEG, c);
     assert_true(c[0] < 0xf0);
     cairo_surface_destroy(m.s);
 
@@ -419,7 +419,7 @@ static void test_width_title(void **state)
     assert_int_equal(m.w, 800);
     double lat, lon;
     assert_int_equal(ln_cell_center(cell_of(0), &lat, &lon), 0);
-    want_rgb(&m, lon * LN_RAD2DEG, lat * LN_RAD2DEG, 0xfd, 0xe7, 0x25, 3,
+    want_rgb(&m, lat * LN_RAD2DEG, lon * LN_RAD2DEG, 0xfd, 0xe7, 0x25, 3,
              "cell A at 800 px");
     cairo_surface_destroy(m.s);
     char *html, p[256];

@@ -51,10 +51,10 @@ static void test_cells_per_edge(void **state)
      * far points outside */
     for (double lon = 27.5; lon <= 32.5; lon += 0.01)
         for (double lat = 47.5; lat <= 52.5; lat += 0.05)
-            assert_int_equal(ln_geo_shape_contains_deg(def, lon, lat),
-                             ln_geo_shape_contains_deg(one, lon, lat));
-    assert_int_equal(ln_geo_shape_contains_deg(one, 30.0, 50.0), 1);
-    assert_int_equal(ln_geo_shape_contains_deg(one, 32.5, 52.5), 0);
+            assert_int_equal(ln_geo_shape_contains_deg(def, lat, lon),
+                             ln_geo_shape_contains_deg(one, lat, lon));
+    assert_int_equal(ln_geo_shape_contains_deg(one, 50.0, 30.0), 1);
+    assert_int_equal(ln_geo_shape_contains_deg(one, 52.5, 32.5), 0);
     ln_geo_shape_free(def);
     ln_geo_shape_free(one);
     ln_geo_shape_free(zero);

@@ -76,7 +76,7 @@ static double urand(void)
 /* Compares leonet and GEOS on n points; returns the number of real
  * disagreements (excluded near-boundary ones are counted in *near). */
 static long compare(GEOSContextHandle_t h, const char *json, long n,
-                    const double *lon, const double *lat, double tol,
+                    const double *lat, const double *lon, double tol,
                     long *near, long *inside)
 {
     GEOSGeoJSONReader *rd = GEOSGeoJSONReader_create_r(h);
@@ -104,7 +104,7 @@ static long compare(GEOSContextHandle_t h, const char *json, long n,
     }
     assert_int_equal(rc, 0);
     ln_zone_decision *dec = malloc((size_t)n * sizeof *dec);
-    ln_zoneset_decide_batch_deg(zs, (size_t)n, lon, lat, NULL, NAN, dec, 0);
+    ln_zoneset_decide_batch_deg(zs, (size_t)n, lat, lon, NULL, NAN, dec, 0);
     long bad = 0;
     *near = 0;
     *inside = 0;
@@ -152,7 +152,7 @@ static void run_file(const char *path, long n)
         lat[i] = 43.5 + 10.0 * urand();
     }
     long near, in;
-    long bad = compare(h, json, n, lon, lat, 1e-9, &near, &in);
+    long bad = compare(h, json, n, lat, lon, 1e-9, &near, &in);
     printf("%s: %ld points, %ld inside, %ld within 1e-9 deg of an edge "
            "(excluded), %ld disagreements\n", path, n, in, near, bad);
     assert_int_equal(bad, 0);
@@ -219,7 +219,7 @@ static void test_handbuilt_lattice(void **state)
         }
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         long near, in;
-        long bad = compare(h, cases[c], n, lon, lat, 0.0, &near, &in);
+        long bad = compare(h, cases[c], n, lat, lon, 0.0, &near, &in);
         printf("hand-built case %zu: %ld lattice points, %ld inside, %ld "
                "disagreements\n", c, n, in, bad);
         assert_int_equal(bad, 0);

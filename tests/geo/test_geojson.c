@@ -208,9 +208,9 @@ static void test_100mb(void **state)
         fprintf(stderr, "%s\n", ln_diag_format(&d, b, sizeof b));
     }
     assert_int_equal(rc, 0);
-    assert_int_equal(ln_zoneset_decide_deg(zs, 30, 48, NAN).action,
+    assert_int_equal(ln_zoneset_decide_deg(zs, 48, 30, NAN).action,
                      LN_ZONE_DENY);
-    assert_int_equal(ln_zoneset_decide_deg(zs, 36, 48, NAN).action,
+    assert_int_equal(ln_zoneset_decide_deg(zs, 48, 36, NAN).action,
                      LN_ZONE_ALLOW);
     ln_zoneset_free(zs);
     free(s);

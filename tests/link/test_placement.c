@@ -34,10 +34,10 @@ static int in_box(void *user, double lat_rad, double lon_rad)
     return lo >= b->lo0 && lo <= b->lo1 && la >= b->la0 && la <= b->la1;
 }
 
-static ln_weight_point wp(double lon_deg, double lat_deg, double w,
+static ln_weight_point wp(double lat_deg, double lon_deg, double w,
                           double sigma_km)
 {
-    return (ln_weight_point){lon_deg * LN_DEG2RAD, lat_deg * LN_DEG2RAD, w,
+    return (ln_weight_point){lat_deg * LN_DEG2RAD, lon_deg * LN_DEG2RAD, w,
                              sigma_km};
 }
 
@@ -57,14 +57,14 @@ static void test_deny_city_goes_elsewhere(void **state)
     (void)state;
     ln_geo_shape *reg = box_shape(0, 0, 10, 10);
     box zs = {0, 0, 4, 4};
-    ln_weight_point pts[4] = {wp(2, 2, 5, 20), wp(7, 2, 1, 20),
-                              wp(7, 7, 2, 20), wp(4.001, 2, 2, 20)};
+    ln_weight_point pts[4] = {wp(2, 2, 5, 20), wp(2, 7, 1, 20),
+                              wp(7, 7, 2, 20), wp(2, 4.001, 2, 20)};
     enum { N = 20000 };
     double *lon = malloc(N * sizeof *lon), *lat = malloc(N * sizeof *lat);
     int *from = malloc(N * sizeof *from);
     ln_diag d;
-    assert_int_equal(ln_link_place(reg, in_box, &zs, pts, 4, 0.0, 7, N, lon,
-                                   lat, from, "g", "t.json", &d),
+    assert_int_equal(ln_link_place(reg, in_box, &zs, pts, 4, 0.0, 7, N, lat,
+                                   lon, from, "g", "t.json", &d),
                      0);
     long cnt[4] = {0};
     for (int i = 0; i < N; i++) {
@@ -93,8 +93,8 @@ static void test_deny_city_goes_elsewhere(void **state)
     assert_share(edge, N, 2 * pe / tot);
     /* deterministic for a seed */
     double *lon2 = malloc(N * sizeof *lon2), *lat2 = malloc(N * sizeof *lat2);
-    assert_int_equal(ln_link_place(reg, in_box, &zs, pts, 4, 0.0, 7, N, lon2,
-                                   lat2, NULL, "g", "t.json", &d),
+    assert_int_equal(ln_link_place(reg, in_box, &zs, pts, 4, 0.0, 7, N, lat2,
+                                   lon2, NULL, "g", "t.json", &d),
                      0);
     assert_memory_equal(lon, lon2, N * sizeof *lon);
     assert_memory_equal(lat, lat2, N * sizeof *lat);
@@ -102,8 +102,8 @@ static void test_deny_city_goes_elsewhere(void **state)
     free(lat2);
     /* rural: uniform over the allowed land (area shares on the sphere:
      * the zone is sin(4 deg) * 4 / (sin(10 deg) * 10) of the box) */
-    assert_int_equal(ln_link_place(reg, in_box, &zs, pts, 4, 1.0, 8, N, lon,
-                                   lat, from, "g", "t.json", &d),
+    assert_int_equal(ln_link_place(reg, in_box, &zs, pts, 4, 1.0, 8, N, lat,
+                                   lon, from, "g", "t.json", &d),
                      0);
     long west = 0; /* 0..4 E, 4..10 N: allowed */
     for (int i = 0; i < N; i++) {
@@ -129,14 +129,14 @@ static void test_unplaceable(void **state)
     double lon[4], lat[4];
     ln_diag d;
     /* every point in the zone, nothing rural */
-    assert_int_equal(ln_link_place(reg, in_box, &all, &p, 1, 0.0, 1, 4, lon,
-                                   lat, NULL, "front", "s.json", &d),
+    assert_int_equal(ln_link_place(reg, in_box, &all, &p, 1, 0.0, 1, 4, lat,
+                                   lon, NULL, "front", "s.json", &d),
                      LN_ESCENARIO);
     assert_non_null(strstr(d.msg, "terminals 'front'"));
     assert_non_null(strstr(d.msg, "exclude"));
     /* rural, but the zone covers the whole region: bounded draws */
-    assert_int_equal(ln_link_place(reg, in_box, &all, NULL, 0, 0.0, 1, 4, lon,
-                                   lat, NULL, "rural", "s.json", &d),
+    assert_int_equal(ln_link_place(reg, in_box, &all, NULL, 0, 0.0, 1, 4, lat,
+                                   lon, NULL, "rural", "s.json", &d),
                      LN_ESCENARIO);
     assert_non_null(strstr(d.msg, "terminals 'rural': terminal 1 of 4"));
     assert_non_null(strstr(d.msg, "100000 draws"));
@@ -145,8 +145,8 @@ static void test_unplaceable(void **state)
      * never land, refused after the bound */
     ln_weight_point sea = wp(5, 5, 1, 1);
     box none = {20, 20, 21, 21};
-    assert_int_equal(ln_link_place(reg, in_box, &none, &sea, 1, 0.0, 1, 4, lon,
-                                   lat, NULL, "sea", "s.json", &d),
+    assert_int_equal(ln_link_place(reg, in_box, &none, &sea, 1, 0.0, 1, 4, lat,
+                                   lon, NULL, "sea", "s.json", &d),
                      LN_ESCENARIO);
     assert_non_null(strstr(d.msg, "terminals 'sea'"));
     assert_non_null(strstr(d.msg, "clustered"));

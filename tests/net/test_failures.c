@@ -202,8 +202,8 @@ static void test_jam_gateway(void **state)
     ln_diag d;
     assert_int_equal(ln_net_jam_parse(JAM, strlen(JAM), "jam", &zs, &d), 0);
     assert_int_equal(ln_net_jam_count(zs), 1);
-    assert_int_equal(ln_net_jam_contains_deg(zs, 40.0, 75.0, NAN), 1);
-    assert_int_equal(ln_net_jam_contains_deg(zs, 39.9, 75.0, NAN), 0);
+    assert_int_equal(ln_net_jam_contains_deg(zs, 75.0, 40.0, NAN), 1);
+    assert_int_equal(ln_net_jam_contains_deg(zs, 75.0, 39.9, NAN), 0);
     double t_in = ln_time_from_utc(2026, 1, 1, 0, 30, 0);
     double t_out = ln_time_from_utc(2026, 1, 1, 2, 0, 0);
     double dist[4];

@@ -47,15 +47,15 @@ static void starlink_zone(void **state)
     for (size_t i = 0; i < n; i++) {
         double la, lo;
         ln_cell_center(cells[i], &la, &lo);
-        ln_zone_decision z = ln_zoneset_decide(zs, lo, la, 0);
+        ln_zone_decision z = ln_zoneset_decide(zs, la, lo, 0);
         assert_int_equal(z.action, LN_ZONE_DENY);
         inside++;
         /* 99 % of the way from the centre to each vertex: still inside */
         ln_cell_boundary b;
         ln_cell_boundary_of(cells[i], &b);
         for (int k = 0; k < b.n; k++) {
-            z = ln_zoneset_decide(zs, lo + 0.99 * (b.lon_rad[k] - lo),
-                                  la + 0.99 * (b.lat_rad[k] - la), 0);
+            z = ln_zoneset_decide(zs, la + 0.99 * (b.lat_rad[k] - la),
+                                  lo + 0.99 * (b.lon_rad[k] - lo), 0);
             assert_int_equal(z.action, LN_ZONE_DENY);
             inside++;
         }
@@ -66,7 +66,7 @@ static void starlink_zone(void **state)
             if (in_list(cells, n, nb[k]))
                 continue;
             ln_cell_center(nb[k], &la, &lo);
-            z = ln_zoneset_decide(zs, lo, la, 0);
+            z = ln_zoneset_decide(zs, la, lo, 0);
             assert_int_equal(z.action, LN_ZONE_ALLOW);
             outside++;
         }

@@ -33,9 +33,9 @@ static ln_zoneset *load(const char *json, int def)
     return zs;
 }
 
-static int deny(const ln_zoneset *zs, double lon, double lat, double t)
+static int deny(const ln_zoneset *zs, double lat, double lon, double t)
 {
-    return ln_zoneset_decide_deg(zs, lon, lat, t).action == LN_ZONE_DENY;
+    return ln_zoneset_decide_deg(zs, lat, lon, t).action == LN_ZONE_DENY;
 }
 
 static void test_antimeridian(void **state)
@@ -52,16 +52,16 @@ static void test_antimeridian(void **state)
     const char *docs[2] = {cross, cut};
     for (int k = 0; k < 2; k++) {
         ln_zoneset *zs = load(docs[k], LN_ZONE_ALLOW);
-        assert_true(deny(zs, 175, 0, NAN));
-        assert_true(deny(zs, -175, 0, NAN));
-        assert_true(deny(zs, 180, 5, NAN));
-        assert_true(deny(zs, -180, 5, NAN));
-        assert_true(deny(zs, 170, 0, NAN));   /* on the edge */
-        assert_true(deny(zs, -170, 10, NAN)); /* on a vertex */
+        assert_true(deny(zs, 0, 175, NAN));
+        assert_true(deny(zs, 0, -175, NAN));
+        assert_true(deny(zs, 5, 180, NAN));
+        assert_true(deny(zs, 5, -180, NAN));
+        assert_true(deny(zs, 0, 170, NAN));   /* on the edge */
+        assert_true(deny(zs, 10, -170, NAN)); /* on a vertex */
         assert_false(deny(zs, 0, 0, NAN));
-        assert_false(deny(zs, 165, 0, NAN));
-        assert_false(deny(zs, -165, 0, NAN));
-        assert_false(deny(zs, 175, 11, NAN));
+        assert_false(deny(zs, 0, 165, NAN));
+        assert_false(deny(zs, 0, -165, NAN));
+        assert_false(deny(zs, 11, 175, NAN));
         ln_zoneset_free(zs);
     }
     /* a ring around a pole is refused */
@@ -112,7 +112,7 @@ static void test_priority_hole_time(void **state)
     assert_int_equal(d.action, LN_ZONE_ALLOW);
     assert_int_equal(d.zone, -1);
     assert_null(d.zone_id);
-    d = ln_zoneset_decide_deg(zs, 4, 5, sep); /* on the hole's edge */
+    d = ln_zoneset_decide_deg(zs, 5, 4, sep); /* on the hole's edge */
     assert_string_equal(d.zone_id, "big");
     d = ln_zoneset_decide_deg(zs, 1.75, 1.75, sep);
     assert_int_equal(d.action, LN_ZONE_ALLOW);
@@ -139,16 +139,16 @@ static void test_priority_hole_time(void **state)
         lr[i] = lon[i] * LN_DEG2RAD;
         la[i] = lat[i] * LN_DEG2RAD;
     }
-    ln_zoneset_decide_batch(zs, 5, lr, la, NULL, sep, out, 2);
+    ln_zoneset_decide_batch(zs, 5, la, lr, NULL, sep, out, 2);
     for (int i = 0; i < 5; i++) {
-        ln_zone_decision s = ln_zoneset_decide(zs, lr[i], la[i], sep);
-        ln_zone_decision g = ln_zoneset_decide_deg(zs, lon[i], lat[i], sep);
+        ln_zone_decision s = ln_zoneset_decide(zs, la[i], lr[i], sep);
+        ln_zone_decision g = ln_zoneset_decide_deg(zs, lat[i], lon[i], sep);
         assert_int_equal(out[i].zone, g.zone);
         assert_int_equal(s.zone, g.zone);
     }
     /* per-point times */
     double ts[5] = {sep, sep, oct, sep, sep};
-    ln_zoneset_decide_batch_deg(zs, 5, lon, lat, ts, NAN, out, 1);
+    ln_zoneset_decide_batch_deg(zs, 5, lat, lon, ts, NAN, out, 1);
     assert_string_equal(out[2].zone_id, "corridor");
     ln_zoneset_free(zs);
 }
@@ -182,11 +182,11 @@ static void test_add_polygons_shared_edges(void **state)
     assert_true(ln_zoneset_version(zs) != v0);
     assert_true(deny(zs, 0.5, 0.5, NAN));
     assert_true(deny(zs, 1.0, 1.0, NAN)); /* common corner */
-    assert_true(deny(zs, 1.0, 0.5, NAN)); /* shared edge */
+    assert_true(deny(zs, 0.5, 1.0, NAN)); /* shared edge */
     assert_true(deny(zs, 1.5, 1.5, NAN));
     assert_true(deny(zs, 2.0, 2.0, NAN));
-    assert_false(deny(zs, 2.0000001, 1.0, NAN));
-    assert_false(deny(zs, -0.5, 0.5, NAN));
+    assert_false(deny(zs, 1.0, 2.0000001, NAN));
+    assert_false(deny(zs, 0.5, -0.5, NAN));
     ln_zoneset_free(zs);
 }
 
@@ -209,10 +209,10 @@ static void test_self_intersection_policy(void **state)
                                             LN_GEO_REPAIR_EVENODD, &d),
                      0);
     /* even-odd: both lobes of the bow tie are inside */
-    assert_true(deny(zs, 0.2, 1.0, NAN));
-    assert_true(deny(zs, 1.8, 1.0, NAN));
+    assert_true(deny(zs, 1.0, 0.2, NAN));
+    assert_true(deny(zs, 1.0, 1.8, NAN));
     assert_true(deny(zs, 1.0, 1.0, NAN)); /* the crossing itself */
-    assert_false(deny(zs, 1.0, 0.2, NAN));
+    assert_false(deny(zs, 0.2, 1.0, NAN));
     ln_zoneset_free(zs);
 }
 
@@ -235,8 +235,8 @@ static void test_index_matches_reference(void **state)
         r = r * 6364136223846793005ULL + 1442695040888963407ULL;
         double v = (double)(r >> 11) * 0x1.0p-53;
         double lon = 22 + 18.5 * u, lat = 44 + 8.5 * v;
-        assert_int_equal(ln_geo_shape_contains_deg(s, lon, lat),
-                         ln_geo_shape_contains_slow_deg(s, lon, lat));
+        assert_int_equal(ln_geo_shape_contains_deg(s, lat, lon),
+                         ln_geo_shape_contains_slow_deg(s, lat, lon));
     }
     ln_geo_index_stats st;
     ln_zoneset_stats(zs, &st);
@@ -292,11 +292,11 @@ static void test_policy_change_2022(void **state)
     for (size_t i = 0; i < n; i++) {
         lon[i] = pl[i].lon;
         lat[i] = pl[i].lat;
-        assert_int_equal(deny(a, lon[i], lat[i], NAN), pl[i].in_a);
-        assert_int_equal(deny(b, lon[i], lat[i], NAN), pl[i].in_b);
+        assert_int_equal(deny(a, lat[i], lon[i], NAN), pl[i].in_a);
+        assert_int_equal(deny(b, lat[i], lon[i], NAN), pl[i].in_b);
     }
     size_t *ch, nch;
-    assert_int_equal(ln_zoneset_diff(a, b, n, lon, lat, NAN, &ch, &nch), 0);
+    assert_int_equal(ln_zoneset_diff(a, b, n, lat, lon, NAN, &ch, &nch), 0);
     assert_int_equal(nch, 2);
     assert_int_equal(ch[0], 0);
     assert_int_equal(ch[1], 1);
@@ -420,8 +420,8 @@ static void test_holes(void **state)
             assert_string_equal(d.path, c[i].path);
         if (!rc) {
             /* a point in the (first) hole is outside the zone */
-            ln_zone_decision z = ln_zoneset_decide_deg(zs, i == 5 ? 175 : 3,
-                                                       i == 5 ? 0 : 3, NAN);
+            ln_zone_decision z = ln_zoneset_decide_deg(zs, i == 5 ? 0 : 3,
+                                                       i == 5 ? 175 : 3, NAN);
             assert_int_equal(z.action, i == 3 ? LN_ZONE_DENY
                                               : LN_ZONE_ALLOW);
         }

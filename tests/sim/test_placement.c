@@ -78,14 +78,14 @@ static void test_coast_sliver(void **state)
     enum { N = 5000 };
     static double lon[N], lat[N];
     long n_sliver = 0;
-    assert_int_equal(ln__sim_place(reg, raw, NULL, 0, 1.0, 3, N, lon, lat,
+    assert_int_equal(ln__sim_place(reg, raw, NULL, 0, 1.0, 3, N, lat, lon,
                                    NULL, "g", "t.json", &d),
                      0);
     for (int i = 0; i < N; i++)
         n_sliver += lon[i] * LN_RAD2DEG > 30.98;
     /* the case has the problem: 0.02 / 0.52 of the allowed area */
     assert_share(n_sliver, N, 0.02 / 0.52);
-    assert_int_equal(ln__sim_place(reg, coast, NULL, 0, 1.0, 3, N, lon, lat,
+    assert_int_equal(ln__sim_place(reg, coast, NULL, 0, 1.0, 3, N, lat, lon,
                                    NULL, "g", "t.json", &d),
                      0);
     long west = 0;
@@ -97,9 +97,9 @@ static void test_coast_sliver(void **state)
     assert_int_equal(west, N);
     /* the front line stays: free land 0.01 deg west of it is allowed, the
      * sliver is denied */
-    ln_zone_decision z = ln_zoneset_decide_deg(coast, 30.49, 50.5, NAN);
+    ln_zone_decision z = ln_zoneset_decide_deg(coast, 50.5, 30.49, NAN);
     assert_true(z.zone < 0);
-    z = ln_zoneset_decide_deg(coast, 30.99, 50.5, NAN);
+    z = ln_zoneset_decide_deg(coast, 50.5, 30.99, NAN);
     assert_true(z.zone >= 0 && z.action == LN_ZONE_DENY);
     ln_zoneset_free(raw);
     ln_zoneset_free(coast);
@@ -133,7 +133,7 @@ static void test_builtin_day(void **state)
             continue;
         size_t n = (size_t)gr->count;
         double *lon = malloc(n * sizeof *lon), *lat = malloc(n * sizeof *lat);
-        if (ln__sim_place_group(sc, g, n, lon, lat, &d))
+        if (ln__sim_place_group(sc, g, n, lat, lon, &d))
             fail_msg("%s", d.msg);
         for (size_t i = 0; i < n; i++)
             fprintf(f, "%s,%.7f,%.7f\n", gr->name, lon[i] * LN_RAD2DEG,
