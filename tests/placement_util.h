@@ -10,9 +10,9 @@
 
 #include "leonet/geofence.h"
 
-/* A lon/lat box (deg) as a shape. */
-static inline ln_geo_shape *box_shape(double lo0, double la0, double lo1,
-                                      double la1)
+/* A box from (la0, lo0) to (la1, lo1) (deg) as a shape. */
+static inline ln_geo_shape *box_shape(double la0, double lo0, double la1,
+                                      double lo1)
 {
     double c[10] = {lo0, la0, lo1, la0, lo1, la1, lo0, la1, lo0, la0};
     ln_geo_ring r = {c, 5};

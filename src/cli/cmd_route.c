@@ -373,7 +373,7 @@ static int read_gateways(const char *path, double **xyz, size_t *n)
 /* The time series: its options, what it holds (ln_malloc'd, freed by
  * series_close whatever the point of failure) and its tallies. */
 typedef struct series {
-    double start, dur, step, epoch, isl_km;
+    double start_unix_s, duration_s, step_s, epoch_unix_s, isl_km;
     ln_geodetic from, to;
     int have_to;
     const char *gwf;
@@ -427,9 +427,9 @@ static void series_close(series *sr)
 static int series_where_when(const ln_args *a, series *sr)
 {
     const char *s;
-    sr->start = ln_time_from_utc(2022, 10, 9, 0, 0, 0);
+    sr->start_unix_s = ln_time_from_utc(2022, 10, 9, 0, 0, 0);
     if ((s = ln_args_get(a, specs, "start")) &&
-        ln_args_time("route", "start", s, &sr->start))
+        ln_args_time("route", "start", s, &sr->start_unix_s))
         return 2;
     const char *sd = ln_args_get(a, specs, "duration");
     const char *sst = ln_args_get(a, specs, "step");
@@ -439,13 +439,14 @@ static int series_where_when(const ln_args *a, series *sr)
         return 2;
     }
     if (ln_args_double_in(V, "duration", sd, 0, (double)MAX_DURATION_S,
-                          &sr->dur) ||
-        ln_args_double_in(V, "step", sst, 0.001, 86400, &sr->step))
+                          &sr->duration_s) ||
+        ln_args_double_in(V, "step", sst, 0.001, 86400, &sr->step_s))
         return 2;
-    if (sr->dur / sr->step + 1 > MAX_SERIES_STEPS) {
+    if (sr->duration_s / sr->step_s + 1 > MAX_SERIES_STEPS) {
         fprintf(stderr, "leonet route: --duration %g / --step %g gives "
-                "%.0f steps, over the limit of %.0f\n", sr->dur, sr->step,
-                floor(sr->dur / sr->step + 1e-9) + 1, MAX_SERIES_STEPS);
+                "%.0f steps, over the limit of %.0f\n", sr->duration_s,
+                sr->step_s, floor(sr->duration_s / sr->step_s + 1e-9) + 1,
+                MAX_SERIES_STEPS);
         return 2;
     }
     sr->gwf = ln_args_get(a, specs, "gateways");
@@ -470,8 +471,8 @@ static int series_where_when(const ln_args *a, series *sr)
         return 2;
     }
     const char *ep = ln_args_get(a, specs, "epoch");
-    sr->epoch = sr->start;
-    if (ep && ln_args_time("route", "epoch", ep, &sr->epoch))
+    sr->epoch_unix_s = sr->start_unix_s;
+    if (ep && ln_args_time("route", "epoch", ep, &sr->epoch_unix_s))
         return 2;
     return 0;
 }
@@ -563,7 +564,7 @@ static int series_network(series *sr)
 /* Everything a run holds, after the options: 0 or 2 (printed). */
 static int series_open(const ln_args *a, series *sr)
 {
-    int rc = load_cons(a, sr->epoch, &sr->c);
+    int rc = load_cons(a, sr->epoch_unix_s, &sr->c);
     if (rc)
         return rc;
     if (sr->gwf && (rc = read_gateways(sr->gwf, &sr->gw, &sr->ngw)))
@@ -603,7 +604,7 @@ static void series_failures(series *sr, double t)
     if (!sr->jam)
         return;
     memset(sr->jammed, 0, sr->ngs);
-    ln_net_jam_apply(sr->net, sr->jam, sr->start + t, sr->jammed);
+    ln_net_jam_apply(sr->net, sr->jam, sr->start_unix_s + t, sr->jammed);
     sr->jammed_src += sr->jammed[0] || (sr->have_to && sr->jammed[1]);
     for (size_t g = 0; g < sr->ngs; g++) {
         sr->jammed_gw += g >= sr->base && sr->jammed[g];
@@ -660,7 +661,7 @@ static void series_step(series *sr, long k, double t)
 {
     series_failures(sr, t);
     ln_net_fail fail = {sr->sat_down, sr->gs_down, sr->cut};
-    const ln_orbit_at at = {.t_unix_s = sr->start + t};
+    const ln_orbit_at at = {.t_unix_s = sr->start_unix_s + t};
     ln_net_advance(sr->net, sr->o, &at, &fail, ln_cli_threads, &sr->pv,
                    NULL);
     char p[4096];
@@ -698,10 +699,10 @@ static int run_series(const ln_args *a)
         return rc;
     }
     printf("t_s,rtt_ms,hops,path\n");
-    long nt = (long)floor(sr.dur / sr.step + 1e-9) + 1;
+    long nt = (long)floor(sr.duration_s / sr.step_s + 1e-9) + 1;
     sr.rtt_min = INFINITY;
     for (long k = 0; k < nt && !ferror(stdout); k++)
-        series_step(&sr, k, (double)k * sr.step);
+        series_step(&sr, k, (double)k * sr.step_s);
     fprintf(stderr,
             "leonet route: %ld steps, %ld path changes, %ld without route",
             nt, sr.changes, sr.outages);

@@ -68,7 +68,7 @@ static void test_coast_sliver(void **state)
              SCRIPT, rp, zp, op);
     assert_int_equal(system(cmd), 0);
 
-    ln_geo_shape *reg = box_shape(30, 50, 31, 51);
+    ln_geo_shape *reg = box_shape(50, 30, 51, 31);
     ln_zoneset *raw = NULL, *coast = NULL;
     ln_diag d;
     assert_int_equal(ln_zoneset_new(LN_ZONE_ALLOW, &raw), 0);
