@@ -42,15 +42,13 @@ test-asan: test-deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLN_SANITIZE=ON \
 	    -DLN_TESTS=ON -DCMAKE_C_COMPILER=clang >/dev/null
 	cmake --build build-asan -j $(JOBS)
-	# --repeat until-pass:2: LeakSanitizer's stop-the-world tracer can
-	# crash at a process's exit on a loaded machine ("Tracer caught signal
-	# 11", seen once in a fresh chroot while CI ran beside it); a test
-	# that fails that way is run once more. A real ASan, UBSan or leak
-	# finding is deterministic and fails both runs.
-	cd build-asan && ASAN_OPTIONS=detect_leaks=1 \
+	# intercept_tls_get_addr=0: clang 14's LeakSanitizer reads a bogus
+	# dynamic-TLS range on a fresh Debian 12 and its tracer crashes at exit
+	# ("Tracer caught signal 11", "DTLS 7 at 0x59c-..."); without the DTLS
+	# interception leaks are still checked (static TLS, stacks, globals).
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1:intercept_tls_get_addr=0 \
 	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/activity/lsan.supp \
-	    ctest --output-on-failure -j $(JOBS) -LE 'bench|slow' \
-	    --repeat until-pass:2
+	    ctest --output-on-failure -j $(JOBS) -LE 'bench|slow'
 
 fuzz: test-deps
 	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DLN_FUZZ=ON \
