@@ -5,23 +5,26 @@
 #   without --test: what building and running leonet needs (make run)
 #   with --test:    also what the test suite and the benchmarks need
 #                   (make test): cmocka, the oracles (ERFA, GEOS,
-#                   python3-sgp4, shapely, networkx, PyEphem, h3-js and
+#                   python3-sgp4, shapely, networkx, PyEphem, jsonschema
+#                   and yaml (leonetd's OpenAPI check), h3-js and
 #                   playwright-core under node), chromium for the page
 #                   test, GDAL's tools as an outside reader of the map's
 #                   GeoJSON, clang with its sanitizer/libFuzzer runtimes,
 #                   its OpenMP (the ASan and fuzz builds use clang) and
 #                   llvm-symbolizer (llvm-14: sanitizer reports name
-#                   functions and lines).
+#                   functions and lines); the benchmarks' peers wrk and
+#                   PostGIS; OpenMPI (the multi-rank tests).
 # Every name is a Debian 12 (bookworm) package; nodejs is Debian's 18
 # unless a newer one is already installed (the npm pins in tests/ and
 # bench/ work with node 18 and later).
 set -eu
 build_pkgs="build-essential cmake pkg-config libjansson-dev libcairo2-dev
   libpng-dev libgif-dev libcsv-dev libmicrohttpd-dev libsodium-dev
-  libsqlite3-dev libpq-dev"
+  libsqlite3-dev libpq-dev libcurl4-openssl-dev"
 test_pkgs="libcmocka-dev liberfa-dev libgeos-dev clang libclang-rt-14-dev
   libomp-14-dev llvm-14 python3 python3-sgp4 python3-shapely python3-networkx
-  python3-numpy python3-ephem nodejs chromium gdal-bin"
+  python3-numpy python3-ephem python3-jsonschema python3-yaml nodejs chromium
+  gdal-bin wrk postgresql-15-postgis-3 libopenmpi-dev openmpi-bin"
 case "${1:-}" in
 "") want="$build_pkgs" ;;
 --test) want="$build_pkgs $test_pkgs" ;;

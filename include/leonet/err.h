@@ -46,7 +46,13 @@ extern "C" {
     X(LN_ENET, -170, "network: invalid network state")                     \
     X(LN_ENOROUTE, -171, "network: no route")                              \
     X(LN_EPOLICY, -180, "policy: invalid policy")                          \
-    X(LN_EDENIED, -181, "policy: denied")
+    X(LN_EDENIED, -181, "policy: denied")                                  \
+    /* store and daemon */                                                 \
+    X(LN_ESTORE, -200, "store: damaged or newer schema")                   \
+    X(LN_ESTORE_FULL, -201, "store: disk full")                            \
+    X(LN_ECONFLICT, -202, "store: conflicting record")                     \
+    X(LN_EAUTH, -210, "auth: no valid token")                              \
+    X(LN_EFORBIDDEN, -211, "auth: outside the token's scope")
 
 typedef enum ln_err {
     LN_OK = 0,

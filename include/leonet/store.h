@@ -1,0 +1,248 @@
+/*
+ * store.h - what leonetd keeps: accounts, plans, service lines, terminals,
+ * zones (versioned), tokens (hashed), telemetry reports (idempotent by
+ * terminal and sequence), usage per account/terminal/day and the
+ * telemetry stream's read cursors, behind one interface.
+ *
+ * Drivers. ln_store_open picks a driver by the address: "sqlite:PATH" or
+ * a plain PATH is SQLite (src/store/sqlite.c: WAL, synchronous=FULL,
+ * schema versioned with migrations); a later "postgresql://..." is a
+ * second file (src/store/pg.c) filling the same table of functions
+ * (src/store/store_int.h). Nothing above this header knows which driver
+ * runs.
+ *
+ * Durability. Every write returns only once it is durable (fsync'd);
+ * ln_store_ingest is group-committed: concurrent callers' batches share
+ * one transaction and one fsync, and each caller returns when its own
+ * rows are durable. A write that fails (disk full, I/O error) returns
+ * LN_ESTORE_FULL / LN_EIO and leaves nothing half-written; reads go on.
+ *
+ * Threads. One ln_store is used by many threads at once (the HTTP
+ * server's); every function is thread-safe.
+ *
+ * Units: times are Unix seconds UTC (double), positions degrees (WGS-84
+ * geodetic, as a terminal reports them), bytes as uint64_t.
+ */
+#ifndef LEONET_STORE_H
+#define LEONET_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leonet/core.h"
+#include "leonet/meter.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LN_ST_ID 64      /* ids: account, line, terminal, plan, zone */
+
+/* Who a bearer token speaks for (docs/api.md, "Roles"). */
+typedef enum ln_role {
+    LN_ROLE_OPERATOR = 0, /* everything */
+    LN_ROLE_CUSTOMER = 1, /* its own account's lines, terminals, usage */
+    LN_ROLE_TERMINAL = 2, /* reports for itself only */
+    LN_ROLE_AUDITOR = 3,  /* read-only, everything */
+    LN_ROLE_COUNT_
+} ln_role;
+/* "operator", "customer", "terminal", "auditor"; ln_role_parse: -1 when
+ * the name is none of them. */
+const char *ln_role_name(int role);
+int ln_role_parse(const char *name);
+
+typedef struct ln_st_account {
+    char id[LN_ST_ID];       /* Starlink's accountNumber, e.g. "ACC-..." */
+    char name[128];
+    char plan[LN_ST_ID];     /* ln_plan.id */
+    int suspended;           /* 1: suspended (alert 95) */
+} ln_st_account;
+
+typedef struct ln_st_line {  /* a service line (Starlink's word) */
+    char number[LN_ST_ID];   /* serviceLineNumber */
+    char account[LN_ST_ID];
+    char nickname[128];
+    int active;
+} ln_st_line;
+
+typedef struct ln_st_terminal {
+    char id[LN_ST_ID];       /* userTerminalId */
+    char kit_serial[LN_ST_ID];
+    char account[LN_ST_ID];
+    char line[LN_ST_ID];     /* "" when not on a service line */
+    /* the last accepted report (t_unix_s = 0: none yet; the seed's
+     * placement otherwise) */
+    double lat_deg, lon_deg, t_unix_s;
+    int64_t seq;             /* highest sequence number stored, -1 none */
+} ln_st_terminal;
+
+/* A zone as stored: one record per zone and version. The body is the
+ * zone's GeoJSON Feature (kind 0) or its H3 cell list (kind 1) as
+ * uploaded; the set in force is the latest version of every zone not
+ * deleted. */
+typedef struct ln_st_zone {
+    char id[LN_ST_ID];
+    int64_t version;         /* the zone set's version that wrote it */
+    int kind;                /* 0 GeoJSON Feature, 1 H3 cell list */
+    int action;              /* LN_ZONE_ALLOW / LN_ZONE_DENY */
+    int priority;
+    int deleted;             /* 1: this version removes the zone */
+    double valid_from_unix_s, valid_until_unix_s; /* -inf / +inf open */
+    char *body;              /* malloc'd by the store (ln_st_zones_free) */
+    size_t body_len;
+} ln_st_zone;
+
+typedef struct ln_st_token {
+    unsigned char hash[32];  /* SHA-256 of the secret (the secret itself
+                                is never stored) */
+    int role;                /* LN_ROLE_* */
+    char account[LN_ST_ID];  /* customer: its account */
+    char terminal[LN_ST_ID]; /* terminal: itself */
+    double created_unix_s;
+    int revoked;
+    int64_t rid;             /* the store's row id (stream cursor key) */
+} ln_st_token;
+
+/* One telemetry report as the daemon stores it: what the terminal said
+ * and what the daemon decided for it. */
+typedef struct ln_st_report {
+    char terminal[LN_ST_ID];
+    int64_t seq;             /* the terminal's sequence number */
+    double t_unix_s;         /* when it was measured (the terminal's) */
+    double lat_deg, lon_deg, alt_m;
+    uint64_t bytes_down, bytes_up;   /* since the previous report */
+    double latency_ms;       /* pop ping latency */
+    int link;                /* the terminal's link state: LN_LINK_* */
+    int reason;              /* the daemon's decision: LN_REASON_* */
+    int alert;               /* its Starlink alert code, 0 none */
+    uint64_t billed_bytes;   /* what is metered: 0 when denied */
+    char account[LN_ST_ID];  /* the terminal's account at decision time */
+} ln_st_report;
+
+typedef struct ln_store ln_store;
+
+/* ln_store_open
+ * Given:    addr   "sqlite:PATH" or PATH (SQLite; created if absent, its
+ *                  schema migrated to the current version)
+ * Returned: out    the store (ln_store_close)
+ *           diag   on error: the path and what failed
+ * Status:   0, LN_EINVAL (unknown scheme), LN_EIO, LN_ESTORE (a schema
+ *           newer than this build, or a damaged file), LN_ENOMEM */
+int ln_store_open(const char *addr, ln_store **out /* OUT */, ln_diag *diag);
+/* Finishes pending group commits, checkpoints, closes. NULL ok. */
+void ln_store_close(ln_store *st);
+/* The schema version of the open store (migrations applied). */
+int ln_store_schema_version(const ln_store *st);
+
+/* ---- reference data (seed, /public/v2, /v1 admin) -------------------- */
+int ln_store_put_plan(ln_store *st, const ln_plan *p);
+int ln_store_get_plan(ln_store *st, const char *id, ln_plan *out /* OUT */);
+int ln_store_put_account(ln_store *st, const ln_st_account *a);
+int ln_store_get_account(ln_store *st, const char *id,
+                         ln_st_account *out /* OUT */);
+int ln_store_put_line(ln_store *st, const ln_st_line *l);
+int ln_store_get_line(ln_store *st, const char *number,
+                      ln_st_line *out /* OUT */);
+int ln_store_put_terminal(ln_store *st, const ln_st_terminal *t);
+int ln_store_get_terminal(ln_store *st, const char *id,
+                          ln_st_terminal *out /* OUT */);
+/* Many terminals in one transaction (seed: 100,000 in a few seconds). */
+int ln_store_put_terminals(ln_store *st, const ln_st_terminal *t, size_t n);
+
+/* Lists: cb is called for each record in id order, from offset, at most
+ * limit (0 = all); account NULL = every account. cb returns non-zero to
+ * stop. *total (may be NULL) gets the count matching without paging. */
+typedef int (*ln_st_account_cb)(void *user, const ln_st_account *a);
+typedef int (*ln_st_line_cb)(void *user, const ln_st_line *l);
+typedef int (*ln_st_terminal_cb)(void *user, const ln_st_terminal *t);
+typedef int (*ln_st_plan_cb)(void *user, const ln_plan *p);
+int ln_store_list_accounts(ln_store *st, long offset, long limit,
+                           ln_st_account_cb cb, void *user, long *total);
+int ln_store_list_lines(ln_store *st, const char *account, long offset,
+                        long limit, ln_st_line_cb cb, void *user,
+                        long *total);
+int ln_store_list_terminals(ln_store *st, const char *account, long offset,
+                            long limit, ln_st_terminal_cb cb, void *user,
+                            long *total);
+int ln_store_list_plans(ln_store *st, ln_st_plan_cb cb, void *user);
+
+/* ---- zones ----------------------------------------------------------- */
+/* Writes zones as one new version of the set (every record gets it);
+ * returns the version in *version. */
+int ln_store_put_zones(ln_store *st, const ln_st_zone *z, size_t n,
+                       int64_t *version /* OUT */);
+/* The set in force (latest version of each zone, deleted ones left out),
+ * or as of a version (0 = latest). *out is an array freed with
+ * ln_st_zones_free. */
+int ln_store_get_zones(ln_store *st, int64_t as_of_version,
+                       ln_st_zone **out /* OUT */, size_t *n /* OUT */,
+                       int64_t *version /* OUT */);
+void ln_st_zones_free(ln_st_zone *z, size_t n);
+
+/* ---- tokens ---------------------------------------------------------- */
+int ln_store_put_token(ln_store *st, const ln_st_token *t,
+                       int64_t *rid /* OUT, may be NULL */);
+/* LN_ENOTFOUND when no token has this hash (revoked ones are found,
+ * with revoked = 1). */
+int ln_store_find_token(ln_store *st, const unsigned char hash[32],
+                        ln_st_token *out /* OUT */);
+int ln_store_revoke_token(ln_store *st, int64_t rid);
+
+/* ---- telemetry and usage --------------------------------------------- */
+/* ln_store_ingest
+ * Given:    r, n     reports (any terminals, any order)
+ * Returned: is_new   per report: 1 stored now, 0 already stored before
+ *                    (same terminal and seq: nothing stored or billed)
+ * Status:   0, LN_ESTORE_FULL (disk full: nothing of the batch stored),
+ *           LN_EIO
+ * Notes:    durable on return (group commit). For every new report the
+ *           same transaction adds billed_bytes to the usage of (account,
+ *           terminal, UTC day of t_unix_s) and moves the terminal's last
+ *           position/seq forward when seq is higher. */
+int ln_store_ingest(ln_store *st, const ln_st_report *r, size_t n,
+                    uint8_t *is_new /* OUT, n */);
+
+/* Usage rows of one account (NULL = all) with day in [from_day, to_day]
+ * (days since 1970-01-01 UTC), per terminal and day. */
+typedef struct ln_st_usage {
+    char account[LN_ST_ID];
+    char terminal[LN_ST_ID];
+    long day;
+    uint64_t bytes;          /* billed bytes */
+    uint64_t reports;        /* reports that day */
+    uint64_t denied;         /* of them denied */
+} ln_st_usage;
+typedef int (*ln_st_usage_cb)(void *user, const ln_st_usage *u);
+int ln_store_usage(ln_store *st, const char *account, long from_day,
+                   long to_day, ln_st_usage_cb cb, void *user);
+
+/* Reports in storage order after position `after` (0 = from the
+ * oldest kept), at most max; *last gets the position of the last one
+ * given (the stream's cursor value). account NULL = every account. */
+typedef int (*ln_st_report_cb)(void *user, int64_t pos,
+                               const ln_st_report *r);
+int ln_store_reports(ln_store *st, const char *account, int64_t after,
+                     long max, ln_st_report_cb cb, void *user,
+                     int64_t *last /* OUT */);
+/* The latest report of each terminal of an account (NULL = all). */
+int ln_store_latest_reports(ln_store *st, const char *account,
+                            ln_st_report_cb cb, void *user);
+/* Stream cursors, one per credential (token row id): a durable
+ * position. */
+int ln_store_get_cursor(ln_store *st, int64_t cred, int64_t *pos /* OUT */);
+int ln_store_set_cursor(ln_store *st, int64_t cred, int64_t pos);
+/* Deletes reports measured before t_unix_s (retention); usage stays. */
+int ln_store_expire_reports(ln_store *st, double before_unix_s,
+                            long *deleted /* OUT, may be NULL */);
+
+/* Counters for /metrics: commits, their mean and max time. */
+typedef struct ln_store_stats {
+    uint64_t commits, rows, failed;
+    double commit_s_sum, commit_s_max;
+} ln_store_stats;
+void ln_store_get_stats(ln_store *st, ln_store_stats *out /* OUT */);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
