@@ -1,0 +1,187 @@
+"""test_faults_common.py - what the fault tests (test_faults_*.py) share:
+raw HTTP over a socket (requests urllib would refuse or rewrite), the
+envelope check, telemetry batches, and the outside reference for "never
+half-written, never lost": the SQLite file read directly with Python's
+sqlite3 (a copy of the database and its WAL, so that reading it changes
+nothing of the daemon's), its integrity check, and the usage table
+re-added from the stored reports.
+
+Not a test itself (tests/server/harden.cmake registers the others).
+"""
+import json, os, shutil, socket, sqlite3, sys, tempfile, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from lnd import Daemon  # noqa: E402,F401  (re-exported for the tests)
+
+FAILS = []
+
+
+def check(cond, what):
+    """Records a failed expectation (the test goes on, exits 1 at the
+    end) and prints it."""
+    if not cond:
+        FAILS.append(what)
+        print("FAIL:", what, flush=True)
+    return cond
+
+
+def finish(name):
+    if FAILS:
+        print("%s: %d failure(s)" % (name, len(FAILS)))
+        sys.exit(1)
+    print("%s: ok" % name)
+
+
+def raw(port, data, timeout=30, read_all=True):
+    """Sends data (bytes) on a new connection, returns (status or None,
+    headers dict, body bytes, closed_early). status None: the server
+    closed without an answer."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    closed_early = False
+    try:
+        try:
+            s.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            closed_early = True
+        return read_answer(s) + (closed_early,)
+    finally:
+        s.close()
+
+
+def read_answer(s):
+    """(status, headers, body) of one HTTP/1.1 answer on socket s (body by
+    Content-Length, or to EOF); status None when the peer closed first."""
+    buf = b""
+    try:
+        while b"\r\n\r\n" not in buf:
+            b = s.recv(65536)
+            if not b:
+                break
+            buf += b
+    except (ConnectionResetError, socket.timeout):
+        pass
+    if b"\r\n\r\n" not in buf:
+        return None, {}, b""
+    head, body = buf.split(b"\r\n\r\n", 1)
+    lines = head.decode("latin-1").split("\r\n")
+    try:
+        status = int(lines[0].split()[1])
+    except (IndexError, ValueError):
+        return None, {}, buf
+    hdr = {}
+    for line in lines[1:]:
+        if ":" in line:
+            k, v = line.split(":", 1)
+            hdr[k.strip().lower()] = v.strip()
+    n = int(hdr.get("content-length", "-1"))
+    try:
+        while n < 0 or len(body) < n:
+            b = s.recv(65536)
+            if not b:
+                break
+            body += b
+    except (ConnectionResetError, socket.timeout):
+        pass
+    return status, hdr, body[:n] if n >= 0 else body
+
+
+def port_of(d):
+    return int(d.url.rsplit(":", 1)[1])
+
+
+def envelope_error(body, status, what, member=None):
+    """Checks an error answer: Starlink's envelope, isValid false, an
+    errorMessage; member (when given) is named in memberNames or the
+    message."""
+    try:
+        j = json.loads(body) if isinstance(body, (bytes, str)) else body
+    except ValueError:
+        return check(False, "%s: answer is not JSON: %r" % (what, body[:200]))
+    ok = check(isinstance(j, dict) and j.get("isValid") is False
+               and isinstance(j.get("errors"), list) and j["errors"]
+               and isinstance(j["errors"][0].get("errorMessage"), str),
+               "%s: status %s, not an error envelope: %r" % (
+                   what, status, str(j)[:300]))
+    if ok and member:
+        e = j["errors"][0]
+        text = " ".join(e.get("memberNames") or []) + " " + e["errorMessage"]
+        ok = check(member in text, "%s: the error does not name %r: %r" % (
+            what, member, e))
+    return ok
+
+
+def report(terminal, seq, lat=48.5, lon=30.5, down=1000, up=100,
+           t=1665273600, link="ok"):
+    return {"terminal": terminal, "seq": seq, "t": t, "lat": lat,
+            "lon": lon, "alt_m": 0, "bytes_down": down, "bytes_up": up,
+            "latency_ms": 31.5, "link": link}
+
+
+def snapshot(db):
+    """A copy of the database file and its WAL in a fresh folder (the
+    daemon's own files untouched), opened with sqlite3; the caller
+    closes it. The copy's folder is removed with the connection's
+    close_all()."""
+    d = tempfile.mkdtemp(prefix="lnd-snap-")
+    for ext in ("", "-wal"):
+        if os.path.exists(db + ext):
+            shutil.copyfile(db + ext, os.path.join(d, "s.db" + ext))
+    c = sqlite3.connect(os.path.join(d, "s.db"))
+    return Snap(c, d)
+
+
+class Snap:
+    def __init__(self, con, folder):
+        self.con, self.folder = con, folder
+
+    def q(self, sql, args=()):
+        return self.con.execute(sql, args).fetchall()
+
+    def close(self):
+        self.con.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def consistent(snap, what):
+    """The outside reference for "never half-written": SQLite's own
+    integrity check, every (terminal, seq) once, and every usage row equal
+    to the sums over the stored reports of its (account, terminal, UTC
+    day): bytes = billed bytes, reports, denied (policy.h's reasons
+    ZONE 1, SUSPENDED 2, KILL 3: a link outage is not a denial)."""
+    r = snap.q("PRAGMA integrity_check")
+    check(r == [("ok",)], "%s: integrity_check %r" % (what, r[:3]))
+    dup = snap.q("SELECT terminal, seq, count(*) FROM reports GROUP BY"
+                 " terminal, seq HAVING count(*) > 1 LIMIT 3")
+    check(not dup, "%s: reports stored twice: %r" % (what, dup))
+    want = {(a, t, int(day)): (b, n, den) for a, t, day, b, n, den in snap.q(
+        "SELECT account, terminal, CAST(floor(t / 86400) AS INTEGER),"
+        " sum(billed), count(*), sum(reason IN (1, 2, 3)) FROM reports"
+        " GROUP BY 1, 2, 3")}
+    have = {(a, t, d): (b, n, den) for a, t, d, b, n, den in snap.q(
+        "SELECT account, terminal, day, bytes, reports, denied FROM usage")}
+    bad = [(k, want.get(k), have.get(k)) for k in set(want) | set(have)
+           if want.get(k) != have.get(k)]
+    check(not bad, "%s: usage differs from the stored reports (%d rows),"
+          " e.g. %r" % (what, len(bad), bad[:3]))
+
+
+def stored(snap, pairs):
+    """{(terminal, seq): count} for the given pairs."""
+    out = {}
+    cur = snap.con.cursor()
+    for t, s in pairs:
+        out[(t, s)] = cur.execute(
+            "SELECT count(*) FROM reports WHERE terminal = ? AND seq = ?",
+            (t, s)).fetchone()[0]
+    return out
+
+
+def wait_until(fn, secs, step=0.1):
+    end = time.time() + secs
+    while time.time() < end:
+        v = fn()
+        if v:
+            return v
+        time.sleep(step)
+    return fn()
