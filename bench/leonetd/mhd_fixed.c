@@ -1,10 +1,11 @@
 /*
  * mhd_fixed.c - the peer of bench/leonetd (a): libmicrohttpd answering
  * every request with one fixed JSON body of the size of a leonetd
- * decision, with the MHD options leonetd's src/server/http.c uses (an
- * internal epoll thread pool, one thread per core, the same connection
- * limit and timeout), so that wrk measures what the HTTP layer alone
- * costs on this machine. No store, no decision.
+ * decision, with the MHD options leonetd's src/server/http.c uses
+ * (start_mhd: an internal epoll thread pool of one thread per core,
+ * ITC, TURBO, the default connection limit, timeout and memory limit
+ * 2 x url_max + 16 KiB, listen backlog 4096), so that wrk measures what
+ * the HTTP layer alone costs on this machine. No store, no decision.
  *
  * usage: mhd_fixed [THREADS]   (0 or absent: the number of cores)
  * prints "mhd_fixed: listening on http://127.0.0.1:PORT" (port chosen by
@@ -60,15 +61,13 @@ int main(int argc, char **argv)
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     sa.sin_port = 0;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-                     MHD_USE_ERROR_LOG;
-#ifdef LN_MHD_TURBO
-    flags |= MHD_USE_TURBO;
-#endif
+                     MHD_USE_ITC | MHD_USE_TURBO;
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, 0, NULL, NULL, answer, NULL, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)th,
         MHD_OPTION_CONNECTION_LIMIT, 20000u, MHD_OPTION_CONNECTION_TIMEOUT,
-        30u, MHD_OPTION_END);
+        30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(2 * 8192 + 16384),
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "mhd_fixed: MHD_start_daemon failed\n");
         return 1;
