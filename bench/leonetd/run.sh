@@ -3,8 +3,10 @@
 # telemetry ingest under wrk (keep-alive, loopback), side by side in the
 # same run with libmicrohttpd answering a fixed body (mhd_fixed.c, the
 # HTTP layer alone) and with PostGIS making the same decision
-# (postgis.sh, pgbench, same number of clients). On demand, never in the
-# test suite (docs/BENCHMARKS.md, "leonetd").
+# (postgis.sh, pgbench, same number of clients); the telemetry figure
+# beside the store alone (store_ingest.c: ln_store_ingest from 2 and 8
+# threads, no HTTP, no JSON). On demand, never in the test suite
+# (docs/BENCHMARKS.md, "leonetd").
 #
 # usage: bench/leonetd/run.sh [BUILD_DIR]     (default build)
 # env:   CONNS  wrk/pgbench connections (32)     SECS  seconds per run (10)
@@ -12,7 +14,7 @@
 #               values seed the built-in scenario's 20,300)
 #        TCONNS connections for the telemetry run (CONNS)
 #        BATCH  reports per telemetry request (1000)
-#        WRK_THREADS (2)   ONLY "authz mhd telemetry postgis" subset
+#        WRK_THREADS (2)   ONLY "authz mhd telemetry store postgis" subset
 # Everything goes to a mktemp -d folder, removed on exit. Prints one
 # "result ..." line per measurement and the ratios at the end.
 set -eu
@@ -21,7 +23,7 @@ root=$(cd "$here/../.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
 conns=${CONNS:-32} secs=${SECS:-10} nterm=${NTERM:-100000}
 tconns=${TCONNS:-$conns} batch=${BATCH:-1000} wt=${WRK_THREADS:-2}
-only=${ONLY:-authz mhd telemetry postgis}
+only=${ONLY:-authz mhd telemetry store postgis}
 lnd=$build/bin/leonetd
 sc=$here/scenario-100k.json
 [ "$nterm" = 100000 ] || sc=$root/data/scenarios/ukraine-2022.json
@@ -105,6 +107,20 @@ if has telemetry; then
     t1=$(date +%s.%N)
     after=$(rows)
     say "result telemetry_rows new_rows=$((after - before)) reports_per_s=$(echo "($after - $before) / ($t1 - $t0)" | bc) (rows counted in the SQLite file; wrk's requests x $batch = $(echo "$rps_telemetry * $batch" | bc))"
+fi
+if has store; then
+    b=$build
+    cc -O2 -std=c17 -D_DEFAULT_SOURCE -I"$root/include" "$here/store_ingest.c" \
+        "$b/libleonet_store.a" "$b/libleonet_meter.a" "$b/libleonet_policy.a" \
+        "$b/libleonet_geo.a" "$b/libleonet_core.a" \
+        $(pkg-config --libs sqlite3 jansson) -fopenmp -lpthread -lm \
+        -o "$tmp/store_ingest"
+    for th in 2 8; do
+        mkdir -p "$tmp/store$th"
+        say "result $(nice -n 10 "$tmp/store_ingest" "$tmp/store$th" "$th" \
+            "$secs" "$nterm" "$batch")"
+        rm -rf "$tmp/store$th"
+    done
 fi
 if has postgis; then
     # the cross-check: the same 2,000 (terminal, position) questions to
