@@ -5,8 +5,8 @@
  * (docs/api.md, "Tokens"). The account (customer) or terminal (terminal)
  * must exist.
  *
- * Also the hidden `leonetd seed-min --db PATH [--zone ID=FILE]...`: a
- * few accounts and terminals written through the store's API, for the
+ * Also the hidden `leonetd seed-min --db PATH [--terminals N] [--zone
+ * ID=FILE]...`: a few accounts and N (12) terminals written through the store's API, for the
  * core's tests (the real seed is `leonetd seed`).
  */
 #include <math.h>
@@ -149,9 +149,9 @@ int ld_token_main(int argc, char **argv)
 /* ---- seed-min ---------------------------------------------------------- */
 
 /* three accounts (the built-in scenario's ids; "donated" suspended), a
- * service line each, 12 terminals UT00000000.. round-robin over them,
+ * service line each, nterm terminals UT00000000.. round-robin over them,
  * placed near Kyiv (50.45 N, 30.52 E) */
-static int seed_refs(ln_store *st)
+static int seed_refs(ln_store *st, long nterm)
 {
     static const char *const acc[3] = {"defence", "civil", "donated"};
     ln_plan p;
@@ -179,11 +179,12 @@ static int seed_refs(ln_store *st)
         if (!rc)
             rc = ln_store_put_line(st, &l);
     }
-    ln_st_terminal t[12];
-    memset(t, 0, sizeof t);
-    for (int i = 0; i < 12; i++) {
-        snprintf(t[i].id, sizeof t[i].id, "UT%08d", i);
-        snprintf(t[i].kit_serial, sizeof t[i].kit_serial, "KIT%08d", i);
+    ln_st_terminal *t = ln_calloc((size_t)nterm, sizeof *t);
+    if (!t)
+        return LN_ENOMEM;
+    for (long i = 0; i < nterm; i++) {
+        snprintf(t[i].id, sizeof t[i].id, "UT%08ld", i);
+        snprintf(t[i].kit_serial, sizeof t[i].kit_serial, "KIT%08ld", i);
         snprintf(t[i].account, sizeof t[i].account, "%s", acc[i % 3]);
         snprintf(t[i].line, sizeof t[i].line, "SL-%s", acc[i % 3]);
         t[i].lat_deg = 50.45;
@@ -191,7 +192,8 @@ static int seed_refs(ln_store *st)
         t[i].seq = -1;
     }
     if (!rc)
-        rc = ln_store_put_terminals(st, t, 12);
+        rc = ln_store_put_terminals(st, t, (size_t)nterm);
+    ln_free(t);
     return rc;
 }
 
@@ -233,12 +235,19 @@ int ld_seed_min_main(int argc, char **argv)
     ln_diag d;
     char msg[1024];
     int i = 1;
+    long nterm = 12;
     if (argc >= 3 && !strcmp(argv[1], "--db")) {
         db = argv[2];
         i = 3;
     }
+    if (i + 1 < argc && !strcmp(argv[i], "--terminals")) {
+        if (ld_args_long("seed-min", "terminals", argv[i + 1], 12,
+                         10000000L, &nterm))
+            return 2;
+        i += 2;
+    }
     if (!db) {
-        fprintf(stderr, "usage: leonetd seed-min --db PATH [--zone "
+        fprintf(stderr, "usage: leonetd seed-min --db PATH [--terminals N] [--zone "
                 "ID=FILE]...\n");
         return 2;
     }
@@ -247,7 +256,7 @@ int ld_seed_min_main(int argc, char **argv)
                 ln_diag_format(&d, msg, sizeof msg));
         return 3;
     }
-    int rc = seed_refs(st) ? 3 : 0;
+    int rc = seed_refs(st, nterm) ? 3 : 0;
     for (; !rc && i + 1 < argc; i += 2)
         rc = strcmp(argv[i], "--zone") ? 2 : seed_zone(st, argv[i + 1]);
     if (!rc && i < argc)
