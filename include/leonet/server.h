@@ -34,6 +34,9 @@ typedef struct ln_server_config {
     int access_log;            /* 1: a line per request; 0: only errors
                                   (5xx) and events */
     size_t batch_max;          /* reports / decisions in one batch */
+    int workers;               /* threads that run writes (POST, which
+                                  wait on the store's commit) off the HTTP
+                                  threads; 0 = 16 */
     char strings_[1024];       /* where ln_server_config_load keeps the
                                   strings it read (listen, data_dir) */
 } ln_server_config;
@@ -46,7 +49,7 @@ void ln_server_config_init(ln_server_config *c /* OUT */);
 /* Reads a config file (JSON, the same member names as the flags:
  * "listen", "threads", "body-max", "url-max", "conn-max",
  * "conn-timeout", "retention", "window", "map-res", "data-dir",
- * "log-json", "access-log", "batch-max") over c; diag names the file,
+ * "log-json", "access-log", "batch-max", "workers") over c; diag names the file,
  * line and member on error (an unknown member or a wrong type is an
  * error). Strings read live in c (c->strings_). Status: 0, LN_EIO,
  * LN_EPARSE, LN_EINVAL, LN_ETOOBIG. */

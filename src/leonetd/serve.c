@@ -19,7 +19,7 @@
 
 enum {
     O_DB, O_LISTEN, O_CONFIG, O_THREADS, O_BODY, O_URL, O_CONN, O_TIMEOUT,
-    O_RETENTION, O_WINDOW, O_RES, O_DATA, O_LOGJSON, O_ACCESS, O_BATCH, O_N
+    O_RETENTION, O_WINDOW, O_RES, O_DATA, O_LOGJSON, O_ACCESS, O_BATCH, O_WORKERS, O_N
 };
 
 static const ld_opt opts[] = {
@@ -28,7 +28,7 @@ static const ld_opt opts[] = {
     {"conn-max", 1},     {"conn-timeout", 1}, {"retention", 1},
     {"window", 1},       {"map-res", 1},   {"data-dir", 1},
     {"log-json", 1},     {"access-log", 1}, {"batch-max", 1},
-    {NULL, 0}};
+    {"workers", 1},      {NULL, 0}};
 
 static void help(FILE *f)
 {
@@ -54,7 +54,9 @@ static void help(FILE *f)
             "  --log-json 0|1     JSON log lines (1) or plain text (0)\n"
             "  --access-log 0|1   a log line per request (1)\n"
             "  --batch-max N      reports or decisions in one batch "
-            "(10000)\n\n"
+            "(10000)\n"
+            "  --workers N        threads running writes (POST) off the "
+            "HTTP threads (0: 16)\n\n"
             "Prints 'leonetd: listening on http://ADDR:PORT' first on "
             "stdout; logs go\nto stderr. SIGTERM / SIGINT: stop accepting, "
             "drain, commit, exit 0.\n");
@@ -101,6 +103,7 @@ static int apply_flags(const char **val, ln_server_config *c)
     NUM(O_WINDOW, 1, 86400, window_s, double)
     NUM(O_RES, 0, 15, map_res, int)
     NUM(O_BATCH, 1, 10000000L, batch_max, size_t)
+    NUM(O_WORKERS, 0, 1024, workers, int)
 #undef NUM
     if (!rc && val[O_LOGJSON])
         rc = flag01("log-json", val[O_LOGJSON], &c->log_json);

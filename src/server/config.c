@@ -42,7 +42,8 @@ static const member members[] = {
     {"retention", T_NUM, 0, 1e9},     {"window", T_NUM, 1, 86400},
     {"map-res", T_UINT, 0, 15},       {"data-dir", T_STR, 0, 0},
     {"log-json", T_BOOL, 0, 1},       {"access-log", T_BOOL, 0, 1},
-    {"batch-max", T_UINT, 1, 1e7},    {NULL, 0, 0, 0}};
+    {"batch-max", T_UINT, 1, 1e7},    {"workers", T_UINT, 0, 1024},
+    {NULL, 0, 0, 0}};
 
 static int where(ln_diag *diag, int rc, const char *path, const char *text,
                  size_t len, const char *key, const char *msg)
@@ -92,6 +93,8 @@ static void set_num(ln_server_config *c, const char *key, double v)
         c->access_log = (int)v;
     else if (!strcmp(key, "batch-max"))
         c->batch_max = (size_t)v;
+    else if (!strcmp(key, "workers"))
+        c->workers = (int)v;
 }
 
 static int one(ln_server_config *c, const char *path, const char *text,

@@ -99,6 +99,7 @@ struct srv {
     _Atomic int inflight;      /* requests begun, not yet completed */
     _Atomic int streaming;     /* of them streamed answers (SSE) */
     _Atomic int stopping;      /* 1 once ln_server_stop began */
+    struct srv_work *work;     /* http_work.c, NULL in process */
     int parts_up;              /* parts whose init ran */
 };
 

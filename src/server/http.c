@@ -5,7 +5,8 @@
  * Content-Length before reading and again while reading a chunked body),
  * url_max (414), conn_max, conn_timeout_s (idle and slow clients: a
  * slowloris client is dropped after it), a per-connection memory pool of
- * 2 x url_max + 16 KiB (headers beyond it: libmicrohttpd's own 4xx). The
+ * url_max + 8 KiB (headers beyond it: libmicrohttpd's own 4xx; the pool
+ * is zeroed between requests, so it is kept small). The
  * open-file limit is raised to its hard maximum at start so 10,000 idle
  * connections fit.
  *
@@ -14,9 +15,12 @@
  * one), the body arrives in pieces into a buffer of at most body_max,
  * then srv__dispatch answers it.
  *
+ * Writes (POST ...) run on worker threads, streams park without a thread
+ * (http_int.h, http_work.c).
+ *
  * Stop (ln_server_stop): quiesce (the listening socket closes: no new
- * connection), wait until the requests in flight are answered (streams
- * excepted: they end on srv_stopping), stop the threads, free the state.
+ * connection), end the streams, wait until the requests in flight are
+ * answered, stop the workers and the threads, free the state.
  * The caller closes the store afterwards, which commits.
  */
 #include <arpa/inet.h>
@@ -32,31 +36,23 @@
 
 #include <microhttpd.h>
 
-#include "core.h"
+#include "http_int.h"
 
 struct ln_server {
     srv *s;
     struct MHD_Daemon *d;
+    srv_work *w;
     int port;
-    int lfd;                   /* the listening socket (after quiesce) */
 };
-
-typedef struct rctx {
-    char *url;                 /* raw URI */
-    char *body;
-    size_t len, cap;
-    int too_big;
-    int streaming;
-} rctx;
 
 static void *uri_log(void *cls, const char *uri, struct MHD_Connection *c)
 {
     srv *s = cls;
-    (void)c;
     rctx *x = ln_calloc(1, sizeof *x);
     if (!x)
         return NULL;
     x->url = ln_strdup(uri ? uri : "/");
+    x->conn = c;
     atomic_fetch_add(&s->inflight, 1);
     return x;
 }
@@ -70,9 +66,12 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)toe;
     if (!x)
         return;
+    if (x->parked)
+        srv__work_unpark(s->work, x);
     if (x->streaming)
         atomic_fetch_sub(&s->streaming, 1);
     atomic_fetch_sub(&s->inflight, 1);
+    srv_resp_free(&x->resp);
     ln_free(x->url);
     ln_free(x->body);
     ln_free(x);
@@ -83,13 +82,21 @@ typedef struct stream_ad {
     long (*fn)(void *, uint64_t, char *, size_t);
     void (*fr)(void *);
     void *user;
+    srv *s;
+    rctx *x;
 } stream_ad;
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     stream_ad *a = cls;
+    if (srv_stopping(a->s))
+        return MHD_CONTENT_READER_END_OF_STREAM;
     long n = a->fn(a->user, pos, buf, max);
-    return n < 0 ? MHD_CONTENT_READER_END_OF_STREAM : (ssize_t)n;
+    if (n < 0)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    if (n == 0 && (!a->s->work || srv__work_park(a->s->work, a->x)))
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    return (ssize_t)n;
 }
 
 static void stream_free(void *cls)
@@ -107,7 +114,7 @@ static struct MHD_Response *make_response(srv_resp *rs, rctx *x, srv *s)
         stream_ad *a = ln_malloc(sizeof *a);
         if (!a)
             return NULL;
-        *a = (stream_ad){rs->stream, rs->stream_free, rs->stream_user};
+        *a = (stream_ad){rs->stream, rs->stream_free, rs->stream_user, s, x};
         r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 << 10,
                                               stream_read, a, stream_free);
         if (!r) {
@@ -180,6 +187,26 @@ static int append(rctx *x, const char *data, size_t n, size_t max)
     return 0;
 }
 
+/* reads run here; writes (anything but GET / HEAD) go to a worker */
+static enum MHD_Result answer(struct MHD_Connection *c, srv *s, rctx *x,
+                              const char *method)
+{
+    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                   "Authorization");
+    if (s->work && strcmp(method, "GET") && strcmp(method, "HEAD")) {
+        x->method = method;
+        x->auth = auth;
+        x->state = 1;
+        MHD_suspend_connection(c);
+        srv__work_push(s->work, x);
+        return MHD_YES;
+    }
+    srv_resp rs;
+    srv__dispatch(s, method, x->url, auth, x->body ? x->body : "", x->len,
+                  c, &rs);
+    return send_resp(c, s, x, &rs);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
                                   const char *version,
@@ -192,11 +219,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     (void)version;
     if (!x)
         return MHD_NO; /* out of memory in uri_log: close */
-    if (!x->body && !x->too_big && *upload_size == 0 && x->cap == 0) {
-        /* first call: the headers are in */
+    if (x->state == 2) { /* a worker answered */
+        srv_resp rs = x->resp;
+        memset(&x->resp, 0, sizeof x->resp);
+        x->state = 3;
+        return send_resp(c, s, x, &rs);
+    }
+    if (x->state)
+        return MHD_YES;
+    if (!x->started) { /* the headers are in */
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                      "Content-Length");
-        x->cap = 1; /* marks the first call done */
+        x->started = 1;
         if (cl && strtoull(cl, NULL, 10) > s->cfg.body_max)
             return too_big(c, s, x, method);
         return MHD_YES;
@@ -209,12 +243,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     }
     if (x->too_big)
         return too_big(c, s, x, method);
-    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                   "Authorization");
-    srv_resp rs;
-    srv__dispatch(s, method, x->url, auth, x->body ? x->body : "", x->len,
-                  c, &rs);
-    return send_resp(c, s, x, &rs);
+    return answer(c, s, x, method);
 }
 
 /* "ADDR:PORT" (IPv4) -> sa */
@@ -254,9 +283,10 @@ static struct MHD_Daemon *start_mhd(srv *s, struct sockaddr_in *sa)
     const ln_server_config *cfg = &s->cfg;
     unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads
                                         : (unsigned)ln_ncpu();
-    size_t mem = 2 * cfg->url_max + (16 << 10);
+    /* libmicrohttpd zeroes the pool between requests: keep it small */
+    size_t mem = cfg->url_max + (8 << 10);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-                     MHD_USE_ITC | MHD_USE_TURBO;
+                     MHD_USE_ITC | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME;
     return MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, sa,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
@@ -286,9 +316,17 @@ int ln_server_start(ln_store *st, const ln_server_config *cfg,
         ln_free(v);
         return rc;
     }
+    if ((rc = srv__work_start(v->s, &v->w))) {
+        srv_free(v->s);
+        ln_free(v);
+        return ln_diag_set(diag, rc, NULL, 0, 0, NULL,
+                           "cannot start the worker threads");
+    }
+    v->s->work = v->w;
     v->d = start_mhd(v->s, &sa);
     if (!v->d) {
         int e = errno;
+        srv__work_stop(v->w);
         srv_free(v->s);
         ln_free(v);
         return ln_diag_set(diag, LN_EIO, NULL, 0, 0, "listen",
@@ -314,14 +352,18 @@ void ln_server_stop(ln_server *v)
     MHD_socket l = MHD_quiesce_daemon(v->d);
     if (l != MHD_INVALID_SOCKET)
         close(l);
+    srv__work_unpark_all(v->w); /* streams end */
     /* drain: at most conn_timeout_s for the requests in flight */
     double t0 = ln_time_mono_s();
-    while (atomic_load(&v->s->inflight) - atomic_load(&v->s->streaming) >
-               0 &&
+    while (atomic_load(&v->s->inflight) > 0 &&
            ln_time_mono_s() - t0 < (double)v->s->cfg.conn_timeout_s) {
         struct timespec ts = {0, 5000000};
         nanosleep(&ts, NULL);
     }
+    /* the workers finish their queue (and resume those connections)
+     * before the threads stop: no connection stays suspended */
+    srv__work_stop(v->w);
+    v->s->work = NULL;
     MHD_stop_daemon(v->d);
     srv_free(v->s);
     ln_free(v);

@@ -62,8 +62,11 @@ typedef struct srv_resp {
     char *body;                /* malloc'd, or NULL */
     size_t len;
     const char *content_type;  /* NULL = application/json */
-    /* a streamed answer (SSE): the core calls stream(user, buf, max)
-     * until it returns < 0, then stream_free(user) */
+    /* a streamed answer (SSE): the core calls stream(user, pos, buf, max)
+     * on an HTTP thread (never block in it): > 0 bytes written, 0 nothing
+     * now (the connection waits, without a thread, until srv_stream_wake
+     * or at most 1 s, then asks again: send a heartbeat when due, end
+     * when srv_stopping), < 0 the end; then stream_free(user) */
     long (*stream)(void *user, uint64_t pos, char *buf, size_t max);
     void (*stream_free)(void *user);
     void *stream_user;
@@ -141,6 +144,9 @@ void srv_auth_flush(srv *s);
 ln_store *srv_store(srv *s);
 /* 1 once the daemon is stopping (SIGTERM): a streamed answer ends. */
 int srv_stopping(srv *s);
+/* Asks every waiting stream for data now (live.c, after new reports).
+ * Any thread; no-op without an HTTP server. */
+void srv_stream_wake(srv *s);
 const ln_server_config *srv_config(const srv *s);
 /* Re-reads zones / accounts from the store after a change, so the next
  * decision uses them (admin's zone upload, suspend/resume). */

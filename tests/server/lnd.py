@@ -133,7 +133,12 @@ class Daemon:
         return r.status, b, dict(r.getheaders())
 
     def close(self):
-        self.stop()
+        rc = self.stop()
+        if rc != 0:  # SIGTERM ends the daemon with 0; else it crashed,
+            # or a sanitizer found something at exit
+            sys.stderr.write(self.stderr()[-8000:])
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise AssertionError("leonetd exited with %s" % rc)
         check = os.path.join(HERE, "openapi_check.py")
         if os.path.exists(check):
             sys.path.insert(0, HERE)
