@@ -135,7 +135,8 @@ void srv__auth_free(srv *s);
 int srv__dispatch(srv *s, const char *method, const char *url,
                   const char *authorization, const char *body, size_t len,
                   void *conn, srv_resp *out);
-int srv__routes_init(srv *s);
+/* Flattens the parts' tables; LN_EINVAL (diag) on a clash. */
+int srv__routes_init(srv *s, ln_diag *diag);
 
 /* ---- the core's handlers (ingest.c, authz.c) ------------------------- */
 int srv__h_telemetry(srv *s, const srv_req *rq, srv_resp *rs);

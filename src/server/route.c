@@ -357,7 +357,7 @@ static long find_route(srv *s, const char *method, const url_parts *u)
     return best;
 }
 
-int srv__routes_init(srv *s)
+int srv__routes_init(srv *s, ln_diag *diag)
 {
     size_t n = 0;
     for (const srv_part *p = srv_parts; p->name; p++)
@@ -366,10 +366,30 @@ int srv__routes_init(srv *s)
     s->routes = ln_calloc(n ? n : 1, sizeof *s->routes);
     s->m.route = ln_calloc(n + 1, sizeof *s->m.route);
     if (!s->routes || !s->m.route)
-        return LN_ENOMEM;
+        return ln_diag_set(diag, LN_ENOMEM, NULL, 0, 0, NULL,
+                           "out of memory");
     for (const srv_part *p = srv_parts; p->name; p++)
         for (const srv_route *r = p->routes; r && r->method; r++)
             s->routes[s->nroutes++] = r;
+    /* two parts claiming one operation, or one metrics name: a build
+     * error caught at start (the tests start the daemon) */
+    for (size_t i = 0; i < s->nroutes; i++)
+        for (size_t j = 0; j < i; j++) {
+            const srv_route *a = s->routes[i], *b = s->routes[j];
+            if ((!strcmp(a->method, b->method) &&
+                 !strcmp(a->pattern, b->pattern)) ||
+                (a->name && b->name && !strcmp(a->name, b->name)))
+                return ln_diag_set(diag, LN_EINVAL, NULL, 0, 0, NULL,
+                                   "routes: %s %s (%s) and %s %s (%s) "
+                                   "clash: one operation or one name "
+                                   "twice", a->method, a->pattern,
+                                   a->name ? a->name : "", b->method,
+                                   b->pattern, b->name ? b->name : "");
+            if (!a->name || !a->fn)
+                return ln_diag_set(diag, LN_EINVAL, NULL, 0, 0, NULL,
+                                   "routes: %s %s has no %s", a->method,
+                                   a->pattern, a->fn ? "name" : "handler");
+        }
     return 0;
 }
 

@@ -83,9 +83,7 @@ int srv_new(ln_store *st, const ln_server_config *cfg, srv **out,
     pthread_mutex_init(&s->reload_mu, NULL);
     for (int i = 0; i < SRV_POS_STRIPES; i++)
         pthread_mutex_init(&s->pos_mu[i], NULL);
-    int rc = srv__routes_init(s);
-    if (rc)
-        ln_diag_set(diag, rc, NULL, 0, 0, NULL, "out of memory");
+    int rc = srv__routes_init(s, diag);
     if (!rc)
         rc = srv__load_tables(st, &s->tab, diag);
     if (!rc)

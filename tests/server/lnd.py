@@ -115,16 +115,19 @@ class Daemon:
             return status, json.loads(b)
         return status, b.decode("utf-8", "replace")
 
-    def raw(self, method, path, token=None, data=None, headers=None):
+    def raw(self, method, path, token=None, data=None, headers=None,
+            chunked=False):
         """(status, body bytes, headers) of one request sent as is
-        (http.client: the path is not normalised or quoted)."""
+        (http.client: the path is not normalised or quoted); chunked:
+        data (an iterable of bytes) goes with Transfer-Encoding: chunked."""
         import http.client
         host = self.url.split("//", 1)[1]
         c = http.client.HTTPConnection(host, timeout=60)
         h = dict(headers or {})
         if token:
             h["Authorization"] = "Bearer " + token
-        c.request(method, path, body=data, headers=h)
+        c.request(method, path, body=data, headers=h,
+                  encode_chunked=chunked)
         r = c.getresponse()
         b = r.read()
         c.close()

@@ -59,6 +59,11 @@ def bad_input(d, op):
 def caps_and_paths(d, op):
     st, b, _ = d.raw("POST", "/v1/telemetry", op, b"x" * 5000)
     assert st == 413 and b'"isValid":false' in b, (st, b)
+    # no Content-Length: the cap holds while the chunks arrive
+    st, b, _ = d.raw("POST", "/v1/telemetry", op,
+                     iter([b"y" * 1000] * 6),
+                     {"Transfer-Encoding": "chunked"}, chunked=True)
+    assert st == 413 and b'"memberNames":["body"]' in b, (st, b)
     st, b, _ = d.raw("GET", "/v1/terminals/UT00000001/authorization?q=" +
                      "a" * 1500, op)
     assert st == 414 and b'"isValid":false' in b, (st, b)
