@@ -98,7 +98,11 @@ int srv__h_authz_one(srv *s, const srv_req *rq, srv_resp *rs)
         return srv_error(rs, 400, "t",
                          "t: ISO 8601 UTC or Unix seconds");
     srv_decision d;
-    if (srv_decide(s, id, lat, lon, t, &d))
+    int rc = srv_decide(s, id, lat, lon, t, &d);
+    if (rc == LN_EINVAL)
+        return srv_error(rs, 400, "lat", "the terminal has no known "
+                                         "position yet: give lat and lon");
+    if (rc)
         return srv_error(rs, 404, "terminal", "no such terminal: %s", id);
     size_t cap = ONE_MAX + sizeof env_head + sizeof env_tail, p = 0;
     char *b = ln_malloc(cap);
@@ -155,13 +159,16 @@ static int batch_item(srv *s, const srv_req *rq, json_t *it, size_t i,
                          i), -1;
     srv_decision d;
     srv_resp scratch = {0};
-    if (srv_scope_terminal(s, rq, &scratch, id) ||
-        srv_decide(s, id, lat, lon, t, &d)) {
-        srv_resp_free(&scratch);
+    int rc = srv_scope_terminal(s, rq, &scratch, id) ? LN_ENOTFOUND
+             : srv_decide(s, id, lat, lon, t, &d);
+    srv_resp_free(&scratch);
+    if (rc) {
         *p += (size_t)snprintf(b + *p, cap - *p, "{\"terminal\":");
         srv__json_str(b, cap, p, id);
-        *p += (size_t)snprintf(b + *p, cap - *p,
-                               ",\"error\":\"no such terminal\"}");
+        *p += (size_t)snprintf(b + *p, cap - *p, ",\"error\":\"%s\"}",
+                               rc == LN_EINVAL ? "no known position: give "
+                                                 "lat and lon"
+                                               : "no such terminal");
         return 0;
     }
     put_decision(b, cap, p, id, &d);

@@ -155,7 +155,10 @@ int srv_reload_accounts(srv *s);
 
 /* The decision for a terminal at a position and time: the same
  * ln_policy_decide as `leonet run`, and its Starlink alert code
- * (srv_alert_code). LN_ENOTFOUND for an unknown terminal. */
+ * (srv_alert_code). lat_deg or lon_deg NaN: the terminal's last reported
+ * position (or its placement). LN_ENOTFOUND for an unknown terminal,
+ * LN_EINVAL when NaN was given and the terminal has no position yet.
+ * Counts the decision in /metrics. No allocation, no DB. */
 typedef struct srv_decision {
     ln_policy_decision d;      /* d.zone_id points at zone_id below (or is
                                   NULL): copy the struct, not the pointer */

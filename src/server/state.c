@@ -213,6 +213,10 @@ int srv_decide(srv *s, const char *terminal, double lat_deg, double lon_deg,
         lat_deg = t->lat_deg;
         lon_deg = t->lon_deg;
         pthread_mutex_unlock(mu);
+        if (!isfinite(lat_deg) || !isfinite(lon_deg)) {
+            pthread_rwlock_unlock(&s->lock);
+            return LN_EINVAL; /* never reported, no placement */
+        }
     }
     out->d = ln_policy_decide(s->pol, t->account, lat_deg * LN_DEG2RAD,
                               lon_deg * LN_DEG2RAD, t_unix_s);

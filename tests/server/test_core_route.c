@@ -54,6 +54,9 @@ static int setup(void **state)
     t.lon_deg = 20;
     t.seq = -1;
     assert_int_equal(ln_store_put_terminal(f->st, &t), 0);
+    strcpy(t.id, "UT00000002"); /* no position yet */
+    t.lat_deg = t.lon_deg = NAN;
+    assert_int_equal(ln_store_put_terminal(f->st, &t), 0);
     ln_st_token k;
     memset(&k, 0, sizeof k);
     crypto_hash_sha256(k.hash, (const unsigned char *)TOKEN,
@@ -159,6 +162,14 @@ static void test_paths(void **state)
     assert_int_equal(ask(f, "GET", "/v1/terminals/UT9/authorization", auth,
                          NULL, NULL),
                      404);
+    /* no known position: the caller must give one */
+    assert_int_equal(ask(f, "GET", "/v1/terminals/UT00000002/authorization",
+                         auth, NULL, NULL),
+                     400);
+    assert_int_equal(ask(f, "GET",
+                         "/v1/terminals/UT00000002/authorization?lat=1&lon=2",
+                         auth, NULL, NULL),
+                     200);
 }
 
 static void test_caps_and_auth(void **state)
