@@ -10,3 +10,7 @@ foreach(t roles zone ingest ops)
   set_tests_properties(server_core_${t} PROPERTIES LABELS "server"
                        TIMEOUT 300)
 endforeach()
+add_test(NAME server_core_cli
+         COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/server/test_core_cli.py
+                 ${CMAKE_BINARY_DIR} ${PROJECT_VERSION})
+set_tests_properties(server_core_cli PROPERTIES LABELS "server" TIMEOUT 300)
