@@ -429,7 +429,9 @@ static int run(srv *s, const char *method, const char *url,
     const char *qm = strchr(url, '?');
     size_t plen = qm ? (size_t)(qm - url) : ulen;
     url_parts u = {0};
-    u.buf = ln_malloc(3 * ulen + 80);
+    char small[1024]; /* most URLs: no allocation */
+    size_t need = 3 * ulen + 80;
+    u.buf = need <= sizeof small ? small : ln_malloc(need);
     if (!u.buf)
         return srv_error(rs, 503, NULL, "out of memory");
     int rc = parse_path(url, plen, &u, rs);
@@ -437,7 +439,8 @@ static int run(srv *s, const char *method, const char *url,
         rc = parse_query(qm + 1, ulen - plen - 1, u.buf + 2 * ulen + 4, rq,
                          rs);
     if (rc) {
-        ln_free(u.buf);
+        if (u.buf != small)
+            ln_free(u.buf);
         return 0;
     }
     rq->path = u.path;
@@ -460,7 +463,8 @@ static int run(srv *s, const char *method, const char *url,
                 srv_error(rs, 500, NULL, "the handler gave no answer");
         }
     }
-    ln_free(u.buf);
+    if (u.buf != small)
+        ln_free(u.buf);
     return 0;
 }
 
