@@ -175,8 +175,34 @@ def drain(d, op):
     assert n == 200, n
 
 
+def idle_and_slow(d):
+    """10,000 idle connections and a slowloris client (half a request,
+    never finished): the daemon still answers a new client, and drops
+    the slow one after conn-timeout (here 2 s; waited for up to 60)."""
+    import resource, urllib.request
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    n = min(10000, hard - 200)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    host, port = d.url.split("//")[1].split(":")
+    socks = [socket.create_connection((host, int(port)), timeout=60)
+             for _ in range(n)]
+    slow = socket.create_connection((host, int(port)), timeout=60)
+    slow.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+    with urllib.request.urlopen(d.url + "/healthz", timeout=60) as f:
+        assert f.status == 200
+    socks[-1].sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert socks[-1].recv(12) == b"HTTP/1.1 200"
+    assert slow.recv(100) == b""  # closed by the daemon, no answer
+    for s in socks:
+        s.close()
+    slow.close()
+    print("%d idle connections held, slow client dropped" % n)
+
+
 def main(build):
     config_errors(build)
+    with Daemon(build, seed="min", args=["--conn-timeout", "2"]) as d:
+        idle_and_slow(d)
     with Daemon(build, seed="min", args=["--body-max", "4096",
                                          "--url-max", "1024"]) as d:
         op = d.token("operator")
