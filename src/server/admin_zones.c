@@ -156,8 +156,14 @@ static int add_replaced(srv *s, srv_resp *rs, ln_st_zone **zp, size_t *np)
             continue;
         z[n] = cur[k];
         z[n].deleted = 1;
-        z[n].body = NULL;
+        z[n].body = ln_strdup(""); /* a removal carries no geometry */
         z[n].body_len = 0;
+        if (!z[n].body) {
+            *np = n;
+            ln_st_zones_free(cur, ncur);
+            srv_error(rs, 500, NULL, "out of memory");
+            return -1;
+        }
         n++;
     }
     *np = n;
@@ -431,11 +437,12 @@ int adm_zone_delete(srv *s, const srv_req *rq, srv_resp *rs)
     if (!f)
         return srv_error(rs, 404, "id", "no zone '%s' in force", id);
     ln_free(z.body);
-    z.body = NULL;
+    z.body = ln_strdup(""); /* a removal carries no geometry */
     z.body_len = 0;
     z.deleted = 1;
     int64_t version = 0;
-    int rc = ln_store_put_zones(st, &z, 1, &version);
+    int rc = z.body ? ln_store_put_zones(st, &z, 1, &version) : LN_ENOMEM;
+    ln_free(z.body);
     if (rc)
         return adm_store_error(rs, rc, "zone");
     rc = srv_reload_zones(s);

@@ -41,7 +41,7 @@ def near(a, b):
     return abs(a - b) < 1e-6
 
 
-def send_account(d, toks, terms, suffix):
+def send_account(d, toks, terms):
     lat, lon = C.KYIV
     r = C.report
     t0, t1, t2 = terms
@@ -133,8 +133,8 @@ def main(build_dir):
         cust_b = d.token("customer", account=C.ACC_B)
         toks = {t: d.token("terminal", terminal=t)
                 for t in C.TERMS_A + C.TERMS_B}
-        send_account(d, toks, C.TERMS_A, "a")
-        send_account(d, toks, C.TERMS_B, "b")
+        send_account(d, toks, C.TERMS_A)
+        send_account(d, toks, C.TERMS_B)
         ok(d, "POST", "/v1/accounts/%s/suspend" % C.ACC_A, op)
         t1 = C.TERMS_A[1]
         C.send(d, toks[t1], [C.report(t1, 2, D11 + 60, C.KYIV[0], C.KYIV[1],
