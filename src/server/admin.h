@@ -19,6 +19,7 @@ int adm_zone_delete(srv *s, const srv_req *rq, srv_resp *rs);
 int adm_accounts_get(srv *s, const srv_req *rq, srv_resp *rs);
 int adm_accounts_post(srv *s, const srv_req *rq, srv_resp *rs);
 int adm_account_get(srv *s, const srv_req *rq, srv_resp *rs);
+int adm_account_patch(srv *s, const srv_req *rq, srv_resp *rs);
 int adm_account_suspend(srv *s, const srv_req *rq, srv_resp *rs);
 int adm_account_resume(srv *s, const srv_req *rq, srv_resp *rs);
 int adm_plans_get(srv *s, const srv_req *rq, srv_resp *rs);

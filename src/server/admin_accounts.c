@@ -1,6 +1,7 @@
 /*
  * admin_accounts.c - /v1/accounts and /v1/plans (docs/api-admin.md):
- * list, read and create accounts and plans, suspend and resume an
+ * list, read and create accounts and plans, rename an account or move
+ * it to another plan, suspend and resume an
  * account (then the daemon re-reads the accounts, so the next decision
  * for its terminals says account-suspended, alert 95).
  *
@@ -222,6 +223,46 @@ int adm_accounts_post(srv *s, const srv_req *rq, srv_resp *rs)
     if (rc)
         return adm_store_error(rs, rc, "account");
     return srv_ok(rs, 201, account_json(st, &a, 1));
+}
+
+int adm_account_patch(srv *s, const srv_req *rq, srv_resp *rs)
+{
+    static const char *const names[] = {"name", "plan", NULL};
+    ln_st_account a;
+    if (path_account(s, rq, rs, &a))
+        return 0;
+    json_t *o = srv_body_object(rq, rs);
+    if (!o)
+        return 0;
+    const char *name, *plan;
+    int bad = adm_known_members(rs, o, names) ||
+              member_str(rs, o, "name", 0, sizeof a.name, &name) ||
+              member_str(rs, o, "plan", 0, sizeof a.plan, &plan);
+    ln_store *st = srv_store(s);
+    ln_plan p;
+    int rc = bad || !plan ? 0 : ln_store_get_plan(st, plan, &p);
+    if (rc == LN_ENOTFOUND) {
+        srv_error(rs, 400, "plan", "plan '%s' does not exist", plan);
+        bad = 1;
+    } else if (rc) {
+        adm_store_error(rs, rc, "plan");
+        bad = 1;
+    }
+    if (!bad) {
+        if (name)
+            snprintf(a.name, sizeof a.name, "%s", name);
+        if (plan)
+            snprintf(a.plan, sizeof a.plan, "%s", plan);
+    }
+    json_decref(o);
+    if (bad)
+        return 0;
+    rc = ln_store_put_account(st, &a);
+    if (!rc)
+        rc = srv_reload_accounts(s);
+    if (rc)
+        return adm_store_error(rs, rc, "account");
+    return srv_ok(rs, 200, account_json(st, &a, 1));
 }
 
 static int set_suspended(srv *s, const srv_req *rq, srv_resp *rs, int on)

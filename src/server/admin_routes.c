@@ -34,6 +34,8 @@ const srv_route srv_routes_admin[] = {
      OP, 0, "v1_accounts"},
     {"GET", "/v1/accounts/{id}", adm_account_get,
      "Account information, View", OP | AUD | CUST, 0, "v1_account"},
+    {"PATCH", "/v1/accounts/{id}", adm_account_patch,
+     "Account information, Edit", OP, 0, "v1_account"},
     {"POST", "/v1/accounts/{id}/suspend", adm_account_suspend,
      "Account information, Edit", OP, 0, "v1_account_suspend"},
     {"POST", "/v1/accounts/{id}/resume", adm_account_resume,

@@ -1,7 +1,8 @@
 """test_admin_accounts.py - /v1/accounts and /v1/plans.
 
-Against the scenario the test wrote (test_admin_common: acc-a on plan
-"flat" with 3 terminals, acc-b on "pool"): listing and reading as
+Against the small seed (test_admin_common: A = defence moved to plan
+"flat", four terminals; B = civil on "pool"; donated, suspended):
+listing and reading as
 operator, auditor and customer (a customer sees its own account; another
 account answers 404 exactly as an id that does not exist); suspend ->
 the next decision for the account's terminal is denied with reason
@@ -14,7 +15,6 @@ and customer writes 403, terminal 403, no token 401).
 usage: test_admin_accounts.py BUILD_DIR
 """
 import sys
-import tempfile
 
 import test_admin_common as C
 from test_admin_common import check, ok
@@ -35,16 +35,16 @@ def err(d, method, path, tok, body, want, member=None):
 def reads(d, op, aud, cust):
     for tok in (op, aud):
         c = ok(d, "GET", "/v1/accounts", tok)
-        check(sorted(a["id"] for a in c["results"]) == [C.ACC_A, C.ACC_B]
-              and c["totalCount"] == 2 and c["pageIndex"] == 0 and
+        check(sorted(a["id"] for a in c["results"]) ==
+              ["civil", "defence", "donated"] and c["totalCount"] == 3 and c["pageIndex"] == 0 and
               c["isLastPage"] is True, "all accounts", c)
     c = ok(d, "GET", "/v1/accounts", cust)
     check([a["id"] for a in c["results"]] == [C.ACC_A] and
           c["totalCount"] == 1, "a customer lists its own account", c)
     a = ok(d, "GET", "/v1/accounts/" + C.ACC_A, cust)
-    check(a["id"] == C.ACC_A and a["name"] == "Account A" and
+    check(a["id"] == C.ACC_A and a["name"] == "account defence" and
           a["plan"] == "flat" and a["suspended"] is False and
-          a["status"] == "active" and a["terminals"] == 3, "account", a)
+          a["status"] == "active" and a["terminals"] == 4, "account", a)
     p = a["plan_detail"]
     check(p["monthly_usd"] == 99.5 and p["included_gb"] == 100 and
           p["usd_per_gb"] == 2.25 and p["overage"] == "per_terminal",
@@ -55,7 +55,10 @@ def reads(d, op, aud, cust):
           none["errors"][0]["memberNames"], "same 404 for another account")
     err(d, "GET", "/v1/accounts?page=-1", op, None, 400, "page")
     c = ok(d, "GET", "/v1/accounts?page=1", op)
-    check(c["results"] == [] and c["totalCount"] == 2, "page 1", c)
+    check(c["results"] == [] and c["totalCount"] == 3, "page 1", c)
+    d9 = ok(d, "GET", "/v1/accounts/donated", aud)
+    check(d9["suspended"] is True and d9["status"] == "suspended",
+          "the seed's suspended account", d9)
 
 
 def suspend(d, op, aud, cust):
@@ -99,7 +102,7 @@ def creates(d, op, aud, cust):
     err(d, "POST", "/v1/plans", aud, dict(gold, id="y"), 403)
     err(d, "GET", "/v1/plans", cust, None, 403)
     ids = sorted(x["id"] for x in ok(d, "GET", "/v1/plans", aud)["results"])
-    check(ids == ["flat", "gold", "pool"], "plans", ids)
+    check(ids == ["flat", "gold", "pool", "residential"], "plans", ids)
 
     a = ok(d, "POST", "/v1/accounts", op,
            {"id": "acc-c", "name": "Account C", "plan": "gold"}, 201)
@@ -121,12 +124,19 @@ def creates(d, op, aud, cust):
     err(d, "POST", "/v1/accounts", cust, {"id": "acc-f", "plan": "gold"},
         403)
     c = ok(d, "GET", "/v1/accounts", op)
-    check(c["totalCount"] == 3, "three accounts now", c)
+    check(c["totalCount"] == 4, "four accounts now", c)
+    a = ok(d, "PATCH", "/v1/accounts/acc-c", op, {"name": "C2",
+                                                   "plan": "flat"})
+    check(a["name"] == "C2" and a["plan"] == "flat", "patched", a)
+    err(d, "PATCH", "/v1/accounts/acc-c", op, {"plan": "nope"}, 400, "plan")
+    err(d, "PATCH", "/v1/accounts/acc-c", op, {"suspended": True}, 400,
+        "suspended")
+    err(d, "PATCH", "/v1/accounts/acc-c", aud, {"name": "x"}, 403)
+    err(d, "PATCH", "/v1/accounts/nope", op, {"name": "x"}, 404)
 
 
 def main(build_dir):
-    with tempfile.TemporaryDirectory(prefix="adm-acc-") as tmp, \
-            C.daemon(build_dir, tmp) as d:
+    with C.daemon(build_dir) as d:
         op, aud = d.token("operator"), d.token("auditor")
         cust = d.token("customer", account=C.ACC_A)
         term = d.token("terminal", terminal=C.TERMS_A[0])

@@ -4,31 +4,33 @@ Reports are sent through the core's POST /v1/telemetry (each terminal
 with its own token) for October 2022; GB = 1e9 bytes; billed bytes of a
 report are bytes_down + bytes_up when it is allowed, 0 when denied.
 
-  acc-a (plan flat: $99.50 a terminal, 100 GB each, $2.25/GB beyond,
-  per terminal) and acc-b (plan pool: the same, pooled) send the same:
+  A = defence (plan flat: $99.50 a terminal, 100 GB each, $2.25/GB
+  beyond, per terminal) and B = civil (plan pool: the same, pooled), four
+  terminals each (test_admin_common), send the same:
     terminal 0: 2022-10-09 40 + 10 GB twice, 2022-10-10 40 + 10 GB
                 = 150 GB (100 on the 9th, 50 on the 10th)
     terminal 1: 2022-10-09 30 + 10 GB = 40 GB
     terminal 2: 2022-10-09 60 + 5 GB twice = 130 GB
+    terminal 3: 2022-10-09 80 + 20 GB = 100 GB
   the first batch of each account is sent twice (idempotent: the second
-  time nothing is stored or billed); acc-a is then suspended and its
+  time nothing is stored or billed); A is then suspended and its
   terminal 1 reports 5 + 0 GB on 2022-10-11: denied, billed 0, counted.
 
-  usage of acc-a, 2022-10: 320 GB, 7 reports, 1 denied;
-    days 09: 100 + 40 + 130 = 270 GB, 5 reports; 10: 50 GB, 1 report;
-         11: 0 GB, 1 report, 1 denied
-    terminals 150, 40, 130 GB
-  invoice acc-a 2022-10 (per terminal): fee 3 x 99.50 = 298.50;
-    over (150-100) + 0 + (130-100) = 80 GB x 2.25 = 180.00; total 478.50
-  invoice acc-b 2022-10 (pooled): fee 298.50; over 320 - 300 = 20 GB x
-    2.25 = 45.00; total 343.50
-  the current month (no usage): 298.50, provisional.
+  usage of A, 2022-10: 420 GB, 8 reports, 1 denied;
+    days 09: 100 + 40 + 130 + 100 = 370 GB, 6 reports; 10: 50 GB,
+         1 report; 11: 0 GB, 1 report, 1 denied
+    terminals 150, 40, 130, 100 GB
+  invoice A 2022-10 (per terminal): fee 4 x 99.50 = 398.00;
+    over (150-100) + 0 + (130-100) + 0 = 80 GB x 2.25 = 180.00;
+    total 578.00
+  invoice B 2022-10 (pooled): fee 398.00; over 420 - 4 x 100 = 20 GB x
+    2.25 = 45.00; total 443.00
+  the current month (no usage): 398.00, provisional.
 
 usage: test_admin_billing.py BUILD_DIR
 """
 import datetime
 import sys
-import tempfile
 
 import test_admin_common as C
 from test_admin_common import check, ok
@@ -44,7 +46,7 @@ def near(a, b):
 def send_account(d, toks, terms):
     lat, lon = C.KYIV
     r = C.report
-    t0, t1, t2 = terms
+    t0, t1, t2, t3 = terms
     batches = [
         (t0, [r(t0, 1, D9 + 60, lat, lon, 40 * G, 10 * G),
               r(t0, 2, D9 + 75, lat, lon, 40 * G, 10 * G)]),
@@ -52,6 +54,7 @@ def send_account(d, toks, terms):
         (t1, [r(t1, 1, D9 + 90, lat, lon, 30 * G, 10 * G)]),
         (t2, [r(t2, 1, D9 + 120, lat, lon, 60 * G, 5 * G),
               r(t2, 2, D9 + 135, lat, lon, 60 * G, 5 * G)]),
+        (t3, [r(t3, 1, D9 + 150, lat, lon, 80 * G, 20 * G)]),
     ]
     for term, reps in batches:
         C.send(d, toks[term], reps)
@@ -60,41 +63,42 @@ def send_account(d, toks, terms):
 
 def usage_checks(d, op, cust_b):
     u = ok(d, "GET", "/v1/accounts/%s/usage?month=2022-10" % C.ACC_A, op)
-    check(u["bytes"] == 320 * G and u["reports"] == 7 and u["denied"] == 1,
-          "acc-a's month", u)
+    check(u["bytes"] == 420 * G and u["reports"] == 8 and u["denied"] == 1,
+          "A's month", u)
     days = [(x["date"], x["bytes"], x["reports"], x["denied"])
             for x in u["days"]]
-    check(days == [("2022-10-09", 270 * G, 5, 0), ("2022-10-10", 50 * G, 1, 0),
+    check(days == [("2022-10-09", 370 * G, 6, 0), ("2022-10-10", 50 * G, 1, 0),
                    ("2022-10-11", 0, 1, 1)], "per day", days)
     terms = [(x["terminal"], x["bytes"]) for x in u["terminals"]]
-    check(terms == list(zip(C.TERMS_A, (150 * G, 40 * G, 130 * G))),
+    check(terms == list(zip(C.TERMS_A, (150 * G, 40 * G, 130 * G, 100 * G))),
           "per terminal", terms)
     check(u["provisional"] is False and u["month"] == "2022-10" and
           u["period_start"] == "2022-10-01T00:00:00Z" and
           u["period_end"] == "2022-11-01T00:00:00Z", "period", u)
     u = ok(d, "GET", "/v1/accounts/%s/usage?month=2022-10" % C.ACC_B, cust_b)
-    check(u["bytes"] == 320 * G and u["reports"] == 6 and u["denied"] == 0,
-          "acc-b's month, as its customer", u)
+    check(u["bytes"] == 420 * G and u["reports"] == 7 and u["denied"] == 0,
+          "B's month, as its customer", u)
     u = ok(d, "GET", "/v1/accounts/%s/usage?month=2022-11" % C.ACC_A, op)
     check(u["bytes"] == 0 and u["days"] == [], "an empty month", u)
 
 
 def invoice_checks(d, op, aud, cust_b):
     iv = ok(d, "GET", "/v1/accounts/%s/invoices/2022-10" % C.ACC_A, op)
-    check(iv["id"] == "INV-acc-a-2022-10" and iv["provisional"] is False
-          and iv["terminals"] == 3 and near(iv["gb"], 320) and
-          near(iv["over_gb"], 80) and near(iv["service_usd"], 298.50) and
-          near(iv["overage_usd"], 180.00) and near(iv["total_usd"], 478.50)
+    check(iv["id"] == "INV-%s-2022-10" % C.ACC_A and
+          iv["provisional"] is False and iv["terminals"] == 4 and
+          near(iv["gb"], 420) and near(iv["over_gb"], 80) and
+          near(iv["service_usd"], 398.00) and
+          near(iv["overage_usd"], 180.00) and near(iv["total_usd"], 578.00)
           and iv["overage"] == "per_terminal" and iv["currency"] == "USD",
-          "acc-a's October invoice", iv)
+          "A's October invoice", iv)
     fee, over = iv["lines"]
-    check(fee["quantity"] == 3 and fee["unit_usd"] == 99.5 and
+    check(fee["quantity"] == 4 and fee["unit_usd"] == 99.5 and
           near(over["quantity"], 80) and over["unit_usd"] == 2.25,
           "line items", iv["lines"])
     iv = ok(d, "GET", "/v1/accounts/%s/invoices/2022-10" % C.ACC_B, cust_b)
     check(near(iv["over_gb"], 20) and near(iv["overage_usd"], 45.00) and
-          near(iv["total_usd"], 343.50) and iv["overage"] == "pooled",
-          "acc-b's October invoice (pooled)", iv)
+          near(iv["total_usd"], 443.00) and iv["overage"] == "pooled",
+          "B's October invoice (pooled)", iv)
     now = datetime.datetime.now(datetime.timezone.utc)
     cur = "%04d-%02d" % (now.year, now.month)
     lst = ok(d, "GET", "/v1/accounts/%s/invoices" % C.ACC_A, aud)
@@ -102,7 +106,7 @@ def invoice_checks(d, op, aud, cust_b):
     check(months == [(cur, True), ("2022-10", False)], "invoice list",
           months)
     cur_iv = lst["invoices"][0]
-    check(near(cur_iv["total_usd"], 298.50) and near(cur_iv["gb"], 0),
+    check(near(cur_iv["total_usd"], 398.00) and near(cur_iv["gb"], 0),
           "the running month: fees only", cur_iv)
     st, b = d.req("GET", "/v1/accounts/%s/invoices/2022-13" % C.ACC_A, op)
     check(st == 400, "bad month 400", (st, b))
@@ -127,8 +131,7 @@ def scope_checks(d, cust_b, term):
 
 
 def main(build_dir):
-    with tempfile.TemporaryDirectory(prefix="adm-bill-") as tmp, \
-            C.daemon(build_dir, tmp) as d:
+    with C.daemon(build_dir) as d:
         op, aud = d.token("operator"), d.token("auditor")
         cust_b = d.token("customer", account=C.ACC_B)
         toks = {t: d.token("terminal", terminal=t)

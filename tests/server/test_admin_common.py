@@ -1,61 +1,31 @@
 """test_admin_common.py - what the /v1 administration tests share (not a
-test itself): a small scenario for `leonetd seed` (two plans, two
-accounts of three terminals each, no zones), a daemon on it, and the
-decision and telemetry calls of the core they drive.
+test itself): a daemon on lnd.py's small seed (seed="min": accounts
+defence, civil and donated (suspended), twelve terminals UT00000000..11
+round-robin over them near Kyiv, the built-in scenario's deny zones
+crimea and occupied-2022-08-31), made ready through this part's own
+operations:
 
-Scenario (written to the daemon's temp folder; files resolve in data/):
   plan "flat": $99.50 a terminal and month, 100 GB included each, $2.25
-               a GB beyond, counted per terminal
+               a GB beyond, counted per terminal       (POST /v1/plans)
   plan "pool": the same prices, pooled
-  account "acc-a" (plan flat): terminals UT00000000..UT00000002
-  account "acc-b" (plan pool): terminals UT00000003..UT00000005
-(terminal ids: "UT" + the engine's index, groups in file order; kept
-near Kyiv, away from every zone the tests upload).
+  account "defence" (A) moved to plan flat: terminals UT00000000, 03, 06,
+               09                                       (PATCH /v1/accounts)
+  account "civil" (B) moved to plan pool: terminals UT00000001, 04, 07, 10
+
+and the core's decision and telemetry calls the tests drive.
 """
 import json
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lnd import Daemon  # noqa: E402
+from lnd import Daemon, ZONES  # noqa: E402
 
-ACC_A, ACC_B = "acc-a", "acc-b"
-TERMS_A = ["UT%08d" % i for i in range(0, 3)]
-TERMS_B = ["UT%08d" % i for i in range(3, 6)]
+ACC_A, ACC_B = "defence", "civil"
+TERMS_A = ["UT%08d" % i for i in (0, 3, 6, 9)]
+TERMS_B = ["UT%08d" % i for i in (1, 4, 7, 10)]
 KYIV = (50.45, 30.52)
-
-
-def scenario():
-    plan = {"hardware_usd": 599, "amortize_years": 3, "monthly_usd": 99.5,
-            "included_gb": 100, "usd_per_gb": 2.25, "peak_mbps": 10,
-            "duty": 0.5}
-    group = {"kind": "fixed", "count": 3,
-             "region": "geo/ukraine_ne10m_dejure.geojson",
-             "points": [{"lat": KYIV[0], "lon": KYIV[1], "weight": 1,
-                         "sigma_km": 5}], "rural_share": 0}
-    return {
-        "name": "admin-test", "start": "2022-10-09T00:00:00Z",
-        "duration_s": 3600, "step_s": 15, "seed": 14,
-        "constellation": {"tle": "tle/starlink_2022-10-09.tle",
-                          "name_prefix": "STARLINK"},
-        "gateways": [{"name": "Wola", "lat": 51.86, "lon": 20.92,
-                      "antennas": 8}],
-        "default_action": "allow",
-        "plans": [dict(plan, id="flat", overage="per_terminal"),
-                  dict(plan, id="pool", overage="pooled")],
-        "accounts": [{"id": ACC_A, "name": "Account A", "plan": "flat"},
-                     {"id": ACC_B, "name": "Account B", "plan": "pool"}],
-        "terminals": [dict(group, name="a", account=ACC_A, seed=1),
-                      dict(group, name="b", account=ACC_B, seed=2)],
-    }
-
-
-def daemon(build_dir, tmp):
-    """A daemon seeded with scenario() (written under tmp)."""
-    path = os.path.join(tmp, "admin-test.json")
-    with open(path, "w") as f:
-        json.dump(scenario(), f)
-    return Daemon(build_dir, scenario=path)
+PLAN = {"monthly_usd": 99.5, "included_gb": 100, "usd_per_gb": 2.25}
 
 
 def check(cond, what, got=None):
@@ -73,10 +43,39 @@ def ok(d, method, path, tok, body=None, want=200):
     return b.get("content")
 
 
+def daemon(build_dir):
+    """The seeded daemon, its plans and accounts set as above."""
+    d = Daemon(build_dir, seed="min")
+    try:
+        op = d.token("operator")
+        ok(d, "POST", "/v1/plans", op,
+           dict(PLAN, id="flat", overage="per_terminal"), 201)
+        ok(d, "POST", "/v1/plans", op, dict(PLAN, id="pool",
+                                           overage="pooled"), 201)
+        ok(d, "PATCH", "/v1/accounts/" + ACC_A, op, {"plan": "flat"})
+        ok(d, "PATCH", "/v1/accounts/" + ACC_B, op, {"plan": "pool"})
+    except BaseException:
+        d.stop()
+        raise
+    return d
+
+
+def seeded_zones():
+    """The seeded deny zones as Shapely geometries (read from data/)."""
+    from shapely.geometry import shape
+    from shapely.ops import unary_union
+    out = {}
+    for zid, path in ZONES.items():
+        with open(path) as f:
+            out[zid] = unary_union([shape(ft["geometry"])
+                                    for ft in json.load(f)["features"]])
+    return out
+
+
 def decide(d, tok, terminal, lat, lon, t):
-    """The core's decision for a terminal at (lat, lon) at ISO time t:
+    """The core's decision for a terminal at (lat, lon) at Unix time t:
     (allowed, reason, alert)."""
-    c = ok(d, "GET", "/v1/terminals/%s/authorization?lat=%r&lon=%r&t=%s"
+    c = ok(d, "GET", "/v1/terminals/%s/authorization?lat=%r&lon=%r&t=%d"
            % (terminal, lat, lon, t), tok)
     return c["allowed"], c.get("reason") or "", c.get("alert") or 0
 

@@ -16,7 +16,6 @@ usage: test_admin_zones.py BUILD_DIR
 import calendar
 import json
 import sys
-import tempfile
 import time
 
 from shapely.geometry import Point, shape
@@ -24,13 +23,14 @@ from shapely.geometry import Point, shape
 import test_admin_common as C
 from test_admin_common import check, ok
 
-U = [[36.0, 49.8], [36.6, 49.8], [36.6, 50.2], [36.45, 50.2],
-     [36.45, 49.95], [36.15, 49.95], [36.15, 50.2], [36.0, 50.2],
-     [36.0, 49.8]]
-BAR, ARM, NOTCH = (49.85, 36.3), (50.1, 36.05), (50.1, 36.3)  # (lat, lon)
-SQUARE = [[34.8, 48.3], [35.2, 48.3], [35.2, 48.7], [34.8, 48.7],
-          [34.8, 48.3]]
-IN_SQUARE = (48.5, 35.0)
+# a U by Lviv, a square by Vinnytsia: far from the seeded zones (checked)
+U = [[23.8, 49.6], [24.4, 49.6], [24.4, 50.0], [24.25, 50.0],
+     [24.25, 49.75], [23.95, 49.75], [23.95, 50.0], [23.8, 50.0],
+     [23.8, 49.6]]
+BAR, ARM, NOTCH = (49.65, 24.1), (49.9, 23.85), (49.9, 24.1)  # (lat, lon)
+SQUARE = [[28.3, 49.0], [28.7, 49.0], [28.7, 49.4], [28.3, 49.4],
+          [28.3, 49.0]]
+IN_SQUARE = (49.2, 28.5)
 
 
 def unix(iso):
@@ -83,7 +83,7 @@ def bad_uploads(d, op):
         '   [[30.0, 50.0], [31.0, 50.0], [31.0, 51.0], [30.0, 50.5]]]}}',
         ']}']
     bad_upload(d, op, "\n".join(lines), "features[0].geometry.coordinates[0]",
-               4, lines[3].index("[[") + 2)
+               4, lines[3].index("[[") + 1)
     # a JSON syntax error (a trailing comma) on line 3
     bad_upload(d, op, '{"type": "FeatureCollection",\n "features": [\n'
                ' 1,]}', None, 3)
@@ -132,9 +132,12 @@ def main(build_dir):
           "Shapely: notch outside")
     sq = shape({"type": "Polygon", "coordinates": [SQUARE]})
     check(sq.contains(Point(IN_SQUARE[1], IN_SQUARE[0])), "Shapely: square")
+    for zid, z in C.seeded_zones().items():
+        for p in (BAR, ARM, NOTCH, IN_SQUARE):
+            check(not z.intersects(Point(p[1], p[0])),
+                  "Shapely: %r outside seeded zone %s" % (p, zid))
     term = C.TERMS_A[0]
-    with tempfile.TemporaryDirectory(prefix="adm-zones-") as tmp, \
-            C.daemon(build_dir, tmp) as d:
+    with C.daemon(build_dir) as d:
         op, aud = d.token("operator"), d.token("auditor")
         cust = d.token("customer", account=C.ACC_A)
         termtok = d.token("terminal", terminal=term)
@@ -160,7 +163,8 @@ def main(build_dir):
             check(got == want, "validity window at %d" % t, got)
 
         zs = {z["id"]: z for z in ok(d, "GET", "/v1/zones", op)["zones"]}
-        check(set(zs) == {"u-deny", "later"}, "the set in force", zs)
+        check(set(zs) == {"u-deny", "later", "crimea", "occupied-2022-08-31"},
+              "the set in force", zs)
         check(zs["later"]["valid_from"] == "2022-10-10T00:00:00Z" and
               zs["later"]["valid_until"] == "2022-10-11T00:00:00Z" and
               zs["u-deny"]["valid_from"] is None and
@@ -192,10 +196,12 @@ def main(build_dir):
         ok(d, "GET", "/v1/zones/never-was", op, want=404)
         ok(d, "DELETE", "/v1/zones/u-deny", op, want=404)
         old = ok(d, "GET", "/v1/zones?version=%d" % v1, op)
-        check([x["id"] for x in old["zones"]] == ["u-deny"] and
-              old["zones"][0]["action"] == "deny", "as of version v1", old)
+        old = {x["id"]: x for x in old["zones"]}
+        check(set(old) == {"u-deny", "crimea", "occupied-2022-08-31"} and
+              old["u-deny"]["action"] == "deny", "as of version v1", old)
         now = ok(d, "GET", "/v1/zones", op)
-        check([x["id"] for x in now["zones"]] == ["later"], "in force", now)
+        check(sorted(x["id"] for x in now["zones"]) ==
+              ["crimea", "later", "occupied-2022-08-31"], "in force", now)
         ok(d, "GET", "/v1/zones?version=abc", op, want=400)
 
         # ?replace=true: the upload becomes the whole set
