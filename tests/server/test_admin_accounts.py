@@ -149,6 +149,7 @@ def main(build_dir):
             err(d, method, path, term, None, 403)
             st, _ = d.req(method, path, None)
             check(st == 401, "no token: 401", (method, path, st))
+        C.finish(d)
     print("test_admin_accounts: ok")
 
 

@@ -146,6 +146,7 @@ def main(build_dir):
         usage_checks(d, op, cust_b)
         invoice_checks(d, op, aud, cust_b)
         scope_checks(d, cust_b, toks[C.TERMS_A[0]])
+        C.finish(d)
     print("test_admin_billing: ok")
 
 

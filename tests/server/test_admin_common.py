@@ -60,6 +60,16 @@ def daemon(build_dir):
     return d
 
 
+def finish(d):
+    """Stops the daemon: it must exit 0 (SIGTERM's drain), and with no
+    sanitizer report in its log (ASan/UBSan builds)."""
+    rc = d.stop()
+    log = d.stderr()
+    check(rc == 0, "leonetd exit status 0", rc)
+    check("Sanitizer" not in log and "runtime error" not in log,
+          "no sanitizer report", log[-3000:])
+
+
 def seeded_zones():
     """The seeded deny zones as Shapely geometries (read from data/)."""
     from shapely.geometry import shape

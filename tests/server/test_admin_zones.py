@@ -213,6 +213,7 @@ def main(build_dir):
               (True, "", 0), "replaced zone no longer decides")
 
         roles(d, op, aud, cust, termtok)
+        C.finish(d)
     print("test_admin_zones: ok")
 
 
