@@ -23,7 +23,8 @@
 const srv_route srv_routes_admin[] = {
     {"GET", "/v1/zones", adm_zones_get, "Zones, View", OP | AUD, 0,
      "v1_zones_get"},
-    {"POST", "/v1/zones", adm_zones_post, "Zones, Edit", OP, 0, "v1_zones_post"},
+    {"POST", "/v1/zones", adm_zones_post, "Zones, Edit", OP, 0,
+     "v1_zones_post"},
     {"GET", "/v1/zones/{id}", adm_zone_get, "Zones, View", OP | AUD, 0,
      "v1_zone_get"},
     {"DELETE", "/v1/zones/{id}", adm_zone_delete, "Zones, Edit", OP, 0,
