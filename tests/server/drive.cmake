@@ -7,3 +7,9 @@ add_test(NAME server_drive_client
           $<TARGET_FILE:leonet_cli> ${PROJECT_SOURCE_DIR})
 set_tests_properties(server_drive_client PROPERTIES TIMEOUT 600
   LABELS "server;drive")
+# server_drive_seed: leonetd seed read back with Python's sqlite3.
+add_test(NAME server_drive_seed
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/test_drive_seed.py
+          ${CMAKE_BINARY_DIR} ${PROJECT_SOURCE_DIR})
+set_tests_properties(server_drive_seed PROPERTIES TIMEOUT 300
+  LABELS "server;drive")
