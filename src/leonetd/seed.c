@@ -448,6 +448,11 @@ int ld_seed_main(int argc, char **argv)
         ln_scenario_free(sc);
         return rc == LN_ENOMEM ? 3 : 2;
     }
+    if (sc->default_action == LN_ZONE_DENY)
+        fprintf(stderr, "leonetd seed: warning: the scenario denies where no "
+                "zone applies (default_action deny); leonetd allows there "
+                "(its zone set has no default action), so its decisions "
+                "outside every zone differ from the run's\n");
     ln_store *st = NULL;
     size_t nz = 0;
     int64_t ver = 0;
