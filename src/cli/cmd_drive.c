@@ -512,7 +512,9 @@ static int run(drive *d, ln_scenario *sc, const drive_args *da)
         drv_pool_drain(d->pool);
     progress(d, 1);
     if (d->exit_code) {
-        fprintf(stderr, "leonet drive: %s\n", d->why);
+        fprintf(stderr, "leonet drive: %s (step %ld of %ld: %llu reports "
+                "acknowledged of %llu sent)\n", d->why, d->steps, d->nsteps,
+                (unsigned long long)d->acked, (unsigned long long)d->sent);
         return d->exit_code;
     }
     if (rc) {
