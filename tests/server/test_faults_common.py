@@ -33,10 +33,10 @@ def finish(name):
     print("%s: ok" % name)
 
 
-def raw(port, data, timeout=30, read_all=True):
-    """Sends data (bytes) on a new connection, returns (status or None,
-    headers dict, body bytes, closed_early). status None: the server
-    closed without an answer."""
+def raw(port, data, timeout=10):
+    """Sends data (bytes) on a new connection, returns (status, headers
+    dict, body bytes, closed_early). status None: the server closed
+    without an answer; -1: no answer and no close within timeout s."""
     s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
     closed_early = False
     try:
@@ -51,7 +51,8 @@ def raw(port, data, timeout=30, read_all=True):
 
 def read_answer(s):
     """(status, headers, body) of one HTTP/1.1 answer on socket s (body by
-    Content-Length, or to EOF); status None when the peer closed first."""
+    Content-Length, or to EOF); status None when the peer closed first,
+    -1 when it neither answered nor closed within the socket's timeout."""
     buf = b""
     try:
         while b"\r\n\r\n" not in buf:
@@ -59,8 +60,11 @@ def read_answer(s):
             if not b:
                 break
             buf += b
-    except (ConnectionResetError, socket.timeout):
+    except ConnectionResetError:
         pass
+    except socket.timeout:
+        if b"\r\n\r\n" not in buf:
+            return -1, {}, buf
     if b"\r\n\r\n" not in buf:
         return None, {}, b""
     head, body = buf.split(b"\r\n\r\n", 1)

@@ -117,6 +117,10 @@ def authz_cases(d, tok):
     for path in ["/public/v2/data-usage/query", "/public/v2/telemetry/query",
                  "/public/v2/service-lines", "/public/v2/user-terminals",
                  "/v1/zones"]:
+        st, b = d.req("POST", path, tok, raw=b'{"a":')
+        if st == 404 and isinstance(b, dict) and "no such path" in str(b):
+            print("note: %s is not in this build: skipped" % path)
+            continue
         post(d, tok, path, b'{"a":', path + ": truncated JSON")
         post(d, tok, path, b'{"a":"\xfe"}', path + ": bad UTF-8")
 
@@ -141,15 +145,31 @@ def cap_cases(d, tok):
     st, _, body, _ = raw(port, head + chunk * 9 + b"0\r\n\r\n")
     check(st == 413 or st is None, "chunked body over the cap: %s" % st)
     alive(d, "chunked body over the cap")
-    # a huge query string: 16 KiB over the 8 KiB URL cap -> 414
-    q = "&".join("k%d=%s" % (i, "v" * 60) for i in range(256))
-    url = "/v1/terminals/UT00000001/authorization?lat=48&lon=30&" + q
-    st, _, body, _ = raw(port, ("GET %s HTTP/1.1\r\nHost: x\r\nAuthorization:"
-                               " Bearer %s\r\n\r\n" % (url, tok)).encode())
-    check(st == 414, "16 KiB query string: status %s, want 414" % st)
-    if st == 414:
-        envelope_error(body, st, "16 KiB query string")
-    alive(d, "16 KiB query string")
+    # a huge query string: 10 KiB, over the 8 KiB URL cap (url-max) but
+    # within what libmicrohttpd buffers (2 x url-max + 16 KiB): the
+    # daemon's own 414 in the envelope; 24 KiB, beyond the buffer:
+    # libmicrohttpd's own 414 (its HTML page) or a closed connection
+    for kib, envelope in ((10, True), (24, False)):
+        q = "&".join("k%d=%s" % (i, "v" * 1018) for i in range(kib))
+        url = "/v1/terminals/UT00000001/authorization?lat=48&lon=30&" + q
+        st, _, body, _ = raw(port, ("GET %s HTTP/1.1\r\nHost: x\r\n"
+                                    "Authorization: Bearer %s\r\n\r\n" % (
+                                        url, tok)).encode())
+        what = "%d KiB query string" % kib
+        check(st == 414 or (st is None and not envelope),
+              "%s: status %s, want 414" % (what, st))
+        if st == 414 and envelope:
+            envelope_error(body, st, what)
+        alive(d, what)
+    # many query parameters in a short URL (400 x "k=vvv": 2.4 KiB):
+    # a 4xx or a close, within 10 s (not left hanging until the
+    # connection timeout)
+    url = "/healthz?" + "&".join(["k=vvv"] * 400)
+    st, _, _, _ = raw(port, ("GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % url)
+                      .encode(), timeout=10)
+    check(st is None or 400 <= st < 500, "400 query parameters: status %s"
+          " (-1: no answer and no close within 10 s)" % st)
+    alive(d, "400 query parameters")
     # 1 MiB request line: 414 or the connection closed
     url = "/healthz?" + "a" * (1 << 20)
     st, _, _, _ = raw(port, ("GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % url)
