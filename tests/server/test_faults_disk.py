@@ -186,7 +186,7 @@ def main():
         check(rc == 0, "leonetd's exit after SIGTERM: %s" % rc)
         s = snapshot(outside_db)
         try:
-            consistent(s, "after the full disk")
+            consistent(s, "after the full disk", clean=True)
             cur = s.con.cursor()
             lost, partial = [], []
             for k in sorted(sent):

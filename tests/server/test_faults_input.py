@@ -235,7 +235,7 @@ def main():
         d.stop()
         s = snapshot(d.db)
         try:
-            consistent(s, "after the hostile input")
+            consistent(s, "after the hostile input", clean=True)
             n = s.q("SELECT count(*) FROM reports WHERE seq >= ?",
                     (BAD_SEQ0,))[0][0]
             # the mixed batch: none stored when refused whole, its two
