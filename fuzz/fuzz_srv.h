@@ -214,6 +214,12 @@ static void fz_request(const char *method, const char *url,
         srv_resp_free(&rs);
         return; /* LN_ENOMEM */
     }
+    static int verbose = -1;
+    if (verbose < 0)
+        verbose = getenv("LN_FUZZ_VERBOSE") != NULL;
+    if (verbose) /* LN_FUZZ_VERBOSE=1: each answer on stderr */
+        fprintf(stderr, "%s %s -> %d %.*s\n", method, url, rs.status,
+                (int)(rs.len < 300 ? rs.len : 300), rs.body ? rs.body : "");
     fz_check(&rs); /* a streamed answer (SSE) is not drained: it
                     * waits for events */
     srv_resp_free(&rs);
