@@ -82,7 +82,7 @@ export LN_TOKEN=$tok LN_NTERM=$nterm LN_BATCH=$batch
 
 start nice -n 10 "$lnd" serve --db "$db" --listen 127.0.0.1:0
 lport=$port lpid=$pid
-say "leonetd on port $lport (pid $lpid)"
+say "leonetd on port $lport (pid $lpid): $(curl -s "http://127.0.0.1:$lport/healthz")"
 # one request by hand: the answer wrk will be hammering
 curl -s -H "Authorization: Bearer $tok" \
     "http://127.0.0.1:$lport/v1/terminals/UT00000042/authorization?lat=48.5&lon=37.9"
