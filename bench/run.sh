@@ -7,6 +7,7 @@
 #   net        Hypatia-compatible state, per step (satgenpy: ~15 s/step)
 #   sim        leonet run: 1k/10k/100k terminals, gen1, laser mesh
 #   map        the activity map's outputs and the page's slider steps
+#   leonetd    the daemon: decisions and ingest vs libmicrohttpd, PostGIS
 # usage: bench/run.sh [LEONET] [NAME...]   (default build/bin/leonet, all)
 # Takes tens of minutes for all; name a few to run only those. Record the
 # printed figures, the command and `uptime` in docs/BENCHMARKS.md.
@@ -16,7 +17,7 @@ leonet=$(realpath "${1:-build/bin/leonet}")
 shift || true
 build=$(dirname "$(dirname "$leonet")")
 names=("$@")
-[ ${#names[@]} -eq 0 ] && names=(propagate geofence cell net sim map)
+[ ${#names[@]} -eq 0 ] && names=(propagate geofence cell net sim map leonetd)
 for n in "${names[@]}"; do
     echo "=== bench $n ($(date -u +%FT%TZ); $(uptime | sed 's/.*load/load/'))"
     case $n in
@@ -26,6 +27,7 @@ for n in "${names[@]}"; do
     net) bash "$here/net/bench_hypatia.sh" "$leonet" 20 1 ;;
     sim) bash "$here/sim/run.sh" "$leonet" 86400 ;;
     map) LEONET=$leonet bash "$here/map/run.sh" ;;
+    leonetd) bash "$here/leonetd/run.sh" "$build" ;;
     *) echo "bench/run.sh: unknown benchmark '$n'" >&2; exit 2 ;;
     esac
 done
