@@ -112,7 +112,7 @@ def reads(d, tok, what):
 
 def main():
     build = sys.argv[1]
-    real = os.path.join(build, "bin", "leonetd")
+    real = os.path.abspath(os.path.join(build, "bin", "leonetd"))
     use_ns = os.geteuid() == 0 and os.environ.get("LN_FAULTS_FSIZE") != "1"
     fake = tempfile.mkdtemp(prefix="lnd-fakebuild-")
     fs = None
