@@ -115,7 +115,7 @@ def main():
     real = os.path.abspath(os.path.join(build, "bin", "leonetd"))
     use_ns = os.geteuid() == 0 and os.environ.get("LN_FAULTS_FSIZE") != "1"
     fake = tempfile.mkdtemp(prefix="lnd-fakebuild-")
-    fs = None
+    fs = d = None
     try:
         if use_ns:
             print("disk full: a 64 MiB tmpfs in a private mount namespace")
@@ -206,6 +206,13 @@ def main():
         finally:
             s.close()
         d.close()
+        d = None
+    except BaseException:
+        if d is not None:  # what the daemon said before it failed
+            log = os.path.join(d.tmp, "stderr.log")
+            if os.path.exists(log):
+                sys.stderr.write(open(log, errors="replace").read()[-6000:])
+        raise
     finally:
         if fs:
             fs.close()
