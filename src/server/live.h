@@ -23,8 +23,9 @@
  * Spans. Windows are kept in spans of whole days (span_s = window_s *
  * ceil(86400 / window_s), aligned on the epoch: UTC days for windows
  * that divide a day), at most LIVE_SPANS of them (the newest; a report
- * older than all of them when they are full is not counted:
- * live_map_stats' dropped). Memory: 16 bytes a cell and window + 1 byte
+ * older than all of them when they are full is not counted, nor one
+ * timed more than LIVE_AHEAD_S after the daemon's clock, which would push
+ * real days out: live_map_stats' dropped). Memory: 16 bytes a cell and window + 1 byte
  * (changed flag), so a day of 96 windows x 5,000 cells is 8.2 MB.
  *
  * Events. live_map_flush turns the cells changed since the last flush
@@ -49,6 +50,8 @@
 #define LIVE_SPANS 8                 /* days kept in memory */
 #define LIVE_EVENTS 1024             /* events kept for reconnection */
 #define LIVE_EVENT_BYTES (32u << 20) /* their bytes at most */
+#define LIVE_AHEAD_S 86400.0        /* reports timed later than now + this
+                                        are not counted (clock errors) */
 #define LIVE_STEP_S 15.0             /* a terminal reports every 15 s
                                         (the built-in scenario's step) */
 
@@ -146,7 +149,7 @@ void srv_stream_wake(struct srv *s) __attribute__((weak));
 
 typedef struct live_map_stats {
     uint64_t counted;   /* reports counted */
-    uint64_t dropped;   /* older than the spans kept */
+    uint64_t dropped;   /* older than the spans kept, or in the future */
     uint64_t bad;       /* no cell for the position */
     uint64_t events;    /* events made */
 } live_map_stats;

@@ -215,7 +215,10 @@ void live_map_add(live_map *m, const ln_st_report *r, const uint8_t *is_new,
     for (size_t i0 = 0; i0 < n; i0 += ADD_CHUNK) {
         pend p[ADD_CHUNK];
         size_t np = 0, end = i0 + ADD_CHUNK < n ? i0 + ADD_CHUNK : n;
-        uint64_t bad = 0;
+        uint64_t bad = 0, ahead = 0;
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        double t_max = (double)ts.tv_sec + LIVE_AHEAD_S;
         /* cells outside the lock: the costly part */
         for (size_t i = i0; i < end; i++) {
             if (is_new && !is_new[i])
@@ -228,6 +231,10 @@ void live_map_add(live_map *m, const ln_st_report *r, const uint8_t *is_new,
                 bad++;
                 continue;
             }
+            if (t > t_max) { /* a clock error: would push out real days */
+                ahead++;
+                continue;
+            }
             long k = (long)floor(t / m->span_s);
             long w = (long)floor((t - (double)k * m->span_s) / m->window_s);
             w = w < 0 ? 0 : w >= m->nwin ? m->nwin - 1 : w;
@@ -235,6 +242,7 @@ void live_map_add(live_map *m, const ln_st_report *r, const uint8_t *is_new,
         }
         pthread_mutex_lock(&m->mu);
         m->st.bad += bad;
+        m->st.dropped += ahead;
         for (size_t j = 0; j < np; j++) {
             span *s = span_get(m, p[j].k);
             long row;

@@ -314,10 +314,14 @@ static void test_spans(void **state)
     live_map_add(m, &old, NULL, 1);
     ln_st_report bad = rep(NAN, 30.52, DAY0 + 10, 0, 0);
     live_map_add(m, &bad, NULL, 1);
+    /* a report from the year 2100: a clock error, not counted (it would
+     * push a real day out) */
+    ln_st_report future = rep(50.45, 30.52, 4102444800.0, 0, 0);
+    live_map_add(m, &future, NULL, 1);
     live_map_stats st;
     live_map_get_stats(m, &st);
     assert_int_equal(st.counted, LIVE_SPANS + 1);
-    assert_int_equal(st.dropped, 1);
+    assert_int_equal(st.dropped, 2);
     assert_int_equal(st.bad, 1);
     ln_activity *a;
     assert_int_equal(live_map_range(m, DAY0, 96, "t", &a, NULL, NULL), 0);
