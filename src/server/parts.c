@@ -9,9 +9,11 @@
 #include <string.h>
 
 #include "core.h"
+#include "live.h"
 
 const srv_part srv_parts[] = {
     {"core", srv_routes_core, NULL, NULL, NULL},
+    {"live", srv_routes_live, srv_live_init, srv_live_fini, srv_live_reports},
     {NULL, NULL, NULL, NULL, NULL}};
 
 void **srv_slot(srv *s, const char *part)
