@@ -3,10 +3,12 @@
 //
 //   node live_browser.js URL TOKEN
 //
-// Opens URL/map#token=TOKEN in Debian's /usr/bin/chromium (playwright-core
-// from tests/activity/browser/node_modules, NODE_PATH; a fresh profile),
-// waits until the page says it is live, then answers commands, one a
-// line:
+// In Debian's /usr/bin/chromium (playwright-core from
+// tests/activity/browser/node_modules, NODE_PATH; a fresh profile): opens
+// URL/map without a token (the page must ask; a wrong token is refused,
+// the right one typed in connects), then, in a new tab, URL/map#token=
+// TOKEN; waits until the page says it is live, then answers commands, one
+// a line:
 //   {"cmd": "read"}                      what the page shows
 //   {"cmd": "wait", "want": {...}}       waits (30 s at most) until the
 //                                        page shows those values
@@ -51,14 +53,40 @@ async function main() {
   });
   const errors = [];
   try {
-    const page = ctx.pages()[0] || await ctx.newPage();
-    page.on("console", m => { if (m.type() === "error") errors.push("console: " + m.text()); });
-    page.on("pageerror", e => errors.push("pageerror: " + e.message));
+    const watch = p => {
+      p.on("console", m => {
+        /* the refused token's 401 is the point of the first step */
+        if (m.type() === "error" && !/status of 401/.test(m.text()))
+          errors.push("console: " + m.text());
+      });
+      p.on("pageerror", e => errors.push("pageerror: " + e.message));
+    };
+    /* 1. no token: the page asks; a wrong one is refused, the right one
+     *    connects */
+    const p1 = ctx.pages()[0] || await ctx.newPage();
+    watch(p1);
+    await p1.goto(url + "/map");
+    const state = () => p1.evaluate(() => window.lnLive && window.lnLive.state);
+    await p1.waitForSelector("#live-login", { state: "visible", timeout: 30000 });
+    const asked = await state();
+    await p1.fill("#live-token", "lnt_" + "A".repeat(43));
+    await p1.click("#live-login button");
+    await p1.waitForFunction(() => window.lnLive.state === "token refused", null,
+                             { timeout: 30000 });
+    await p1.fill("#live-token", token);
+    await p1.click("#live-login button");
+    await p1.waitForFunction(() => window.lnLive.state === "live", null, { timeout: 30000 });
+    const formHidden = await p1.isHidden("#live-login");
+    await p1.close();
+    /* 2. the token in the URL fragment, in a new tab (its own
+     *    sessionStorage) */
+    const page = await ctx.newPage();
+    watch(page);
     await page.goto(url + "/map#token=" + encodeURIComponent(token));
     await page.waitForFunction(() => window.lnLive && window.lnLive.state === "live",
                                null, { timeout: 30000 });
     const hash = await page.evaluate(() => location.hash);
-    out({ ready: true, shown: await shown(page), hash, errors });
+    out({ ready: true, shown: await shown(page), hash, asked, formHidden, errors });
     const rl = readline.createInterface({ input: process.stdin });
     for await (const line of rl) {
       const c = JSON.parse(line);

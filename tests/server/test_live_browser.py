@@ -9,6 +9,9 @@ own text: the live bar's totals of the shown window and a cell's
 tooltip. Counts by hand as in test_live_api.py: a report is 1/60 of a
 terminal over a 900 s window; the page prints two decimals at most.
 Steps:
+  -  without a token the page asks for one, refuses a wrong one and
+     connects with the right one typed in; then, in a new tab, the token
+     given in the URL fragment (removed from the address bar once read)
   0. the page opens on an empty map (today's day: no report yet)
   1. 3 reports served in Kyiv, 1 without a satellite in Kyiv, 1 in
      Simferopol (the "crimea" deny zone), all in 2022-10-09's window 0:
@@ -74,6 +77,8 @@ def main(build, node, shot):
         b = Browser(node, d.url, aud)
         try:
             s = b.first["shown"]
+            assert b.first["asked"] == "token needed", b.first
+            assert b.first["formHidden"], b.first
             assert b.first["hash"] == "", b.first  # the token left the URL
             assert (s["active"], s["denied"], s["outage"], s["cells"]) == \
                 ("0", "0", "0", "0"), s
