@@ -58,6 +58,7 @@
 #define LIVE_SSE_WAIT_S 0.01    /* without srv_stream_wake: a callback
                                    waits this long for an event */
 #define LIVE_NAME_MAX 100       /* ?name= bytes */
+#define LIVE_REPLAY_MAX 5000000L /* stored reports counted at start */
 #define LIVE_PERM "Activity map, View"
 #define LIVE_ROLES (SRV_ROLE(LN_ROLE_OPERATOR) | SRV_ROLE(LN_ROLE_AUDITOR))
 
@@ -109,6 +110,53 @@ static void *ticker(void *arg)
     return NULL;
 }
 
+/* ---- the stored reports, counted again at start ------------------------ */
+
+#define REPLAY_BATCH 4096
+
+typedef struct replay {
+    live_map *m;
+    ln_st_report *buf;   /* REPLAY_BATCH */
+    size_t n;
+    long total;
+} replay;
+
+static int replay_one(void *user, int64_t pos, const ln_st_report *r)
+{
+    replay *p = user;
+    (void)pos;
+    p->buf[p->n++] = *r;
+    p->total++;
+    if (p->n == REPLAY_BATCH) {
+        live_map_add(p->m, p->buf, NULL, p->n);
+        p->n = 0;
+    }
+    return p->total >= LIVE_REPLAY_MAX;
+}
+
+/* Counts the reports the store keeps (the oldest LIVE_REPLAY_MAX of
+ * them at most: a cap on the start's time), so a restart keeps the map
+ * of what is still stored (retention_s). No event is made of them. */
+static void replay_store(srv *s, live_map *m)
+{
+    replay p = {m, ln_malloc(REPLAY_BATCH * sizeof(ln_st_report)), 0, 0};
+    if (!p.buf)
+        return;
+    int64_t after = 0, last = 0;
+    while (p.total < LIVE_REPLAY_MAX) {
+        long before = p.total;
+        if (ln_store_reports(srv_store(s), NULL, after, 100000, replay_one,
+                             &p, &last) ||
+            p.total == before)
+            break;
+        after = last;
+    }
+    if (p.n)
+        live_map_add(m, p.buf, NULL, p.n);
+    ln_free(p.buf);
+    live_map_settle(m);
+}
+
 int srv_live_init(srv *s)
 {
     const ln_server_config *cfg = srv_config(s);
@@ -127,6 +175,7 @@ int srv_live_init(srv *s)
         ln_free(lv);
         return rc;
     }
+    replay_store(s, lv->m);
     pthread_mutex_init(&lv->mu, NULL);
     pthread_cond_init(&lv->cv, NULL);
     atomic_init(&lv->clients, 0);

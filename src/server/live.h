@@ -101,6 +101,10 @@ int live_map_range(live_map *m, double from_unix_s, long nwin,
  * number of events made. */
 int live_map_flush(live_map *m, double min_interval_s);
 
+/* Forgets the changes since the last flush without making an event (the
+ * reports counted at start: clients load the map whole). */
+void live_map_settle(live_map *m);
+
 /* live_map_cursor
  * Given:    last_id   a client's Last-Event-ID, or NULL / "" for none
  * Returned: next      the number of the next event to send it: after

@@ -437,6 +437,19 @@ static void ring_push(live_map *m, char *text, size_t len)
     m->st.events++;
 }
 
+/* Clears the changed flags and list. Under mu. */
+static void clear_changes(live_map *m)
+{
+    for (size_t e = 0; e < m->ndl; e++) {
+        const dirt *d = &m->dl[e];
+        for (int s = 0; s < LIVE_SPANS; s++)
+            if (m->sp[s].a && m->sp[s].k == d->k)
+                m->sp[s].dirty[(size_t)d->row * (size_t)m->nwin +
+                               (size_t)d->w] = 0;
+    }
+    m->ndl = 0;
+}
+
 /* live_map_flush under mu. */
 static int flush_locked(live_map *m, double min_interval_s)
 {
@@ -462,14 +475,7 @@ static int flush_locked(live_map *m, double min_interval_s)
         ring_push(m, text, len);
         made++;
     }
-    for (size_t e = 0; e < m->ndl; e++) {
-        const dirt *d = &m->dl[e];
-        for (int s = 0; s < LIVE_SPANS; s++)
-            if (m->sp[s].a && m->sp[s].k == d->k)
-                m->sp[s].dirty[(size_t)d->row * (size_t)m->nwin +
-                               (size_t)d->w] = 0;
-    }
-    m->ndl = 0;
+    clear_changes(m);
     m->last_flush = now;
     if (made)
         pthread_cond_broadcast(&m->cv);
@@ -482,6 +488,13 @@ int live_map_flush(live_map *m, double min_interval_s)
     int made = flush_locked(m, min_interval_s);
     pthread_mutex_unlock(&m->mu);
     return made;
+}
+
+void live_map_settle(live_map *m)
+{
+    pthread_mutex_lock(&m->mu);
+    clear_changes(m);
+    pthread_mutex_unlock(&m->mu);
 }
 
 void live_map_cursor(live_map *m, const char *last_id, uint64_t *next,

@@ -159,6 +159,13 @@ def main(build):
         st, html2 = d.req("GET", "/")
         assert st == 200 and html2 == html
 
+        # a restart: the map is counted again from the stored reports
+        d.stop()
+        d.start()
+        st, g = d.req("GET", "/v1/map?day=2022-10-09", aud)
+        assert st == 200, (st, g)
+        check_cells(json.loads(g), 96)
+
         # bad ranges: 400 naming the parameter
         for q, member in (("day=2022-13-01", "day"), ("day=yesterday", "day"),
                           ("from=1665273601", "from"),
