@@ -58,7 +58,8 @@
 #define LIVE_SSE_WAIT_S 0.01    /* without srv_stream_wake: a callback
                                    waits this long for an event */
 #define LIVE_NAME_MAX 100       /* ?name= bytes */
-#define LIVE_REPLAY_MAX 5000000L /* stored reports counted at start */
+#define LIVE_REPLAY_MAX 1000000L /* stored reports counted at start
+                                    (about 6 us each: 6 s at most) */
 #define LIVE_PERM "Activity map, View"
 #define LIVE_ROLES (SRV_ROLE(LN_ROLE_OPERATOR) | SRV_ROLE(LN_ROLE_AUDITOR))
 
@@ -134,15 +135,27 @@ static int replay_one(void *user, int64_t pos, const ln_st_report *r)
     return p->total >= LIVE_REPLAY_MAX;
 }
 
-/* Counts the reports the store keeps (the oldest LIVE_REPLAY_MAX of
- * them at most: a cap on the start's time), so a restart keeps the map
- * of what is still stored (retention_s). No event is made of them. */
+static int max_pos(void *user, int64_t pos, const ln_st_report *r)
+{
+    int64_t *m = user;
+    (void)r;
+    if (pos > *m)
+        *m = pos;
+    return 0;
+}
+
+/* Counts the reports the store keeps, the newest LIVE_REPLAY_MAX at most
+ * (by position: from each terminal's latest report's highest position
+ * back; a cap on the start's time), so a restart keeps the map of what
+ * is still stored (retention_s). No event is made of them. */
 static void replay_store(srv *s, live_map *m)
 {
     replay p = {m, ln_malloc(REPLAY_BATCH * sizeof(ln_st_report)), 0, 0};
     if (!p.buf)
         return;
-    int64_t after = 0, last = 0;
+    int64_t top = 0, last = 0;
+    ln_store_latest_reports(srv_store(s), NULL, max_pos, &top);
+    int64_t after = top > LIVE_REPLAY_MAX ? top - LIVE_REPLAY_MAX : 0;
     while (p.total < LIVE_REPLAY_MAX) {
         long before = p.total;
         if (ln_store_reports(srv_store(s), NULL, after, 100000, replay_one,
