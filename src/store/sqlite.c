@@ -313,6 +313,15 @@ static int sq_open(const char *path, void **impl, ln_diag *diag)
             ln_diag_set(diag, rc, path, 0, 0, NULL, "%s",
                         ln_store_errmsg(NULL));
     }
+    sq_conn *ck = NULL;
+    if (!rc && !(rc = conn_open(path, 0, &ck)))
+        rc = ln__sq_ckpt_start(s, ck);
+    else if (!rc)
+        ck = NULL;
+    if (rc && !s->ck)
+        conn_close(ck);
+    if (rc && !diag->msg[0])
+        ln_diag_set(diag, rc, path, 0, 0, NULL, "%s", ln_store_errmsg(NULL));
     if (rc) {
         sq_close(s);
         return rc;
@@ -326,6 +335,9 @@ static void sq_close(void *impl)
     sq *s = impl;
     if (!s)
         return;
+    ln__sq_ckpt_stop(s);
+    conn_close(s->ck);
+    s->ck = NULL;
     while (s->pool) {
         sq_conn *c = s->pool;
         s->pool = c->next;

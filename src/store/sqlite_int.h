@@ -208,6 +208,15 @@ typedef struct sq {
                                      data or writes a token pays nothing) */
     sq_undo *undo;                /* the group's seqs, for a rollback */
     size_t nundo, capundo;
+    /* the checkpoint thread (sqlite_ckpt.c) */
+    sq_conn *ck;                  /* its connection */
+    pthread_t ck_thread;
+    pthread_mutex_t ckmu;         /* guards ck_want, ck_stop, ck_frames */
+    pthread_cond_t ckcv;
+    int ck_want, ck_stop, ck_frames;
+    int ck_last;                  /* frames at the last wake (writer) */
+    int ck_inited, ck_running;
+    uint64_t ck_runs, ck_failed;
 } sq;
 
 /* The statement `id` of connection c, reset and ready to bind. NULL when
@@ -230,6 +239,12 @@ void ln__sq_rollback(sq *s);
 void ln__sq_text(sqlite3_stmt *q, int i, char *dst, size_t cap);
 /* Binds a C string (NULL or "" as given). */
 int ln__sq_bind_text(sqlite3_stmt *q, int i, const char *s);
+
+/* sqlite_ckpt.c: starts the checkpoint thread on connection ck (owned by
+ * s from then on) and turns the writer's automatic checkpoints off; stop
+ * joins it (safe when never started). */
+int ln__sq_ckpt_start(sq *s, sq_conn *ck);
+void ln__sq_ckpt_stop(sq *s);
 
 /* sqlite_ref.c */
 int ln__sq_put_plan(void *impl, const ln_plan *p);

@@ -50,7 +50,8 @@ int ln__sq_usage(void *impl, const char *account, long from_day,
         rc = ln__sq_use_copy(s, account, from_day, to_day, &mem, &nmem);
     pthread_mutex_unlock(&s->smu);
     if (rc == LN_OK) {
-        qsort(mem, nmem, sizeof *mem, use_cmp);
+        if (nmem)
+            qsort(mem, nmem, sizeof *mem, use_cmp);
         ln__sq_bind_text(q, 1, account);
         sqlite3_bind_int64(q, 2, from_day);
         sqlite3_bind_int64(q, 3, to_day);

@@ -548,7 +548,8 @@ int ln__sq_fold(sq *s)
     if (!rc)
         rc = ln__sq_commit(s);
     if (!rc) {
-        memset(s->use, 0, s->capuse * sizeof *s->use);
+        if (s->use)
+            memset(s->use, 0, s->capuse * sizeof *s->use);
         s->nuse = 0;
         for (size_t i = 0; i < s->capterms; i++)
             if (s->terms[i])

@@ -24,6 +24,12 @@ typedef struct arg {
     int rc;
 } arg;
 
+static int count(void *user, const ln_st_usage *u)
+{
+    *(uint64_t *)user += u->reports;
+    return 0;
+}
+
 static void *worker(void *p)
 {
     arg *a = p;
@@ -46,6 +52,13 @@ static void *worker(void *p)
             a->rc = rc;
             return NULL;
         }
+        ln_st_terminal g;
+        uint64_t n = 0;
+        if ((rc = ln_store_get_terminal(st, reps[base].terminal, &g)) ||
+            (rc = ln_store_usage(st, "ACC-1", 0, 100000, count, &n))) {
+            a->rc = rc;
+            return NULL;
+        }
     }
     return NULL;
 }
@@ -61,6 +74,12 @@ static void test_overlapping(void **state)
         snprintf(id, sizeof id, "UT%08d", i % NTERM);
         reps[i] = rep(id, i % NTERM < 30 ? "ACC-1" : "ACC-2", i / NTERM,
                       1665273600.0 + 15.0 * (i / NTERM), (uint64_t)(i % 97));
+    }
+    for (int i = 0; i < NTERM; i++) {
+        ln_st_terminal term = {.seq = -1};
+        memcpy(term.id, reps[i].terminal, sizeof term.id);
+        memcpy(term.account, reps[i].account, sizeof term.account);
+        assert_int_equal(ln_store_put_terminal(st, &term), 0);
     }
     pthread_t th[NT];
     arg a[NT];
@@ -86,6 +105,9 @@ static void test_overlapping(void **state)
     assert_int_equal(ln_store_checkpoint(t.st), 0);
     assert_int_equal(raw_int(t.path, "SELECT sum(bytes) FROM usage"), want);
     assert_int_equal(raw_int(t.path, "SELECT sum(reports) FROM usage"), NR);
+    ln_st_terminal g;
+    assert_int_equal(ln_store_get_terminal(t.st, "UT00000007", &g), 0);
+    assert_int_equal(g.seq, NSEQ - 1);
     ln_store_stats s;
     ln_store_get_stats(t.st, &s);
     assert_int_equal(s.rows, NR);
