@@ -228,8 +228,8 @@ int ln_store_revoke_token(ln_store *st, int64_t rid);
  * Given:    r, n     reports (any terminals, any order)
  * Returned: is_new   per report: 1 stored now, 0 already stored before
  *                    (same terminal and seq: nothing stored or billed)
- * Status:   0, LN_EINVAL (empty terminal, time not finite: nothing
- *           stored), LN_ESTORE_FULL (disk full: nothing of the batch
+ * Status:   0, LN_EINVAL (empty terminal, |t_unix_s| not below 1e11 s:
+ *           nothing stored), LN_ESTORE_FULL (disk full: nothing of the batch
  *           stored, is_new all 0), LN_EIO (likewise), LN_ESTORE
  * Notes:    durable on return (group commit). For every new report the
  *           same transaction adds billed_bytes to the usage of (account,

@@ -154,20 +154,24 @@ typedef struct sq_range {
     int64_t lo, hi;
 } sq_range;
 typedef struct sq_term {
-    char id[LN_ST_ID];
     uint64_t h;                   /* hash of id */
-    sq_range *r;                  /* writer only (wmu) */
+    sq_range *r;                  /* writer only (wmu); &r0 while cap 1 */
     int nr, cap;
+    sq_range r0;                  /* the one range of most terminals:
+                                     no second cache miss */
     int64_t seq;                  /* highest seq stored, -1 none (smu) */
     int64_t last_pos;             /* that report's position, 0 none */
     double lat_deg, lon_deg, t_unix_s; /* that report's */
     int dirty_ranges, dirty_last; /* changed since the last fold (wmu) */
+    char id[LN_ST_ID];
 } sq_term;
-/* Usage not yet folded into the usage table: (account, terminal, day). */
+/* Usage not yet folded into the usage table: (account, terminal, day);
+ * accounts interned (sq.accs), terminals by their state: 56 bytes. */
 typedef struct sq_use {
-    char account[LN_ST_ID], terminal[LN_ST_ID];
-    long day;
     uint64_t h;                   /* 0: empty slot */
+    const sq_term *t;
+    int32_t acc;                  /* index in sq.accs */
+    int32_t day;                  /* days since 1970 (+- 5.8 million y) */
     int64_t bytes, reports, denied;
 } sq_use;
 typedef struct sq_undo {
@@ -198,6 +202,9 @@ typedef struct sq {
     size_t nterms, capterms;
     sq_use *use;                  /* open addressing, cap a power of 2 */
     size_t nuse, capuse;
+    char (*accs)[LN_ST_ID];       /* interned account ids (smu to grow) */
+    int32_t *acc_tab;             /* open addressing: index + 1, 0 empty */
+    size_t naccs, capaccs, capacc_tab;
     int64_t folded_pos;           /* reports up to here are folded */
     size_t unfolded;              /* reports after it (wmu) */
     int ingested;                 /* this process ingested since open */

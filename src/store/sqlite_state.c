@@ -94,13 +94,28 @@ static int ranges_grow(sq_term *t)
 {
     if (t->nr < t->cap)
         return LN_OK;
-    int nc = t->cap ? 2 * t->cap : 2;
-    sq_range *g = ln_realloc(t->r, (size_t)nc * sizeof *g);
+    if (!t->cap) { /* the first range: inline */
+        t->r = &t->r0;
+        t->cap = 1;
+        return LN_OK;
+    }
+    int nc = 2 * t->cap;
+    sq_range *g = ln_malloc((size_t)nc * sizeof *g);
     if (!g)
         return LN_ENOMEM;
+    memcpy(g, t->r, (size_t)t->nr * sizeof *g);
+    if (t->r != &t->r0)
+        ln_free(t->r);
     t->r = g;
     t->cap = nc;
     return LN_OK;
+}
+
+static void term_free(sq_term *t)
+{
+    if (t && t->r != &t->r0)
+        ln_free(t->r);
+    ln_free(t);
 }
 
 /* Reads the terminal's folded state through the writer. */
@@ -148,8 +163,7 @@ sq_term *ln__sq_term(sq *s, const char *id)
     snprintf(t->id, sizeof t->id, "%s", id);
     t->h = hash_id(t->id);
     if (term_load(s, t)) {
-        ln_free(t->r);
-        ln_free(t);
+        term_free(t);
         return NULL;
     }
     pthread_mutex_lock(&s->smu);
@@ -163,8 +177,7 @@ sq_term *ln__sq_term(sq *s, const char *id)
     }
     pthread_mutex_unlock(&s->smu);
     if (rc) {
-        ln_free(t->r);
-        ln_free(t);
+        term_free(t);
         return NULL;
     }
     return t;
@@ -247,11 +260,11 @@ void ln__sq_ranges_del(sq_term *t, int64_t seq)
     }
 }
 
-static uint64_t use_hash(const char *acc, const char *term, long day)
+static uint64_t use_hash(const sq_term *t, int32_t acc, int32_t day)
 {
-    uint64_t h = hash_str(hash_str(0xcbf29ce484222325ull, acc), "|");
-    h = hash_str(h, term);
-    h = (h ^ (uint64_t)day) * 0x100000001b3ull;
+    uint64_t h = t->h ^ ((uint64_t)(uint32_t)acc << 32 | (uint32_t)day);
+    h *= 0x9e3779b97f4a7c15ull;
+    h ^= h >> 29;
     return h ? h : 1;
 }
 
@@ -275,6 +288,44 @@ static int use_grow(sq *s)
     return LN_OK;
 }
 
+/* The interned index of an account id (smu held); -1: out of memory. */
+static int32_t acc_index(sq *s, const char *id)
+{
+    uint64_t h = hash_id(id);
+    size_t mask = s->capacc_tab - 1, i = h & mask;
+    for (; s->capacc_tab && s->acc_tab[i]; i = (i + 1) & mask)
+        if (!strcmp(s->accs[s->acc_tab[i] - 1], id))
+            return s->acc_tab[i] - 1;
+    if (s->naccs == s->capaccs) {
+        size_t nc = s->capaccs ? 2 * s->capaccs : 64;
+        char(*g)[LN_ST_ID] = ln_realloc(s->accs, nc * sizeof *g);
+        if (!g)
+            return -1;
+        s->accs = g;
+        s->capaccs = nc;
+    }
+    if (2 * (s->naccs + 1) > s->capacc_tab) {
+        size_t nc = s->capacc_tab ? 2 * s->capacc_tab : 128;
+        int32_t *g = ln_calloc(nc, sizeof *g);
+        if (!g)
+            return -1;
+        for (size_t k = 0; k < s->naccs; k++) {
+            size_t j = hash_id(s->accs[k]) & (nc - 1);
+            while (g[j])
+                j = (j + 1) & (nc - 1);
+            g[j] = (int32_t)k + 1;
+        }
+        ln_free(s->acc_tab);
+        s->acc_tab = g;
+        s->capacc_tab = nc;
+        for (i = h & (nc - 1); g[i]; i = (i + 1) & (nc - 1))
+            ;
+    }
+    snprintf(s->accs[s->naccs], LN_ST_ID, "%s", id);
+    s->acc_tab[i] = (int32_t)s->naccs + 1;
+    return (int32_t)s->naccs++;
+}
+
 static int denied(int reason)
 {
     return reason == LN_REASON_ZONE || reason == LN_REASON_SUSPENDED ||
@@ -293,21 +344,20 @@ int ln__sq_apply(sq *s, sq_term *t, const ln_st_report *r, int64_t pos)
     }
     if (2 * (s->nuse + 1) > s->capuse && use_grow(s))
         return LN_ENOMEM;
-    long day = ln__store_day(r->t_unix_s);
-    uint64_t h = use_hash(r->account, r->terminal, day);
+    int32_t acc = acc_index(s, r->account);
+    if (acc < 0)
+        return LN_ENOMEM;
+    int32_t day = (int32_t)ln__store_day(r->t_unix_s);
+    uint64_t h = use_hash(t, acc, day);
     size_t i = h & (s->capuse - 1);
     for (;; i = (i + 1) & (s->capuse - 1)) {
         sq_use *u = &s->use[i];
         if (!u->h) {
-            u->h = h;
-            snprintf(u->account, sizeof u->account, "%s", r->account);
-            snprintf(u->terminal, sizeof u->terminal, "%s", r->terminal);
-            u->day = day;
+            *u = (sq_use){.h = h, .t = t, .acc = acc, .day = day};
             s->nuse++;
             break;
         }
-        if (u->h == h && u->day == day && !strcmp(u->terminal, r->terminal) &&
-            !strcmp(u->account, r->account))
+        if (u->h == h && u->t == t && u->acc == acc && u->day == day)
             break;
     }
     s->use[i].bytes += (int64_t)r->billed_bytes;
@@ -326,7 +376,7 @@ int ln__sq_use_copy(sq *s, const char *account, long from_day, long to_day,
     for (size_t i = 0; i < s->capuse; i++) {
         const sq_use *u = &s->use[i];
         if (!u->h || u->day < from_day || u->day > to_day ||
-            (account && strcmp(account, u->account)))
+            (account && strcmp(account, s->accs[u->acc])))
             continue;
         if (*n == cap) {
             cap = cap ? 2 * cap : 64;
@@ -341,8 +391,8 @@ int ln__sq_use_copy(sq *s, const char *account, long from_day, long to_day,
         }
         ln_st_usage *o = &(*out)[(*n)++];
         memset(o, 0, sizeof *o);
-        memcpy(o->account, u->account, sizeof o->account);
-        memcpy(o->terminal, u->terminal, sizeof o->terminal);
+        memcpy(o->account, s->accs[u->acc], sizeof o->account);
+        memcpy(o->terminal, u->t->id, sizeof o->terminal);
         o->day = u->day;
         o->bytes = (uint64_t)u->bytes;
         o->reports = (uint64_t)u->reports;
@@ -354,12 +404,14 @@ int ln__sq_use_copy(sq *s, const char *account, long from_day, long to_day,
 static void state_clear(sq *s)
 {
     for (size_t i = 0; i < s->capterms; i++)
-        if (s->terms[i]) {
-            ln_free(s->terms[i]->r);
-            ln_free(s->terms[i]);
-        }
+        term_free(s->terms[i]);
     ln_free(s->terms);
     ln_free(s->use);
+    ln_free(s->accs);
+    ln_free(s->acc_tab);
+    s->accs = NULL;
+    s->acc_tab = NULL;
+    s->naccs = s->capaccs = s->capacc_tab = 0;
     s->terms = NULL;
     s->use = NULL;
     s->nterms = s->capterms = s->nuse = s->capuse = 0;
@@ -466,8 +518,8 @@ static int fold_rows(sq *s)
             continue;
         if (!(q = ln__sq_stmt(s->w, SQ_ADD_USAGE)))
             return LN_ESTORE;
-        sqlite3_bind_text(q, 1, u->account, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 2, u->terminal, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 1, s->accs[u->acc], -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, u->t->id, -1, SQLITE_STATIC);
         sqlite3_bind_int64(q, 3, u->day);
         sqlite3_bind_int64(q, 4, u->bytes);
         sqlite3_bind_int64(q, 5, u->reports);

@@ -4,6 +4,8 @@
  * boundaries worked by hand, the terminal's last position, reports after
  * a position with paging, the latest report per terminal, retention.
  */
+#include <math.h>
+
 #include "store_test.h"
 
 /* 2022-10-09T00:00:00Z = 19274 days x 86400 s (19274 = 52 years of
@@ -66,6 +68,10 @@ static void test_idempotent(void **state)
     assert_int_equal(raw_int(t.path, "SELECT count(*) FROM reports"), 3);
     /* bad input: nothing stored */
     o.terminal[0] = 0;
+    assert_int_equal(ln_store_ingest(t.st, &o, 1, nw), LN_EINVAL);
+    o = rep("UT00000003", "ACC-1", 1, 1e300, 5);
+    assert_int_equal(ln_store_ingest(t.st, &o, 1, nw), LN_EINVAL);
+    o.t_unix_s = NAN;
     assert_int_equal(ln_store_ingest(t.st, &o, 1, nw), LN_EINVAL);
     tdb_close(&t);
 }
