@@ -143,8 +143,6 @@ static int commit_group(sq *s, sq_job *jobs, size_t *rows)
          * file: reload it from the file */
         if (apply_group(s, jobs, pos0) && ln__sq_reload(s))
             s->broken = 1;
-        if (ln__sq_fold_due(s))
-            ln__sq_fold(s); /* on failure: tried again after a later group */
     }
     pthread_mutex_unlock(&s->wmu);
     return rc;
@@ -191,6 +189,16 @@ int ln__sq_ingest(void *impl, const ln_st_report *r, size_t n,
         if (dt > s->stats.commit_s_max)
             s->stats.commit_s_max = dt;
         pthread_cond_broadcast(&s->qcv);
+        if (ln__sq_fold_due(s)) {
+            /* after the group's callers are released: only later groups
+             * wait for the fold; on failure it is tried again later */
+            pthread_mutex_unlock(&s->qmu);
+            pthread_mutex_lock(&s->wmu);
+            if (ln__sq_fold_due(s))
+                ln__sq_fold(s);
+            pthread_mutex_unlock(&s->wmu);
+            pthread_mutex_lock(&s->qmu);
+        }
     }
     int rc = me.status;
     if (rc) /* the leader's message, on this thread too */

@@ -209,6 +209,7 @@ typedef struct sq {
     size_t unfolded;              /* reports after it (wmu) */
     int ingested;                 /* this process ingested since open */
     int broken;                   /* the state lags the file: reload */
+    atomic_int fold_wanted;       /* the thresholds are passed */
     atomic_int replayed;          /* the state holds the unfolded reports
                                      (replayed on first need, not at open:
                                      a process that only reads reference
@@ -306,8 +307,10 @@ int ln__sq_fold(sq *s);
 int ln__sq_use_copy(sq *s, const char *account, long from_day, long to_day,
                     ln_st_usage **out, size_t *n);
 void ln__sq_state_free(sq *s);
+/* The fold's thresholds: reports, usage rows (tests lower them). */
+extern size_t ln__sq_fold_rows, ln__sq_fold_use;
 /* Whether enough is unfolded that the writer should fold now. */
-int ln__sq_fold_due(const sq *s);
+int ln__sq_fold_due(sq *s);
 /* sqlite_read.c */
 int ln__sq_usage(void *impl, const char *account, long from_day,
                  long to_day, ln_st_usage_cb cb, void *user);

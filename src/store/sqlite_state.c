@@ -38,9 +38,10 @@
 #include "leonet/policy.h"
 #include "store/sqlite_int.h"
 
-/* Fold every this many reports (or usage rows in memory). */
-#define SQ_FOLD_ROWS (1u << 21)
-#define SQ_FOLD_USE (1u << 18)
+/* Fold every this many reports (or usage rows in memory); tests lower
+ * them. */
+size_t ln__sq_fold_rows = 1u << 21;
+size_t ln__sq_fold_use = 1u << 18;
 
 static uint64_t hash_str(uint64_t h, const char *s)
 {
@@ -364,6 +365,8 @@ int ln__sq_apply(sq *s, sq_term *t, const ln_st_report *r, int64_t pos)
     s->use[i].reports++;
     s->use[i].denied += denied(r->reason);
     s->unfolded++;
+    if (s->unfolded >= ln__sq_fold_rows || s->nuse >= ln__sq_fold_use)
+        atomic_store(&s->fold_wanted, 1);
     return LN_OK;
 }
 
@@ -504,6 +507,7 @@ int ln__sq_reload(sq *s)
     state_clear(s);
     pthread_mutex_unlock(&s->smu);
     atomic_store(&s->replayed, 0);
+    atomic_store(&s->fold_wanted, 0);
     return ln__sq_replay(s);
 }
 
@@ -608,6 +612,7 @@ int ln__sq_fold(sq *s)
                 s->terms[i]->dirty_last = s->terms[i]->dirty_ranges = 0;
         s->folded_pos = upto;
         s->unfolded = 0;
+        atomic_store(&s->fold_wanted, 0);
     }
     pthread_mutex_unlock(&s->smu);
     if (rc) {
@@ -618,8 +623,8 @@ int ln__sq_fold(sq *s)
     return rc;
 }
 
-/* Whether a fold is due after a group. */
-int ln__sq_fold_due(const sq *s)
+/* Whether a fold is due after a group (any thread). */
+int ln__sq_fold_due(sq *s)
 {
-    return s->unfolded >= SQ_FOLD_ROWS || s->nuse >= SQ_FOLD_USE;
+    return atomic_load(&s->fold_wanted);
 }
