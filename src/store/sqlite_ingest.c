@@ -80,6 +80,12 @@ static int write_group(sq *s, sq_job *jobs, size_t *rows)
     int rc = LN_OK;
     for (sq_job *j = jobs; !rc && j; j = j->next)
         for (size_t i = 0; !rc && i < j->n; i++) {
+            /* the states are scattered over memory: ask for them ahead
+             * (measured: their cache misses were ~20% of the time) */
+            if (i + 8 < j->n)
+                ln__sq_term_prefetch(s, j->r[i + 8].terminal, 0);
+            if (i + 4 < j->n)
+                ln__sq_term_prefetch(s, j->r[i + 4].terminal, 1);
             const ln_st_report *r = &j->r[i];
             sq_term *t = ln__sq_term(s, r->terminal);
             j->is_new[i] = 0;
@@ -88,6 +94,7 @@ static int write_group(sq *s, sq_job *jobs, size_t *rows)
             else if (!ln__sq_ranges_has(t, r->seq) &&
                      !(rc = mark(s, t, r->seq)) &&
                      !(rc = insert_report(s, r))) {
+                ln__sq_use_prefetch(s, t, r);
                 j->is_new[i] = 1;
                 (*rows)++;
             }

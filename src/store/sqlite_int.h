@@ -289,6 +289,11 @@ int ln__sq_ingest(void *impl, const ln_st_report *r, size_t n,
 sq_term *ln__sq_term(sq *s, const char *id);
 /* The state of id if present, NULL otherwise (smu held by the caller). */
 sq_term *ln__sq_term_find(sq *s, const char *id);
+/* Memory hints (writer): stage 0 fetches id's slot, stage 1 (some rows
+ * later) its state; the usage row a new report will add to. */
+void ln__sq_term_prefetch(const sq *s, const char *id, int stage);
+void ln__sq_use_prefetch(const sq *s, const sq_term *t,
+                         const ln_st_report *r);
 int ln__sq_ranges_has(const sq_term *t, int64_t seq);
 int ln__sq_ranges_add(sq_term *t, int64_t seq);
 void ln__sq_ranges_del(sq_term *t, int64_t seq);

@@ -327,6 +327,32 @@ static int32_t acc_index(sq *s, const char *id)
     return (int32_t)s->naccs++;
 }
 
+void ln__sq_term_prefetch(const sq *s, const char *id, int stage)
+{
+    if (!s->capterms)
+        return;
+    size_t i = hash_id(id) & (s->capterms - 1);
+    if (stage == 0)
+        __builtin_prefetch(&s->terms[i]);
+    else if (s->terms[i])
+        __builtin_prefetch(s->terms[i]);
+}
+
+void ln__sq_use_prefetch(const sq *s, const sq_term *t, const ln_st_report *r)
+{
+    if (!s->capuse || !s->capacc_tab)
+        return;
+    uint64_t h = hash_id(r->account);
+    size_t mask = s->capacc_tab - 1;
+    for (size_t i = h & mask; s->acc_tab[i]; i = (i + 1) & mask)
+        if (!strcmp(s->accs[s->acc_tab[i] - 1], r->account)) {
+            int32_t day = (int32_t)ln__store_day(r->t_unix_s);
+            uint64_t u = use_hash(t, s->acc_tab[i] - 1, day);
+            __builtin_prefetch(&s->use[u & (s->capuse - 1)]);
+            return;
+        }
+}
+
 static int denied(int reason)
 {
     return reason == LN_REASON_ZONE || reason == LN_REASON_SUSPENDED ||
