@@ -146,6 +146,7 @@ static int commit_group(sq *s, sq_job *jobs, size_t *rows)
         *rows = 0;
     } else {
         s->ingested = 1;
+        s->replayed_upto = s->next_pos - 1;
         /* stored and durable; a failure here leaves the memory behind the
          * file: reload it from the file */
         if (apply_group(s, jobs, pos0) && ln__sq_reload(s))

@@ -207,7 +207,10 @@ typedef struct sq {
     size_t naccs, capaccs, capacc_tab;
     int64_t folded_pos;           /* reports up to here are folded */
     size_t unfolded;              /* reports after it (wmu) */
-    int ingested;                 /* this process ingested since open */
+    atomic_int ingested;          /* this process ingested since open:
+                                     its memory is the truth; one that
+                                     did not follows the file (reads) */
+    int64_t replayed_upto;        /* the last position in memory (wmu) */
     int broken;                   /* the state lags the file: reload */
     atomic_int fold_wanted;       /* the thresholds are passed */
     atomic_int replayed;          /* the state holds the unfolded reports

@@ -466,23 +466,31 @@ static int read_folded(sq *s, int64_t *pos)
     return r == SQLITE_ROW ? LN_OK : ln__sq_fail(s->w, r, "folded_pos");
 }
 
+static int replay(sq *s, int full);
+
 int ln__sq_ready(sq *s)
 {
-    if (atomic_load_explicit(&s->replayed, memory_order_acquire))
+    if (atomic_load_explicit(&s->replayed, memory_order_acquire) &&
+        atomic_load(&s->ingested))
         return LN_OK;
     pthread_mutex_lock(&s->wmu);
     int rc = ln__sq_replay(s);
+    if (!rc && !atomic_load(&s->ingested)) {
+        /* a process that does not ingest follows the one that does: the
+         * reports since, or everything again after a fold of theirs */
+        rc = replay(s, 0);
+        if (rc == LN_ECONFLICT)
+            rc = ln__sq_reload(s);
+    }
     pthread_mutex_unlock(&s->wmu);
     return rc;
 }
-
-static int replay(sq *s);
 
 int ln__sq_replay(sq *s)
 {
     if (atomic_load_explicit(&s->replayed, memory_order_acquire))
         return LN_OK;
-    int rc = replay(s);
+    int rc = replay(s, 1);
     if (rc) { /* start again next time */
         pthread_mutex_lock(&s->smu);
         state_clear(s);
@@ -493,13 +501,33 @@ int ln__sq_replay(sq *s)
     return rc;
 }
 
-static int replay(sq *s)
+static int replay_rows(sq *s, int64_t from);
+
+/* In one read snapshot: full, the reports after folded_pos; else those
+ * after replayed_upto, or LN_ECONFLICT when folded_pos moved. */
+static int replay(sq *s, int full)
 {
-    int rc = read_folded(s, &s->folded_pos);
-    sqlite3_stmt *q = rc ? NULL : ln__sq_stmt(s->w, SQ_REPLAY);
+    if (sqlite3_exec(s->w->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return ln__sq_fail(s->w, sqlite3_errcode(s->w->db), "replay");
+    int64_t folded = 0;
+    int rc = read_folded(s, &folded);
+    if (!rc && !full && folded != s->folded_pos)
+        rc = LN_ECONFLICT;
+    if (!rc && full)
+        s->folded_pos = s->replayed_upto = folded;
+    if (!rc)
+        rc = replay_rows(s, s->replayed_upto);
+    sqlite3_exec(s->w->db, "COMMIT", NULL, NULL, NULL);
+    return rc;
+}
+
+static int replay_rows(sq *s, int64_t from)
+{
+    int rc = LN_OK;
+    sqlite3_stmt *q = ln__sq_stmt(s->w, SQ_REPLAY);
     if (!q)
-        return rc ? rc : LN_ESTORE;
-    sqlite3_bind_int64(q, 1, s->folded_pos);
+        return LN_ESTORE;
+    sqlite3_bind_int64(q, 1, from);
     int r;
     while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
         ln_st_report x;
@@ -520,6 +548,9 @@ static int replay(sq *s)
             rc = ln__sq_apply(s, t, &x, pos);
             pthread_mutex_unlock(&s->smu);
         }
+        s->replayed_upto = pos;
+        if (pos >= s->next_pos)
+            s->next_pos = pos + 1;
     }
     if (!rc && r != SQLITE_DONE)
         rc = ln__sq_fail(s->w, r, "replay");
