@@ -88,7 +88,8 @@
     X(RANGES_LOAD, "SELECT lo,hi FROM seqranges WHERE terminal=?1 ORDER BY " \
       "lo")                                                                  \
     X(RANGES_DEL, "DELETE FROM seqranges WHERE terminal=?1")                 \
-    X(RANGES_PUT, "INSERT INTO seqranges(terminal,lo,hi) VALUES(?1,?2,?3)")  \
+    X(RANGES_PUT, "INSERT INTO seqranges(terminal,lo,hi) VALUES(?1,?2,?3) " \
+      "ON CONFLICT(terminal,lo) DO UPDATE SET hi=?3")                        \
     X(GET_FOLDED, "SELECT coalesce((SELECT value FROM meta WHERE key="      \
       "'folded_pos'),0)")                                                    \
     X(SET_FOLDED, "UPDATE meta SET value=?2 WHERE key='folded_pos' AND "    \
@@ -163,6 +164,9 @@ typedef struct sq_term {
     int64_t last_pos;             /* that report's position, 0 none */
     double lat_deg, lon_deg, t_unix_s; /* that report's */
     int dirty_ranges, dirty_last; /* changed since the last fold (wmu) */
+    int file_ranges;              /* seqranges holds: 0 unknown, 1 none,
+                                     2 one range from file_lo (wmu) */
+    int64_t file_lo;
     char id[LN_ST_ID];
 } sq_term;
 /* Usage not yet folded into the usage table: (account, terminal, day);

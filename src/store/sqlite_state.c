@@ -150,6 +150,8 @@ static int term_load(sq *s, sq_term *t)
         t->r[t->nr++].hi = sqlite3_column_int64(q, 1);
     }
     sqlite3_reset(q);
+    t->file_ranges = t->nr == 0 ? 1 : t->nr == 1 ? 2 : 0;
+    t->file_lo = t->nr == 1 ? t->r[0].lo : 0;
     return r == SQLITE_DONE ? LN_OK : ln__sq_fail(s->w, r, "load ranges");
 }
 
@@ -606,12 +608,18 @@ static int fold_rows(sq *s)
         }
         if (rc || !t->dirty_ranges)
             continue;
-        if (!(q = ln__sq_stmt(s->w, SQ_RANGES_DEL)))
+        /* the common case, one range that only grew up: one upsert */
+        int one = t->nr == 1 && (t->file_ranges == 1 ||
+                                 (t->file_ranges == 2 &&
+                                  t->file_lo == t->r[0].lo));
+        if (!one && !(q = ln__sq_stmt(s->w, SQ_RANGES_DEL)))
             return LN_ESTORE;
-        sqlite3_bind_text(q, 1, t->id, -1, SQLITE_STATIC);
-        if ((r = sqlite3_step(q)) != SQLITE_DONE)
-            rc = ln__sq_fail(s->w, r, "fold ranges");
-        sqlite3_reset(q);
+        if (!one) {
+            sqlite3_bind_text(q, 1, t->id, -1, SQLITE_STATIC);
+            if ((r = sqlite3_step(q)) != SQLITE_DONE)
+                rc = ln__sq_fail(s->w, r, "fold ranges");
+            sqlite3_reset(q);
+        }
         for (int k = 0; !rc && k < t->nr; k++) {
             if (!(q = ln__sq_stmt(s->w, SQ_RANGES_PUT)))
                 return LN_ESTORE;
@@ -664,9 +672,17 @@ int ln__sq_fold(sq *s)
         if (s->use)
             memset(s->use, 0, s->capuse * sizeof *s->use);
         s->nuse = 0;
-        for (size_t i = 0; i < s->capterms; i++)
-            if (s->terms[i])
-                s->terms[i]->dirty_last = s->terms[i]->dirty_ranges = 0;
+        for (size_t i = 0; i < s->capterms; i++) {
+            sq_term *t = s->terms[i];
+            if (!t || !t->dirty_ranges) {
+                if (t)
+                    t->dirty_last = 0;
+                continue;
+            }
+            t->dirty_last = t->dirty_ranges = 0;
+            t->file_ranges = t->nr == 0 ? 1 : t->nr == 1 ? 2 : 0;
+            t->file_lo = t->nr == 1 ? t->r[0].lo : 0;
+        }
         s->folded_pos = upto;
         s->unfolded = 0;
         atomic_store(&s->fold_wanted, 0);

@@ -56,11 +56,34 @@ static void test_gaps_and_order(void **state)
     const uint8_t want_c[] = {1, 1, 1, 0, 1, 1, 1};
     assert_memory_equal(nw, want_c, 7);
     assert_int_equal(raw_int(t.path, "SELECT count(*) FROM reports"), 15);
+    /* in the file: [-3, -3], [0, 12], [2e9, 2e9] */
+    assert_int_equal(ln_store_checkpoint(t.st), 0);
+    assert_int_equal(raw_int(t.path, "SELECT count(*) FROM seqranges"), 3);
+    assert_int_equal(raw_int(t.path, "SELECT hi FROM seqranges WHERE lo=0"),
+                     12);
+    /* grows up only (one upsert), then read back after a reopen */
+    const int e[] = {13, 14};
+    ingest_seqs(t.st, "UT2", e, 2, nw);
+    ingest_seqs(t.st, "UT2", e, 1, nw);
+    assert_int_equal(ln_store_checkpoint(t.st), 0);
+    const int f[] = {15};
+    ingest_seqs(t.st, "UT2", f, 1, nw);
+    assert_int_equal(ln_store_checkpoint(t.st), 0);
+    assert_int_equal(raw_int(t.path, "SELECT count(*) FROM seqranges WHERE "
+                                     "terminal='UT2'"), 1);
+    assert_int_equal(raw_int(t.path, "SELECT hi FROM seqranges WHERE "
+                                     "terminal='UT2' AND lo=13"), 15);
+    ln_store_close(t.st);
+    assert_int_equal(ln_store_open(t.path, &t.st, &d), 0);
+    const int g2[] = {12, 13, 14, 15, 16};
+    ingest_seqs(t.st, "UT2", g2, 5, nw);
+    const uint8_t want_g[] = {1, 0, 0, 0, 1};
+    assert_memory_equal(nw, want_g, 5);
     ln_st_usage u = {.day = 0};
     assert_int_equal(ln_store_usage(t.st, NULL, 0, 1000000, add_usage, &u),
                      0);
-    assert_int_equal(u.reports, 15);
-    assert_int_equal(u.bytes, 150);
+    assert_int_equal(u.reports, 20);
+    assert_int_equal(u.bytes, 200);
     tdb_close(&t);
 }
 
