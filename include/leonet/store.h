@@ -288,7 +288,10 @@ int ln_store_latest_reports(ln_store *st, const char *account,
 int ln_store_get_cursor(ln_store *st, int64_t cred, int64_t *pos /* OUT */);
 int ln_store_set_cursor(ln_store *st, int64_t cred, int64_t pos);
 /* Deletes reports measured (t_unix_s) before before_unix_s (retention);
- * usage, cursors and terminals stay; positions are not reused.
+ * usage, cursors, terminals and which seqs were stored stay (a late retry
+ * of a deleted report is still a duplicate); positions are not reused.
+ * Runs in transactions of 65,536 positions each, ingest going on between
+ * them; on failure the chunks done stay done.
  * Returned: *deleted the number deleted. Status as a put. */
 int ln_store_expire_reports(ln_store *st, double before_unix_s,
                             long *deleted /* OUT, may be NULL */);

@@ -112,7 +112,8 @@
       "coalesce((SELECT value FROM meta WHERE key='report_pos'),0))")        \
     X(SET_POS_MARK, "INSERT OR REPLACE INTO meta(key,value) VALUES("        \
       "'report_pos',?1)")                                                    \
-    X(EXPIRE, "DELETE FROM reports WHERE t<?1")
+    X(EXPIRE, "DELETE FROM reports WHERE pos>?2 AND pos<=?3 AND t<?1")      \
+    X(MIN_POS, "SELECT coalesce(min(pos),0) FROM reports")
 
 #define SQ_PLAN_COLS                                                         \
     "id,hardware_usd,amortize_years,monthly_usd,included_gb,usd_per_gb,"    \
@@ -321,6 +322,8 @@ int ln__sq_use_copy(sq *s, const char *account, long from_day, long to_day,
 void ln__sq_state_free(sq *s);
 /* The fold's thresholds: reports, usage rows (tests lower them). */
 extern size_t ln__sq_fold_rows, ln__sq_fold_use;
+/* Positions per retention transaction (tests lower it). */
+extern int64_t ln__sq_expire_chunk;
 /* Whether enough is unfolded that the writer should fold now. */
 int ln__sq_fold_due(sq *s);
 /* sqlite_read.c */
