@@ -179,9 +179,9 @@ typedef struct sq_use {
     int32_t day;                  /* days since 1970 (+- 5.8 million y) */
     int64_t bytes, reports, denied;
 } sq_use;
-typedef struct sq_undo {
+typedef struct sq_undo {          /* a new report of the group */
     sq_term *t;
-    int64_t seq;
+    const ln_st_report *r;
 } sq_undo;
 
 typedef struct sq {
