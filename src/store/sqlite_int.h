@@ -235,8 +235,9 @@ typedef struct sq {
     uint64_t ck_runs, ck_failed;
 } sq;
 
-/* The statement `id` of connection c, reset and ready to bind. NULL when
- * it will not prepare (the message is set). */
+/* The statement `id` of connection c, reset and ready to bind (its
+ * previous bindings kept: bind every parameter). NULL when it will not
+ * prepare (the message is set). */
 sqlite3_stmt *ln__sq_stmt(sq_conn *c, int id);
 /* LN_* code for an SQLite result code, with the message set:
  * SQLITE_FULL -> LN_ESTORE_FULL, SQLITE_IOERR* -> LN_EIO, SQLITE_NOMEM
