@@ -23,17 +23,12 @@
  * A customer gets 403: a cell's counts add up every account's terminals
  * in it, so the fleet map would show other customers' terminals.
  *
- * Streams. A stream callback never blocks long. When the core offers
- * srv_stream_wake (weak, live.h) the callback returns 0 when it has
- * nothing (the core parks the connection) and the ticker thread wakes
- * the parked streams every second. Without it libmicrohttpd calls a
- * callback that returned 0 again at once, so the callback first waits
- * up to LIVE_SSE_WAIT_S for an event: each open stream then delays the
- * other connections of its HTTP thread by about that much per turn of
- * the thread's loop (measured: 50 ms waits made another request on the
- * same thread take 170 ms), hence the lower cap LIVE_SSE_MAX_POLL. A
- * comment line (heartbeat) goes out after LIVE_HEARTBEAT_S without an
- * event. At most LIVE_SSE_MAX streams at once (503 beyond).
+ * Streams. A stream callback never blocks: it returns 0 when it has
+ * nothing, the core parks the connection (no thread held), and the
+ * ticker thread wakes the parked streams every second
+ * (srv_stream_wake). A comment line (heartbeat) goes out after
+ * LIVE_HEARTBEAT_S without an event. At most LIVE_SSE_MAX streams at
+ * once (503 beyond).
  */
 #include <errno.h>
 #include <math.h>
@@ -53,10 +48,7 @@
 #include "server/srv_int.h"
 
 #define LIVE_SSE_MAX 64         /* concurrent event streams */
-#define LIVE_SSE_MAX_POLL 8     /* the same without srv_stream_wake */
 #define LIVE_HEARTBEAT_S 15.0   /* a comment line when idle this long */
-#define LIVE_SSE_WAIT_S 0.01    /* without srv_stream_wake: a callback
-                                   waits this long for an event */
 #define LIVE_NAME_MAX 100       /* ?name= bytes */
 #define LIVE_REPLAY_MAX 1000000L /* stored reports counted at start
                                     (about 6 us each: 6 s at most) */
@@ -103,8 +95,7 @@ static void *ticker(void *arg)
             break;
         pthread_mutex_unlock(&lv->mu);
         live_map_flush(lv->m, 1.0);
-        if (srv_stream_wake)
-            srv_stream_wake(lv->s);
+        srv_stream_wake(lv->s);
         pthread_mutex_lock(&lv->mu);
     }
     pthread_mutex_unlock(&lv->mu);
@@ -505,9 +496,7 @@ static long sse_read(void *user, uint64_t pos, char *buf, size_t max)
         }
         char *t;
         size_t n;
-        int rc = live_map_next(lv->m, &e->next,
-                               srv_stream_wake ? 0 : LIVE_SSE_WAIT_S, &t,
-                               &n);
+        int rc = live_map_next(lv->m, &e->next, 0, &t, &n);
         if (rc < 0)
             return -1;
         if (rc == 1) {
@@ -524,7 +513,7 @@ static long sse_read(void *user, uint64_t pos, char *buf, size_t max)
                 return -1;
             continue;
         }
-        return 0; /* parked until srv_stream_wake, or called again */
+        return 0; /* parked until srv_stream_wake */
     }
 }
 
@@ -541,7 +530,7 @@ static int h_map_events(srv *s, const srv_req *rq, srv_resp *rs)
     live *lv = live_of(s);
     if (!lv)
         return srv_error(rs, 503, NULL, "the live map is not running");
-    int cap = srv_stream_wake ? LIVE_SSE_MAX : LIVE_SSE_MAX_POLL;
+    const int cap = LIVE_SSE_MAX;
     if (atomic_fetch_add(&lv->clients, 1) >= cap) {
         atomic_fetch_sub(&lv->clients, 1);
         return srv_error(rs, 503, NULL,

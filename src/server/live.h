@@ -145,12 +145,6 @@ void srv_live_fini(struct srv *s);
 int live_zones_text(struct srv *s, char **text /* OUT */,
                     size_t *len /* OUT */);
 
-/* Asked of the core (weak until it is there): resumes every streamed
- * answer whose callback returned 0, which the core then parks
- * (MHD_suspend_connection) instead of calling it again at once. Without
- * it the live streams' callbacks wait (live.c, "Streams"). */
-void srv_stream_wake(struct srv *s) __attribute__((weak));
-
 typedef struct live_map_stats {
     uint64_t counted;   /* reports counted */
     uint64_t dropped;   /* older than the spans kept, or in the future */
