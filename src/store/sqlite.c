@@ -103,6 +103,7 @@ int ln__sq_fail(sq_conn *c, int rc, const char *what)
     case SQLITE_NOMEM: code = LN_ENOMEM; break;
     case SQLITE_CANTOPEN: code = LN_EIO; break;
     case SQLITE_CONSTRAINT: code = LN_ECONFLICT; break;
+    case SQLITE_BUSY: code = LN_EIO; break; /* locked past the timeout */
     default: break;
     }
     return ln__store_err(code, "store: %s: %s (sqlite %d)", what, m, rc);
