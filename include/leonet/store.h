@@ -126,8 +126,13 @@ typedef struct ln_store ln_store;
  *                  schema migrated to the current version)
  * Returned: out    the store (ln_store_close)
  *           diag   on error: the path and what failed
- * Status:   0, LN_EINVAL (unknown scheme), LN_EIO, LN_ESTORE (a schema
- *           newer than this build, or a damaged file), LN_ENOMEM */
+ * Status:   0, LN_EINVAL (unknown scheme, empty path), LN_EIO (cannot
+ *           open or create), LN_ESTORE (a schema newer than this build,
+ *           not a database, a damaged file), LN_EUNSUPPORTED (no WAL
+ *           there: ":memory:"), LN_ENOMEM
+ * Notes:    reads nothing else: the ingest state is replayed on first
+ *           need (docs/store.md). One process ingests into a file at a
+ *           time; others may read it and write reference data. */
 int ln_store_open(const char *addr, ln_store **out /* OUT */, ln_diag *diag);
 /* Closes (no group commit is pending once every caller has returned;
  * call it after the last one), checkpoints the WAL. NULL ok. */

@@ -293,10 +293,16 @@ static int sq_open(const char *path, void **impl, ln_diag *diag)
                             NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW &&
-        strcmp((const char *)sqlite3_column_text(q, 0), "wal"))
-        rc = SQLITE_CANTOPEN;
+    int wal = rc == SQLITE_ROW &&
+              !strcmp((const char *)sqlite3_column_text(q, 0), "wal");
     sqlite3_finalize(q);
+    if (rc == SQLITE_ROW && !wal) {
+        ln_diag_set(diag, LN_EUNSUPPORTED, path, 0, 0, NULL,
+                    "cannot use a WAL journal here (an in-memory or "
+                    "read-only database?): a file on a local disk is needed");
+        sq_close(s);
+        return LN_EUNSUPPORTED;
+    }
     if (rc != SQLITE_ROW) {
         rc = ln__sq_fail(s->w, rc, "journal_mode=WAL") == LN_EIO ? LN_EIO
                                                                 : LN_ESTORE;
