@@ -182,6 +182,7 @@ typedef struct sq_use {
 typedef struct sq_undo {          /* a new report of the group */
     sq_term *t;
     const ln_st_report *r;
+    int32_t acc;                  /* its account's index, -1 unknown */
 } sq_undo;
 
 typedef struct sq {
@@ -296,18 +297,25 @@ int ln__sq_ingest(void *impl, const ln_st_report *r, size_t n,
 /* The state of terminal id, created (and loaded from the file through
  * the writer) when absent. NULL: out of memory or a read failed. */
 sq_term *ln__sq_term(sq *s, const char *id);
+/* The same with id's hash (ln__sq_hash) already computed. */
+sq_term *ln__sq_term_h(sq *s, const char *id, uint64_t h);
+uint64_t ln__sq_hash(const char *id);
 /* The state of id if present, NULL otherwise (smu held by the caller). */
 sq_term *ln__sq_term_find(sq *s, const char *id);
+sq_term *ln__sq_term_find_h(sq *s, const char *id, uint64_t h);
 /* Memory hints (writer): stage 0 fetches id's slot, stage 1 (some rows
  * later) its state; the usage row a new report will add to. */
-void ln__sq_term_prefetch(const sq *s, const char *id, int stage);
-void ln__sq_use_prefetch(const sq *s, const sq_term *t,
-                         const ln_st_report *r);
+void ln__sq_term_prefetch(const sq *s, uint64_t h, int stage);
+int32_t ln__sq_use_prefetch(const sq *s, const sq_term *t,
+                            const ln_st_report *r); /* r's account index,
+                                                       -1 not interned */
 int ln__sq_ranges_has(const sq_term *t, int64_t seq);
 int ln__sq_ranges_add(sq_term *t, int64_t seq);
 void ln__sq_ranges_del(sq_term *t, int64_t seq);
-/* Records a committed new report at pos (smu held by the caller). */
-int ln__sq_apply(sq *s, sq_term *t, const ln_st_report *r, int64_t pos);
+/* Records a committed new report at pos (smu held by the caller); acc:
+ * r's interned account index if known, else -1. */
+int ln__sq_apply(sq *s, sq_term *t, const ln_st_report *r, int64_t pos,
+                 int32_t acc);
 /* Replays reports after folded_pos into the state, once (wmu held). */
 int ln__sq_replay(sq *s);
 /* The same for readers: takes wmu when the replay is still to do. */

@@ -56,11 +56,20 @@ static uint64_t hash_id(const char *id)
     return h ? h : 1;
 }
 
+uint64_t ln__sq_hash(const char *id)
+{
+    return hash_id(id);
+}
+
 sq_term *ln__sq_term_find(sq *s, const char *id)
+{
+    return ln__sq_term_find_h(s, id, hash_id(id));
+}
+
+sq_term *ln__sq_term_find_h(sq *s, const char *id, uint64_t h)
 {
     if (!s->capterms)
         return NULL;
-    uint64_t h = hash_id(id);
     for (size_t i = h & (s->capterms - 1);; i = (i + 1) & (s->capterms - 1)) {
         sq_term *t = s->terms[i];
         if (!t)
@@ -157,14 +166,19 @@ static int term_load(sq *s, sq_term *t)
 
 sq_term *ln__sq_term(sq *s, const char *id)
 {
-    sq_term *t = ln__sq_term_find(s, id);
+    return ln__sq_term_h(s, id, hash_id(id));
+}
+
+sq_term *ln__sq_term_h(sq *s, const char *id, uint64_t h)
+{
+    sq_term *t = ln__sq_term_find_h(s, id, h);
     if (t)
         return t;
     t = ln_calloc(1, sizeof *t);
     if (!t)
         return NULL;
     snprintf(t->id, sizeof t->id, "%s", id);
-    t->h = hash_id(t->id);
+    t->h = hash_id(t->id); /* of the id as kept (cut to LN_ST_ID - 1) */
     if (term_load(s, t)) {
         term_free(t);
         return NULL;
@@ -329,30 +343,40 @@ static int32_t acc_index(sq *s, const char *id)
     return (int32_t)s->naccs++;
 }
 
-void ln__sq_term_prefetch(const sq *s, const char *id, int stage)
+void ln__sq_term_prefetch(const sq *s, uint64_t h, int stage)
 {
     if (!s->capterms)
         return;
-    size_t i = hash_id(id) & (s->capterms - 1);
+    size_t i = h & (s->capterms - 1);
     if (stage == 0)
         __builtin_prefetch(&s->terms[i]);
     else if (s->terms[i])
         __builtin_prefetch(s->terms[i]);
 }
 
-void ln__sq_use_prefetch(const sq *s, const sq_term *t, const ln_st_report *r)
+/* The interned index of an account id, -1 when not interned (smu or
+ * wmu held: only the writer adds). */
+static int32_t acc_find(const sq *s, const char *id)
 {
-    if (!s->capuse || !s->capacc_tab)
-        return;
-    uint64_t h = hash_id(r->account);
+    if (!s->capacc_tab)
+        return -1;
     size_t mask = s->capacc_tab - 1;
-    for (size_t i = h & mask; s->acc_tab[i]; i = (i + 1) & mask)
-        if (!strcmp(s->accs[s->acc_tab[i] - 1], r->account)) {
-            int32_t day = (int32_t)ln__store_day(r->t_unix_s);
-            uint64_t u = use_hash(t, s->acc_tab[i] - 1, day);
-            __builtin_prefetch(&s->use[u & (s->capuse - 1)]);
-            return;
-        }
+    for (size_t i = hash_id(id) & mask; s->acc_tab[i]; i = (i + 1) & mask)
+        if (!strcmp(s->accs[s->acc_tab[i] - 1], id))
+            return s->acc_tab[i] - 1;
+    return -1;
+}
+
+int32_t ln__sq_use_prefetch(const sq *s, const sq_term *t,
+                            const ln_st_report *r)
+{
+    int32_t acc = acc_find(s, r->account);
+    if (acc >= 0 && s->capuse) {
+        int32_t day = (int32_t)ln__store_day(r->t_unix_s);
+        uint64_t u = use_hash(t, acc, day);
+        __builtin_prefetch(&s->use[u & (s->capuse - 1)]);
+    }
+    return acc;
 }
 
 static int denied(int reason)
@@ -361,7 +385,8 @@ static int denied(int reason)
            reason == LN_REASON_KILL;
 }
 
-int ln__sq_apply(sq *s, sq_term *t, const ln_st_report *r, int64_t pos)
+int ln__sq_apply(sq *s, sq_term *t, const ln_st_report *r, int64_t pos,
+                 int32_t acc)
 {
     if (r->seq > t->seq) {
         t->seq = r->seq;
@@ -373,8 +398,7 @@ int ln__sq_apply(sq *s, sq_term *t, const ln_st_report *r, int64_t pos)
     }
     if (2 * (s->nuse + 1) > s->capuse && use_grow(s))
         return LN_ENOMEM;
-    int32_t acc = acc_index(s, r->account);
-    if (acc < 0)
+    if (acc < 0 && (acc = acc_index(s, r->account)) < 0)
         return LN_ENOMEM;
     int32_t day = (int32_t)ln__store_day(r->t_unix_s);
     uint64_t h = use_hash(t, acc, day);
@@ -547,7 +571,7 @@ static int replay_rows(sq *s, int64_t from)
         rc = t ? ln__sq_ranges_add(t, x.seq) : LN_ESTORE;
         if (!rc) {
             pthread_mutex_lock(&s->smu);
-            rc = ln__sq_apply(s, t, &x, pos);
+            rc = ln__sq_apply(s, t, &x, pos, -1);
             pthread_mutex_unlock(&s->smu);
         }
         s->replayed_upto = pos;
