@@ -88,6 +88,9 @@
     X(RANGES_LOAD, "SELECT lo,hi FROM seqranges WHERE terminal=?1 ORDER BY " \
       "lo")                                                                  \
     X(RANGES_DEL, "DELETE FROM seqranges WHERE terminal=?1")                 \
+    X(PRELOAD_TERMS, "SELECT id,seq,last_pos,lat,lon,t FROM terminals")      \
+    X(PRELOAD_RANGES, "SELECT terminal,lo,hi FROM seqranges ORDER BY "       \
+      "terminal,lo")                                                         \
     X(RANGES_PUT, "INSERT INTO seqranges(terminal,lo,hi) VALUES(?1,?2,?3) " \
       "ON CONFLICT(terminal,lo) DO UPDATE SET hi=?3")                        \
     X(GET_FOLDED, "SELECT coalesce((SELECT value FROM meta WHERE key="      \
@@ -218,6 +221,7 @@ typedef struct sq {
                                      did not follows the file (reads) */
     int64_t replayed_upto;        /* the last position in memory (wmu) */
     int broken;                   /* the state lags the file: reload */
+    int preloaded;                /* every terminal's state is in memory */
     atomic_int fold_wanted;       /* the thresholds are passed */
     atomic_int replayed;          /* the state holds the unfolded reports
                                      (replayed on first need, not at open:
@@ -329,8 +333,9 @@ int ln__sq_fold(sq *s);
 int ln__sq_use_copy(sq *s, const char *account, long from_day, long to_day,
                     ln_st_usage **out, size_t *n);
 void ln__sq_state_free(sq *s);
-/* The fold's thresholds: reports, usage rows (tests lower them). */
-extern size_t ln__sq_fold_rows, ln__sq_fold_use;
+/* The fold's thresholds: reports, usage rows, reports per terminal
+ * (tests lower them; sqlite_state.c says why). */
+extern size_t ln__sq_fold_rows, ln__sq_fold_use, ln__sq_fold_per_term;
 /* Positions per retention transaction (tests lower it). */
 extern int64_t ln__sq_expire_chunk;
 /* Whether enough is unfolded that the writer should fold now. */
