@@ -85,6 +85,13 @@ static const char *const migrations[LN_SQ_SCHEMA] = {
     " (SELECT coalesce(max(pos), 0) FROM reports));"
     "DROP TABLE reports;"
     "ALTER TABLE reports3 RENAME TO reports;",
+    /* 4: folded a shard of terminals at a time (sqlite_fold.c): a mark
+     * per shard, a counter of steps; all at the old mark */
+    "WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k"
+    " WHERE i < 15) INSERT OR REPLACE INTO meta(key, value)"
+    " SELECT 'folded_pos.' || i, coalesce((SELECT value FROM meta"
+    " WHERE key = 'folded_pos'), 0) FROM k;"
+    "INSERT OR REPLACE INTO meta(key, value) VALUES('fold_gen', 0);",
 };
 
 static const char *const stmt_sql[SQ_NSTMT] = {

@@ -211,7 +211,7 @@ int ln__sq_ingest(void *impl, const ln_st_report *r, size_t n,
             pthread_mutex_unlock(&s->qmu);
             pthread_mutex_lock(&s->wmu);
             if (ln__sq_fold_due(s))
-                ln__sq_fold(s);
+                ln__sq_fold_some(s);
             pthread_mutex_unlock(&s->wmu);
             pthread_mutex_lock(&s->qmu);
         }

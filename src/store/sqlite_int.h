@@ -25,7 +25,13 @@
 #include "store/store_int.h"
 
 /* The schema version this build writes (the last migration's number). */
-#define LN_SQ_SCHEMA 3
+#define LN_SQ_SCHEMA 4
+
+/* The ingest state is folded a shard of terminals at a time
+ * (sqlite_fold.c); a terminal's shard is the top 4 bits of its id's
+ * FNV-1a hash. */
+#define SQ_SHARDS 16
+static inline int sq_shard(uint64_t h) { return (int)(h >> 60); }
 
 /* X(name, sql): every statement the driver runs more than once. */
 #define SQ_STMTS(X)                                                          \
@@ -95,8 +101,11 @@
       "ON CONFLICT(terminal,lo) DO UPDATE SET hi=?3")                        \
     X(GET_FOLDED, "SELECT coalesce((SELECT value FROM meta WHERE key="      \
       "'folded_pos'),0)")                                                    \
-    X(SET_FOLDED, "UPDATE meta SET value=?2 WHERE key='folded_pos' AND "    \
-      "value=?1")                                                            \
+    X(GET_META, "SELECT key,value FROM meta")                               \
+    X(SET_META, "INSERT OR REPLACE INTO meta(key,value) VALUES(?1,?2)")    \
+    X(GET_GEN, "SELECT coalesce((SELECT value FROM meta WHERE key="         \
+      "'fold_gen'),0)")                                                      \
+    X(CAS_GEN, "UPDATE meta SET value=?2 WHERE key='fold_gen' AND value=?1")\
     X(REPLAY, "SELECT pos,terminal,seq,t,lat,lon,billed,reason,account "    \
       "FROM reports WHERE pos>?1 ORDER BY pos")                              \
     X(USAGE, "SELECT account,terminal,day,bytes,reports,denied FROM usage " \
@@ -214,8 +223,13 @@ typedef struct sq {
     char (*accs)[LN_ST_ID];       /* interned account ids (smu to grow) */
     int32_t *acc_tab;             /* open addressing: index + 1, 0 empty */
     size_t naccs, capaccs, capacc_tab;
-    int64_t folded_pos;           /* reports up to here are folded */
-    size_t unfolded;              /* reports after it (wmu) */
+    int64_t folded_pos;           /* reports up to here are folded: the
+                                     lowest of shard_pos */
+    int64_t shard_pos[SQ_SHARDS]; /* each shard's mark (wmu) */
+    int64_t fold_gen;             /* fold steps so far (meta fold_gen) */
+    int fold_next;                /* the shard the next step folds */
+    size_t unfolded;              /* reports in memory, not folded (wmu) */
+    size_t unfolded_k[SQ_SHARDS]; /* the same per shard */
     atomic_int ingested;          /* this process ingested since open:
                                      its memory is the truth; one that
                                      did not follows the file (reads) */
@@ -326,9 +340,14 @@ int ln__sq_replay(sq *s);
 int ln__sq_ready(sq *s);
 /* Forgets the state and replays it from the file (wmu held, not smu). */
 int ln__sq_reload(sq *s);
-/* Writes the state into the tables in one transaction (usage, terminals'
- * last reports, seqranges, folded_pos). 0 when nothing to fold. */
+/* sqlite_fold.c (wmu held): every shard into the tables (usage,
+ * terminals' latest reports, seqranges, the marks), a transaction each;
+ * one shard, the next in turn (after a group, when due). */
 int ln__sq_fold(sq *s);
+int ln__sq_fold_some(sq *s);
+/* The marks (shard_pos, folded_pos, fold_gen) from meta; fold_gen. */
+int ln__sq_read_marks(sq *s);
+int ln__sq_read_gen(sq *s, int64_t *gen);
 /* Usage deltas matching (account, day range), copied (smu held). */
 int ln__sq_use_copy(sq *s, const char *account, long from_day, long to_day,
                     ln_st_usage **out, size_t *n);
@@ -340,6 +359,9 @@ extern size_t ln__sq_fold_rows, ln__sq_fold_use, ln__sq_fold_per_term;
 extern int64_t ln__sq_expire_chunk;
 /* Whether enough is unfolded that the writer should fold now. */
 int ln__sq_fold_due(sq *s);
+/* The thresholds in force: reports, usage rows (fold when one is passed,
+ * until both are halved). */
+void ln__sq_fold_limits(const sq *s, size_t *rows, size_t *use);
 /* sqlite_read.c */
 int ln__sq_usage(void *impl, const char *account, long from_day,
                  long to_day, ln_st_usage_cb cb, void *user);
