@@ -304,12 +304,11 @@ int ln_store_expire_reports(ln_store *st, double before_unix_s,
 /* ln_store_checkpoint
  * Writes into the store's tables what it keeps of the unfolded reports
  * in memory (usage, the terminals' latest reports, which seqs are
- * stored: docs/store.md, "Ingest state"), so that a plain SQL reader of
- * the file sees complete usage, and so that the next open replays less.
- * The store does it by itself, a shard of terminals after a group once
- * max(4 million, 8 x terminals) reports are unfolded (docs/store.md),
- * every shard before retention
- * and at close; the store's own reads never need it.
+ * stored: docs/store.md, "Ingest"), so that a plain SQL reader of the
+ * file sees complete usage, and so that the next open replays less. The
+ * store does it by itself (a shard of terminals after a group once
+ * max(4 million, 8 x terminals) reports are unfolded; every shard before
+ * retention and at close); the store's own reads never need it.
  * Status: 0, LN_ESTORE_FULL, LN_EIO, LN_ECONFLICT (another process
  * ingested into the same file), LN_ESTORE. */
 int ln_store_checkpoint(ln_store *st);
