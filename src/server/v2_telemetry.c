@@ -29,7 +29,8 @@
  * not hold an HTTP thread for maxLingerMs (accepted and range-checked).
  *
  * Retention: each non-empty batch drops reports measured more than
- * retention_s (ln_server_config) before its newest row: the window runs
+ * retention_s (ln_server_config) before its newest row (once the oldest
+ * kept is a tenth of retention_s past that: retain()): the window runs
  * on the data's own clock, so a replayed day (leonet drive) keeps its
  * last retention_s of reports as live data does.
  */
@@ -318,6 +319,30 @@ static json_t *batch_content(json_t *values)
     return c;
 }
 
+static int oldest_cb(void *user, int64_t pos, const ln_st_report *r)
+{
+    (void)pos;
+    *(double *)user = r->t_unix_s;
+    return 1;
+}
+
+/* Drops reports measured more than retention_s before newest_unix_s.
+ * The delete scans the table, so it runs only once the oldest report
+ * kept is a tenth of the retention past it: at most about ten deletes a
+ * retention period, each taking a tenth of it. */
+static void retain(ln_store *st, double newest_unix_s, double retention_s)
+{
+    double oldest = INFINITY, cutoff = newest_unix_s - retention_s;
+    int64_t last;
+
+    if (!(retention_s > 0))
+        return;
+    if (ln_store_reports(st, NULL, 0, 1, oldest_cb, &oldest, &last) != 0)
+        return;
+    if (oldest < cutoff - retention_s / 10)
+        ln_store_expire_reports(st, cutoff, NULL);
+}
+
 int v2_telemetry_stream(srv *s, const srv_req *rq, srv_resp *rs)
 {
     static const char *const QUERY[] = {"ack", NULL};
@@ -343,9 +368,8 @@ int v2_telemetry_stream(srv *s, const srv_req *rq, srv_resp *rs)
         json_decref(b.values);
         return v2_store_error(rs, rc, "telemetry stream");
     }
-    if (json_array_size(b.values) > 0 && srv_config(s)->retention_s > 0)
-        ln_store_expire_reports(st, b.newest_unix_s -
-                                srv_config(s)->retention_s, NULL);
+    if (json_array_size(b.values) > 0)
+        retain(st, b.newest_unix_s, srv_config(s)->retention_s);
     snprintf(info, sizeof info, "ack=%" PRId64, b.last);
     return ok_with_info(rs, batch_content(b.values), info);
 }

@@ -138,6 +138,7 @@ struct lines {
     ln_st_line *l;
     size_t n, cap;
     const usage_req *u;
+    int err;                  /* LN_ENOMEM from the callback */
 };
 
 static int wanted(const usage_req *u, const ln_st_line *l)
@@ -167,7 +168,7 @@ static int lines_cb(void *user, const ln_st_line *l)
         ln_st_line *p = ln_realloc(ls->l, cap * sizeof *p);
 
         if (p == NULL)
-            return LN_ENOMEM;
+            return ls->err = LN_ENOMEM;
         ls->l = p;
         ls->cap = cap;
     }
@@ -184,6 +185,7 @@ struct acc {
     long *day;                /* usage rows of those terminals */
     uint64_t *bytes;
     size_t n, cap;
+    int err;                  /* LN_ENOMEM from a callback */
 };
 
 static int term_cb(void *user, const ln_st_terminal *t)
@@ -197,7 +199,7 @@ static int term_cb(void *user, const ln_st_terminal *t)
         void *p = ln_realloc(a->ids, cap * LN_ST_ID);
 
         if (p == NULL)
-            return LN_ENOMEM;
+            return a->err = LN_ENOMEM;
         a->ids = p;
         a->capids = cap;
     }
@@ -222,11 +224,11 @@ static int usage_cb(void *user, const ln_st_usage *u)
         uint64_t *b;
 
         if (d == NULL)
-            return LN_ENOMEM;
+            return a->err = LN_ENOMEM;
         a->day = d;
         b = ln_realloc(a->bytes, cap * sizeof *b);
         if (b == NULL)
-            return LN_ENOMEM;
+            return a->err = LN_ENOMEM;
         a->bytes = b;
         a->cap = cap;
     }
@@ -369,6 +371,8 @@ static int line_usage(srv *s, const ln_st_line *l, const usage_req *u,
         rc = ln_store_usage(srv_store(s), l->account, 0, 100000000L,
                             usage_cb, &a);
     if (rc == 0)
+        rc = a.err;
+    if (rc == 0)
         json_array_append_new(results,
                               line_usage_json(s, l, &a, u, now_unix_s));
     acc_free(&a);
@@ -398,6 +402,8 @@ int v2_data_usage(srv *s, const srv_req *rq, srv_resp *rs)
     memset(&ls, 0, sizeof ls);
     ls.u = &u;
     rc = ln_store_list_lines(srv_store(s), scope, 0, 0, lines_cb, &ls, NULL);
+    if (rc == 0)
+        rc = ls.err;
     results = json_array();
     for (size_t i = (size_t)page * (size_t)limit;
          rc == 0 && i < ls.n && i < (size_t)(page + 1) * (size_t)limit; i++)
