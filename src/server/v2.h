@@ -55,6 +55,10 @@ int v2_account(srv *s, const srv_req *rq, srv_resp *rs,
  * -1 having answered 404 for an unknown or foreign accountNumber. */
 int v2_list_scope(srv *s, const srv_req *rq, srv_resp *rs,
                   char account[LN_ST_ID] /* OUT */, const char **scope);
+/* 1 when the caller may see records of this account (a customer: its
+ * own; operator and auditor: any), else 0. The handler then answers 404
+ * exactly as for a record that does not exist. */
+int v2_in_scope(const srv_req *rq, const char *account);
 /* Answers 400 naming the first query parameter not in allowed
  * (NULL-terminated) and returns -1; 0 when all are known. */
 int v2_known_query(const srv_req *rq, srv_resp *rs,

@@ -99,14 +99,17 @@ int v2_list_lines(srv *s, const srv_req *rq, srv_resp *rs)
     return srv_ok(rs, 200, v2_paged(page, V2_PAGE_SIZE, total, ll.results));
 }
 
-/* The line named in the path, checked against the caller's scope; -1
- * having answered 404 (not there, or another account's for a customer). */
+/* The line named in the path, in the caller's scope; -1 having answered
+ * 404 (not there, or another account's for a customer: the same answer).
+ */
 static int path_line(srv *s, const srv_req *rq, srv_resp *rs,
                      ln_st_line *l)
 {
     const char *n = rq->nparam > 0 ? rq->param[0] : "";
     int rc = ln_store_get_line(srv_store(s), n, l);
 
+    if (rc == 0 && !v2_in_scope(rq, l->account))
+        rc = LN_ENOTFOUND;  /* another account's: as if there were none */
     if (rc == LN_ENOTFOUND) {
         srv_error(rs, 404, "serviceLineNumber",
                   "serviceLineNumber: no service line '%.64s'", n);
@@ -116,8 +119,6 @@ static int path_line(srv *s, const srv_req *rq, srv_resp *rs,
         v2_store_error(rs, rc, "service line");
         return -1;
     }
-    if (srv_scope_account(s, rq, rs, l->account) != 0)
-        return -1;
     return 0;
 }
 
@@ -293,10 +294,9 @@ static int body_terminal(srv *s, const srv_req *rq, srv_resp *rs,
     if (device_id(rq, rs, id, sizeof id) != 0)
         return -1;
     rc = ln_store_get_terminal(srv_store(s), id, t);
-    if (rc == LN_ENOTFOUND ||
-        (rc == 0 && rq->auth->role == LN_ROLE_CUSTOMER &&
-         t->account[0] != '\0' &&
-         strcmp(t->account, rq->auth->account) != 0)) {
+    if (rc == 0 && t->account[0] != '\0' && !v2_in_scope(rq, t->account))
+        rc = LN_ENOTFOUND;  /* another account's: as if there were none */
+    if (rc == LN_ENOTFOUND) {
         srv_error(rs, 404, "deviceId", "deviceId: no user terminal "
                   "'%.64s'", id);
         return -1;

@@ -158,6 +158,15 @@ int v2_list_scope(srv *s, const srv_req *rq, srv_resp *rs,
     return 0;
 }
 
+int v2_in_scope(const srv_req *rq, const char *account)
+{
+    if (rq->auth->role == LN_ROLE_OPERATOR ||
+        rq->auth->role == LN_ROLE_AUDITOR)
+        return 1;
+    return rq->auth->role == LN_ROLE_CUSTOMER &&
+           strcmp(rq->auth->account, account) == 0;
+}
+
 struct query_check {
     const char *const *allowed;
     const char *bad;

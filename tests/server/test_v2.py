@@ -94,7 +94,7 @@ def test_roles(d, t):
            ("GET", "/public/v2/billing/invoices/INV-civil-2022-10", None),
            ("POST", "/public/v2/telemetry/stream", {"batchSize": 1}),
            ("POST", "/public/v2/telemetry/query", {})]
-    edits = {1: "Service plan", 2: "Service plan", 4: "Service plan",
+    edits = {2: "Service plan", 4: "Service plan",
              6: "Device management"}
     for i, (m, p, body) in enumerate(ops):
         err(d, m, p, t["terminal"], 403, body=body)
