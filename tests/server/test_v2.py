@@ -223,8 +223,27 @@ def test_terminals(d, t):
            t["operator"])
     expect((c["totalCount"], len(c["results"])), (n_def, 34),
            "defence page 2")
-    err(d, "GET", "/public/v2/user-terminals?hasServiceLine=true",
+    # Starlink's filters
+    c = ok(d, "GET", "/public/v2/user-terminals?userTerminalIds=UT00000001"
+           "&userTerminalIds=UT00000004,UT00000002", t["civil"])
+    expect(([r["userTerminalId"] for r in c["results"]], c["totalCount"]),
+           ([ut(1), ut(4)], 2), "by id (UT2 is donated's: not civil's)")
+    c = ok(d, "GET", "/public/v2/user-terminals?serviceLineNumbers="
+           "SL-donated&page=2", t["operator"])
+    expect((c["totalCount"], len(c["results"]), c["isLastPage"]),
+           (233, 33, True), "SL-donated's page 2")
+    c = ok(d, "GET", "/public/v2/user-terminals?hasServiceLine=false",
+           t["auditor"])
+    expect((c["totalCount"], c["results"]), (0, []),
+           "every seeded terminal is on a line")
+    c = ok(d, "GET", "/public/v2/user-terminals?searchString=0000069",
+           t["civil"])
+    expect([r["userTerminalId"] for r in c["results"]],
+           [ut(691), ut(694), ut(697)], "partial id match (69 is defence's)")
+    err(d, "GET", "/public/v2/user-terminals?hasServiceLine=maybe",
         t["civil"], 400, "hasServiceLine")
+    err(d, "GET", "/public/v2/user-terminals?dishSerialNumber=x",
+        t["civil"], 400, "dishSerialNumber")
 
 
 def test_add_terminals(d, t):
