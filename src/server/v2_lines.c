@@ -351,26 +351,129 @@ static int terminal_cb(void *user, const ln_st_terminal *t)
     return 0;
 }
 
+/* Starlink's filters of GET /user-terminals. The lists may come as
+ * repeated parameters (?userTerminalIds=a&userTerminalIds=b, OpenAPI's
+ * form style) or comma-separated. */
+typedef struct ut_filter {
+    const char *ids[SRV_QUERY_MAX];   /* userTerminalIds values */
+    int nids;
+    const char *lines[SRV_QUERY_MAX]; /* serviceLineNumbers values */
+    int nlines;
+    int has_line;                     /* hasServiceLine: 1, 0, -1 any */
+    const char *search;               /* searchString, or NULL */
+    long page, total;
+    json_t *results;
+} ut_filter;
+
+/* 1 when x is one of the comma-separated items of vals[0..n). */
+static int in_list(const char *const *vals, int n, const char *x)
+{
+    size_t lx = strlen(x);
+
+    for (int i = 0; i < n; i++) {
+        const char *p = vals[i];
+
+        while (*p != '\0') {
+            size_t len = strcspn(p, ",");
+
+            if (len == lx && strncmp(p, x, lx) == 0)
+                return 1;
+            p += len;
+            if (*p == ',')
+                p++;
+        }
+    }
+    return 0;
+}
+
+static int ut_match(const ut_filter *f, const ln_st_terminal *t)
+{
+    if (f->nids > 0 && !in_list(f->ids, f->nids, t->id))
+        return 0;
+    if (f->nlines > 0 && !in_list(f->lines, f->nlines, t->line))
+        return 0;
+    if (f->has_line >= 0 && (t->line[0] != '\0') != f->has_line)
+        return 0;
+    if (f->search != NULL && strstr(t->id, f->search) == NULL &&
+        strstr(t->kit_serial, f->search) == NULL)
+        return 0;
+    return 1;
+}
+
+static int filtered_cb(void *user, const ln_st_terminal *t)
+{
+    ut_filter *f = user;
+
+    if (!ut_match(f, t))
+        return 0;
+    if (f->total >= f->page * V2_PAGE_SIZE &&
+        f->total < (f->page + 1) * V2_PAGE_SIZE)
+        json_array_append_new(f->results, terminal_json(t));
+    f->total++;
+    return 0;
+}
+
+/* The filters of the query; 1 when any is set, 0 none, -1 having
+ * answered 400. */
+static int ut_filters(const srv_req *rq, srv_resp *rs, ut_filter *f)
+{
+    int any = 0;
+
+    memset(f, 0, sizeof *f);
+    f->has_line = -1;
+    for (int i = 0; i < rq->nquery; i++) {
+        const char *k = rq->qkey[i], *v = rq->qval[i];
+
+        if (strcmp(k, "userTerminalIds") == 0)
+            f->ids[f->nids++] = v;
+        else if (strcmp(k, "serviceLineNumbers") == 0)
+            f->lines[f->nlines++] = v;
+        else if (strcmp(k, "searchString") == 0)
+            f->search = v;
+        else if (strcmp(k, "hasServiceLine") != 0)
+            continue;
+        else if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0)
+            f->has_line = v[0] == 't';
+        else
+            return srv_error(rs, 400, k, "hasServiceLine: true or false, "
+                             "got '%.40s'", v), -1;
+        any = 1;
+    }
+    return any;
+}
+
 int v2_list_terminals(srv *s, const srv_req *rq, srv_resp *rs)
 {
+    static const char *const QUERY[] = {
+        "page", "accountNumber", "userTerminalIds", "serviceLineNumbers",
+        "hasServiceLine", "searchString", NULL};
     char account[LN_ST_ID];
     const char *scope;
-    json_t *results;
+    ut_filter f;
     long page, total = 0;
-    int rc;
+    int rc, any;
 
-    if (v2_known_query(rq, rs, LIST_QUERY) != 0 ||
-        v2_page(rq, rs, &page) != 0 ||
+    if (v2_known_query(rq, rs, QUERY) != 0 || v2_page(rq, rs, &page) != 0 ||
         v2_list_scope(s, rq, rs, account, &scope) != 0)
         return 0;
-    results = json_array();
-    rc = ln_store_list_terminals(srv_store(s), scope, page * V2_PAGE_SIZE,
-                                 V2_PAGE_SIZE, terminal_cb, results, &total);
+    any = ut_filters(rq, rs, &f);
+    if (any < 0)
+        return 0;
+    f.results = json_array();
+    f.page = page;
+    if (any) /* every terminal in scope, those that match paged */
+        rc = ln_store_list_terminals(srv_store(s), scope, 0, 0, filtered_cb,
+                                     &f, NULL);
+    else
+        rc = ln_store_list_terminals(srv_store(s), scope,
+                                     page * V2_PAGE_SIZE, V2_PAGE_SIZE,
+                                     terminal_cb, f.results, &total);
     if (rc != 0) {
-        json_decref(results);
+        json_decref(f.results);
         return v2_store_error(rs, rc, "user terminals");
     }
-    return srv_ok(rs, 200, v2_paged(page, V2_PAGE_SIZE, total, results));
+    return srv_ok(rs, 200, v2_paged(page, V2_PAGE_SIZE,
+                                    any ? f.total : total, f.results));
 }
 
 int v2_add_terminal(srv *s, const srv_req *rq, srv_resp *rs)

@@ -18,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <microhttpd.h>
-
 #include "leonet/err.h"
 #include "server/v2.h"
 
@@ -167,40 +165,21 @@ int v2_in_scope(const srv_req *rq, const char *account)
            strcmp(rq->auth->account, account) == 0;
 }
 
-struct query_check {
-    const char *const *allowed;
-    const char *bad;
-};
-
-static enum MHD_Result query_key(void *cls, enum MHD_ValueKind kind,
-                                 const char *key, const char *value)
-{
-    struct query_check *q = cls;
-
-    (void)kind;
-    (void)value;
-    for (size_t i = 0; q->allowed[i] != NULL; i++)
-        if (strcmp(q->allowed[i], key) == 0)
-            return MHD_YES;
-    q->bad = key;
-    return MHD_NO;
-}
-
 int v2_known_query(const srv_req *rq, srv_resp *rs,
                    const char *const *allowed)
 {
-    struct query_check q = {allowed, NULL};
+    for (int i = 0; i < rq->nquery; i++) {
+        size_t k = 0;
 
-    if (rq->conn == NULL)
-        return 0;
-    MHD_get_connection_values((struct MHD_Connection *)rq->conn,
-                              MHD_GET_ARGUMENT_KIND, query_key, &q);
-    if (q.bad == NULL)
-        return 0;
-    srv_error(rs, 400, q.bad,
-              "%.64s: not a query parameter of this operation in leonetd "
-              "(docs/api/leonetd.yaml lists those it takes)", q.bad);
-    return -1;
+        while (allowed[k] != NULL && strcmp(allowed[k], rq->qkey[i]) != 0)
+            k++;
+        if (allowed[k] == NULL)
+            return srv_error(rs, 400, rq->qkey[i],
+                             "%.64s: not a query parameter of this "
+                             "operation in leonetd (docs/api/leonetd.yaml "
+                             "lists those it takes)", rq->qkey[i]), -1;
+    }
+    return 0;
 }
 
 int v2_store_error(srv_resp *rs, int rc, const char *what)
