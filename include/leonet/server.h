@@ -49,8 +49,8 @@ void ln_server_config_init(ln_server_config *c /* OUT */);
 /* Reads a config file (JSON, the same member names as the flags:
  * "listen", "threads", "body-max", "url-max", "conn-max",
  * "conn-timeout", "retention", "window", "map-res", "data-dir",
- * "log-json", "access-log", "batch-max", "workers") over c; diag names the file,
- * line and member on error (an unknown member or a wrong type is an
+ * "log-json", "access-log", "batch-max", "workers") over c; diag names
+ * the file, line and member on error (an unknown member or a wrong type is an
  * error). Strings read live in c (c->strings_). Status: 0, LN_EIO,
  * LN_EPARSE, LN_EINVAL, LN_ETOOBIG. */
 int ln_server_config_load(ln_server_config *c, const char *path,

@@ -12,6 +12,7 @@
 
 const srv_part srv_parts[] = {
     {"core", srv_routes_core, NULL, NULL, NULL},
+    {"admin", srv_routes_admin, NULL, NULL, NULL},
     {"v2", srv_routes_v2, NULL, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL}};
 

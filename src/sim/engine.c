@@ -38,6 +38,7 @@
 #include <omp.h>
 
 #include "leonet/activity.h"
+#include "sim/observe.h"
 #include "sim/sim_int.h"
 
 /* ln_sim_run's step loop stopped by ln_cancel_requested (reported as
@@ -395,6 +396,8 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
             break;
         }
         rc = sim_step(&e, k, &lp);
+        if (!rc && e.opt.observe) /* leonet drive (observe.c) */
+            rc = ln__sim_observe(&e, k);
         ln_progress_update(pg, (uint64_t)k + 1);
     }
     if (lp.phases)
