@@ -394,6 +394,36 @@ def test_invoices(d, t):
         "invoiceId")
 
 
+def test_seeded(build):
+    """The built-in scenario as `leonetd seed` loads it: its terminal
+    groups (data/scenarios/ukraine-2022.json, counted by hand) civil 9000,
+    donated 6000, defence 5000 fixed + 300 mobile; one line an account
+    named after it, the account's plan as its product."""
+    with lnd.Daemon(build) as d:
+        op, au = d.token("operator"), d.token("auditor")
+        civ = d.token("customer", account="civil")
+        c = ok(d, "GET", "/public/v2/service-lines", au)
+        expect(sorted((r["serviceLineNumber"], r["productReferenceId"],
+                       r["nickname"]) for r in c["results"]),
+               [("SL-civil", "residential", "Paying civil users"),
+                ("SL-defence", "military", "Armed Forces of Ukraine"),
+                ("SL-donated", "business",
+                 "Donated terminals (hospitals, energy, government)")],
+               "the scenario's lines")
+        for tok, q, total, last in (
+                (civ, "", 9000, 89), (op, "", 20300, 202),
+                (op, "accountNumber=defence&", 5300, 52),
+                (au, "accountNumber=donated&", 6000, 59)):
+            for page, n, is_last in ((0, 100, False), (1, 100, False),
+                                     (last, 100, True), (last + 1, 0, True)):
+                c = ok(d, "GET", "/public/v2/user-terminals?%spage=%d"
+                       % (q, page), tok)
+                expect((c["totalCount"], len(c["results"]), c["isLastPage"]),
+                       (total, n, is_last), "%s page %d" % (q or "all", page))
+        a = ok(d, "GET", "/public/v2/account", civ)
+        expect(a["accountName"], "Paying civil users", "civil's name")
+
+
 def main():
     build = sys.argv[1]
     tmp = tempfile.mkdtemp(prefix="v2-")
@@ -409,6 +439,8 @@ def main():
                       test_invoices):
                 f(d, t)
                 print("ok", f.__name__)
+        test_seeded(build)
+        print("ok test_seeded")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
