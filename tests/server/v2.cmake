@@ -6,7 +6,7 @@ add_test(NAME server_v2_openapi
   COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/server/test_v2_openapi.py)
 set_tests_properties(server_v2_openapi PROPERTIES LABELS "server;v2")
 if(TARGET leonetd)
-  foreach(t v2 v2_stream v2_starlink_client v2_drive)
+  foreach(t v2 v2_stream v2_starlink_client v2_drive v2_routes)
     add_test(NAME server_${t}
       COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/server/test_${t}.py
               ${CMAKE_BINARY_DIR})
