@@ -1,7 +1,9 @@
-# leonetd's Starlink face (owner: v2). server_v2_openapi checks
-# docs/api/leonetd.yaml itself and the checker (no daemon); the others run
-# a leonetd (tests/server/lnd.py: temp DB, port 0) and check every answer
-# against the yaml on close (openapi_check.py).
+# leonetd's Starlink face and its API description (owner: v2).
+# server_v2_openapi checks docs/api/leonetd.yaml itself and the checker (no
+# daemon); server_v2_routes compares the yaml with `leonetd routes`; the
+# others run a leonetd (tests/server/lnd.py: temp DB, port 0) and check
+# every answer against the yaml on close (openapi_check.py).
+# server_v2_drive also runs `leonet drive` (the leonet binary).
 add_test(NAME server_v2_openapi
   COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/server/test_v2_openapi.py)
 set_tests_properties(server_v2_openapi PROPERTIES LABELS "server;v2")
