@@ -147,13 +147,24 @@ class Snap:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def shard(terminal):
+    """The store's shard of a terminal (src/store/sqlite_fold.c): the top
+    four bits of the FNV-1a 64-bit hash of its id (0 taken as 1)."""
+    h = 0xcbf29ce484222325
+    for c in terminal.encode():
+        h = ((h ^ c) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return (h or 1) >> 60
+
+
 def consistent(snap, what, clean=False):
     """The outside reference for "never half-written".
 
-    The store (src/store/sqlite_state.c) appends reports and folds them
-    into usage, terminals and seqranges in one transaction every ~2M
-    reports and at close; meta 'folded_pos' is the last report folded,
-    the later ones are replayed at open. So, in the file:
+    The store (src/store/sqlite_state.c, sqlite_fold.c) appends reports
+    and folds them into usage, terminals and seqranges a shard of
+    terminals at a time (16 shards by the id's hash), each shard with its
+    mark (meta 'folded_pos.K': that shard's reports up to there are in
+    the tables; schema 3 had one 'folded_pos'); all are folded at close,
+    the rest is replayed at open. So, in the file:
       - SQLite's integrity check is ok;
       - no (terminal, seq) is stored twice (idempotency);
       - every usage row (account, terminal, UTC day) equals the sums over
@@ -167,28 +178,32 @@ def consistent(snap, what, clean=False):
     dup = snap.q("SELECT terminal, seq, count(*) FROM reports GROUP BY"
                  " terminal, seq HAVING count(*) > 1 LIMIT 3")
     check(not dup, "%s: reports stored twice: %r" % (what, dup))
-    fp = snap.q("SELECT value FROM meta WHERE key = 'folded_pos'")
-    folded = fp[0][0] if fp else 0
+    meta = dict(snap.q("SELECT key, value FROM meta"))
+    marks = [meta.get("folded_pos.%d" % k, meta.get("folded_pos", 0))
+             for k in range(16)]
     top = snap.q("SELECT coalesce(max(pos), 0) FROM reports")[0][0]
     if clean:
-        check(folded == top, "%s: after a clean stop the reports up to %d"
-              " are folded, not all %d" % (what, folded, top))
+        check(min(marks) == top, "%s: after a clean stop the reports up to"
+              " %d are folded, not all %d" % (what, min(marks), top))
+    snap.con.create_function("lnmark", 1, lambda t: marks[shard(t)],
+                             deterministic=True)
+    folded = "pos <= lnmark(terminal)"
     want = {(a, t, int(day)): (b, n, den) for a, t, day, b, n, den in snap.q(
         "SELECT account, terminal, CAST(floor(t / 86400) AS INTEGER),"
         " sum(billed), count(*), sum(reason IN (1, 2, 3)) FROM reports"
-        " WHERE pos <= ? GROUP BY 1, 2, 3", (folded,))}
+        " WHERE %s GROUP BY 1, 2, 3" % folded)}
     have = {(a, t, d): (b, n, den) for a, t, d, b, n, den in snap.q(
         "SELECT account, terminal, day, bytes, reports, denied FROM usage")}
     bad = [(k, want.get(k), have.get(k)) for k in set(want) | set(have)
            if want.get(k) != have.get(k)]
     check(not bad, "%s: usage differs from the folded reports (%d rows),"
           " e.g. %r" % (what, len(bad), bad[:3]))
-    out = snap.q("SELECT count(*) FROM reports r WHERE pos <= ? AND NOT"
-                 " EXISTS (SELECT 1 FROM seqranges g WHERE g.terminal ="
-                 " r.terminal AND r.seq BETWEEN g.lo AND g.hi)", (folded,))
+    out = snap.q("SELECT count(*) FROM reports r WHERE %s AND NOT EXISTS"
+                 " (SELECT 1 FROM seqranges g WHERE g.terminal = r.terminal"
+                 " AND r.seq BETWEEN g.lo AND g.hi)" % folded)
     check(out[0][0] == 0, "%s: %d folded reports outside their terminal's"
           " seqranges" % (what, out[0][0]))
-    return folded, top
+    return marks, top
 
 
 def stored(snap, pairs):
