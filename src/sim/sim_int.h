@@ -35,7 +35,7 @@ typedef struct ln__counters {
     uint64_t isl_hops;          /* sum of their ISL hops */
     uint64_t bytes;             /* delivered */
     uint64_t demand_bytes;      /* asked for */
-    uint32_t lat_hist[LN_LAT_BINS + 1]; /* RTT to gateway, served steps */
+    uint64_t lat_hist[LN_LAT_BINS + 1]; /* RTT to gateway, served steps */
 } ln__counters;
 
 typedef struct ln__event {
@@ -204,6 +204,6 @@ int ln__sim_account_step(ln__engine *e, double t);
  * output set os (staged; the caller commits). */
 int ln__sim_write_outputs(ln__engine *e, ln_outset *os, ln_diag *diag);
 void ln__sim_print_summary(const ln__engine *e, FILE *f);
-double ln__percentile(const uint32_t *hist, double p);
+double ln__percentile(const uint64_t *hist, double p);
 
 #endif
