@@ -252,6 +252,11 @@ typedef struct ln_sim_stats {
     double wall_s;           /* time of the step loop, s */
     double availability;     /* served / terminal-steps */
     double annual_cost_usd;
+    /* MPI (issue 16): ranks of the run (1: one process) and this
+     * process's rank; only rank 0 wrote outputs and holds the figures
+     * above (availability, cost); bytes this rank exchanged */
+    int mpi_ranks, mpi_rank;
+    double mpi_bytes;
 } ln_sim_stats;
 
 /* SHA-256 of a scenario's canonical text: the JSON document re-written

@@ -335,6 +335,8 @@ static void share_capacity(ln_link *l, const double *demand_mbps,
             hops = l->mesh.hops[s];
         } else {
             for (int k = 0; k < n; k++) {
+                if ((size_t)a[k] < l->lo || (size_t)a[k] >= l->hi)
+                    continue; /* another part's terminal */
                 l->outcome[a[k]] = LN_LINK_NO_GW;
                 if (h->each)
                     h->each(h->user, (size_t)a[k], LN_LINK_NO_GW);
@@ -373,6 +375,8 @@ static void share_capacity(ln_link *l, const double *demand_mbps,
             double f = dsum > 0 ? g / dsum : 1.0;
             for (int m = k; m < j; m++) {
                 int i = a[m];
+                if ((size_t)i < l->lo || (size_t)i >= l->hi)
+                    continue; /* another part's terminal */
                 l->rate_mbps[i] = demand_mbps[i] * f;
                 const double *q = l->site[i].r_ecef;
                 double dv[3] = {r[0] - q[0], r[1] - q[1], r[2] - q[2]};
@@ -390,11 +394,13 @@ static void share_capacity(ln_link *l, const double *demand_mbps,
 void ln_link_gateways(ln_link *l, const ln_link_mesh *mesh, int slot)
 {
     ln__link_use_mesh(l, mesh);
-    long nt = (long)l->nt;
+    long lo = (long)l->lo, hi = (long)l->hi;
     if (assign_gateways(l) > 0) {
 #pragma omp parallel for schedule(dynamic, 1024) num_threads(l->nthreads)
-        for (long i = 0; i < nt; i++)
+        for (long i = lo; i < hi; i++)
             rehome(l, (size_t)i, slot);
+        /* parts: the rehomed terminals' satellites (capacity) */
+        ln__link_gather(l, l->serving, sizeof *l->serving, 0, l->nt);
     }
 }
 
