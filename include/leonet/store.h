@@ -129,12 +129,26 @@ typedef struct ln_store ln_store;
  * Status:   0, LN_EINVAL (unknown scheme), LN_EIO, LN_ESTORE (a schema
  *           newer than this build, or a damaged file), LN_ENOMEM */
 int ln_store_open(const char *addr, ln_store **out /* OUT */, ln_diag *diag);
-/* Finishes pending group commits, checkpoints, closes. NULL ok. */
+/* Closes (no group commit is pending once every caller has returned;
+ * call it after the last one), checkpoints the WAL. NULL ok. */
 void ln_store_close(ln_store *st);
-/* The schema version of the open store (migrations applied). */
+/* The schema version of the open store (migrations applied); 0 for NULL. */
 int ln_store_schema_version(const ln_store *st);
+/* The message of the calling thread's last failed store call (what
+ * failed and SQLite's words), "" when none. Lives until that thread's
+ * next failed call. st may be NULL (the message is per thread). */
+const char *ln_store_errmsg(const ln_store *st);
 
 /* ---- reference data (seed, /public/v2, /v1 admin) -------------------- */
+/* put: Given a record (its key non-empty); stores it, replacing the
+ *      record with the same key; durable on return.
+ *      Status: 0, LN_EINVAL (NULL or empty key), LN_ESTORE_FULL, LN_EIO,
+ *      LN_ESTORE.
+ * get: Given the key; Returned: *out. Status: 0, LN_ENOTFOUND, LN_EIO,
+ *      LN_ESTORE. Reads see every write that returned before they began.
+ * A terminal's lat/lon/t/seq are its seed placement when put (seq -1, t
+ * 0: no report yet); ln_store_ingest moves them. NaN positions are kept
+ * (as NULL) and read back as NaN. */
 int ln_store_put_plan(ln_store *st, const ln_plan *p);
 int ln_store_get_plan(ln_store *st, const char *id, ln_plan *out /* OUT */);
 int ln_store_put_account(ln_store *st, const ln_st_account *a);
@@ -151,7 +165,11 @@ int ln_store_put_terminals(ln_store *st, const ln_st_terminal *t, size_t n);
 
 /* Lists: cb is called for each record in id order, from offset, at most
  * limit (0 = all); account NULL = every account. cb returns non-zero to
- * stop. *total (may be NULL) gets the count matching without paging. */
+ * stop. *total (may be NULL) gets the count matching without paging, from
+ * the same snapshot as the page. cb may be NULL (count only) except for
+ * plans. Status: 0, LN_EINVAL (offset or limit < 0), LN_EIO, LN_ESTORE.
+ * cb runs inside a read snapshot: it may call the store (reads and writes
+ * alike) but does not see writes made after the list began. */
 typedef int (*ln_st_account_cb)(void *user, const ln_st_account *a);
 typedef int (*ln_st_line_cb)(void *user, const ln_st_line *l);
 typedef int (*ln_st_terminal_cb)(void *user, const ln_st_terminal *t);
@@ -167,19 +185,36 @@ int ln_store_list_terminals(ln_store *st, const char *account, long offset,
 int ln_store_list_plans(ln_store *st, ln_st_plan_cb cb, void *user);
 
 /* ---- zones ----------------------------------------------------------- */
-/* Writes zones as one new version of the set (every record gets it);
- * returns the version in *version. */
+/* ln_store_put_zones
+ * Given:    z, n     zones (n may be 0: a new version with no change); a
+ *                    record with deleted = 1 removes that zone from this
+ *                    version on; an id at most once per call
+ * Returned: version  the new version of the set (1, 2, ...), 0 on error
+ * Status:   0, LN_EINVAL (empty id), LN_ECONFLICT (an id twice),
+ *           LN_ESTORE_FULL, LN_EIO, LN_ESTORE
+ * Notes:    one transaction: a reader sees all of a version or none. */
 int ln_store_put_zones(ln_store *st, const ln_st_zone *z, size_t n,
                        int64_t *version /* OUT */);
-/* The set in force (latest version of each zone, deleted ones left out),
- * or as of a version (0 = latest). *out is an array freed with
- * ln_st_zones_free. */
+/* ln_store_get_zones
+ * Given:    as_of_version  0: the latest; else that version of the set
+ * Returned: out, n   the set in force: for each zone id, its record of the
+ *                    highest version <= as_of (left out when that record
+ *                    deletes it), in id order; each body NUL-terminated
+ *                    (body_len without it). Free with ln_st_zones_free.
+ *           version  the version read (0: no zones were ever put)
+ * Status:   0, LN_ENOTFOUND (no such version), LN_ENOMEM, LN_EIO,
+ *           LN_ESTORE */
 int ln_store_get_zones(ln_store *st, int64_t as_of_version,
                        ln_st_zone **out /* OUT */, size_t *n /* OUT */,
                        int64_t *version /* OUT */);
 void ln_st_zones_free(ln_st_zone *z, size_t n);
 
 /* ---- tokens ---------------------------------------------------------- */
+/* put: Given t (hash, role, account/terminal per role, created, revoked);
+ *      Returned: *rid the token's row id (its stream cursor key).
+ *      Status: 0, LN_EINVAL (role), LN_ECONFLICT (hash already stored),
+ *      LN_ESTORE_FULL, LN_EIO, LN_ESTORE.
+ * revoke: Status 0, LN_ENOTFOUND (no token rid); revoking twice is 0. */
 int ln_store_put_token(ln_store *st, const ln_st_token *t,
                        int64_t *rid /* OUT, may be NULL */);
 /* LN_ENOTFOUND when no token has this hash (revoked ones are found,
@@ -193,17 +228,26 @@ int ln_store_revoke_token(ln_store *st, int64_t rid);
  * Given:    r, n     reports (any terminals, any order)
  * Returned: is_new   per report: 1 stored now, 0 already stored before
  *                    (same terminal and seq: nothing stored or billed)
- * Status:   0, LN_ESTORE_FULL (disk full: nothing of the batch stored),
- *           LN_EIO
+ * Status:   0, LN_EINVAL (empty terminal, time not finite: nothing
+ *           stored), LN_ESTORE_FULL (disk full: nothing of the batch
+ *           stored, is_new all 0), LN_EIO (likewise), LN_ESTORE
  * Notes:    durable on return (group commit). For every new report the
  *           same transaction adds billed_bytes to the usage of (account,
- *           terminal, UTC day of t_unix_s) and moves the terminal's last
- *           position/seq forward when seq is higher. */
+ *           terminal, UTC day of t_unix_s, floor(t / 86400)), counts the
+ *           report (and, when reason is LN_REASON_ZONE, _SUSPENDED or
+ *           _KILL, the denial) there, and moves the terminal's last
+ *           position/seq forward when seq is higher than its stored one.
+ *           Each new report gets the next storage position (see
+ *           ln_store_reports). A (terminal, seq) given twice in one call
+ *           or by concurrent calls is stored once: is_new is 1 for
+ *           exactly one of them. Bytes above 2^63 are not supported. */
 int ln_store_ingest(ln_store *st, const ln_st_report *r, size_t n,
                     uint8_t *is_new /* OUT, n */);
 
 /* Usage rows of one account (NULL = all) with day in [from_day, to_day]
- * (days since 1970-01-01 UTC), per terminal and day. */
+ * (days since 1970-01-01 UTC), per terminal and day, in (account,
+ * terminal, day) order. Never deleted by retention.
+ * Status: 0, LN_EIO, LN_ESTORE. */
 typedef struct ln_st_usage {
     char account[LN_ST_ID];
     char terminal[LN_ST_ID];
@@ -216,29 +260,45 @@ typedef int (*ln_st_usage_cb)(void *user, const ln_st_usage *u);
 int ln_store_usage(ln_store *st, const char *account, long from_day,
                    long to_day, ln_st_usage_cb cb, void *user);
 
-/* Reports in storage order after position `after` (0 = from the
- * oldest kept), at most max; *last gets the position of the last one
- * given (the stream's cursor value). account NULL = every account. */
+/* ln_store_reports
+ * Given:    account  NULL: every account; else that account's reports
+ *           after    a position (0 = from the oldest kept)
+ *           max      at most this many (0 = all)
+ * Returned: cb       called with (pos, report) in position order; non-zero
+ *                    stops (that report counts as given)
+ *           last     the position of the last report given (after when
+ *                    none): the next call's `after`
+ * Status:   0, LN_EINVAL, LN_EIO, LN_ESTORE
+ * Notes:    positions are integers > 0 that increase in commit order and
+ *           are never reused, even after retention deletes reports. */
 typedef int (*ln_st_report_cb)(void *user, int64_t pos,
                                const ln_st_report *r);
 int ln_store_reports(ln_store *st, const char *account, int64_t after,
                      long max, ln_st_report_cb cb, void *user,
                      int64_t *last /* OUT */);
-/* The latest report of each terminal of an account (NULL = all). */
+/* The latest report (highest seq) of each terminal of an account (NULL =
+ * all) that has a stored report, in terminal id order, with its position.
+ * Status: 0, LN_EIO, LN_ESTORE. */
 int ln_store_latest_reports(ln_store *st, const char *account,
                             ln_st_report_cb cb, void *user);
 /* Stream cursors, one per credential (token row id): a durable
- * position. */
+ * position. get: *pos = 0 (and status 0) when the credential never set
+ * one. set: durable on return. Status: 0, LN_EINVAL (pos < 0),
+ * LN_ESTORE_FULL, LN_EIO, LN_ESTORE. */
 int ln_store_get_cursor(ln_store *st, int64_t cred, int64_t *pos /* OUT */);
 int ln_store_set_cursor(ln_store *st, int64_t cred, int64_t pos);
-/* Deletes reports measured before t_unix_s (retention); usage stays. */
+/* Deletes reports measured (t_unix_s) before before_unix_s (retention);
+ * usage, cursors and terminals stay; positions are not reused.
+ * Returned: *deleted the number deleted. Status as a put. */
 int ln_store_expire_reports(ln_store *st, double before_unix_s,
                             long *deleted /* OUT, may be NULL */);
 
-/* Counters for /metrics: commits, their mean and max time. */
+/* Counters for /metrics, since open: group commits of ln_store_ingest. */
 typedef struct ln_store_stats {
-    uint64_t commits, rows, failed;
-    double commit_s_sum, commit_s_max;
+    uint64_t commits;        /* groups committed or failed */
+    uint64_t rows;           /* new reports stored */
+    uint64_t failed;         /* groups rolled back */
+    double commit_s_sum, commit_s_max; /* a group's time, s (monotonic) */
 } ln_store_stats;
 void ln_store_get_stats(ln_store *st, ln_store_stats *out /* OUT */);
 

@@ -1,0 +1,219 @@
+/*
+ * sqlite_int.h - private to src/store's SQLite driver (sqlite*.c).
+ *
+ * Connections. One writer connection (sq.w, guarded by sq.wmu) makes
+ * every write; reads take a connection of their own from a small pool
+ * (sq.pool), so that a read goes on while the writer commits (WAL: a
+ * reader sees the last commit before its read began). Each connection
+ * keeps its prepared statements (sq_conn.stmt, prepared on first use,
+ * SQLITE_PREPARE_PERSISTENT), so a hot call prepares nothing.
+ *
+ * Group commit (sqlite_ingest.c). Callers of ln_store_ingest queue their
+ * batch (sq.head..tail, guarded by sq.qmu); the first caller finding no
+ * commit under way leads: it takes everything queued, writes it in one
+ * transaction (one fsync of the WAL with synchronous=FULL), marks each
+ * batch done with the common status and wakes the others; one of those
+ * still queued leads the next group.
+ */
+#ifndef LN_STORE_SQLITE_INT_H
+#define LN_STORE_SQLITE_INT_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+#include "store/store_int.h"
+
+/* The schema version this build writes (the last migration's number). */
+#define LN_SQ_SCHEMA 2
+
+/* X(name, sql): every statement the driver runs more than once. */
+#define SQ_STMTS(X)                                                          \
+    X(BEGIN, "BEGIN IMMEDIATE")                                              \
+    X(COMMIT, "COMMIT")                                                      \
+    X(ROLLBACK, "ROLLBACK")                                                  \
+    X(PUT_PLAN, "INSERT OR REPLACE INTO plans(id,hardware_usd,"             \
+      "amortize_years,monthly_usd,included_gb,usd_per_gb,peak_mbps,duty,"    \
+      "overage) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)")                         \
+    X(GET_PLAN, "SELECT " SQ_PLAN_COLS " FROM plans WHERE id=?1")           \
+    X(LIST_PLANS, "SELECT " SQ_PLAN_COLS " FROM plans ORDER BY id")         \
+    X(PUT_ACCOUNT, "INSERT OR REPLACE INTO accounts(id,name,plan,"          \
+      "suspended) VALUES(?1,?2,?3,?4)")                                      \
+    X(GET_ACCOUNT, "SELECT id,name,plan,suspended FROM accounts "           \
+      "WHERE id=?1")                                                         \
+    X(LIST_ACCOUNTS, "SELECT id,name,plan,suspended FROM accounts "         \
+      "ORDER BY id LIMIT ?2 OFFSET ?1")                                      \
+    X(COUNT_ACCOUNTS, "SELECT count(*) FROM accounts")                       \
+    X(PUT_LINE, "INSERT OR REPLACE INTO lines(number,account,nickname,"     \
+      "active) VALUES(?1,?2,?3,?4)")                                         \
+    X(GET_LINE, "SELECT number,account,nickname,active FROM lines "         \
+      "WHERE number=?1")                                                     \
+    X(LIST_LINES, "SELECT number,account,nickname,active FROM lines "       \
+      "WHERE ?3 IS NULL OR account=?3 ORDER BY number LIMIT ?2 OFFSET ?1")   \
+    X(COUNT_LINES, "SELECT count(*) FROM lines WHERE ?1 IS NULL OR "        \
+      "account=?1")                                                          \
+    X(PUT_TERMINAL, "INSERT OR REPLACE INTO terminals(id,kit_serial,"       \
+      "account,line,lat,lon,t,seq) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)")         \
+    X(GET_TERMINAL, "SELECT " SQ_TERM_COLS " FROM terminals WHERE id=?1")   \
+    X(LIST_TERMINALS, "SELECT " SQ_TERM_COLS " FROM terminals WHERE ?3 IS " \
+      "NULL OR account=?3 ORDER BY id LIMIT ?2 OFFSET ?1")                   \
+    X(COUNT_TERMINALS, "SELECT count(*) FROM terminals WHERE ?1 IS NULL "   \
+      "OR account=?1")                                                       \
+    X(NEW_ZONESET, "INSERT INTO zone_sets(t) VALUES(?1)")                    \
+    X(PUT_ZONE, "INSERT INTO zones(id,version,kind,action,priority,"        \
+      "deleted,valid_from,valid_until,body) VALUES(?1,?2,?3,?4,?5,?6,?7,"    \
+      "?8,?9)")                                                              \
+    X(MAX_ZONESET, "SELECT coalesce(max(version),0) FROM zone_sets")        \
+    X(HAS_ZONESET, "SELECT 1 FROM zone_sets WHERE version=?1")               \
+    X(GET_ZONES, "SELECT z.id,z.version,z.kind,z.action,z.priority,"        \
+      "z.deleted,z.valid_from,z.valid_until,z.body FROM zones z WHERE "      \
+      "z.version=(SELECT max(y.version) FROM zones y WHERE y.id=z.id AND "   \
+      "y.version<=?1) AND z.deleted=0 ORDER BY z.id")                        \
+    X(PUT_TOKEN, "INSERT INTO tokens(hash,role,account,terminal,created,"   \
+      "revoked) VALUES(?1,?2,?3,?4,?5,?6)")                                  \
+    X(FIND_TOKEN, "SELECT rid,hash,role,account,terminal,created,revoked "  \
+      "FROM tokens WHERE hash=?1")                                           \
+    X(REVOKE_TOKEN, "UPDATE tokens SET revoked=1 WHERE rid=?1")             \
+    X(INS_REPORT, "INSERT OR IGNORE INTO reports(pos,terminal,seq,t,lat,"   \
+      "lon,alt,bytes_down,bytes_up,latency,link,reason,alert,billed,"        \
+      "account) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)") \
+    X(ADD_USAGE, "INSERT INTO usage(account,terminal,day,bytes,reports,"    \
+      "denied) VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(account,terminal,day) " \
+      "DO UPDATE SET bytes=bytes+excluded.bytes,reports=reports+"            \
+      "excluded.reports,denied=denied+excluded.denied")                      \
+    X(MOVE_TERMINAL, "UPDATE terminals SET lat=?1,lon=?2,t=?3,seq=?4 "      \
+      "WHERE id=?5 AND seq<?4")                                              \
+    X(USAGE, "SELECT account,terminal,day,bytes,reports,denied FROM usage " \
+      "WHERE (?1 IS NULL OR account=?1) AND day BETWEEN ?2 AND ?3 "          \
+      "ORDER BY account,terminal,day")                                       \
+    X(REPORTS, "SELECT pos," SQ_REPORT_COLS " FROM reports WHERE pos>?1 "   \
+      "ORDER BY pos LIMIT ?2")                                               \
+    X(REPORTS_ACC, "SELECT pos," SQ_REPORT_COLS " FROM reports WHERE "      \
+      "pos>?1 AND account=?3 ORDER BY pos LIMIT ?2")                         \
+    X(LATEST, "SELECT r.pos," SQ_REPORT_COLS_R " FROM terminals t JOIN "    \
+      "reports r ON r.terminal=t.id AND r.seq=(SELECT max(seq) FROM "        \
+      "reports WHERE terminal=t.id) WHERE ?1 IS NULL OR t.account=?1 "       \
+      "ORDER BY t.id")                                                       \
+    X(GET_CURSOR, "SELECT pos FROM cursors WHERE cred=?1")                   \
+    X(SET_CURSOR, "INSERT OR REPLACE INTO cursors(cred,pos) VALUES(?1,?2)") \
+    X(MAX_POS, "SELECT max(coalesce((SELECT max(pos) FROM reports),0),"     \
+      "coalesce((SELECT value FROM meta WHERE key='report_pos'),0))")        \
+    X(SET_POS_MARK, "INSERT OR REPLACE INTO meta(key,value) VALUES("        \
+      "'report_pos',?1)")                                                    \
+    X(EXPIRE, "DELETE FROM reports WHERE t<?1")
+
+#define SQ_PLAN_COLS                                                         \
+    "id,hardware_usd,amortize_years,monthly_usd,included_gb,usd_per_gb,"    \
+    "peak_mbps,duty,overage"
+#define SQ_TERM_COLS "id,kit_serial,account,line,lat,lon,t,seq"
+#define SQ_REPORT_COLS                                                       \
+    "terminal,seq,t,lat,lon,alt,bytes_down,bytes_up,latency,link,reason,"   \
+    "alert,billed,account"
+#define SQ_REPORT_COLS_R                                                     \
+    "r.terminal,r.seq,r.t,r.lat,r.lon,r.alt,r.bytes_down,r.bytes_up,"       \
+    "r.latency,r.link,r.reason,r.alert,r.billed,r.account"
+
+enum {
+#define SQ_ENUM(name, sql) SQ_##name,
+    SQ_STMTS(SQ_ENUM)
+#undef SQ_ENUM
+    SQ_NSTMT
+};
+
+typedef struct sq_conn {
+    sqlite3 *db;
+    sqlite3_stmt *stmt[SQ_NSTMT]; /* NULL until first use */
+    struct sq_conn *next;         /* the pool's free list */
+} sq_conn;
+
+typedef struct sq_job {           /* one caller's batch, on its stack */
+    const ln_st_report *r;
+    size_t n;
+    uint8_t *is_new;              /* OUT, n */
+    int status;                   /* the group's status once done */
+    int done;                     /* guarded by sq.qmu */
+    struct sq_job *next;
+} sq_job;
+
+typedef struct sq {
+    char *path;
+    int version;                  /* schema version after migrations */
+    sq_conn *w;                   /* the writer; guarded by wmu */
+    pthread_mutex_t wmu;
+    int64_t next_pos;             /* next report position; guarded by wmu */
+    pthread_mutex_t pmu;          /* guards pool, npool */
+    sq_conn *pool;                /* idle readers */
+    int npool;
+    pthread_mutex_t qmu;          /* guards the queue, leading, stats */
+    pthread_cond_t qcv;           /* a group finished */
+    sq_job *head, *tail;          /* queued batches, not yet taken */
+    int leading;                  /* 1: a caller is committing a group */
+    ln_store_stats stats;
+    char gmsg[256];               /* the last failed group's message */
+    /* ingest's scratch (guarded by wmu) */
+    struct sq_agg *agg;
+    size_t nagg, capagg;
+} sq;
+
+/* The statement `id` of connection c, reset and ready to bind. NULL when
+ * it will not prepare (the message is set). */
+sqlite3_stmt *ln__sq_stmt(sq_conn *c, int id);
+/* LN_* code for an SQLite result code, with the message set:
+ * SQLITE_FULL -> LN_ESTORE_FULL, SQLITE_IOERR* -> LN_EIO, SQLITE_NOMEM
+ * -> LN_ENOMEM, anything else -> LN_ESTORE. */
+int ln__sq_fail(sq_conn *c, int rc, const char *what);
+/* A reader connection (ln__sq_put_reader gives it back). NULL: failed,
+ * message set. */
+sq_conn *ln__sq_reader(sq *s);
+void ln__sq_put_reader(sq *s, sq_conn *c);
+/* Runs one statement on the writer: its transaction (writer lock held
+ * by the caller). */
+int ln__sq_begin(sq *s);
+int ln__sq_commit(sq *s);
+void ln__sq_rollback(sq *s);
+/* Copies column i (TEXT) into dst[cap], "" for NULL. */
+void ln__sq_text(sqlite3_stmt *q, int i, char *dst, size_t cap);
+/* Binds a C string (NULL or "" as given). */
+int ln__sq_bind_text(sqlite3_stmt *q, int i, const char *s);
+
+/* sqlite_ref.c */
+int ln__sq_put_plan(void *impl, const ln_plan *p);
+int ln__sq_get_plan(void *impl, const char *id, ln_plan *out);
+int ln__sq_list_plans(void *impl, ln_st_plan_cb cb, void *user);
+int ln__sq_put_account(void *impl, const ln_st_account *a);
+int ln__sq_get_account(void *impl, const char *id, ln_st_account *out);
+int ln__sq_list_accounts(void *impl, long offset, long limit,
+                         ln_st_account_cb cb, void *user, long *total);
+int ln__sq_put_line(void *impl, const ln_st_line *l);
+int ln__sq_get_line(void *impl, const char *number, ln_st_line *out);
+int ln__sq_list_lines(void *impl, const char *account, long offset,
+                      long limit, ln_st_line_cb cb, void *user, long *total);
+int ln__sq_put_terminals(void *impl, const ln_st_terminal *t, size_t n);
+int ln__sq_get_terminal(void *impl, const char *id, ln_st_terminal *out);
+int ln__sq_list_terminals(void *impl, const char *account, long offset,
+                          long limit, ln_st_terminal_cb cb, void *user,
+                          long *total);
+int ln__sq_put_token(void *impl, const ln_st_token *t, int64_t *rid);
+int ln__sq_find_token(void *impl, const unsigned char hash[32],
+                      ln_st_token *out);
+int ln__sq_revoke_token(void *impl, int64_t rid);
+/* sqlite_zones.c */
+int ln__sq_put_zones(void *impl, const ln_st_zone *z, size_t n,
+                     int64_t *version);
+int ln__sq_get_zones(void *impl, int64_t as_of, ln_st_zone **out, size_t *n,
+                     int64_t *version);
+/* sqlite_ingest.c */
+int ln__sq_ingest(void *impl, const ln_st_report *r, size_t n,
+                  uint8_t *is_new);
+void ln__sq_ingest_free(sq *s);
+/* sqlite_read.c */
+int ln__sq_usage(void *impl, const char *account, long from_day,
+                 long to_day, ln_st_usage_cb cb, void *user);
+int ln__sq_reports(void *impl, const char *account, int64_t after, long max,
+                   ln_st_report_cb cb, void *user, int64_t *last);
+int ln__sq_latest_reports(void *impl, const char *account,
+                          ln_st_report_cb cb, void *user);
+int ln__sq_get_cursor(void *impl, int64_t cred, int64_t *pos);
+int ln__sq_set_cursor(void *impl, int64_t cred, int64_t pos);
+int ln__sq_expire_reports(void *impl, double before_unix_s, long *deleted);
+
+#endif
