@@ -306,6 +306,39 @@ ln_cts ln_usage_cost_to_serve(const ln_usage *u, int account,
  * ln_usage_serve calls (0 before the first). */
 double ln_usage_serving_sats_mean(const ln_usage *u);
 
+/* ---- invoices (invoice.c) ------------------------------------------- */
+
+/* A month's invoice of an account: the plan's monthly fee for each
+ * terminal, and its traffic beyond the included volume counted as the
+ * plan says (per terminal: the sum of each terminal's ln_meter_over_gb;
+ * pooled: ln_meter_pooled_over_gb of the account's bytes over one month,
+ * that is max(0, sum - nterm x included_gb)) at usd_per_gb. 1 GB = 1e9
+ * bytes. Amounts are US dollars rounded to the cent (halves away from
+ * zero); the total is the sum of the two rounded amounts. */
+typedef struct ln_invoice {
+    long nterm;              /* terminals billed the monthly fee */
+    double gb;               /* traffic of the month, GB */
+    double included_gb;      /* nterm x plan included_gb, GB */
+    double over_gb;          /* traffic billed beyond it, GB */
+    double service_usd;      /* nterm x monthly_usd, USD */
+    double overage_usd;      /* over_gb x usd_per_gb, USD */
+    double total_usd;        /* service_usd + overage_usd, USD */
+} ln_invoice;
+
+/* ln_meter_invoice
+ * Given:    plan    the account's plan (monthly_usd, included_gb,
+ *                   usd_per_gb, overage)
+ *           bytes   nterm terminals' traffic in the month, bytes (a
+ *                   terminal with none: 0; NULL when nterm is 0)
+ *           nterm   terminals billed
+ * Returned: out     the invoice
+ * Status:   0, LN_EINVAL (plan or out NULL, bytes NULL with nterm > 0, a
+ *           negative or non-finite price or volume in the plan) */
+int ln_meter_invoice(const ln_plan *plan, const uint64_t *bytes,
+                     size_t nterm, ln_invoice *out /* OUT */);
+
+/* Rounds US dollars to the cent, halves away from zero. */
+double ln_meter_round_cents(double usd);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
 #define LEONET_SERVER_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "leonet/core.h"
 #include "leonet/store.h"
@@ -28,14 +29,30 @@ typedef struct ln_server_config {
     int map_res;               /* live map H3 resolution */
     const char *data_dir;      /* leonet's data folder (page template,
                                   outlines), NULL = the build's */
-    int log_json;              /* 1: one JSON object per log line */
+    int log_json;              /* 1: one JSON object per log line, 0:
+                                  plain text */
+    int access_log;            /* 1: a line per request; 0: only errors
+                                  (5xx) and events */
+    size_t batch_max;          /* reports / decisions in one batch */
+    int workers;               /* threads that run writes (POST, which
+                                  wait on the store's commit) off the HTTP
+                                  threads; 0 = 16 */
+    char strings_[1024];       /* where ln_server_config_load keeps the
+                                  strings it read (listen, data_dir) */
 } ln_server_config;
 
 /* Defaults: 127.0.0.1:8080, cores, 8 MiB body, 8 KiB URL, 20000
- * connections, 30 s, 8 h retention, the built-in scenario's map. */
+ * connections, 30 s, 8 h retention, the built-in scenario's map (900 s
+ * windows, resolution 3), JSON logs with a line per request, 10,000
+ * reports in a batch. */
 void ln_server_config_init(ln_server_config *c /* OUT */);
-/* Reads a config file (JSON, the same member names as the flags) over
- * c; diag names the file, line and member on error. */
+/* Reads a config file (JSON, the same member names as the flags:
+ * "listen", "threads", "body-max", "url-max", "conn-max",
+ * "conn-timeout", "retention", "window", "map-res", "data-dir",
+ * "log-json", "access-log", "batch-max", "workers") over c; diag names the file,
+ * line and member on error (an unknown member or a wrong type is an
+ * error). Strings read live in c (c->strings_). Status: 0, LN_EIO,
+ * LN_EPARSE, LN_EINVAL, LN_ETOOBIG. */
 int ln_server_config_load(ln_server_config *c, const char *path,
                           ln_diag *diag);
 
@@ -54,6 +71,12 @@ int ln_server_port(const ln_server *s);
 /* Graceful stop: stop accepting, finish requests in flight, commit,
  * close. NULL ok. */
 void ln_server_stop(ln_server *s);
+
+/* Prints every route of every part, one JSON object a line: {"method",
+ * "pattern", "permission" (null: open), "roles": [names], "starlink",
+ * "name"} (leonetd routes; the tests try each with every role).
+ * Returns 0 or LN_EIO. */
+int ln_server_routes(FILE *f);
 
 #ifdef __cplusplus
 }

@@ -220,6 +220,8 @@ void ln_data_path(const char *name, const char *base_file,
 
 /* ---- running --------------------------------------------------------- */
 
+struct ln_sim_step_view; /* below: the observer's view of a step */
+
 typedef struct ln_sim_options {
     int nthreads;            /* 0 = all cores */
     const char *out_dir;     /* overrides the scenario's, or NULL */
@@ -244,6 +246,11 @@ typedef struct ln_sim_options {
     int phases;              /* 1: wall time of each phase of the step on
                                 stderr at the end (the command line's
                                 $LEONET_SIM_PHASES=1) */
+    /* called after each step with a read-only view of it (leonet
+       drive; ln_sim_observer, end of this header), or NULL: nothing
+       is done for it */
+    int (*observe)(void *user, const struct ln_sim_step_view *v);
+    void *observe_user;      /* observe's first argument */
 } ln_sim_options;
 
 typedef struct ln_sim_stats {
@@ -319,6 +326,71 @@ typedef struct ln_sim_size {
  *           before any work. */
 int ln_sim_estimate(const ln_scenario *sc, const ln_sim_options *opt,
                     ln_sim_size *out /* OUT */, ln_diag *diag);
+
+/* ---- the fleet and an observer of the steps (leonet drive, leonetd
+ * seed) ----------------------------------------------------------------
+ * A live system (leonetd) is fed the same terminals and the same steps as
+ * `leonet run`: ln_sim_fleet lists the terminals a run would place, in
+ * the engine's order (terminal i of the fleet is terminal i of every step
+ * view, and "UT" + i in leonetd), and an observer sees every step. */
+
+/* One step as the engine left it after step 7 (docs/DESIGN.md), read
+ * only, valid during the observer's call. Arrays have nt entries, in the
+ * engine's terminal order. */
+typedef struct ln_sim_step_view {
+    long step;               /* 0 .. nsteps - 1 */
+    long nsteps;             /* steps of the run */
+    double t_unix_s;         /* the step's time, s since the Unix epoch */
+    double step_s;           /* step length, s */
+    size_t nt;               /* terminals */
+    const double *lat_rad, *lon_rad; /* position this step (WGS-84) */
+    const int *account;      /* index into the scenario's accounts */
+    const unsigned char *allowed; /* 1: the policy allowed it */
+    const int8_t *status;    /* LN_REASON_*: NONE served; ZONE,
+                                SUSPENDED, KILL denied (the policy's
+                                reason); NO_SAT, NO_GW allowed but not
+                                linked (link's outcome) */
+    const int32_t *deny_zone; /* status ZONE: the deciding zone's index in
+                                the run's zone set, else -1 */
+    const unsigned char *covered; /* 1: a usable satellite above the mask
+                                (link's, every terminal) */
+    const uint64_t *bytes;   /* delivered in the step, bytes (0 unless
+                                served) */
+    const float *rtt_ms;     /* served: round trip to the gateway, ms
+                                (others: not meaningful) */
+} ln_sim_step_view;
+
+/* An observer (ln_sim_options.observe): called after each step, in step
+ * order, on the thread that called ln_sim_run. It returns 0 to go on, or
+ * a negative LN_E* code to stop the run: ln_sim_run then returns that
+ * code and writes no output; its diag holds ln_strerror(code) (the
+ * observer says why itself; LN_EIO is the engine's events file, use
+ * another). A NULL observer costs one test per step. */
+typedef int (*ln_sim_observer)(void *user, const ln_sim_step_view *v);
+
+/* The terminals of a run, placed as at its start. */
+typedef struct ln_sim_fleet {
+    size_t n;                /* terminals (after opt->max_terminals) */
+    double *lat_rad, *lon_rad; /* position at the scenario's start */
+    int *account;            /* index into the scenario's accounts */
+    int *group;              /* index into the scenario's groups */
+    int8_t *kind;            /* LN_TG_FIXED / LN_TG_MOBILE (its group's) */
+} ln_sim_fleet;
+
+/* ln_sim_fleet_new
+ * Given:    sc   a parsed scenario
+ *           opt  options (NULL = defaults); max_terminals scales the
+ *                groups as for ln_sim_run, nthreads as there
+ * Returned: out  the terminals in the engine's order (ln_sim_fleet_free)
+ *           diag on error
+ * Status:   as ln_sim_run's setup: 0, LN_ESCENARIO, LN_EIO, LN_ENOMEM,
+ *           LN_ETOOBIG
+ * Notes:    runs the engine's setup (the constellation is loaded, no
+ *           step is run): the same placement and order as ln_sim_run with
+ *           the same sc and opt, by construction. */
+int ln_sim_fleet_new(const ln_scenario *sc, const ln_sim_options *opt,
+                     ln_sim_fleet **out /* OUT */, ln_diag *diag);
+void ln_sim_fleet_free(ln_sim_fleet *f); /* NULL ok */
 
 #ifdef __cplusplus
 }

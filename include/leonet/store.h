@@ -293,6 +293,17 @@ int ln_store_set_cursor(ln_store *st, int64_t cred, int64_t pos);
 int ln_store_expire_reports(ln_store *st, double before_unix_s,
                             long *deleted /* OUT, may be NULL */);
 
+/* ln_store_checkpoint
+ * Writes into the store's tables what it keeps of the unfolded reports
+ * in memory (usage, the terminals' latest reports, which seqs are
+ * stored: docs/store.md, "Ingest state"), so that a plain SQL reader of
+ * the file sees complete usage, and so that the next open replays less.
+ * The store does it by itself every ~2 million reports, before retention
+ * and at close; the store's own reads never need it.
+ * Status: 0, LN_ESTORE_FULL, LN_EIO, LN_ECONFLICT (another process
+ * ingested into the same file), LN_ESTORE. */
+int ln_store_checkpoint(ln_store *st);
+
 /* Counters for /metrics, since open: group commits of ln_store_ingest. */
 typedef struct ln_store_stats {
     uint64_t commits;        /* groups committed or failed */

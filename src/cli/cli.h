@@ -112,6 +112,7 @@ int ln_cmd_route(int, char **);
 int ln_cmd_geofence(int, char **);
 int ln_cmd_map(int, char **);
 int ln_cmd_visible(int, char **);
+int ln_cmd_drive(int, char **); /* cmd_drive.c: leonet drive */
 int ln_bench_geofence(int, char **);
 /* Loads a comma-separated list of GeoJSON zone files into a new zone set
  * (cmd_geofence.c); on error prints "leonet VERB: file:line: ..." and

@@ -35,6 +35,8 @@ static const verb verbs[] = {
     {"visible", ln_cmd_visible,
      "satellites a terminal sees at a time, or their passes (CSV)"},
     {"bench", ln_cmd_bench, "time the hot paths (propagate, ...)"},
+    {"drive", ln_cmd_drive,
+     "run a scenario into a live leonetd (its terminals' reports)"},
     {NULL, NULL, NULL},
 };
 

@@ -38,6 +38,7 @@
 #include <omp.h>
 
 #include "leonet/activity.h"
+#include "sim/observe.h"
 #include "sim/sim_int.h"
 
 /* ln_sim_run's step loop stopped by ln_cancel_requested (reported as
@@ -441,6 +442,9 @@ static int run_steps(ln__engine *e, ln_diag *diag)
             break;
         }
         rc = sim_step(e, k, &lp);
+        if (!rc && e->opt.observe) /* leonet drive (observe.c); with MPI
+                                      ranks, each sees its own block */
+            rc = ln__sim_observe(e, k);
         if (e->mpi)
             rc = ranks_agree(e, rc ? rc
                                 : ln_cancel_requested() ? LN_ECANCELED_

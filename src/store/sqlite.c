@@ -62,6 +62,29 @@ static const char *const migrations[LN_SQ_SCHEMA] = {
     /* 2: the report positions' high-water mark survives retention
      * deleting the newest reports (positions never go back) */
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID;",
+    /* 3: reports append-only (no UNIQUE index: sqlite_state.c says why);
+     * the stored seqs as ranges per terminal; each terminal's latest
+     * report's position; what is folded. The reports already there are
+     * folded (usage and terminals counted them). */
+    "CREATE TABLE reports3(pos INTEGER PRIMARY KEY, terminal TEXT NOT NULL,"
+    " seq INTEGER NOT NULL, t REAL NOT NULL, lat REAL, lon REAL, alt REAL,"
+    " bytes_down INTEGER, bytes_up INTEGER, latency REAL, link INTEGER,"
+    " reason INTEGER, alert INTEGER, billed INTEGER, account TEXT NOT NULL);"
+    "INSERT INTO reports3 SELECT pos, terminal, seq, t, lat, lon, alt,"
+    " bytes_down, bytes_up, latency, link, reason, alert, billed, account"
+    " FROM reports;"
+    "CREATE TABLE seqranges(terminal TEXT NOT NULL, lo INTEGER NOT NULL,"
+    " hi INTEGER NOT NULL, PRIMARY KEY(terminal, lo)) WITHOUT ROWID;"
+    "INSERT INTO seqranges SELECT terminal, min(seq), max(seq) FROM"
+    " (SELECT terminal, seq, seq - row_number() OVER (PARTITION BY terminal"
+    " ORDER BY seq) AS g FROM reports) GROUP BY terminal, g;"
+    "ALTER TABLE terminals ADD COLUMN last_pos INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE terminals SET last_pos = coalesce((SELECT r.pos FROM reports r"
+    " WHERE r.terminal = terminals.id AND r.seq = terminals.seq), 0);"
+    "INSERT OR REPLACE INTO meta(key, value) VALUES('folded_pos',"
+    " (SELECT coalesce(max(pos), 0) FROM reports));"
+    "DROP TABLE reports;"
+    "ALTER TABLE reports3 RENAME TO reports;",
 };
 
 static const char *const stmt_sql[SQ_NSTMT] = {
@@ -253,6 +276,7 @@ static int sq_open(const char *path, void **impl, ln_diag *diag)
     pthread_mutex_init(&s->wmu, NULL);
     pthread_mutex_init(&s->pmu, NULL);
     pthread_mutex_init(&s->qmu, NULL);
+    pthread_mutex_init(&s->smu, NULL);
     pthread_cond_init(&s->qcv, NULL);
     int rc = conn_open(path, 1, &s->w);
     if (rc) {
@@ -307,11 +331,14 @@ static void sq_close(void *impl)
         s->pool = c->next;
         conn_close(c);
     }
+    if (s->w && s->ingested)
+        ln__sq_fold(s); /* shorter replay at the next open */
     conn_close(s->w); /* the last connection checkpoints the WAL */
-    ln__sq_ingest_free(s);
+    ln__sq_state_free(s);
     pthread_mutex_destroy(&s->wmu);
     pthread_mutex_destroy(&s->pmu);
     pthread_mutex_destroy(&s->qmu);
+    pthread_mutex_destroy(&s->smu);
     pthread_cond_destroy(&s->qcv);
     ln_free(s->path);
     ln_free(s);
@@ -373,6 +400,18 @@ static void sq_get_stats(void *impl, ln_store_stats *out)
     pthread_mutex_unlock(&s->qmu);
 }
 
+static int sq_checkpoint(void *impl)
+{
+    sq *s = impl;
+    pthread_mutex_lock(&s->wmu);
+    int rc = ln__sq_replay(s);
+    s->ingested |= s->unfolded > 0;
+    if (!rc)
+        rc = ln__sq_fold(s);
+    pthread_mutex_unlock(&s->wmu);
+    return rc;
+}
+
 static int sq_exec_writer(void *impl, const char *sql)
 {
     sq *s = impl;
@@ -412,5 +451,6 @@ const ln__store_driver ln__store_sqlite = {
     .set_cursor = ln__sq_set_cursor,
     .expire_reports = ln__sq_expire_reports,
     .get_stats = sq_get_stats,
+    .checkpoint = sq_checkpoint,
     .exec_writer = sq_exec_writer,
 };

@@ -1,26 +1,24 @@
 /*
  * sqlite_ingest.c - ln_store_ingest on SQLite: group commit (sqlite_int.h
- * says how the callers take turns leading).
+ * says how the callers take turns leading) over the ingest state
+ * (sqlite_state.c says why reports are append-only).
  *
- * A group is one transaction on the writer: for each report, INSERT OR
- * IGNORE into reports (unique on (terminal, seq): sqlite3_changes says
- * whether it is new); for each new one, its usage row (account,
- * terminal, UTC day) gets billed_bytes, one report and one denial if
- * denied, and the terminal's last position moves forward when seq is
- * higher. COMMIT is the group's one fsync (synchronous=FULL, WAL). Any
- * failure rolls the whole group back: every caller of the group gets the
- * status (LN_ESTORE_FULL, LN_EIO, ...), nothing of it is stored, and the
- * report positions it took are given back.
- *
- * Positions: the writer numbers new reports from sq.next_pos (one writer,
- * so positions increase in commit order; a rolled-back group's numbers
- * are used again by the next).
+ * A group is one transaction on the writer: each report whose (terminal,
+ * seq) is not among the terminal's stored seqs (nor earlier in the group)
+ * is appended to reports at the next position; the others are
+ * duplicates. COMMIT is the group's one fsync (synchronous=FULL, WAL).
+ * Then, with smu held, the new reports go into the state that readers
+ * add to the tables (usage per account, terminal and UTC day; the
+ * terminal's latest report), and every caller of the group returns.
+ * Any failure rolls the whole group back: every caller gets the status
+ * (LN_ESTORE_FULL, LN_EIO, ...), nothing of it is stored, the seqs it
+ * marked are unmarked and the positions it took are given back (one
+ * writer: positions increase in commit order, without holes).
  */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "leonet/policy.h"
 #include "store/sqlite_int.h"
 
 static double now_s(void)
@@ -30,41 +28,7 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int denied(int reason)
-{
-    return reason == LN_REASON_ZONE || reason == LN_REASON_SUSPENDED ||
-           reason == LN_REASON_KILL;
-}
-
-/* The follow-up writes of one new report: usage, then the terminal. */
-static int new_report(sq *s, const ln_st_report *r)
-{
-    sqlite3_stmt *q = ln__sq_stmt(s->w, SQ_ADD_USAGE);
-    if (!q)
-        return LN_ESTORE;
-    sqlite3_bind_text(q, 1, r->account, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, r->terminal, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 3, ln__store_day(r->t_unix_s));
-    sqlite3_bind_int64(q, 4, (sqlite3_int64)r->billed_bytes);
-    sqlite3_bind_int(q, 5, 1);
-    sqlite3_bind_int(q, 6, denied(r->reason));
-    int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (rc != SQLITE_DONE)
-        return ln__sq_fail(s->w, rc, "usage");
-    if (!(q = ln__sq_stmt(s->w, SQ_MOVE_TERMINAL)))
-        return LN_ESTORE;
-    sqlite3_bind_double(q, 1, r->lat_deg);
-    sqlite3_bind_double(q, 2, r->lon_deg);
-    sqlite3_bind_double(q, 3, r->t_unix_s);
-    sqlite3_bind_int64(q, 4, r->seq);
-    sqlite3_bind_text(q, 5, r->terminal, -1, SQLITE_STATIC);
-    rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    return rc == SQLITE_DONE ? LN_OK : ln__sq_fail(s->w, rc, "terminal");
-}
-
-static int insert_report(sq *s, const ln_st_report *r, uint8_t *is_new)
+static int insert_report(sq *s, const ln_st_report *r)
 {
     sqlite3_stmt *q = ln__sq_stmt(s->w, SQ_INS_REPORT);
     if (!q)
@@ -88,11 +52,63 @@ static int insert_report(sq *s, const ln_st_report *r, uint8_t *is_new)
     sqlite3_reset(q);
     if (rc != SQLITE_DONE)
         return ln__sq_fail(s->w, rc, "insert report");
-    *is_new = sqlite3_changes(s->w->db) == 1;
-    if (!*is_new)
-        return LN_OK;
     s->next_pos++;
-    return new_report(s, r);
+    return LN_OK;
+}
+
+/* Marks (t, seq) stored for this group, remembering it for a rollback
+ * and for the state update after the commit. */
+static int mark(sq *s, sq_term *t, int64_t seq)
+{
+    if (s->nundo == s->capundo) {
+        size_t nc = s->capundo ? 2 * s->capundo : 4096;
+        sq_undo *g = ln_realloc(s->undo, nc * sizeof *g);
+        if (!g)
+            return LN_ENOMEM;
+        s->undo = g;
+        s->capundo = nc;
+    }
+    int rc = ln__sq_ranges_add(t, seq);
+    if (!rc)
+        s->undo[s->nundo++] = (sq_undo){t, seq};
+    return rc;
+}
+
+/* The group's rows, inside its transaction. */
+static int write_group(sq *s, sq_job *jobs, size_t *rows)
+{
+    int rc = LN_OK;
+    for (sq_job *j = jobs; !rc && j; j = j->next)
+        for (size_t i = 0; !rc && i < j->n; i++) {
+            const ln_st_report *r = &j->r[i];
+            sq_term *t = ln__sq_term(s, r->terminal);
+            j->is_new[i] = 0;
+            if (!t)
+                rc = LN_ESTORE;
+            else if (!ln__sq_ranges_has(t, r->seq) &&
+                     !(rc = mark(s, t, r->seq)) &&
+                     !(rc = insert_report(s, r))) {
+                j->is_new[i] = 1;
+                (*rows)++;
+            }
+        }
+    return rc;
+}
+
+/* After the commit: the new reports into the readers' state. */
+static int apply_group(sq *s, sq_job *jobs, int64_t pos0)
+{
+    size_t k = 0;
+    int rc = LN_OK;
+    pthread_mutex_lock(&s->smu);
+    for (sq_job *j = jobs; !rc && j; j = j->next)
+        for (size_t i = 0; !rc && i < j->n; i++)
+            if (j->is_new[i]) {
+                rc = ln__sq_apply(s, s->undo[k].t, &j->r[i], pos0 + (int64_t)k);
+                k++;
+            }
+    pthread_mutex_unlock(&s->smu);
+    return rc;
 }
 
 /* Writes the jobs of one group in one transaction; the group's status. */
@@ -100,21 +116,35 @@ static int commit_group(sq *s, sq_job *jobs, size_t *rows)
 {
     pthread_mutex_lock(&s->wmu);
     int64_t pos0 = s->next_pos;
-    int rc = ln__sq_begin(s);
+    s->nundo = 0;
     *rows = 0;
-    for (sq_job *j = jobs; !rc && j; j = j->next)
-        for (size_t i = 0; !rc && i < j->n; i++) {
-            rc = insert_report(s, &j->r[i], &j->is_new[i]);
-            *rows += j->is_new[i];
-        }
+    int rc = s->broken && ln__sq_reload(s) ? LN_ESTORE : ln__sq_replay(s);
+    if (!rc)
+        s->broken = 0;
+    if (!rc)
+        rc = ln__sq_begin(s);
+    if (!rc)
+        rc = write_group(s, jobs, rows);
     if (!rc)
         rc = ln__sq_commit(s);
     if (rc) {
         ln__sq_rollback(s);
         s->next_pos = pos0;
+        while (s->nundo) {
+            s->nundo--;
+            ln__sq_ranges_del(s->undo[s->nundo].t, s->undo[s->nundo].seq);
+        }
         for (sq_job *j = jobs; j; j = j->next)
             memset(j->is_new, 0, j->n);
         *rows = 0;
+    } else {
+        s->ingested = 1;
+        /* stored and durable; a failure here leaves the memory behind the
+         * file: reload it from the file */
+        if (apply_group(s, jobs, pos0) && ln__sq_reload(s))
+            s->broken = 1;
+        if (ln__sq_fold_due(s))
+            ln__sq_fold(s); /* on failure: tried again after a later group */
     }
     pthread_mutex_unlock(&s->wmu);
     return rc;
@@ -169,9 +199,3 @@ int ln__sq_ingest(void *impl, const ln_st_report *r, size_t n,
     return rc;
 }
 
-void ln__sq_ingest_free(sq *s)
-{
-    ln_free(s->agg);
-    s->agg = NULL;
-    s->nagg = s->capagg = 0;
-}

@@ -20,11 +20,12 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 
 #include "store/store_int.h"
 
 /* The schema version this build writes (the last migration's number). */
-#define LN_SQ_SCHEMA 2
+#define LN_SQ_SCHEMA 3
 
 /* X(name, sql): every statement the driver runs more than once. */
 #define SQ_STMTS(X)                                                          \
@@ -51,8 +52,9 @@
       "WHERE ?3 IS NULL OR account=?3 ORDER BY number LIMIT ?2 OFFSET ?1")   \
     X(COUNT_LINES, "SELECT count(*) FROM lines WHERE ?1 IS NULL OR "        \
       "account=?1")                                                          \
-    X(PUT_TERMINAL, "INSERT OR REPLACE INTO terminals(id,kit_serial,"       \
-      "account,line,lat,lon,t,seq) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)")         \
+    X(PUT_TERMINAL, "INSERT INTO terminals(id,kit_serial,account,line,lat,"\
+      "lon,t,seq) VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(id) DO UPDATE "\
+      "SET kit_serial=?2,account=?3,line=?4,lat=?5,lon=?6,t=?7,seq=?8")      \
     X(GET_TERMINAL, "SELECT " SQ_TERM_COLS " FROM terminals WHERE id=?1")   \
     X(LIST_TERMINALS, "SELECT " SQ_TERM_COLS " FROM terminals WHERE ?3 IS " \
       "NULL OR account=?3 ORDER BY id LIMIT ?2 OFFSET ?1")                   \
@@ -73,15 +75,26 @@
     X(FIND_TOKEN, "SELECT rid,hash,role,account,terminal,created,revoked "  \
       "FROM tokens WHERE hash=?1")                                           \
     X(REVOKE_TOKEN, "UPDATE tokens SET revoked=1 WHERE rid=?1")             \
-    X(INS_REPORT, "INSERT OR IGNORE INTO reports(pos,terminal,seq,t,lat,"   \
+    X(INS_REPORT, "INSERT INTO reports(pos,terminal,seq,t,lat,"   \
       "lon,alt,bytes_down,bytes_up,latency,link,reason,alert,billed,"        \
       "account) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)") \
     X(ADD_USAGE, "INSERT INTO usage(account,terminal,day,bytes,reports,"    \
       "denied) VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(account,terminal,day) " \
       "DO UPDATE SET bytes=bytes+excluded.bytes,reports=reports+"            \
       "excluded.reports,denied=denied+excluded.denied")                      \
-    X(MOVE_TERMINAL, "UPDATE terminals SET lat=?1,lon=?2,t=?3,seq=?4 "      \
-      "WHERE id=?5 AND seq<?4")                                              \
+    X(FOLD_TERMINAL, "UPDATE terminals SET lat=?1,lon=?2,t=?3,seq=?4,"     \
+      "last_pos=?6 WHERE id=?5 AND seq<?4")                                  \
+    X(TERM_LOAD, "SELECT seq,last_pos,lat,lon,t FROM terminals WHERE id=?1")\
+    X(RANGES_LOAD, "SELECT lo,hi FROM seqranges WHERE terminal=?1 ORDER BY " \
+      "lo")                                                                  \
+    X(RANGES_DEL, "DELETE FROM seqranges WHERE terminal=?1")                 \
+    X(RANGES_PUT, "INSERT INTO seqranges(terminal,lo,hi) VALUES(?1,?2,?3)")  \
+    X(GET_FOLDED, "SELECT coalesce((SELECT value FROM meta WHERE key="      \
+      "'folded_pos'),0)")                                                    \
+    X(SET_FOLDED, "UPDATE meta SET value=?2 WHERE key='folded_pos' AND "    \
+      "value=?1")                                                            \
+    X(REPLAY, "SELECT pos,terminal,seq,t,lat,lon,billed,reason,account "    \
+      "FROM reports WHERE pos>?1 ORDER BY pos")                              \
     X(USAGE, "SELECT account,terminal,day,bytes,reports,denied FROM usage " \
       "WHERE (?1 IS NULL OR account=?1) AND day BETWEEN ?2 AND ?3 "          \
       "ORDER BY account,terminal,day")                                       \
@@ -89,10 +102,9 @@
       "ORDER BY pos LIMIT ?2")                                               \
     X(REPORTS_ACC, "SELECT pos," SQ_REPORT_COLS " FROM reports WHERE "      \
       "pos>?1 AND account=?3 ORDER BY pos LIMIT ?2")                         \
-    X(LATEST, "SELECT r.pos," SQ_REPORT_COLS_R " FROM terminals t JOIN "    \
-      "reports r ON r.terminal=t.id AND r.seq=(SELECT max(seq) FROM "        \
-      "reports WHERE terminal=t.id) WHERE ?1 IS NULL OR t.account=?1 "       \
-      "ORDER BY t.id")                                                       \
+    X(LATEST_TERMS, "SELECT id,seq,last_pos FROM terminals WHERE ?1 IS "   \
+      "NULL OR account=?1 ORDER BY id")                                      \
+    X(REPORT_AT, "SELECT pos," SQ_REPORT_COLS " FROM reports WHERE pos=?1") \
     X(GET_CURSOR, "SELECT pos FROM cursors WHERE cred=?1")                   \
     X(SET_CURSOR, "INSERT OR REPLACE INTO cursors(cred,pos) VALUES(?1,?2)") \
     X(MAX_POS, "SELECT max(coalesce((SELECT max(pos) FROM reports),0),"     \
@@ -134,6 +146,35 @@ typedef struct sq_job {           /* one caller's batch, on its stack */
     struct sq_job *next;
 } sq_job;
 
+/* One terminal's ingest state (sqlite_state.c): which seqs are stored
+ * (sorted disjoint ranges, adjacent ones merged: a terminal counting up
+ * has one) and its latest report. Created on the terminal's first report
+ * after open, from the folded tables (terminals, seqranges). */
+typedef struct sq_range {
+    int64_t lo, hi;
+} sq_range;
+typedef struct sq_term {
+    char id[LN_ST_ID];
+    uint64_t h;                   /* hash of id */
+    sq_range *r;                  /* writer only (wmu) */
+    int nr, cap;
+    int64_t seq;                  /* highest seq stored, -1 none (smu) */
+    int64_t last_pos;             /* that report's position, 0 none */
+    double lat_deg, lon_deg, t_unix_s; /* that report's */
+    int dirty_ranges, dirty_last; /* changed since the last fold (wmu) */
+} sq_term;
+/* Usage not yet folded into the usage table: (account, terminal, day). */
+typedef struct sq_use {
+    char account[LN_ST_ID], terminal[LN_ST_ID];
+    long day;
+    uint64_t h;                   /* 0: empty slot */
+    int64_t bytes, reports, denied;
+} sq_use;
+typedef struct sq_undo {
+    sq_term *t;
+    int64_t seq;
+} sq_undo;
+
 typedef struct sq {
     char *path;
     int version;                  /* schema version after migrations */
@@ -149,9 +190,24 @@ typedef struct sq {
     int leading;                  /* 1: a caller is committing a group */
     ln_store_stats stats;
     char gmsg[256];               /* the last failed group's message */
-    /* ingest's scratch (guarded by wmu) */
-    struct sq_agg *agg;
-    size_t nagg, capagg;
+    /* ingest state (sqlite_state.c): the table of terminals is changed
+     * by the writer with smu held, read by readers with smu held; usage
+     * deltas and the last-report fields likewise */
+    pthread_mutex_t smu;
+    sq_term **terms;              /* open addressing, cap a power of 2 */
+    size_t nterms, capterms;
+    sq_use *use;                  /* open addressing, cap a power of 2 */
+    size_t nuse, capuse;
+    int64_t folded_pos;           /* reports up to here are folded */
+    size_t unfolded;              /* reports after it (wmu) */
+    int ingested;                 /* this process ingested since open */
+    int broken;                   /* the state lags the file: reload */
+    atomic_int replayed;          /* the state holds the unfolded reports
+                                     (replayed on first need, not at open:
+                                     a process that only reads reference
+                                     data or writes a token pays nothing) */
+    sq_undo *undo;                /* the group's seqs, for a rollback */
+    size_t nundo, capundo;
 } sq;
 
 /* The statement `id` of connection c, reset and ready to bind. NULL when
@@ -204,7 +260,32 @@ int ln__sq_get_zones(void *impl, int64_t as_of, ln_st_zone **out, size_t *n,
 /* sqlite_ingest.c */
 int ln__sq_ingest(void *impl, const ln_st_report *r, size_t n,
                   uint8_t *is_new);
-void ln__sq_ingest_free(sq *s);
+/* sqlite_state.c (wmu held unless said) */
+/* The state of terminal id, created (and loaded from the file through
+ * the writer) when absent. NULL: out of memory or a read failed. */
+sq_term *ln__sq_term(sq *s, const char *id);
+/* The state of id if present, NULL otherwise (smu held by the caller). */
+sq_term *ln__sq_term_find(sq *s, const char *id);
+int ln__sq_ranges_has(const sq_term *t, int64_t seq);
+int ln__sq_ranges_add(sq_term *t, int64_t seq);
+void ln__sq_ranges_del(sq_term *t, int64_t seq);
+/* Records a committed new report at pos (smu held by the caller). */
+int ln__sq_apply(sq *s, sq_term *t, const ln_st_report *r, int64_t pos);
+/* Replays reports after folded_pos into the state, once (wmu held). */
+int ln__sq_replay(sq *s);
+/* The same for readers: takes wmu when the replay is still to do. */
+int ln__sq_ready(sq *s);
+/* Forgets the state and replays it from the file (wmu held, not smu). */
+int ln__sq_reload(sq *s);
+/* Writes the state into the tables in one transaction (usage, terminals'
+ * last reports, seqranges, folded_pos). 0 when nothing to fold. */
+int ln__sq_fold(sq *s);
+/* Usage deltas matching (account, day range), copied (smu held). */
+int ln__sq_use_copy(sq *s, const char *account, long from_day, long to_day,
+                    ln_st_usage **out, size_t *n);
+void ln__sq_state_free(sq *s);
+/* Whether enough is unfolded that the writer should fold now. */
+int ln__sq_fold_due(const sq *s);
 /* sqlite_read.c */
 int ln__sq_usage(void *impl, const char *account, long from_day,
                  long to_day, ln_st_usage_cb cb, void *user);

@@ -305,6 +305,20 @@ int ln__sq_put_terminals(void *impl, const ln_st_terminal *t, size_t n)
     return rc;
 }
 
+/* A terminal's latest report from memory when newer than the table's. */
+static void overlay(sq *s, ln_st_terminal *t)
+{
+    pthread_mutex_lock(&s->smu);
+    const sq_term *m = ln__sq_term_find(s, t->id);
+    if (m && m->seq > t->seq) {
+        t->seq = m->seq;
+        t->lat_deg = m->lat_deg;
+        t->lon_deg = m->lon_deg;
+        t->t_unix_s = m->t_unix_s;
+    }
+    pthread_mutex_unlock(&s->smu);
+}
+
 static void row_terminal(sqlite3_stmt *q, void *o)
 {
     ln_st_terminal *t = o;
@@ -321,22 +335,40 @@ static void row_terminal(sqlite3_stmt *q, void *o)
 
 int ln__sq_get_terminal(void *impl, const char *id, ln_st_terminal *out)
 {
-    return get_one(impl, SQ_GET_TERMINAL, id, row_terminal, out, "terminal");
+    int rc = ln__sq_ready(impl);
+    if (rc)
+        return rc;
+    rc = get_one(impl, SQ_GET_TERMINAL, id, row_terminal, out,
+                     "terminal");
+    if (!rc)
+        overlay(impl, out);
+    return rc;
 }
+
+typedef struct term_cb {
+    sq *s;
+    ln_st_terminal_cb cb;
+} term_cb;
 
 static int each_terminal(sqlite3_stmt *q, void *cb, void *user)
 {
+    term_cb *tc = cb;
     ln_st_terminal t;
     row_terminal(q, &t);
-    return (*(ln_st_terminal_cb *)cb)(user, &t);
+    overlay(tc->s, &t);
+    return tc->cb(user, &t);
 }
 
 int ln__sq_list_terminals(void *impl, const char *account, long offset,
                           long limit, ln_st_terminal_cb cb, void *user,
                           long *total)
 {
+    term_cb tc = {impl, cb};
+    int rc = ln__sq_ready(impl);
+    if (rc)
+        return rc;
     return list_rows(impl, SQ_COUNT_TERMINALS, SQ_LIST_TERMINALS, account,
-                     offset, limit, each_terminal, cb ? &cb : NULL, user,
+                     offset, limit, each_terminal, cb ? &tc : NULL, user,
                      total, "list terminals");
 }
 

@@ -339,6 +339,12 @@ int ln_store_expire_reports(ln_store *st, double before_unix_s,
     return rc;
 }
 
+int ln_store_checkpoint(ln_store *st)
+{
+    NEED(st);
+    return st->drv->checkpoint(st->impl);
+}
+
 void ln_store_get_stats(ln_store *st, ln_store_stats *out)
 {
     if (!out)

@@ -59,6 +59,7 @@ typedef struct ln__store_driver {
     int (*set_cursor)(void *impl, int64_t cred, int64_t pos);
     int (*expire_reports)(void *impl, double before_unix_s, long *deleted);
     void (*get_stats)(void *impl, ln_store_stats *out);
+    int (*checkpoint)(void *impl);
     /* Tests only: runs SQL (or the driver's own command language) on the
      * writer's connection, e.g. "PRAGMA max_page_count=..." to force a
      * full disk. LN_EUNSUPPORTED when the driver has no such thing. */

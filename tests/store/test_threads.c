@@ -83,6 +83,7 @@ static void test_overlapping(void **state)
     assert_int_equal(raw_int(t.path, "SELECT count(*) FROM reports"), NR);
     assert_int_equal(raw_int(t.path, "SELECT count(DISTINCT pos) FROM "
                                      "reports"), NR);
+    assert_int_equal(ln_store_checkpoint(t.st), 0);
     assert_int_equal(raw_int(t.path, "SELECT sum(bytes) FROM usage"), want);
     assert_int_equal(raw_int(t.path, "SELECT sum(reports) FROM usage"), NR);
     ln_store_stats s;
