@@ -7,7 +7,9 @@
 #     Walker case with the sticky scheduler and the laser mesh;
 #  2. 0 terminals, and more ranks (4) than terminals (3): the same;
 #  3. a rank that dies (SIGKILL mid-run) makes the run fail, with
-#     mpirun's message naming it, within 120 s (no hang), and no outputs.
+#     mpirun's message naming it, within 120 s (no hang), and no outputs;
+#  4. a rank that fails cleanly (rank 0's output folder cannot be made)
+#     stops every rank with its message, exit non-zero, no hang.
 # Ranks are oversubscribed (2 cores here), with 1 thread each.
 set -u
 leonet=$1
@@ -90,5 +92,15 @@ else
     no "a dead rank: ranks not found ($kids)"
     kill "$mp" 2>/dev/null
 fi
+# 4. a rank that fails cleanly (rank 0 cannot create the output folder: its parent is a file):
+#    every rank stops at the agreement, rank 0 says why, exit non-zero
+timeout 120 "$mpirun" --oversubscribe --allow-run-as-root -np 3 \
+    "$leonet" --threads 1 run three.json --quiet \
+    --output "$work/three.json/out" > fail.out 2> fail.err
+rc=$?
+[ $rc -ne 0 ] && [ $rc -ne 124 ] || no "a failing rank: exit $rc"
+grep -q "three.json/out" fail.err ||
+    no "a failing rank: no message: $(head -c 600 fail.err)"
+
 [ $fail -eq 0 ] && echo "mpi: ok"
 exit $fail
