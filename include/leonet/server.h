@@ -43,14 +43,14 @@ typedef struct ln_server_config {
 
 /* Defaults: 127.0.0.1:8080, cores, 8 MiB body, 8 KiB URL, 20000
  * connections, 30 s, 8 h retention, the built-in scenario's map (900 s
- * windows, resolution 3), JSON logs with a line per request, 10,000
+ * windows, resolution 5), JSON logs with a line per request, 10,000
  * reports in a batch. */
 void ln_server_config_init(ln_server_config *c /* OUT */);
 /* Reads a config file (JSON, the same member names as the flags:
  * "listen", "threads", "body-max", "url-max", "conn-max",
  * "conn-timeout", "retention", "window", "map-res", "data-dir",
- * "log-json", "access-log", "batch-max", "workers") over c; diag names the file,
- * line and member on error (an unknown member or a wrong type is an
+ * "log-json", "access-log", "batch-max", "workers") over c; diag names
+ * the file, line and member on error (an unknown member or a wrong type is an
  * error). Strings read live in c (c->strings_). Status: 0, LN_EIO,
  * LN_EPARSE, LN_EINVAL, LN_ETOOBIG. */
 int ln_server_config_load(ln_server_config *c, const char *path,

@@ -126,8 +126,13 @@ typedef struct ln_store ln_store;
  *                  schema migrated to the current version)
  * Returned: out    the store (ln_store_close)
  *           diag   on error: the path and what failed
- * Status:   0, LN_EINVAL (unknown scheme), LN_EIO, LN_ESTORE (a schema
- *           newer than this build, or a damaged file), LN_ENOMEM */
+ * Status:   0, LN_EINVAL (unknown scheme, empty path), LN_EIO (cannot
+ *           open or create), LN_ESTORE (a schema newer than this build,
+ *           not a database, a damaged file), LN_EUNSUPPORTED (no WAL
+ *           there: ":memory:"), LN_ENOMEM
+ * Notes:    reads nothing else: the ingest state is replayed on first
+ *           need (docs/store.md). One process ingests into a file at a
+ *           time; others may read it and write reference data. */
 int ln_store_open(const char *addr, ln_store **out /* OUT */, ln_diag *diag);
 /* Closes (no group commit is pending once every caller has returned;
  * call it after the last one), checkpoints the WAL. NULL ok. */
@@ -228,8 +233,8 @@ int ln_store_revoke_token(ln_store *st, int64_t rid);
  * Given:    r, n     reports (any terminals, any order)
  * Returned: is_new   per report: 1 stored now, 0 already stored before
  *                    (same terminal and seq: nothing stored or billed)
- * Status:   0, LN_EINVAL (empty terminal, time not finite: nothing
- *           stored), LN_ESTORE_FULL (disk full: nothing of the batch
+ * Status:   0, LN_EINVAL (empty terminal, |t_unix_s| not below 1e11 s:
+ *           nothing stored), LN_ESTORE_FULL (disk full: nothing of the batch
  *           stored, is_new all 0), LN_EIO (likewise), LN_ESTORE
  * Notes:    durable on return (group commit). For every new report the
  *           same transaction adds billed_bytes to the usage of (account,
@@ -288,7 +293,10 @@ int ln_store_latest_reports(ln_store *st, const char *account,
 int ln_store_get_cursor(ln_store *st, int64_t cred, int64_t *pos /* OUT */);
 int ln_store_set_cursor(ln_store *st, int64_t cred, int64_t pos);
 /* Deletes reports measured (t_unix_s) before before_unix_s (retention);
- * usage, cursors and terminals stay; positions are not reused.
+ * usage, cursors, terminals and which seqs were stored stay (a late retry
+ * of a deleted report is still a duplicate); positions are not reused.
+ * Runs in transactions of 65,536 positions each, ingest going on between
+ * them; on failure the chunks done stay done.
  * Returned: *deleted the number deleted. Status as a put. */
 int ln_store_expire_reports(ln_store *st, double before_unix_s,
                             long *deleted /* OUT, may be NULL */);
@@ -296,10 +304,11 @@ int ln_store_expire_reports(ln_store *st, double before_unix_s,
 /* ln_store_checkpoint
  * Writes into the store's tables what it keeps of the unfolded reports
  * in memory (usage, the terminals' latest reports, which seqs are
- * stored: docs/store.md, "Ingest state"), so that a plain SQL reader of
- * the file sees complete usage, and so that the next open replays less.
- * The store does it by itself every ~2 million reports, before retention
- * and at close; the store's own reads never need it.
+ * stored: docs/store.md, "Ingest"), so that a plain SQL reader of the
+ * file sees complete usage, and so that the next open replays less. The
+ * store does it by itself (a shard of terminals after a group once
+ * max(4 million, 8 x terminals) reports are unfolded; every shard before
+ * retention and at close); the store's own reads never need it.
  * Status: 0, LN_ESTORE_FULL, LN_EIO, LN_ECONFLICT (another process
  * ingested into the same file), LN_ESTORE. */
 int ln_store_checkpoint(ln_store *st);

@@ -6,8 +6,8 @@
  * must exist.
  *
  * Also the hidden `leonetd seed-min --db PATH [--terminals N] [--zone
- * ID=FILE]...`: a few accounts and N (12) terminals written through the store's API, for the
- * core's tests (the real seed is `leonetd seed`).
+ * ID=FILE]...`: a few accounts and N (12) terminals written through the
+ * store's API, for the core's tests (the real seed is `leonetd seed`).
  */
 #include <math.h>
 #include <stdio.h>
@@ -247,8 +247,8 @@ int ld_seed_min_main(int argc, char **argv)
         i += 2;
     }
     if (!db) {
-        fprintf(stderr, "usage: leonetd seed-min --db PATH [--terminals N] [--zone "
-                "ID=FILE]...\n");
+        fprintf(stderr, "usage: leonetd seed-min --db PATH [--terminals "
+                "N] [--zone ID=FILE]...\n");
         return 2;
     }
     if (ln_store_open(db, &st, &d)) {

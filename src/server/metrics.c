@@ -3,8 +3,8 @@
  * GET /healthz.
  *
  * Series:
- *   leonetd_requests_total{route,code}             by status class 2xx..
- *   leonetd_request_seconds{route,code} histogram  handler time (the
+ *   leonetd_requests_total{route,method,code}      by status class 2xx..
+ *   leonetd_request_seconds{route,method,code} histogram  handler time (the
  *                                                  socket's is the client's)
  *   leonetd_decisions_total{reason}                every srv_decide
  *   leonetd_reports_total{result}                  stored/duplicate/rejected
@@ -99,34 +99,41 @@ static void put(tbuf *b, const char *fmt, ...)
 
 static const char *const cls[5] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
 
-static void put_route(tbuf *b, const char *name, const srv_rstat *r)
+static void put_route(tbuf *b, const char *name, const char *method,
+                      const srv_rstat *r)
 {
     for (int c = 0; c < 5; c++) {
         uint64_t n = atomic_load_explicit(&r->n[c], RLX);
         if (!n)
             continue;
-        put(b, "leonetd_requests_total{route=\"%s\",code=\"%s\"} %llu\n",
-            name, cls[c], (unsigned long long)n);
+        put(b,
+            "leonetd_requests_total{route=\"%s\",method=\"%s\","
+            "code=\"%s\"} %llu\n",
+            name, method, cls[c], (unsigned long long)n);
         uint64_t cum = 0;
         for (int k = 0; k < SRV_LAT_BUCKETS; k++) {
             cum += atomic_load_explicit(&r->bucket[c][k], RLX);
             if (k < SRV_LAT_BUCKETS - 1)
                 put(b,
-                    "leonetd_request_seconds_bucket{route=\"%s\",code=\"%s\""
-                    ",le=\"%g\"} %llu\n",
-                    name, cls[c], lat_bounds[k], (unsigned long long)cum);
+                    "leonetd_request_seconds_bucket{route=\"%s\",method="
+                    "\"%s\",code=\"%s\",le=\"%g\"} %llu\n",
+                    name, method, cls[c], lat_bounds[k],
+                    (unsigned long long)cum);
             else
                 put(b,
-                    "leonetd_request_seconds_bucket{route=\"%s\",code=\"%s\""
-                    ",le=\"+Inf\"} %llu\n",
-                    name, cls[c], (unsigned long long)cum);
+                    "leonetd_request_seconds_bucket{route=\"%s\",method="
+                    "\"%s\",code=\"%s\",le=\"+Inf\"} %llu\n",
+                    name, method, cls[c], (unsigned long long)cum);
         }
-        put(b, "leonetd_request_seconds_sum{route=\"%s\",code=\"%s\"} %.6f\n",
-            name, cls[c],
+        put(b,
+            "leonetd_request_seconds_sum{route=\"%s\",method=\"%s\","
+            "code=\"%s\"} %.6f\n",
+            name, method, cls[c],
             1e-6 * (double)atomic_load_explicit(&r->us_sum[c], RLX));
-        put(b, "leonetd_request_seconds_count{route=\"%s\",code=\"%s\"} "
-               "%llu\n",
-            name, cls[c], (unsigned long long)cum);
+        put(b,
+            "leonetd_request_seconds_count{route=\"%s\",method=\"%s\","
+            "code=\"%s\"} %llu\n",
+            name, method, cls[c], (unsigned long long)cum);
     }
 }
 
@@ -138,12 +145,11 @@ static void put_requests(srv *s, tbuf *b)
            "answer in the daemon.\n# TYPE leonetd_request_seconds "
            "histogram\n");
     for (size_t i = 0; i < s->nroutes; i++) {
-        /* a route name that two routes share is reported once, summed in
-         * the first: keep names unique (leonetd routes) */
-        put_route(b, s->routes[i]->name ? s->routes[i]->name : "unnamed",
+        /* (name, method) is unique (srv__routes_init) */
+        put_route(b, s->routes[i]->name, s->routes[i]->method,
                   &s->m.route[i]);
     }
-    put_route(b, "unmatched", &s->m.route[s->nroutes]);
+    put_route(b, "unmatched", "", &s->m.route[s->nroutes]);
 }
 
 static void put_ingest(srv *s, tbuf *b)

@@ -371,18 +371,19 @@ int srv__routes_init(srv *s, ln_diag *diag)
     for (const srv_part *p = srv_parts; p->name; p++)
         for (const srv_route *r = p->routes; r && r->method; r++)
             s->routes[s->nroutes++] = r;
-    /* two parts claiming one operation, or one metrics name: a build
-     * error caught at start (the tests start the daemon) */
+    /* two routes claiming one operation, or one metrics name with one
+     * method (the series route x method): a build error caught at start
+     * (the tests start the daemon) */
     for (size_t i = 0; i < s->nroutes; i++)
         for (size_t j = 0; j < i; j++) {
             const srv_route *a = s->routes[i], *b = s->routes[j];
-            if ((!strcmp(a->method, b->method) &&
-                 !strcmp(a->pattern, b->pattern)) ||
-                (a->name && b->name && !strcmp(a->name, b->name)))
+            if (!strcmp(a->method, b->method) &&
+                (!strcmp(a->pattern, b->pattern) ||
+                 (a->name && b->name && !strcmp(a->name, b->name))))
                 return ln_diag_set(diag, LN_EINVAL, NULL, 0, 0, NULL,
                                    "routes: %s %s (%s) and %s %s (%s) "
-                                   "clash: one operation or one name "
-                                   "twice", a->method, a->pattern,
+                                   "clash: one operation, or one name "
+                                   "and method, twice", a->method, a->pattern,
                                    a->name ? a->name : "", b->method,
                                    b->pattern, b->name ? b->name : "");
             if (!a->name || !a->fn)

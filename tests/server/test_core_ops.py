@@ -111,7 +111,12 @@ def metrics(d, op):
                  "leonetd_store_commit_seconds_sum"):
         assert want in names, (want, names)
     assert re.search(r'leonetd_requests_total\{route="v1_telemetry",'
-                     r'code="4xx"\} [1-9]', text), text
+                     r'method="POST",code="4xx"\} [1-9]', text), text
+    # one series per label set
+    keys = [l.rsplit(" ", 1)[0] for l in text.splitlines()
+            if l and not l.startswith("#")]
+    assert len(keys) == len(set(keys)), "a series twice"
+
 
 
 def config_errors(build):

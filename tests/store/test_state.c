@@ -7,6 +7,7 @@
  */
 #include <sys/wait.h>
 
+#include "store/sqlite_int.h"
 #include "store_test.h"
 
 #define T0 1665273600.0 /* 2022-10-09T00:00:00Z, day 19274 */
@@ -56,11 +57,34 @@ static void test_gaps_and_order(void **state)
     const uint8_t want_c[] = {1, 1, 1, 0, 1, 1, 1};
     assert_memory_equal(nw, want_c, 7);
     assert_int_equal(raw_int(t.path, "SELECT count(*) FROM reports"), 15);
+    /* in the file: [-3, -3], [0, 12], [2e9, 2e9] */
+    assert_int_equal(ln_store_checkpoint(t.st), 0);
+    assert_int_equal(raw_int(t.path, "SELECT count(*) FROM seqranges"), 3);
+    assert_int_equal(raw_int(t.path, "SELECT hi FROM seqranges WHERE lo=0"),
+                     12);
+    /* grows up only (one upsert), then read back after a reopen */
+    const int e[] = {13, 14};
+    ingest_seqs(t.st, "UT2", e, 2, nw);
+    ingest_seqs(t.st, "UT2", e, 1, nw);
+    assert_int_equal(ln_store_checkpoint(t.st), 0);
+    const int f[] = {15};
+    ingest_seqs(t.st, "UT2", f, 1, nw);
+    assert_int_equal(ln_store_checkpoint(t.st), 0);
+    assert_int_equal(raw_int(t.path, "SELECT count(*) FROM seqranges WHERE "
+                                     "terminal='UT2'"), 1);
+    assert_int_equal(raw_int(t.path, "SELECT hi FROM seqranges WHERE "
+                                     "terminal='UT2' AND lo=13"), 15);
+    ln_store_close(t.st);
+    assert_int_equal(ln_store_open(t.path, &t.st, &d), 0);
+    const int g2[] = {12, 13, 14, 15, 16};
+    ingest_seqs(t.st, "UT2", g2, 5, nw);
+    const uint8_t want_g[] = {1, 0, 0, 0, 1};
+    assert_memory_equal(nw, want_g, 5);
     ln_st_usage u = {.day = 0};
     assert_int_equal(ln_store_usage(t.st, NULL, 0, 1000000, add_usage, &u),
                      0);
-    assert_int_equal(u.reports, 15);
-    assert_int_equal(u.bytes, 150);
+    assert_int_equal(u.reports, 20);
+    assert_int_equal(u.bytes, 200);
     tdb_close(&t);
 }
 
@@ -132,11 +156,128 @@ static void test_crash_replay(void **state)
     tdb_close(&t);
 }
 
+static uint64_t usage_bytes(ln_store *st)
+{
+    ln_st_usage u = {.day = 0};
+    assert_int_equal(ln_store_usage(st, NULL, 0, 1000000, add_usage, &u), 0);
+    return u.bytes;
+}
+
+/* A second handle (as a second process would: `leonetd token create`, a
+ * report tool) follows the one that ingests, across its folds. */
+static void test_follower(void **state)
+{
+    (void)state;
+    tdb t;
+    tdb_open(&t);
+    ln_store *b;
+    ln_diag d;
+    assert_int_equal(ln_store_open(t.path, &b, &d), 0);
+    uint8_t nw[16];
+    const int s1[] = {1, 2, 3};
+    ingest_seqs(t.st, "UT1", s1, 3, nw); /* 10 bytes each */
+    assert_int_equal(usage_bytes(b), 30);
+    assert_int_equal(ln_store_checkpoint(t.st), 0); /* a's fold */
+    assert_int_equal(usage_bytes(b), 30);
+    const int s2[] = {4, 5};
+    ingest_seqs(t.st, "UT1", s2, 2, nw);
+    assert_int_equal(usage_bytes(b), 50);
+    assert_int_equal(usage_bytes(t.st), 50);
+    ln_st_token tok = {.role = LN_ROLE_AUDITOR};
+    tok.hash[0] = 1;
+    assert_int_equal(ln_store_put_token(b, &tok, NULL), 0);
+    ln_store_close(b); /* b ingested nothing: folds nothing */
+    assert_int_equal(usage_bytes(t.st), 50);
+    ln_store_close(t.st);
+    t.st = NULL;
+    assert_int_equal(raw_int(t.path, "SELECT sum(bytes) FROM usage"), 50);
+    assert_int_equal(ln_store_open(t.path, &t.st, &d), 0);
+    assert_int_equal(usage_bytes(t.st), 50);
+    tdb_close(&t);
+}
+
+/* A process that folded some shards (small thresholds: a step after
+ * each group) dies; the next open replays only what its shards had not
+ * folded: every sum exact, every report still a duplicate. */
+static void test_partial_fold_crash(void **state)
+{
+    (void)state;
+    tdb t;
+    tdb_open(&t);
+    ln_store_close(t.st);
+    t.st = NULL;
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        ln__sq_fold_rows = 40;
+        ln__sq_fold_use = 1u << 20;
+        ln__sq_fold_per_term = 0;
+        ln_store *st;
+        ln_diag d;
+        if (ln_store_open(t.path, &st, &d))
+            _exit(2);
+        for (int b = 0; b < 10; b++) {
+            ln_st_report r[50];
+            uint8_t nw[50];
+            for (int i = 0; i < 50; i++) {
+                char id[16];
+                snprintf(id, sizeof id, "UT%d", i);
+                r[i] = rep(id, "ACC-1", b, T0 + 15.0 * b, (uint64_t)(i + 1));
+            }
+            if (ln_store_ingest(st, r, 50, nw))
+                _exit(3);
+        }
+        _exit(raw_int(t.path, "SELECT count(*) FROM usage") > 0 ? 0 : 4);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    /* some shards folded, not all */
+    long long folded = raw_int(t.path, "SELECT sum(reports) FROM usage");
+    assert_true(folded > 0 && folded < 500);
+    ln_diag d;
+    assert_int_equal(ln_store_open(t.path, &t.st, &d), 0);
+    ln_st_usage u = {.day = 0};
+    assert_int_equal(ln_store_usage(t.st, NULL, 0, 1000000, add_usage, &u),
+                     0);
+    assert_int_equal(u.reports, 500);
+    assert_int_equal(u.bytes, 10 * (50 * 51 / 2));
+    ln_st_report again[50];
+    uint8_t nw[50];
+    for (int i = 0; i < 50; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "UT%d", i);
+        again[i] = rep(id, "ACC-1", i % 10, T0, 1);
+    }
+    assert_int_equal(ln_store_ingest(t.st, again, 50, nw), 0);
+    for (int i = 0; i < 50; i++)
+        assert_int_equal(nw[i], 0);
+    ln_st_terminal g;
+    ln_st_report last = rep("UT7", "ACC-1", 10, T0 + 150, 1000);
+    assert_int_equal(ln_store_ingest(t.st, &last, 1, nw), 0);
+    assert_int_equal(nw[0], 1);
+    ln_store_close(t.st);
+    t.st = NULL;
+    assert_int_equal(raw_int(t.path, "SELECT sum(reports) FROM usage"), 501);
+    assert_int_equal(raw_int(t.path, "SELECT sum(bytes) FROM usage"),
+                     10 * (50 * 51 / 2) + 1000);
+    assert_int_equal(raw_int(t.path, "SELECT count(*) FROM seqranges"), 50);
+    assert_int_equal(raw_int(t.path, "SELECT sum(hi - lo + 1) FROM "
+                                     "seqranges"), 501);
+    assert_int_equal(ln_store_open(t.path, &t.st, &d), 0);
+    (void)g;
+    tdb_close(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gaps_and_order),
         cmocka_unit_test(test_crash_replay),
+        cmocka_unit_test(test_follower),
+        cmocka_unit_test(test_partial_fold_crash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
