@@ -16,6 +16,11 @@
  * one transaction and one fsync, and each caller returns when its own
  * rows are durable. A write that fails (disk full, I/O error) returns
  * LN_ESTORE_FULL / LN_EIO and leaves nothing half-written; reads go on.
+ * The SQLite driver appends reports and keeps which seqs are stored,
+ * unfolded usage and each terminal's latest report in memory, folded
+ * into its tables from time to time (docs/store.md, "Ingest"): every read
+ * of this interface sees them at once; a plain SQL reader of the file
+ * sees usage as of the last fold (ln_store_checkpoint).
  *
  * Threads. One ln_store is used by many threads at once (the HTTP
  * server's); every function is thread-safe.
@@ -134,8 +139,10 @@ typedef struct ln_store ln_store;
  *           need (docs/store.md). One process ingests into a file at a
  *           time; others may read it and write reference data. */
 int ln_store_open(const char *addr, ln_store **out /* OUT */, ln_diag *diag);
-/* Closes (no group commit is pending once every caller has returned;
- * call it after the last one), checkpoints the WAL. NULL ok. */
+/* Closes: folds the ingest state into the tables when this handle
+ * ingested (ln_store_checkpoint), checkpoints the WAL. No group commit is
+ * pending once every caller has returned: call it after the last one.
+ * NULL ok. */
 void ln_store_close(ln_store *st);
 /* The schema version of the open store (migrations applied); 0 for NULL. */
 int ln_store_schema_version(const ln_store *st);

@@ -271,6 +271,42 @@ static void test_partial_fold_crash(void **state)
     tdb_close(&t);
 }
 
+/* The seq ranges against a plain bitmap: random adds and deletes (a
+ * rolled-back group's undo) over a small span; after each, membership,
+ * order, disjointness and merging (no two ranges touch) hold. */
+static void test_ranges_oracle(void **state)
+{
+    (void)state;
+    enum { SPAN = 200 };
+    unsigned char in[SPAN] = {0};
+    sq_term t;
+    memset(&t, 0, sizeof t);
+    uint64_t x = 12345;
+    for (int step = 0; step < 20000; step++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        int64_t seq = (int64_t)((x >> 33) % SPAN) - 20; /* some < 0 */
+        int del = (x >> 20) % 3 == 0;
+        if (del) {
+            ln__sq_ranges_del(&t, seq);
+            in[seq + 20] = 0;
+        } else {
+            assert_int_equal(ln__sq_ranges_add(&t, seq), 0);
+            in[seq + 20] = 1;
+        }
+        if (step % 97)
+            continue;
+        for (int k = 0; k < SPAN; k++)
+            assert_int_equal(ln__sq_ranges_has(&t, k - 20), in[k]);
+        for (int k = 0; k < t.nr; k++) {
+            assert_true(t.r[k].lo <= t.r[k].hi);
+            if (k)
+                assert_true(t.r[k - 1].hi + 1 < t.r[k].lo);
+        }
+    }
+    if (t.r != &t.r0)
+        ln_free(t.r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -278,6 +314,7 @@ int main(void)
         cmocka_unit_test(test_crash_replay),
         cmocka_unit_test(test_follower),
         cmocka_unit_test(test_partial_fold_crash),
+        cmocka_unit_test(test_ranges_oracle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
