@@ -15,7 +15,8 @@
 # prints one line per variant:
 #   postgis <variant> clients=C tps=X p50_ms=Y p99_ms=Z
 # variants: "zones" (the zone polygons as loaded, GiST index) and
-# "subdivided" (the same polygons cut by ST_Subdivide(geom, 128), GiST).
+# "subdivided" (the same polygons cut by ST_Subdivide(geom, 128), GiST);
+# ROUNDS (default 1) rounds, the variants alternating.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 sc=$1 data=$2 clients=${3:-32} secs=${4:-10} nterm=${5:-100000}
@@ -52,6 +53,7 @@ INSERT INTO terminals SELECT 'UT' || lpad(i::text, 8, '0'),
   FROM generate_series(0, $nterm - 1) i;
 ANALYZE accounts; ANALYZE terminals;
 SQL
+for round in $(seq "${ROUNDS:-1}"); do
 for v in zones subdivided; do
     tbl=zones
     [ "$v" = subdivided ] && tbl=zones_sub
@@ -64,6 +66,7 @@ for v in zones subdivided; do
 SELECT t.id, a.suspended, coalesce((SELECT z.action FROM $tbl z WHERE ST_Covers(z.geom, ST_SetSRID(ST_MakePoint(:lon::float8, :lat::float8), 4326)) ORDER BY z.priority DESC LIMIT 1), 'allow') FROM terminals t JOIN accounts a ON a.id = t.account WHERE t.id = 'UT' || lpad(:i::text, 8, '0');
 SQL
     chmod 644 "$dir/decide_$v.sql"
+    rm -rf "$dir/log_$v"
     mkdir -p "$dir/log_$v" && chown postgres "$dir/log_$v"
     (cd "$dir/log_$v" && as_pg /usr/bin/pgbench -n -M prepared -c "$clients" \
         -j 2 -T "$secs" -l -f "$dir/decide_$v.sql" -h "$dir" -p "$port" \
@@ -78,6 +81,7 @@ SQL
     printf 'postgis %s clients=%s tps=%s p50_ms=%.3f p99_ms=%.3f\n' "$v" \
         "$clients" "$tps" "$(echo "$p50 / 1000" | bc -l)" \
         "$(echo "$p99 / 1000" | bc -l)"
+done
 done
 # the decisions themselves, for the cross-check in run.sh: POINTS file
 # of "terminal lat lon" lines -> "terminal lat lon action" on stdout 3
