@@ -1,0 +1,7 @@
+# tests/trust: where the oracle scripts are (merkle_oracle.py).
+foreach(t test_trust_merkle)
+  if(TARGET ${t})
+    target_compile_definitions(${t} PRIVATE
+      LN_TRUST_TEST_DIR="${PROJECT_SOURCE_DIR}/tests/trust")
+  endif()
+endforeach()
