@@ -165,7 +165,8 @@ int ln_trust_canonical(const char *json, size_t n, char **out, size_t *nout,
     json_error_t je;
     *out = NULL;
     *nout = 0;
-    json_t *v = json_loadb(json, n, JSON_REJECT_DUPLICATES, &je);
+    json_t *v = json_loadb(json, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+                          &je);
     if (!v)
         return ln_diag_set(d, LN_EPARSE, NULL, je.line, je.column, NULL,
                            "%s", je.text);

@@ -7,10 +7,14 @@
  *
  * A request is a JSON object (docs/trust.md, "Change requests"):
  *   {"contract": ID, "kind": KIND, "target": {"accounts": [...],
- *    "terminals": [...], "zones": [...], "region": GeoJSON},
+ *    "terminals": [...], "zones": [...], "region": "GeoJSON text"},
  *    "head": {"size": N, "root": base64(32 bytes)},
  *    "expires": "YYYY-MM-DDTHH:MM:SSZ", "nonce": base64(16..64 bytes),
- *    "amendment": CONTRACT (kind "amend" only), "note": "free text"}
+ *    "amendment": "CONTRACT JSON TEXT" (kind "amend" only),
+ *    "note": "free text"}
+ * A target region and an amendment are strings holding GeoJSON / contract
+ * JSON text: canonical JSON has integers only, and they are signed as
+ * the exact text.
  * Parties sign "leonet-change-request/v1\n" || canonical JSON of the whole
  * object (canon.c): the same request in any spelling has one message.
  */
@@ -81,11 +85,20 @@ static int parse_target(const json_t *t, ln_trust_request *r, const char *js,
                                  "expected an array of non-empty strings");
         }
     }
+    /* GeoJSON has fractions, canonical JSON has none: the region is
+     * carried as a string holding its GeoJSON text (signed as is) */
     const json_t *g = json_object_get(t, "region");
     if (g) {
-        if (!json_is_object(g) || !json_is_string(json_object_get(g, "type")))
+        json_t *o = json_is_string(g)
+                        ? json_loadb(json_string_value(g),
+                                     json_string_length(g), 0, NULL)
+                        : NULL;
+        int ok = o && json_is_string(json_object_get(o, "type"));
+        json_decref(o);
+        if (!ok)
             return ln__trust_err(d, js, n, "target.region",
-                                 "expected a GeoJSON object");
+                                 "expected a string holding a GeoJSON "
+                                 "object");
         r->has_region = 1;
     }
     return 0;
@@ -169,10 +182,23 @@ static int parse_fields(const json_t *v, ln_trust_request *r, const char *js,
         return ln__trust_err(d, js, n, am ? "amendment" : "kind",
                              "kind \"amend\" and an \"amendment\" (the new "
                              "contract) go together");
-    if (am)
-        return ln__trust_contract_from_json(am, js, n, "amendment",
-                                            &r->amend, d);
-    return 0;
+    if (!am)
+        return 0;
+    /* the new contract as a string holding its JSON text (its region has
+     * fractions, which canonical JSON refuses); errors name its own
+     * line/col, prefixed "amendment" */
+    if (!json_is_string(am))
+        return ln__trust_err(d, js, n, "amendment",
+                             "expected a string holding the new contract's "
+                             "JSON text");
+    rc = ln_trust_contract_parse(json_string_value(am),
+                                 json_string_length(am), &r->amend, d);
+    if (rc == LN_EPARSE) {
+        char p[sizeof d->path];
+        snprintf(p, sizeof p, "%s", d->path);
+        snprintf(d->path, sizeof d->path, "amendment: %.200s", p);
+    }
+    return rc;
 }
 
 int ln_trust_request_parse(const char *js, size_t n, ln_trust_request **out,
