@@ -20,6 +20,8 @@
  *   ln_activity_options_init     default options
  *   ln_activity_render           aggregate -> activity.png (+ frames,
  *                                animation) and activity.html
+ *   ln_activity_write_live_page  the page in live mode (leonetd)
+ *   ln_activity_write_page_data  the page's data of an aggregate (JSON)
  *
  * The aggregate: cells in order of first appearance (a hash table maps a
  * cell to its row; rows never move), and per cell and window four
@@ -316,6 +318,36 @@ void ln_activity_options_init(ln_activity_options *o /* OUT */);
  *           1600 px, ~8 s for activity.gif at 960 px). */
 int ln_activity_render(const ln_activity *a, const char *run_dir,
                        const ln_activity_options *opt, ln_diag *diag);
+
+/* ln_activity_write_live_page
+ * Given:    opt   data_dir (the template's folder) and title (NULL =
+ *                 "leonet live map"); NULL for the defaults
+ *           f     an open file
+ * Effect:   writes the page template in live mode (docs/live.md): its
+ *           live segments kept, no data (the page fetches it from
+ *           leonetd's /v1/map/page and follows /v1/map/events). The
+ *           static activity.html is the same template with the live
+ *           segments dropped.
+ * Status:   0, LN_ENOTFOUND (no template), LN_EPARSE (no data marker) */
+int ln_activity_write_live_page(const ln_activity_options *opt, FILE *f,
+                                ln_diag *diag);
+
+/* ln_activity_write_page_data
+ * Given:    a      an aggregate
+ *           zones  the zones drawn: a GeoJSON FeatureCollection text
+ *                  (properties action "allow"/"deny", name), zones_len
+ *                  bytes; NULL = none
+ *           opt    data_dir (outlines, places) and title (NULL = built
+ *                  from the scenario name and time span); NULL = defaults
+ *           f      an open file
+ * Effect:   writes the page's data (docs/map.md, "Page data": the JSON
+ *           the static page carries inline) of a.
+ * Status:   0, LN_EGEOJSON (zones), LN_EIO / LN_EPARSE (outlines),
+ *           LN_ENOMEM */
+int ln_activity_write_page_data(const ln_activity *a, const char *zones,
+                                size_t zones_len,
+                                const ln_activity_options *opt, FILE *f,
+                                ln_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -43,7 +43,7 @@ typedef struct ln_server_config {
 
 /* Defaults: 127.0.0.1:8080, cores, 8 MiB body, 8 KiB URL, 20000
  * connections, 30 s, 8 h retention, the built-in scenario's map (900 s
- * windows, resolution 3), JSON logs with a line per request, 10,000
+ * windows, resolution 5), JSON logs with a line per request, 10,000
  * reports in a batch. */
 void ln_server_config_init(ln_server_config *c /* OUT */);
 /* Reads a config file (JSON, the same member names as the flags:

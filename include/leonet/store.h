@@ -228,8 +228,8 @@ int ln_store_revoke_token(ln_store *st, int64_t rid);
  * Given:    r, n     reports (any terminals, any order)
  * Returned: is_new   per report: 1 stored now, 0 already stored before
  *                    (same terminal and seq: nothing stored or billed)
- * Status:   0, LN_EINVAL (empty terminal, time not finite: nothing
- *           stored), LN_ESTORE_FULL (disk full: nothing of the batch
+ * Status:   0, LN_EINVAL (empty terminal, |t_unix_s| not below 1e11 s:
+ *           nothing stored), LN_ESTORE_FULL (disk full: nothing of the batch
  *           stored, is_new all 0), LN_EIO (likewise), LN_ESTORE
  * Notes:    durable on return (group commit). For every new report the
  *           same transaction adds billed_bytes to the usage of (account,
@@ -288,7 +288,10 @@ int ln_store_latest_reports(ln_store *st, const char *account,
 int ln_store_get_cursor(ln_store *st, int64_t cred, int64_t *pos /* OUT */);
 int ln_store_set_cursor(ln_store *st, int64_t cred, int64_t pos);
 /* Deletes reports measured (t_unix_s) before before_unix_s (retention);
- * usage, cursors and terminals stay; positions are not reused.
+ * usage, cursors, terminals and which seqs were stored stay (a late retry
+ * of a deleted report is still a duplicate); positions are not reused.
+ * Runs in transactions of 65,536 positions each, ingest going on between
+ * them; on failure the chunks done stay done.
  * Returned: *deleted the number deleted. Status as a put. */
 int ln_store_expire_reports(ln_store *st, double before_unix_s,
                             long *deleted /* OUT, may be NULL */);

@@ -98,6 +98,10 @@ int ln__act_from_agg(ln__act *d, const ln_activity *a);
  * data_dir (NULL = skip), then the map's box. */
 int ln__act_load_layers(ln__act *a, const char *run_dir,
                         const char *data_dir, int quiet, ln_diag *diag);
+/* Replaces the zones layer by a GeoJSON text's features (leonetd's zones;
+ * properties.action "allow" or deny) and the map's box with it. */
+int ln__act_set_zones(ln__act *a, const char *text, size_t len,
+                      ln_diag *diag);
 /* A cell's id, centre and outline (the H3 boundary as the files print
  * it, 6 decimals, or ring/nring when nring >= 4: a closed GeoJSON ring
  * of lon, lat pairs, deg) */

@@ -194,8 +194,44 @@ static void put_html(FILE *f, const char *s)
     }
 }
 
-int ln__act_write_html(const ln__act *a, FILE *f, const char *title,
-                       const char *tmpl_path, ln_diag *diag)
+/* Live-mode segments of the template: "<!--LN_LIVE{-->...<!--}LN_LIVE-->"
+ * (HTML) and the same between C comment markers (script, style). The
+ * static page drops them (so its bytes are those of a template without
+ * them); leonetd's live page keeps them. */
+static const char *const live_open[2] = {"<!--LN_LIVE{-->",
+                                         "/*LN_LIVE{*" "/"};
+static const char *const live_close[2] = {"<!--}LN_LIVE-->",
+                                          "/*}LN_LIVE*" "/"};
+
+/* Removes the live segments from t[0..*len) in place; LN_EPARSE when one
+ * is not closed. */
+static int strip_live(char *t, size_t *len)
+{
+    size_t r = 0, w = 0, n = *len;
+    while (r < n) {
+        int k = -1;
+        for (int m = 0; m < 2; m++)
+            if (strncmp(t + r, live_open[m], strlen(live_open[m])) == 0)
+                k = m;
+        if (k < 0) {
+            t[w++] = t[r++];
+            continue;
+        }
+        t[n] = '\0';
+        char *e = strstr(t + r, live_close[k]);
+        if (!e)
+            return LN_EPARSE;
+        r = (size_t)(e - t) + strlen(live_close[k]);
+    }
+    t[w] = '\0';
+    *len = w;
+    return 0;
+}
+
+/* The template (live segments dropped unless live) up to the data marker
+ * with {{TITLE}} replaced, data (put_data, or null without a), the rest. */
+static int write_page(const ln__act *a, FILE *f, const char *title,
+                      const char *tmpl_path, int live, ln_diag *diag)
 {
     static const char data_mark[] = "/*LN_DATA*/null";
     static const char title_mark[] = "{{TITLE}}";
@@ -208,6 +244,12 @@ int ln__act_write_html(const ln__act *a, FILE *f, const char *title,
                              "the page template is missing (set "
                              "LEONET_DATA to leonet's data directory)");
         return rc;
+    }
+    if (!live && strip_live(t, &len)) {
+        ln_free(t);
+        return ln_diag_set(diag, LN_EPARSE, tmpl_path, 0, 0, NULL,
+                           "a live segment of the page template is not "
+                           "closed");
     }
     char *dm = strstr(t, data_mark);
     if (!dm) {
@@ -227,9 +269,63 @@ int ln__act_write_html(const ln__act *a, FILE *f, const char *title,
         put_html(f, title);
         p = tm + strlen(title_mark);
     }
-    put_data(f, a, title);
+    if (a)
+        put_data(f, a, title);
+    else
+        fputs("null", f);
     const char *rest = dm + strlen(data_mark);
     fwrite(rest, 1, len - (size_t)(rest - t), f);
     ln_free(t);
     return 0;
+}
+
+int ln__act_write_html(const ln__act *a, FILE *f, const char *title,
+                       const char *tmpl_path, ln_diag *diag)
+{
+    return write_page(a, f, title, tmpl_path, 0, diag);
+}
+
+static const char *page_data_dir(const ln_activity_options *o)
+{
+    if (o && o->data_dir && o->data_dir[0])
+        return o->data_dir;
+#ifdef LN_DATA_DIR
+    return LN_DATA_DIR;
+#else
+    return "data";
+#endif
+}
+
+int ln_activity_write_live_page(const ln_activity_options *opt, FILE *f,
+                                ln_diag *diag)
+{
+    char tmpl[LN_PATH_MAX_ACT];
+    snprintf(tmpl, sizeof tmpl, "%s/web/activity-map.html",
+             page_data_dir(opt));
+    const char *title = opt && opt->title ? opt->title : "leonet live map";
+    return write_page(NULL, f, title, tmpl, 1, diag);
+}
+
+int ln_activity_write_page_data(const ln_activity *agg, const char *zones,
+                                size_t zones_len,
+                                const ln_activity_options *opt, FILE *f,
+                                ln_diag *diag)
+{
+    ln__act a;
+    int rc = ln__act_from_agg(&a, agg);
+    if (rc) /* ln__act_from_agg freed a */
+        return ln_diag_set(diag, rc, NULL, 0, 0, NULL, "out of memory");
+    rc = ln__act_load_layers(&a, NULL, page_data_dir(opt), 1, diag);
+    if (!rc && zones)
+        rc = ln__act_set_zones(&a, zones, zones_len, diag);
+    if (!rc) {
+        char title[512];
+        if (opt && opt->title)
+            snprintf(title, sizeof title, "%s", opt->title);
+        else
+            ln__act_title(&a, title, sizeof title);
+        put_data(f, &a, title);
+    }
+    ln__act_free(&a);
+    return rc;
 }

@@ -360,12 +360,21 @@ int ln__act_parse_sats(ln__act *a, const char *buf, size_t len,
     return 0;
 }
 
+static int zone_actions(ln__act_layer *l, int zones);
+
 static int load_layer(ln__act_layer *l, const char *path, int zones,
                       ln_diag *diag)
 {
     int rc = ln_geojson_read(path, 0, &l->gj, diag);
     if (rc)
         return rc;
+    return zone_actions(l, zones);
+}
+
+/* Each feature's action (properties.action "allow", else deny) when
+ * zones; zeros otherwise. */
+static int zone_actions(ln__act_layer *l, int zones)
+{
     l->action = ln_calloc(l->gj.nfeatures ? l->gj.nfeatures : 1, sizeof(int));
     if (!l->action)
         return LN_ENOMEM;
@@ -539,8 +548,9 @@ int ln__act_load_layers(ln__act *a, const char *run_dir,
 {
     char p[LN_PATH_MAX_ACT];
     int rc;
-    snprintf(p, sizeof p, "%s/zones.geojson", run_dir);
-    if (file_exists(p) && (rc = load_layer(&a->zones, p, 1, diag)))
+    snprintf(p, sizeof p, "%s/zones.geojson", run_dir ? run_dir : "");
+    if (run_dir && file_exists(p) &&
+        (rc = load_layer(&a->zones, p, 1, diag)))
         return rc;
     if (data_dir) {
         static const char *const files[] = {
@@ -563,6 +573,19 @@ int ln__act_load_layers(ln__act *a, const char *run_dir,
     }
     compute_bbox(a);
     return 0;
+}
+
+int ln__act_set_zones(ln__act *a, const char *text, size_t len,
+                      ln_diag *diag)
+{
+    layer_free(&a->zones);
+    memset(&a->zones, 0, sizeof a->zones);
+    int rc = ln_geojson_parse(text, len, "zones", 0, &a->zones.gj, diag);
+    if (!rc)
+        rc = zone_actions(&a->zones, 1);
+    if (!rc)
+        compute_bbox(a);
+    return rc;
 }
 
 int ln__act_load(ln__act *a, const char *run_dir, const char *data_dir,

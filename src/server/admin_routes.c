@@ -29,6 +29,12 @@ const srv_route srv_routes_admin[] = {
      "v1_zone_get"},
     {"DELETE", "/v1/zones/{id}", adm_zone_delete, "Zones, Edit", OP, 0,
      "v1_zone_delete"},
+    /* a zone id "<zone>/<feature>" (a scenario file's zones, named as
+     * the engine names them) */
+    {"GET", "/v1/zones/{id}/{sub}", adm_zone_get, "Zones, View", OP | AUD,
+     0, "v1_zone_sub_get"},
+    {"DELETE", "/v1/zones/{id}/{sub}", adm_zone_delete, "Zones, Edit", OP,
+     0, "v1_zone_sub_delete"},
     {"GET", "/v1/accounts", adm_accounts_get, "Account information, View",
      OP | AUD | CUST, 0, "v1_accounts_get"},
     {"POST", "/v1/accounts", adm_accounts_post, "Account information, Edit",

@@ -59,16 +59,39 @@ static int bad_member(srv_resp *rs, const srv_req *rq, const char *path,
     return bad_upload(rs, rq, &d);
 }
 
+/* 1 when id can be stored and named in a path: 1..63 printable ASCII
+ * characters without space, '?', '%', '#' or backslash, and at most one '/'
+ * between two non-empty parts (the engine names a zone of a scenario
+ * file "<zone id>/<feature id>": /v1/zones/{id}/{sub} reaches it). */
 static int id_safe(const char *id)
 {
     size_t n = strlen(id);
-    if (n == 0 || n >= LN_ST_ID)
+    int slashes = 0;
+    if (n == 0 || n >= LN_ST_ID || id[0] == '/' || id[n - 1] == '/')
         return 0;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)id[i] < 0x21 || id[i] == '/' || id[i] == '?' ||
-            id[i] == '%' || id[i] == '#' || (unsigned char)id[i] >= 0x7f)
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)id[i];
+        if (c < 0x21 || c >= 0x7f || c == '?' || c == '%' || c == '#' ||
+            c == '\\')
             return 0;
-    return 1;
+        slashes += c == '/';
+    }
+    return slashes <= 1 && !strstr(id, "/.") && strcmp(id, ".") &&
+           strcmp(id, "..") && strncmp(id, "./", 2) && strncmp(id, "../", 3);
+}
+
+/* The zone id a path names: {id}, or {id}/{sub} for an id with a '/'.
+ * 0, or 404 and -1 when it is too long. */
+static int path_zone_id(const srv_req *rq, srv_resp *rs, char *id)
+{
+    int k = rq->nparam > 1
+                ? snprintf(id, LN_ST_ID, "%s/%s", rq->param[0], rq->param[1])
+                : snprintf(id, LN_ST_ID, "%s", rq->param[0]);
+    if (k < 0 || k >= LN_ST_ID) {
+        srv_error(rs, 404, "id", "no zone with an id this long");
+        return -1;
+    }
+    return 0;
 }
 
 /* The compact text of a JSON value, ln_malloc'd, NUL-terminated. */
@@ -109,7 +132,8 @@ static int zone_record(srv_resp *rs, const srv_req *rq, json_t *feat,
         snprintf(path, sizeof path, "features[%zu].properties.id", i);
         bad_member(rs, rq, path,
                    "id must be 1 to 63 printable ASCII characters without "
-                   "space, '/', '?', '%' or '#'");
+                   "space, '?', '%', '#' or '\\', and at most one '/' "
+                   "between two parts");
         return -1;
     }
     memset(z, 0, sizeof *z);
@@ -388,7 +412,9 @@ static int history(ln_store *st, const char *id, int64_t latest,
 
 int adm_zone_get(srv *s, const srv_req *rq, srv_resp *rs)
 {
-    const char *id = rq->param[0];
+    char id[LN_ST_ID];
+    if (path_zone_id(rq, rs, id))
+        return 0;
     ln_store *st = srv_store(s);
     ln_st_zone z;
     int64_t latest = 0;
@@ -427,7 +453,9 @@ int adm_zone_get(srv *s, const srv_req *rq, srv_resp *rs)
 
 int adm_zone_delete(srv *s, const srv_req *rq, srv_resp *rs)
 {
-    const char *id = rq->param[0];
+    char id[LN_ST_ID];
+    if (path_zone_id(rq, rs, id))
+        return 0;
     ln_store *st = srv_store(s);
     ln_st_zone z;
     int64_t latest = 0;

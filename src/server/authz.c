@@ -184,8 +184,9 @@ int srv__h_authz_batch(srv *s, const srv_req *rq, srv_resp *rs)
     json_t *v, *a = json_object_get(root, "requests");
     json_object_foreach(root, k, v) {
         if (strcmp(k, "requests")) {
+            srv_error(rs, 400, k, "unknown member"); /* k lives in root */
             json_decref(root);
-            return srv_error(rs, 400, k, "unknown member");
+            return 0;
         }
     }
     if (!json_is_array(a)) {

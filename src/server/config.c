@@ -20,7 +20,7 @@ void ln_server_config_init(ln_server_config *c)
     c->conn_timeout_s = 30;
     c->retention_s = 8 * 3600.0;
     c->window_s = 900.0;
-    c->map_res = 3;
+    c->map_res = 5; /* the built-in scenario's map (outputs.map_res) */
     c->data_dir = NULL;
     c->log_json = 1;
     c->access_log = 1;

@@ -88,7 +88,8 @@
     X(RANGES_LOAD, "SELECT lo,hi FROM seqranges WHERE terminal=?1 ORDER BY " \
       "lo")                                                                  \
     X(RANGES_DEL, "DELETE FROM seqranges WHERE terminal=?1")                 \
-    X(RANGES_PUT, "INSERT INTO seqranges(terminal,lo,hi) VALUES(?1,?2,?3)")  \
+    X(RANGES_PUT, "INSERT INTO seqranges(terminal,lo,hi) VALUES(?1,?2,?3) " \
+      "ON CONFLICT(terminal,lo) DO UPDATE SET hi=?3")                        \
     X(GET_FOLDED, "SELECT coalesce((SELECT value FROM meta WHERE key="      \
       "'folded_pos'),0)")                                                    \
     X(SET_FOLDED, "UPDATE meta SET value=?2 WHERE key='folded_pos' AND "    \
@@ -111,7 +112,8 @@
       "coalesce((SELECT value FROM meta WHERE key='report_pos'),0))")        \
     X(SET_POS_MARK, "INSERT OR REPLACE INTO meta(key,value) VALUES("        \
       "'report_pos',?1)")                                                    \
-    X(EXPIRE, "DELETE FROM reports WHERE t<?1")
+    X(EXPIRE, "DELETE FROM reports WHERE pos>?2 AND pos<=?3 AND t<?1")      \
+    X(MIN_POS, "SELECT coalesce(min(pos),0) FROM reports")
 
 #define SQ_PLAN_COLS                                                         \
     "id,hardware_usd,amortize_years,monthly_usd,included_gb,usd_per_gb,"    \
@@ -154,25 +156,32 @@ typedef struct sq_range {
     int64_t lo, hi;
 } sq_range;
 typedef struct sq_term {
-    char id[LN_ST_ID];
     uint64_t h;                   /* hash of id */
-    sq_range *r;                  /* writer only (wmu) */
+    sq_range *r;                  /* writer only (wmu); &r0 while cap 1 */
     int nr, cap;
+    sq_range r0;                  /* the one range of most terminals:
+                                     no second cache miss */
     int64_t seq;                  /* highest seq stored, -1 none (smu) */
     int64_t last_pos;             /* that report's position, 0 none */
     double lat_deg, lon_deg, t_unix_s; /* that report's */
     int dirty_ranges, dirty_last; /* changed since the last fold (wmu) */
+    int file_ranges;              /* seqranges holds: 0 unknown, 1 none,
+                                     2 one range from file_lo (wmu) */
+    int64_t file_lo;
+    char id[LN_ST_ID];
 } sq_term;
-/* Usage not yet folded into the usage table: (account, terminal, day). */
+/* Usage not yet folded into the usage table: (account, terminal, day);
+ * accounts interned (sq.accs), terminals by their state: 56 bytes. */
 typedef struct sq_use {
-    char account[LN_ST_ID], terminal[LN_ST_ID];
-    long day;
     uint64_t h;                   /* 0: empty slot */
+    const sq_term *t;
+    int32_t acc;                  /* index in sq.accs */
+    int32_t day;                  /* days since 1970 (+- 5.8 million y) */
     int64_t bytes, reports, denied;
 } sq_use;
-typedef struct sq_undo {
+typedef struct sq_undo {          /* a new report of the group */
     sq_term *t;
-    int64_t seq;
+    const ln_st_report *r;
 } sq_undo;
 
 typedef struct sq {
@@ -198,20 +207,37 @@ typedef struct sq {
     size_t nterms, capterms;
     sq_use *use;                  /* open addressing, cap a power of 2 */
     size_t nuse, capuse;
+    char (*accs)[LN_ST_ID];       /* interned account ids (smu to grow) */
+    int32_t *acc_tab;             /* open addressing: index + 1, 0 empty */
+    size_t naccs, capaccs, capacc_tab;
     int64_t folded_pos;           /* reports up to here are folded */
     size_t unfolded;              /* reports after it (wmu) */
-    int ingested;                 /* this process ingested since open */
+    atomic_int ingested;          /* this process ingested since open:
+                                     its memory is the truth; one that
+                                     did not follows the file (reads) */
+    int64_t replayed_upto;        /* the last position in memory (wmu) */
     int broken;                   /* the state lags the file: reload */
+    atomic_int fold_wanted;       /* the thresholds are passed */
     atomic_int replayed;          /* the state holds the unfolded reports
                                      (replayed on first need, not at open:
                                      a process that only reads reference
                                      data or writes a token pays nothing) */
     sq_undo *undo;                /* the group's seqs, for a rollback */
     size_t nundo, capundo;
+    /* the checkpoint thread (sqlite_ckpt.c) */
+    sq_conn *ck;                  /* its connection */
+    pthread_t ck_thread;
+    pthread_mutex_t ckmu;         /* guards ck_want, ck_stop, ck_frames */
+    pthread_cond_t ckcv;
+    int ck_want, ck_stop, ck_frames;
+    int ck_last;                  /* frames at the last wake (writer) */
+    int ck_inited, ck_running;
+    uint64_t ck_runs, ck_failed;
 } sq;
 
-/* The statement `id` of connection c, reset and ready to bind. NULL when
- * it will not prepare (the message is set). */
+/* The statement `id` of connection c, reset and ready to bind (its
+ * previous bindings kept: bind every parameter). NULL when it will not
+ * prepare (the message is set). */
 sqlite3_stmt *ln__sq_stmt(sq_conn *c, int id);
 /* LN_* code for an SQLite result code, with the message set:
  * SQLITE_FULL -> LN_ESTORE_FULL, SQLITE_IOERR* -> LN_EIO, SQLITE_NOMEM
@@ -230,6 +256,12 @@ void ln__sq_rollback(sq *s);
 void ln__sq_text(sqlite3_stmt *q, int i, char *dst, size_t cap);
 /* Binds a C string (NULL or "" as given). */
 int ln__sq_bind_text(sqlite3_stmt *q, int i, const char *s);
+
+/* sqlite_ckpt.c: starts the checkpoint thread on connection ck (owned by
+ * s from then on) and turns the writer's automatic checkpoints off; stop
+ * joins it (safe when never started). */
+int ln__sq_ckpt_start(sq *s, sq_conn *ck);
+void ln__sq_ckpt_stop(sq *s);
 
 /* sqlite_ref.c */
 int ln__sq_put_plan(void *impl, const ln_plan *p);
@@ -266,6 +298,11 @@ int ln__sq_ingest(void *impl, const ln_st_report *r, size_t n,
 sq_term *ln__sq_term(sq *s, const char *id);
 /* The state of id if present, NULL otherwise (smu held by the caller). */
 sq_term *ln__sq_term_find(sq *s, const char *id);
+/* Memory hints (writer): stage 0 fetches id's slot, stage 1 (some rows
+ * later) its state; the usage row a new report will add to. */
+void ln__sq_term_prefetch(const sq *s, const char *id, int stage);
+void ln__sq_use_prefetch(const sq *s, const sq_term *t,
+                         const ln_st_report *r);
 int ln__sq_ranges_has(const sq_term *t, int64_t seq);
 int ln__sq_ranges_add(sq_term *t, int64_t seq);
 void ln__sq_ranges_del(sq_term *t, int64_t seq);
@@ -284,8 +321,12 @@ int ln__sq_fold(sq *s);
 int ln__sq_use_copy(sq *s, const char *account, long from_day, long to_day,
                     ln_st_usage **out, size_t *n);
 void ln__sq_state_free(sq *s);
+/* The fold's thresholds: reports, usage rows (tests lower them). */
+extern size_t ln__sq_fold_rows, ln__sq_fold_use;
+/* Positions per retention transaction (tests lower it). */
+extern int64_t ln__sq_expire_chunk;
 /* Whether enough is unfolded that the writer should fold now. */
-int ln__sq_fold_due(const sq *s);
+int ln__sq_fold_due(sq *s);
 /* sqlite_read.c */
 int ln__sq_usage(void *impl, const char *account, long from_day,
                  long to_day, ln_st_usage_cb cb, void *user);

@@ -50,7 +50,8 @@ int ln__sq_usage(void *impl, const char *account, long from_day,
         rc = ln__sq_use_copy(s, account, from_day, to_day, &mem, &nmem);
     pthread_mutex_unlock(&s->smu);
     if (rc == LN_OK) {
-        qsort(mem, nmem, sizeof *mem, use_cmp);
+        if (nmem)
+            qsort(mem, nmem, sizeof *mem, use_cmp);
         ln__sq_bind_text(q, 1, account);
         sqlite3_bind_int64(q, 2, from_day);
         sqlite3_bind_int64(q, 3, to_day);
@@ -273,47 +274,84 @@ int ln__sq_set_cursor(void *impl, int64_t cred, int64_t pos)
     return rc;
 }
 
-/* Retention: one transaction that first records the highest position
- * ever given (meta 'report_pos'), so that positions never go back even
- * when the newest reports go, then deletes. */
-int ln__sq_expire_reports(void *impl, double before_unix_s, long *deleted)
+/* Positions per retention transaction: the writer is released between
+ * them, so ingest goes on during a long retention. */
+int64_t ln__sq_expire_chunk = 65536;
+
+/* Retention, step 1 (wmu held): fold (the reports to go must be counted
+ * in the tables: the replay at open reads only those after folded_pos),
+ * then record the highest position ever given (meta 'report_pos': never
+ * reused even when the newest reports go). [*lo, *hi]: the positions to
+ * look at; later reports are not folded and not touched. */
+static int expire_begin(sq *s, int64_t *lo, int64_t *hi)
 {
-    sq *s = impl;
-    pthread_mutex_lock(&s->wmu);
-    /* fold first: the reports to go must have been counted in the tables
-     * (the replay at open reads only those after folded_pos) */
     int rc = ln__sq_replay(s);
     s->ingested |= s->unfolded > 0;
     if (!rc)
         rc = ln__sq_fold(s);
-    if (!rc)
-        rc = ln__sq_begin(s);
+    *hi = s->next_pos - 1;
     sqlite3_stmt *q = rc ? NULL : ln__sq_stmt(s->w, SQ_SET_POS_MARK);
-    if (q) {
-        sqlite3_bind_int64(q, 1, s->next_pos - 1);
+    if (!rc && !q)
+        rc = LN_ESTORE;
+    if (!rc) {
+        sqlite3_bind_int64(q, 1, *hi);
         int r = sqlite3_step(q);
         sqlite3_reset(q);
         if (r != SQLITE_DONE)
             rc = ln__sq_fail(s->w, r, "position mark");
-    } else if (!rc) {
-        rc = LN_ESTORE;
     }
-    if (!rc && !(q = ln__sq_stmt(s->w, SQ_EXPIRE)))
+    if (!rc && !(q = ln__sq_stmt(s->w, SQ_MIN_POS)))
         rc = LN_ESTORE;
     if (!rc) {
-        sqlite3_bind_double(q, 1, before_unix_s);
+        int r = sqlite3_step(q);
+        *lo = r == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+        sqlite3_reset(q);
+        if (r != SQLITE_ROW)
+            rc = ln__sq_fail(s->w, r, "first position");
+    }
+    return rc;
+}
+
+/* Step 2, one chunk (wmu held): its own transaction. */
+static int expire_chunk(sq *s, double before, int64_t from, int64_t to,
+                        long *deleted)
+{
+    int rc = ln__sq_begin(s);
+    sqlite3_stmt *q = rc ? NULL : ln__sq_stmt(s->w, SQ_EXPIRE);
+    if (!rc && !q)
+        rc = LN_ESTORE;
+    if (!rc) {
+        sqlite3_bind_double(q, 1, before);
+        sqlite3_bind_int64(q, 2, from);
+        sqlite3_bind_int64(q, 3, to);
         int r = sqlite3_step(q);
         sqlite3_reset(q);
         if (r != SQLITE_DONE)
             rc = ln__sq_fail(s->w, r, "expire reports");
-        *deleted = (long)sqlite3_changes(s->w->db);
     }
+    long n = rc ? 0 : (long)sqlite3_changes(s->w->db);
     if (!rc)
         rc = ln__sq_commit(s);
-    if (rc) {
+    if (rc)
         ln__sq_rollback(s);
-        *deleted = 0;
-    }
+    else
+        *deleted += n;
+    return rc;
+}
+
+int ln__sq_expire_reports(void *impl, double before_unix_s, long *deleted)
+{
+    sq *s = impl;
+    int64_t lo = 0, hi = 0;
+    *deleted = 0;
+    pthread_mutex_lock(&s->wmu);
+    int rc = expire_begin(s, &lo, &hi);
     pthread_mutex_unlock(&s->wmu);
+    for (int64_t p = lo - 1; !rc && lo > 0 && p < hi; p += ln__sq_expire_chunk) {
+        int64_t to = hi - p < ln__sq_expire_chunk ? hi : p + ln__sq_expire_chunk;
+        pthread_mutex_lock(&s->wmu);
+        rc = expire_chunk(s, before_unix_s, p, to, deleted);
+        pthread_mutex_unlock(&s->wmu);
+    }
     return rc;
 }

@@ -38,9 +38,10 @@
 #include "leonet/policy.h"
 #include "store/sqlite_int.h"
 
-/* Fold every this many reports (or usage rows in memory). */
-#define SQ_FOLD_ROWS (1u << 21)
-#define SQ_FOLD_USE (1u << 18)
+/* Fold every this many reports (or usage rows in memory); tests lower
+ * them. */
+size_t ln__sq_fold_rows = 1u << 21;
+size_t ln__sq_fold_use = 1u << 18;
 
 static uint64_t hash_str(uint64_t h, const char *s)
 {
@@ -94,13 +95,28 @@ static int ranges_grow(sq_term *t)
 {
     if (t->nr < t->cap)
         return LN_OK;
-    int nc = t->cap ? 2 * t->cap : 2;
-    sq_range *g = ln_realloc(t->r, (size_t)nc * sizeof *g);
+    if (!t->cap) { /* the first range: inline */
+        t->r = &t->r0;
+        t->cap = 1;
+        return LN_OK;
+    }
+    int nc = 2 * t->cap;
+    sq_range *g = ln_malloc((size_t)nc * sizeof *g);
     if (!g)
         return LN_ENOMEM;
+    memcpy(g, t->r, (size_t)t->nr * sizeof *g);
+    if (t->r != &t->r0)
+        ln_free(t->r);
     t->r = g;
     t->cap = nc;
     return LN_OK;
+}
+
+static void term_free(sq_term *t)
+{
+    if (t && t->r != &t->r0)
+        ln_free(t->r);
+    ln_free(t);
 }
 
 /* Reads the terminal's folded state through the writer. */
@@ -134,6 +150,8 @@ static int term_load(sq *s, sq_term *t)
         t->r[t->nr++].hi = sqlite3_column_int64(q, 1);
     }
     sqlite3_reset(q);
+    t->file_ranges = t->nr == 0 ? 1 : t->nr == 1 ? 2 : 0;
+    t->file_lo = t->nr == 1 ? t->r[0].lo : 0;
     return r == SQLITE_DONE ? LN_OK : ln__sq_fail(s->w, r, "load ranges");
 }
 
@@ -148,8 +166,7 @@ sq_term *ln__sq_term(sq *s, const char *id)
     snprintf(t->id, sizeof t->id, "%s", id);
     t->h = hash_id(t->id);
     if (term_load(s, t)) {
-        ln_free(t->r);
-        ln_free(t);
+        term_free(t);
         return NULL;
     }
     pthread_mutex_lock(&s->smu);
@@ -163,8 +180,7 @@ sq_term *ln__sq_term(sq *s, const char *id)
     }
     pthread_mutex_unlock(&s->smu);
     if (rc) {
-        ln_free(t->r);
-        ln_free(t);
+        term_free(t);
         return NULL;
     }
     return t;
@@ -247,11 +263,11 @@ void ln__sq_ranges_del(sq_term *t, int64_t seq)
     }
 }
 
-static uint64_t use_hash(const char *acc, const char *term, long day)
+static uint64_t use_hash(const sq_term *t, int32_t acc, int32_t day)
 {
-    uint64_t h = hash_str(hash_str(0xcbf29ce484222325ull, acc), "|");
-    h = hash_str(h, term);
-    h = (h ^ (uint64_t)day) * 0x100000001b3ull;
+    uint64_t h = t->h ^ ((uint64_t)(uint32_t)acc << 32 | (uint32_t)day);
+    h *= 0x9e3779b97f4a7c15ull;
+    h ^= h >> 29;
     return h ? h : 1;
 }
 
@@ -275,6 +291,70 @@ static int use_grow(sq *s)
     return LN_OK;
 }
 
+/* The interned index of an account id (smu held); -1: out of memory. */
+static int32_t acc_index(sq *s, const char *id)
+{
+    uint64_t h = hash_id(id);
+    size_t mask = s->capacc_tab - 1, i = h & mask;
+    for (; s->capacc_tab && s->acc_tab[i]; i = (i + 1) & mask)
+        if (!strcmp(s->accs[s->acc_tab[i] - 1], id))
+            return s->acc_tab[i] - 1;
+    if (s->naccs == s->capaccs) {
+        size_t nc = s->capaccs ? 2 * s->capaccs : 64;
+        char(*g)[LN_ST_ID] = ln_realloc(s->accs, nc * sizeof *g);
+        if (!g)
+            return -1;
+        s->accs = g;
+        s->capaccs = nc;
+    }
+    if (2 * (s->naccs + 1) > s->capacc_tab) {
+        size_t nc = s->capacc_tab ? 2 * s->capacc_tab : 128;
+        int32_t *g = ln_calloc(nc, sizeof *g);
+        if (!g)
+            return -1;
+        for (size_t k = 0; k < s->naccs; k++) {
+            size_t j = hash_id(s->accs[k]) & (nc - 1);
+            while (g[j])
+                j = (j + 1) & (nc - 1);
+            g[j] = (int32_t)k + 1;
+        }
+        ln_free(s->acc_tab);
+        s->acc_tab = g;
+        s->capacc_tab = nc;
+        for (i = h & (nc - 1); g[i]; i = (i + 1) & (nc - 1))
+            ;
+    }
+    snprintf(s->accs[s->naccs], LN_ST_ID, "%s", id);
+    s->acc_tab[i] = (int32_t)s->naccs + 1;
+    return (int32_t)s->naccs++;
+}
+
+void ln__sq_term_prefetch(const sq *s, const char *id, int stage)
+{
+    if (!s->capterms)
+        return;
+    size_t i = hash_id(id) & (s->capterms - 1);
+    if (stage == 0)
+        __builtin_prefetch(&s->terms[i]);
+    else if (s->terms[i])
+        __builtin_prefetch(s->terms[i]);
+}
+
+void ln__sq_use_prefetch(const sq *s, const sq_term *t, const ln_st_report *r)
+{
+    if (!s->capuse || !s->capacc_tab)
+        return;
+    uint64_t h = hash_id(r->account);
+    size_t mask = s->capacc_tab - 1;
+    for (size_t i = h & mask; s->acc_tab[i]; i = (i + 1) & mask)
+        if (!strcmp(s->accs[s->acc_tab[i] - 1], r->account)) {
+            int32_t day = (int32_t)ln__store_day(r->t_unix_s);
+            uint64_t u = use_hash(t, s->acc_tab[i] - 1, day);
+            __builtin_prefetch(&s->use[u & (s->capuse - 1)]);
+            return;
+        }
+}
+
 static int denied(int reason)
 {
     return reason == LN_REASON_ZONE || reason == LN_REASON_SUSPENDED ||
@@ -293,27 +373,28 @@ int ln__sq_apply(sq *s, sq_term *t, const ln_st_report *r, int64_t pos)
     }
     if (2 * (s->nuse + 1) > s->capuse && use_grow(s))
         return LN_ENOMEM;
-    long day = ln__store_day(r->t_unix_s);
-    uint64_t h = use_hash(r->account, r->terminal, day);
+    int32_t acc = acc_index(s, r->account);
+    if (acc < 0)
+        return LN_ENOMEM;
+    int32_t day = (int32_t)ln__store_day(r->t_unix_s);
+    uint64_t h = use_hash(t, acc, day);
     size_t i = h & (s->capuse - 1);
     for (;; i = (i + 1) & (s->capuse - 1)) {
         sq_use *u = &s->use[i];
         if (!u->h) {
-            u->h = h;
-            snprintf(u->account, sizeof u->account, "%s", r->account);
-            snprintf(u->terminal, sizeof u->terminal, "%s", r->terminal);
-            u->day = day;
+            *u = (sq_use){.h = h, .t = t, .acc = acc, .day = day};
             s->nuse++;
             break;
         }
-        if (u->h == h && u->day == day && !strcmp(u->terminal, r->terminal) &&
-            !strcmp(u->account, r->account))
+        if (u->h == h && u->t == t && u->acc == acc && u->day == day)
             break;
     }
     s->use[i].bytes += (int64_t)r->billed_bytes;
     s->use[i].reports++;
     s->use[i].denied += denied(r->reason);
     s->unfolded++;
+    if (s->unfolded >= ln__sq_fold_rows || s->nuse >= ln__sq_fold_use)
+        atomic_store(&s->fold_wanted, 1);
     return LN_OK;
 }
 
@@ -326,7 +407,7 @@ int ln__sq_use_copy(sq *s, const char *account, long from_day, long to_day,
     for (size_t i = 0; i < s->capuse; i++) {
         const sq_use *u = &s->use[i];
         if (!u->h || u->day < from_day || u->day > to_day ||
-            (account && strcmp(account, u->account)))
+            (account && strcmp(account, s->accs[u->acc])))
             continue;
         if (*n == cap) {
             cap = cap ? 2 * cap : 64;
@@ -341,8 +422,8 @@ int ln__sq_use_copy(sq *s, const char *account, long from_day, long to_day,
         }
         ln_st_usage *o = &(*out)[(*n)++];
         memset(o, 0, sizeof *o);
-        memcpy(o->account, u->account, sizeof o->account);
-        memcpy(o->terminal, u->terminal, sizeof o->terminal);
+        memcpy(o->account, s->accs[u->acc], sizeof o->account);
+        memcpy(o->terminal, u->t->id, sizeof o->terminal);
         o->day = u->day;
         o->bytes = (uint64_t)u->bytes;
         o->reports = (uint64_t)u->reports;
@@ -354,12 +435,14 @@ int ln__sq_use_copy(sq *s, const char *account, long from_day, long to_day,
 static void state_clear(sq *s)
 {
     for (size_t i = 0; i < s->capterms; i++)
-        if (s->terms[i]) {
-            ln_free(s->terms[i]->r);
-            ln_free(s->terms[i]);
-        }
+        term_free(s->terms[i]);
     ln_free(s->terms);
     ln_free(s->use);
+    ln_free(s->accs);
+    ln_free(s->acc_tab);
+    s->accs = NULL;
+    s->acc_tab = NULL;
+    s->naccs = s->capaccs = s->capacc_tab = 0;
     s->terms = NULL;
     s->use = NULL;
     s->nterms = s->capterms = s->nuse = s->capuse = 0;
@@ -385,23 +468,31 @@ static int read_folded(sq *s, int64_t *pos)
     return r == SQLITE_ROW ? LN_OK : ln__sq_fail(s->w, r, "folded_pos");
 }
 
+static int replay(sq *s, int full);
+
 int ln__sq_ready(sq *s)
 {
-    if (atomic_load_explicit(&s->replayed, memory_order_acquire))
+    if (atomic_load_explicit(&s->replayed, memory_order_acquire) &&
+        atomic_load(&s->ingested))
         return LN_OK;
     pthread_mutex_lock(&s->wmu);
     int rc = ln__sq_replay(s);
+    if (!rc && !atomic_load(&s->ingested)) {
+        /* a process that does not ingest follows the one that does: the
+         * reports since, or everything again after a fold of theirs */
+        rc = replay(s, 0);
+        if (rc == LN_ECONFLICT)
+            rc = ln__sq_reload(s);
+    }
     pthread_mutex_unlock(&s->wmu);
     return rc;
 }
-
-static int replay(sq *s);
 
 int ln__sq_replay(sq *s)
 {
     if (atomic_load_explicit(&s->replayed, memory_order_acquire))
         return LN_OK;
-    int rc = replay(s);
+    int rc = replay(s, 1);
     if (rc) { /* start again next time */
         pthread_mutex_lock(&s->smu);
         state_clear(s);
@@ -412,13 +503,33 @@ int ln__sq_replay(sq *s)
     return rc;
 }
 
-static int replay(sq *s)
+static int replay_rows(sq *s, int64_t from);
+
+/* In one read snapshot: full, the reports after folded_pos; else those
+ * after replayed_upto, or LN_ECONFLICT when folded_pos moved. */
+static int replay(sq *s, int full)
 {
-    int rc = read_folded(s, &s->folded_pos);
-    sqlite3_stmt *q = rc ? NULL : ln__sq_stmt(s->w, SQ_REPLAY);
+    if (sqlite3_exec(s->w->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return ln__sq_fail(s->w, sqlite3_errcode(s->w->db), "replay");
+    int64_t folded = 0;
+    int rc = read_folded(s, &folded);
+    if (!rc && !full && folded != s->folded_pos)
+        rc = LN_ECONFLICT;
+    if (!rc && full)
+        s->folded_pos = s->replayed_upto = folded;
+    if (!rc)
+        rc = replay_rows(s, s->replayed_upto);
+    sqlite3_exec(s->w->db, "COMMIT", NULL, NULL, NULL);
+    return rc;
+}
+
+static int replay_rows(sq *s, int64_t from)
+{
+    int rc = LN_OK;
+    sqlite3_stmt *q = ln__sq_stmt(s->w, SQ_REPLAY);
     if (!q)
-        return rc ? rc : LN_ESTORE;
-    sqlite3_bind_int64(q, 1, s->folded_pos);
+        return LN_ESTORE;
+    sqlite3_bind_int64(q, 1, from);
     int r;
     while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
         ln_st_report x;
@@ -439,6 +550,9 @@ static int replay(sq *s)
             rc = ln__sq_apply(s, t, &x, pos);
             pthread_mutex_unlock(&s->smu);
         }
+        s->replayed_upto = pos;
+        if (pos >= s->next_pos)
+            s->next_pos = pos + 1;
     }
     if (!rc && r != SQLITE_DONE)
         rc = ln__sq_fail(s->w, r, "replay");
@@ -452,6 +566,7 @@ int ln__sq_reload(sq *s)
     state_clear(s);
     pthread_mutex_unlock(&s->smu);
     atomic_store(&s->replayed, 0);
+    atomic_store(&s->fold_wanted, 0);
     return ln__sq_replay(s);
 }
 
@@ -466,8 +581,8 @@ static int fold_rows(sq *s)
             continue;
         if (!(q = ln__sq_stmt(s->w, SQ_ADD_USAGE)))
             return LN_ESTORE;
-        sqlite3_bind_text(q, 1, u->account, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 2, u->terminal, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 1, s->accs[u->acc], -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, u->t->id, -1, SQLITE_STATIC);
         sqlite3_bind_int64(q, 3, u->day);
         sqlite3_bind_int64(q, 4, u->bytes);
         sqlite3_bind_int64(q, 5, u->reports);
@@ -493,12 +608,18 @@ static int fold_rows(sq *s)
         }
         if (rc || !t->dirty_ranges)
             continue;
-        if (!(q = ln__sq_stmt(s->w, SQ_RANGES_DEL)))
+        /* the common case, one range that only grew up: one upsert */
+        int one = t->nr == 1 && (t->file_ranges == 1 ||
+                                 (t->file_ranges == 2 &&
+                                  t->file_lo == t->r[0].lo));
+        if (!one && !(q = ln__sq_stmt(s->w, SQ_RANGES_DEL)))
             return LN_ESTORE;
-        sqlite3_bind_text(q, 1, t->id, -1, SQLITE_STATIC);
-        if ((r = sqlite3_step(q)) != SQLITE_DONE)
-            rc = ln__sq_fail(s->w, r, "fold ranges");
-        sqlite3_reset(q);
+        if (!one) {
+            sqlite3_bind_text(q, 1, t->id, -1, SQLITE_STATIC);
+            if ((r = sqlite3_step(q)) != SQLITE_DONE)
+                rc = ln__sq_fail(s->w, r, "fold ranges");
+            sqlite3_reset(q);
+        }
         for (int k = 0; !rc && k < t->nr; k++) {
             if (!(q = ln__sq_stmt(s->w, SQ_RANGES_PUT)))
                 return LN_ESTORE;
@@ -548,13 +669,23 @@ int ln__sq_fold(sq *s)
     if (!rc)
         rc = ln__sq_commit(s);
     if (!rc) {
-        memset(s->use, 0, s->capuse * sizeof *s->use);
+        if (s->use)
+            memset(s->use, 0, s->capuse * sizeof *s->use);
         s->nuse = 0;
-        for (size_t i = 0; i < s->capterms; i++)
-            if (s->terms[i])
-                s->terms[i]->dirty_last = s->terms[i]->dirty_ranges = 0;
+        for (size_t i = 0; i < s->capterms; i++) {
+            sq_term *t = s->terms[i];
+            if (!t || !t->dirty_ranges) {
+                if (t)
+                    t->dirty_last = 0;
+                continue;
+            }
+            t->dirty_last = t->dirty_ranges = 0;
+            t->file_ranges = t->nr == 0 ? 1 : t->nr == 1 ? 2 : 0;
+            t->file_lo = t->nr == 1 ? t->r[0].lo : 0;
+        }
         s->folded_pos = upto;
         s->unfolded = 0;
+        atomic_store(&s->fold_wanted, 0);
     }
     pthread_mutex_unlock(&s->smu);
     if (rc) {
@@ -565,8 +696,8 @@ int ln__sq_fold(sq *s)
     return rc;
 }
 
-/* Whether a fold is due after a group. */
-int ln__sq_fold_due(const sq *s)
+/* Whether a fold is due after a group (any thread). */
+int ln__sq_fold_due(sq *s)
 {
-    return s->unfolded >= SQ_FOLD_ROWS || s->nuse >= SQ_FOLD_USE;
+    return atomic_load(&s->fold_wanted);
 }

@@ -282,9 +282,10 @@ int ln_store_ingest(ln_store *st, const ln_st_report *r, size_t n,
 {
     NEED(st && (n == 0 || (r && is_new)));
     for (size_t i = 0; i < n; i++)
-        if (!r[i].terminal[0] || !isfinite(r[i].t_unix_s))
+        if (!r[i].terminal[0] || !(fabs(r[i].t_unix_s) < 1e11))
             return ln__store_err(LN_EINVAL, "store: report %zu: empty "
-                                 "terminal or time not finite", i);
+                                 "terminal, or time not finite or beyond "
+                                 "+-1e11 s (year 5138)", i);
     if (!n)
         return LN_OK;
     return st->drv->ingest(st->impl, r, n, is_new);

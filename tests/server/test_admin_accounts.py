@@ -36,7 +36,8 @@ def reads(d, op, aud, cust):
     for tok in (op, aud):
         c = ok(d, "GET", "/v1/accounts", tok)
         check(sorted(a["id"] for a in c["results"]) ==
-              ["civil", "defence", "donated"] and c["totalCount"] == 3 and c["pageIndex"] == 0 and
+              ["civil", "defence", "donated"] and c["totalCount"] == 3 and
+              c["pageIndex"] == 0 and
               c["isLastPage"] is True, "all accounts", c)
     c = ok(d, "GET", "/v1/accounts", cust)
     check([a["id"] for a in c["results"]] == [C.ACC_A] and

@@ -103,6 +103,23 @@ def bad_uploads(d, op):
     bad_upload(d, op, json.dumps(feature("lone", SQUARE)), "type", 1)
 
 
+def slash_ids(d, op, term):
+    """A zone id "<zone>/<feature>" (how the engine names a scenario
+    file's zones) is reached as /v1/zones/{id}/{sub}; two '/' are
+    refused."""
+    ok(d, "POST", "/v1/zones", op, fc(feature("grp/one", SQUARE)), 201)
+    z = ok(d, "GET", "/v1/zones/grp/one", op)
+    check(z["id"] == "grp/one" and z["in_force"] is True, "grp/one", z)
+    check(C.decide(d, op, term, IN_SQUARE[0], IN_SQUARE[1], T9) ==
+          (False, "zone", 89), "grp/one denies")
+    ok(d, "DELETE", "/v1/zones/grp/one", op)
+    check(C.decide(d, op, term, IN_SQUARE[0], IN_SQUARE[1], T9) ==
+          (True, "", 0), "grp/one removed")
+    ok(d, "GET", "/v1/zones/grp/two", op, want=404)
+    text = json.dumps(fc(feature("a/b/c", SQUARE)))
+    bad_upload(d, op, text, "features[0].properties.id", 1)
+
+
 def roles(d, op, aud, cust, term):
     body = fc(feature("role-test", SQUARE))
     for tok, method, path, want in [
@@ -174,6 +191,7 @@ def main(build_dir):
         v2 = version(d, op)
 
         bad_uploads(d, op)
+        slash_ids(d, op, term)
         check(C.decide(d, op, term, BAR[0], BAR[1], T9) ==
               (False, "zone", 89), "decisions unchanged by bad uploads")
 

@@ -105,7 +105,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             st.batches += 1
             nb = st.batches
             ts = []
-            d0 = st.dups
+            mine = 0                  # this batch's duplicates
             for r in reps:
                 if set(r) != set(REPORT_KEYS) or not all(
                         isinstance(r[k], t) for k, t in REPORT_KEYS.items()):
@@ -114,6 +114,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 key = (r["terminal"], r["seq"])
                 if key in st.stored:
                     st.dups += 1
+                    mine += 1
                     if st.stored[key] != r:
                         st.conflicts += 1
                     res.append({"terminal": key[0], "seq": key[1],
@@ -130,7 +131,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             # must send it again, unchanged
             return self.answer(503, envelope(None, ["try again"]))
         with st.lock:
-            st.dups_answered += st.dups - d0
+            st.dups_answered += mine
         self.answer(200, envelope({"results": res}))
 
 

@@ -4,6 +4,9 @@
  * boundaries worked by hand, the terminal's last position, reports after
  * a position with paging, the latest report per terminal, retention.
  */
+#include <math.h>
+
+#include "store/sqlite_int.h"
 #include "store_test.h"
 
 /* 2022-10-09T00:00:00Z = 19274 days x 86400 s (19274 = 52 years of
@@ -66,6 +69,10 @@ static void test_idempotent(void **state)
     assert_int_equal(raw_int(t.path, "SELECT count(*) FROM reports"), 3);
     /* bad input: nothing stored */
     o.terminal[0] = 0;
+    assert_int_equal(ln_store_ingest(t.st, &o, 1, nw), LN_EINVAL);
+    o = rep("UT00000003", "ACC-1", 1, 1e300, 5);
+    assert_int_equal(ln_store_ingest(t.st, &o, 1, nw), LN_EINVAL);
+    o.t_unix_s = NAN;
     assert_int_equal(ln_store_ingest(t.st, &o, 1, nw), LN_EINVAL);
     tdb_close(&t);
 }
@@ -237,21 +244,33 @@ static void test_reports_paging(void **state)
 static void test_retention(void **state)
 {
     (void)state;
+    ln__sq_expire_chunk = 3; /* several transactions */
     tdb t;
     tdb_open(&t);
     ln_st_report r[4] = {rep("UT1", "A", 1, OCT9 - 86400, 10),
                          rep("UT1", "A", 2, OCT9 - 1, 20),
                          rep("UT1", "A", 3, OCT9, 40),
                          rep("UT1", "A", 4, OCT9 + 1, 80)};
-    uint8_t nw[4];
+    uint8_t nw[8];
     assert_int_equal(ln_store_ingest(t.st, r, 4, nw), 0);
+    /* late ones, out of time order: positions 5..8 */
+    ln_st_report late[4] = {rep("UT2", "A", 1, OCT9 - 5, 1),
+                            rep("UT2", "A", 2, OCT9 + 5, 1),
+                            rep("UT2", "A", 3, OCT9 - 7, 1),
+                            rep("UT2", "A", 4, OCT9 + 7, 1)};
+    assert_int_equal(ln_store_ingest(t.st, late, 4, nw), 0);
     long del = -1;
     assert_int_equal(ln_store_expire_reports(t.st, OCT9, &del), 0);
-    assert_int_equal(del, 2);
-    assert_int_equal(raw_int(t.path, "SELECT count(*) FROM reports"), 2);
-    assert_int_equal(raw_int(t.path, "SELECT min(seq) FROM reports"), 3);
+    assert_int_equal(del, 4);
+    assert_int_equal(raw_int(t.path, "SELECT count(*) FROM reports"), 4);
+    assert_int_equal(raw_int(t.path, "SELECT min(seq) FROM reports WHERE "
+                                     "terminal='UT1'"), 3);
+    assert_int_equal(raw_int(t.path, "SELECT count(*) FROM reports WHERE "
+                                     "t<1665273600"), 0);
+    assert_int_equal(ln_store_expire_reports(t.st, OCT9 + 2, &del), 0);
+    assert_int_equal(del, 2); /* UT1 seqs 3 and 4 */
     /* usage stays */
-    assert_int_equal(raw_int(t.path, "SELECT sum(bytes) FROM usage"), 150);
+    assert_int_equal(raw_int(t.path, "SELECT sum(bytes) FROM usage"), 154);
     /* the same reports again stay duplicates once expired: which seqs
      * were stored outlives the reports (a late retry is not billed) */
     assert_int_equal(ln_store_ingest(t.st, r, 4, nw), 0);
@@ -264,6 +283,7 @@ static void test_retention(void **state)
     assert_int_equal(x.n, 2);
     assert_int_equal(ln_store_expire_reports(t.st, OCT9 * 2, &del), 0);
     assert_int_equal(del, 2);
+    ln__sq_expire_chunk = 65536;
     ln_store_close(t.st);
     ln_diag d;
     assert_int_equal(ln_store_open(t.path, &t.st, &d), 0);

@@ -56,11 +56,34 @@ static void test_gaps_and_order(void **state)
     const uint8_t want_c[] = {1, 1, 1, 0, 1, 1, 1};
     assert_memory_equal(nw, want_c, 7);
     assert_int_equal(raw_int(t.path, "SELECT count(*) FROM reports"), 15);
+    /* in the file: [-3, -3], [0, 12], [2e9, 2e9] */
+    assert_int_equal(ln_store_checkpoint(t.st), 0);
+    assert_int_equal(raw_int(t.path, "SELECT count(*) FROM seqranges"), 3);
+    assert_int_equal(raw_int(t.path, "SELECT hi FROM seqranges WHERE lo=0"),
+                     12);
+    /* grows up only (one upsert), then read back after a reopen */
+    const int e[] = {13, 14};
+    ingest_seqs(t.st, "UT2", e, 2, nw);
+    ingest_seqs(t.st, "UT2", e, 1, nw);
+    assert_int_equal(ln_store_checkpoint(t.st), 0);
+    const int f[] = {15};
+    ingest_seqs(t.st, "UT2", f, 1, nw);
+    assert_int_equal(ln_store_checkpoint(t.st), 0);
+    assert_int_equal(raw_int(t.path, "SELECT count(*) FROM seqranges WHERE "
+                                     "terminal='UT2'"), 1);
+    assert_int_equal(raw_int(t.path, "SELECT hi FROM seqranges WHERE "
+                                     "terminal='UT2' AND lo=13"), 15);
+    ln_store_close(t.st);
+    assert_int_equal(ln_store_open(t.path, &t.st, &d), 0);
+    const int g2[] = {12, 13, 14, 15, 16};
+    ingest_seqs(t.st, "UT2", g2, 5, nw);
+    const uint8_t want_g[] = {1, 0, 0, 0, 1};
+    assert_memory_equal(nw, want_g, 5);
     ln_st_usage u = {.day = 0};
     assert_int_equal(ln_store_usage(t.st, NULL, 0, 1000000, add_usage, &u),
                      0);
-    assert_int_equal(u.reports, 15);
-    assert_int_equal(u.bytes, 150);
+    assert_int_equal(u.reports, 20);
+    assert_int_equal(u.bytes, 200);
     tdb_close(&t);
 }
 
@@ -132,11 +155,52 @@ static void test_crash_replay(void **state)
     tdb_close(&t);
 }
 
+static uint64_t usage_bytes(ln_store *st)
+{
+    ln_st_usage u = {.day = 0};
+    assert_int_equal(ln_store_usage(st, NULL, 0, 1000000, add_usage, &u), 0);
+    return u.bytes;
+}
+
+/* A second handle (as a second process would: `leonetd token create`, a
+ * report tool) follows the one that ingests, across its folds. */
+static void test_follower(void **state)
+{
+    (void)state;
+    tdb t;
+    tdb_open(&t);
+    ln_store *b;
+    ln_diag d;
+    assert_int_equal(ln_store_open(t.path, &b, &d), 0);
+    uint8_t nw[16];
+    const int s1[] = {1, 2, 3};
+    ingest_seqs(t.st, "UT1", s1, 3, nw); /* 10 bytes each */
+    assert_int_equal(usage_bytes(b), 30);
+    assert_int_equal(ln_store_checkpoint(t.st), 0); /* a's fold */
+    assert_int_equal(usage_bytes(b), 30);
+    const int s2[] = {4, 5};
+    ingest_seqs(t.st, "UT1", s2, 2, nw);
+    assert_int_equal(usage_bytes(b), 50);
+    assert_int_equal(usage_bytes(t.st), 50);
+    ln_st_token tok = {.role = LN_ROLE_AUDITOR};
+    tok.hash[0] = 1;
+    assert_int_equal(ln_store_put_token(b, &tok, NULL), 0);
+    ln_store_close(b); /* b ingested nothing: folds nothing */
+    assert_int_equal(usage_bytes(t.st), 50);
+    ln_store_close(t.st);
+    t.st = NULL;
+    assert_int_equal(raw_int(t.path, "SELECT sum(bytes) FROM usage"), 50);
+    assert_int_equal(ln_store_open(t.path, &t.st, &d), 0);
+    assert_int_equal(usage_bytes(t.st), 50);
+    tdb_close(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gaps_and_order),
         cmocka_unit_test(test_crash_replay),
+        cmocka_unit_test(test_follower),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
  */
 #include <pthread.h>
 
+#include "store/sqlite_int.h"
 #include "store_test.h"
 
 #define NT 8
@@ -23,6 +24,12 @@ typedef struct arg {
     int k;
     int rc;
 } arg;
+
+static int count(void *user, const ln_st_usage *u)
+{
+    *(uint64_t *)user += u->reports;
+    return 0;
+}
 
 static void *worker(void *p)
 {
@@ -46,6 +53,13 @@ static void *worker(void *p)
             a->rc = rc;
             return NULL;
         }
+        ln_st_terminal g;
+        uint64_t n = 0;
+        if ((rc = ln_store_get_terminal(st, reps[base].terminal, &g)) ||
+            (rc = ln_store_usage(st, "ACC-1", 0, 100000, count, &n))) {
+            a->rc = rc;
+            return NULL;
+        }
     }
     return NULL;
 }
@@ -53,6 +67,8 @@ static void *worker(void *p)
 static void test_overlapping(void **state)
 {
     (void)state;
+    /* folds every ~1,000 reports: during the run, beside the readers */
+    ln__sq_fold_rows = 1000;
     tdb t;
     tdb_open(&t);
     st = t.st;
@@ -61,6 +77,12 @@ static void test_overlapping(void **state)
         snprintf(id, sizeof id, "UT%08d", i % NTERM);
         reps[i] = rep(id, i % NTERM < 30 ? "ACC-1" : "ACC-2", i / NTERM,
                       1665273600.0 + 15.0 * (i / NTERM), (uint64_t)(i % 97));
+    }
+    for (int i = 0; i < NTERM; i++) {
+        ln_st_terminal term = {.seq = -1};
+        memcpy(term.id, reps[i].terminal, sizeof term.id);
+        memcpy(term.account, reps[i].account, sizeof term.account);
+        assert_int_equal(ln_store_put_terminal(st, &term), 0);
     }
     pthread_t th[NT];
     arg a[NT];
@@ -83,9 +105,14 @@ static void test_overlapping(void **state)
     assert_int_equal(raw_int(t.path, "SELECT count(*) FROM reports"), NR);
     assert_int_equal(raw_int(t.path, "SELECT count(DISTINCT pos) FROM "
                                      "reports"), NR);
+    /* folded during the run already: most of the usage is in the file */
+    assert_true(raw_int(t.path, "SELECT sum(reports) FROM usage") >= NR / 2);
     assert_int_equal(ln_store_checkpoint(t.st), 0);
     assert_int_equal(raw_int(t.path, "SELECT sum(bytes) FROM usage"), want);
     assert_int_equal(raw_int(t.path, "SELECT sum(reports) FROM usage"), NR);
+    ln_st_terminal g;
+    assert_int_equal(ln_store_get_terminal(t.st, "UT00000007", &g), 0);
+    assert_int_equal(g.seq, NSEQ - 1);
     ln_store_stats s;
     ln_store_get_stats(t.st, &s);
     assert_int_equal(s.rows, NR);
