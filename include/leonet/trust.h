@@ -152,9 +152,9 @@ typedef struct ln_trust_sigline {
 } ln_trust_sigline;
 
 typedef struct ln_trust_note {
-    char *text;        /* the note text, ending with "\n" (ln_malloc'd) */
+    char *text;        /* the note text, ending with "\n" (malloc'd) */
     size_t ntext;
-    ln_trust_sigline *sigs; /* ln_malloc'd */
+    ln_trust_sigline *sigs; /* malloc'd */
     size_t nsigs;
 } ln_trust_note;
 
@@ -215,7 +215,7 @@ const char *ln_trust_kind_name(int kind); /* "" when out of range */
 
 /* ln_trust_canonical
  * Given:    json, n  a JSON document (UTF-8)
- * Returned: out      its canonical bytes (ln_malloc'd, NUL-terminated;
+ * Returned: out      its canonical bytes (malloc'd, NUL-terminated;
  *                    *nout without the NUL): RFC 8785 without spaces,
  *                    members sorted by the bytes of their UTF-8 names,
  *                    strings escaped as JCS does, numbers integers only
@@ -251,6 +251,10 @@ void ln_trust_request_free(ln_trust_request *r); /* NULL ok */
  * (borrowed; lives with r). */
 const unsigned char *ln_trust_request_message(const ln_trust_request *r,
                                               size_t *n /* OUT */);
+/* The log head the request is bound to, and its expiry (UTC). */
+void ln_trust_request_head(const ln_trust_request *r, uint64_t *size /* OUT */,
+                           unsigned char root[32] /* OUT */,
+                           double *expires_unix_s /* OUT */);
 /* The amendment's new contract for kind "amend" (owned by r), else NULL. */
 const ln_trust_contract *ln_trust_request_amendment(const ln_trust_request *r);
 /* A detached signature line for a request ("— NAME base64(id || sig)"
@@ -314,6 +318,26 @@ typedef struct ln_trust_verdict {
 int ln_trust_evaluate(const ln_trust_contract *c, const ln_trust_request *r,
                       const ln_trust_sigline *sigs, size_t nsigs,
                       const ln_trust_env *env, ln_trust_verdict *v /* OUT */);
+
+/* ---- log bundles: a log as one file, for offline audit (bundle.c) ------ */
+
+/* "leonet-log v1" then one entry a line, in log order:
+ *   leaf BASE64(entry bytes)         the next leaf (hashed as a leaf)
+ *   checkpoint BASE64(signed note)   a signed checkpoint of the log
+ * Empty lines and lines starting with '#' are skipped. */
+typedef struct ln_trust_bundle {
+    unsigned char (*leaf)[32]; /* leaf hashes (malloc'd) */
+    size_t nleaf;
+    char **note;               /* checkpoint notes, NUL-terminated */
+    size_t *nnote;             /* their lengths */
+    size_t *after;             /* leaves before each checkpoint line */
+    long *line;                /* its line in the file */
+    size_t nnote_;             /* number of checkpoints */
+} ln_trust_bundle;
+/* Status: 0, LN_EPARSE (diag: line), LN_ENOMEM. */
+int ln_trust_bundle_parse(const char *buf, size_t n,
+                          ln_trust_bundle *out /* OUT */, ln_diag *diag);
+void ln_trust_bundle_clear(ln_trust_bundle *b); /* NULL ok */
 
 #ifdef __cplusplus
 }

@@ -246,6 +246,14 @@ const unsigned char *ln_trust_request_message(const ln_trust_request *r,
     return r->msg;
 }
 
+void ln_trust_request_head(const ln_trust_request *r, uint64_t *size,
+                           unsigned char root[32], double *expires_unix_s)
+{
+    *size = r->head_size;
+    memcpy(root, r->head_root, 32);
+    *expires_unix_s = r->expires_unix_s;
+}
+
 const ln_trust_contract *ln_trust_request_amendment(const ln_trust_request *r)
 {
     return r->amend;

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import \
 
 
 def main():
-    name, _, k64 = sys.argv[1].split("+")
+    name, _, k64 = sys.argv[1].split("+", 2)
     raw = base64.b64decode(k64)
     assert raw[0] == 1 and len(raw) == 33
     pub = raw[1:]
