@@ -461,8 +461,8 @@ static void test_canonical(void **state)
     ln_trust_request_free(rb);
     /* against Python: json.dumps(sort_keys, no spaces, ensure_ascii off) */
     const char *docs[] = {
-        "{\"b\":[1,-2,{\"z\":null,\"a\":true}],\"a\":\"x\\u0001\\n\\\"\\\\/"
-        "\\u00e9\\u20ac\\ud83d\\ude00\\u007f\",\"c\":false,\"A\":-0}",
+        ("{\"b\":[1,-2,{\"z\":null,\"a\":true}],\"a\":\"x\\u0001\\n\\\"\\\\/"
+         "\\u00e9\\u20ac\\ud83d\\ude00\\u007f\",\"c\":false,\"A\":-0}"),
         "[]", "{}", "\"\\t\\b\\f\\r\"", "9007199254740991",
     };
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
