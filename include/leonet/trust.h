@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define LN_TRUST_HASH_BYTES 32
-#define LN_TRUST_MAX_PATH 64 /* proof hashes for any tree below 2^63 */
+#define LN_TRUST_MAX_PATH 64 /* proof hashes for any tree below 2^62 */
 
 /* ---- hashing and the Merkle log (merkle.c) ------------------------------ */
 
@@ -60,7 +60,7 @@ int ln_trust_log_new(unsigned cache_shift, ln_trust_leaf_fn fn, void *ctx,
 void ln_trust_log_free(ln_trust_log *lg); /* NULL ok */
 /* Appends the leaf hash of leaf number size(): O(log n) node hashes. The
  * source fn must already answer for that index when cache_shift > 0.
- * Status: 0, LN_ENOMEM, LN_ERANGE (2^63 leaves). */
+ * Status: 0, LN_ENOMEM, LN_ERANGE (2^62 leaves). */
 int ln_trust_log_append(ln_trust_log *lg, const unsigned char leaf[32]);
 uint64_t ln_trust_log_size(const ln_trust_log *lg);
 /* MTH of the first size leaves (size <= size(); 0 gives SHA-256 of the
