@@ -211,10 +211,12 @@ int ln_cmd_contract(int argc, char **argv)
                 argv[1]);
         return 2;
     }
-    if (show && (a.values[0] || a.values[1] || a.values[2])) {
-        fprintf(stderr, "leonet contract show: takes no options\n");
-        return 2;
-    }
+    for (int i = 0; show && specs[i].name; i++)
+        if (a.values[i]) {
+            fprintf(stderr, "leonet contract show: takes no options (got "
+                    "--%s)\n", specs[i].name);
+            return 2;
+        }
     if (!show && !ln_args_get(&a, specs, "request") &&
         ln_args_get(&a, specs, "sig")) {
         fprintf(stderr, "leonet contract verify: --sig needs --request\n");

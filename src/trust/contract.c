@@ -68,7 +68,7 @@ int ln__trust_strlist(const json_t *a, char ***out)
     if (!a)
         return 0;
     if (!json_is_array(a))
-        return -1;
+        return LN__TRUST_NOT_LIST;
     size_t n = json_array_size(a);
     char **l = calloc(n + 1, sizeof *l);
     if (!l)
@@ -79,7 +79,11 @@ int ln__trust_strlist(const json_t *a, char ***out)
             strlen(json_string_value(s)) != json_string_length(s) ||
             !(l[i] = strdup(json_string_value(s)))) {
             ln__trust_strlist_free(l);
-            return json_is_string(s) ? LN_ENOMEM : -(int)i - 2;
+            return json_is_string(s) && json_string_length(s) > 0 &&
+                           strlen(json_string_value(s)) ==
+                               json_string_length(s)
+                       ? LN_ENOMEM
+                       : LN__TRUST_BAD_ITEM - (int)i;
         }
     }
     *out = l;
@@ -234,9 +238,10 @@ static int parse_scope(ctx *x, const json_t *s, ln_trust_contract *c)
             return rc;
         if (rc)
             return ln__trust_err(x->d, x->text, x->n,
-                                 rc == -1 ? at(x, "scope.%s", mem[i])
-                                          : at(x, "scope.%s[%d]", mem[i],
-                                               -rc - 2),
+                                 rc == LN__TRUST_NOT_LIST
+                                     ? at(x, "scope.%s", mem[i])
+                                     : at(x, "scope.%s[%d]", mem[i],
+                                          LN__TRUST_BAD_ITEM - rc),
                                  "expected an array of non-empty strings");
     }
     const json_t *r = json_object_get(s, "region");

@@ -76,7 +76,12 @@ int ln__trust_contract_from_json(const struct json_t *root, const char *text,
                                  ln_trust_contract **out, ln_diag *diag);
 /* Kind from its name, or -1. */
 int ln__trust_kind(const char *name);
-/* A string array member into a NULL-terminated malloc'd list. */
+/* A string array member into a NULL-terminated malloc'd list: 0 (NULL
+ * list when a is NULL), LN_ENOMEM, LN__TRUST_NOT_LIST (not an array), or
+ * LN__TRUST_BAD_ITEM - i (item i is not a non-empty string without NUL).
+ * Both codes lie below every LN_E* code. */
+#define LN__TRUST_NOT_LIST (-100000)
+#define LN__TRUST_BAD_ITEM (-200000)
 int ln__trust_strlist(const struct json_t *a, char ***out);
 void ln__trust_strlist_free(char **l);
 /* diag with line/col of path in text (when text is set). */

@@ -433,6 +433,14 @@ static void test_request_errors(void **state)
     assert_int_equal(ln_trust_request_parse(badnonce, strlen(badnonce), &r,
                                             &d), LN_EPARSE);
     assert_string_equal(d.path, "nonce");
+    /* a list member given as a string (found by fuzz_trust_request: the
+     * "not a list" code once equalled LN_ENOMEM) */
+    const char *notlist = "{\"contract\":\"c\",\"kind\":\"kill\",\"target\":"
+                          "{\"accounts\":\"defence\"}}";
+    ln_diag_clear(&d);
+    assert_int_equal(ln_trust_request_parse(notlist, strlen(notlist), &r,
+                                            &d), LN_EPARSE);
+    assert_string_equal(d.path, "target.accounts");
 }
 
 static void test_canonical(void **state)
