@@ -268,11 +268,48 @@ static int decide_all(srv *s, const srv_req *rq, srv_resp *rs,
     return 0;
 }
 
-static int answer(srv *s, srv_resp *rs, const ln_st_report *r,
-                  const uint8_t *is_new, size_t n)
+/* The answer's pieces appended by hand: snprintf's format parsing was
+ * ~4 % of the CPU per report. */
+static char *put(char *d, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(d, s, n);
+    return d + n;
+}
+
+static char *put_i64(char *d, long long v)
+{
+    char t[24];
+    int k = 0;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+                                 : (unsigned long long)v;
+    if (v < 0)
+        *d++ = '-';
+    do
+        t[k++] = (char)('0' + u % 10);
+    while (u /= 10);
+    while (k)
+        *d++ = t[--k];
+    return d;
+}
+
+static char *put_u64(char *d, uint64_t v)
+{
+    char t[24];
+    int k = 0;
+    do
+        t[k++] = (char)('0' + v % 10);
+    while (v /= 10);
+    while (k)
+        *d++ = t[--k];
+    return d;
+}
+
+static int answer(srv_resp *rs, const ln_st_report *r, const uint8_t *is_new,
+                  size_t n)
 {
     /* a result is < 640 bytes: a terminal id of 63 bytes escaped is at
-     * most 380 */
+     * most 380, the names are short (ln_reason_name, srv_alert_name) */
     size_t cap = 256 + n * 640, p = 0, nnew = 0;
     char *b = ln_malloc(cap);
     if (!b)
@@ -287,21 +324,27 @@ static int answer(srv *s, srv_resp *rs, const ln_st_report *r,
         int allowed = r[i].reason == LN_REASON_NONE ||
                       r[i].reason == LN_REASON_NO_SAT ||
                       r[i].reason == LN_REASON_NO_GW;
-        p += (size_t)snprintf(b + p, cap - p, "%s{\"terminal\":", i ? "," : "");
+        char *d = put(b + p, i ? ",{\"terminal\":" : "{\"terminal\":");
+        p = (size_t)(d - b);
         srv__json_str(b, cap, &p, r[i].terminal);
-        p += (size_t)snprintf(
-            b + p, cap - p,
-            ",\"seq\":%lld,\"result\":\"%s\",\"allowed\":%s,\"reason\":\"%s\","
-            "\"alert\":%d,\"alertName\":\"%s\",\"billedBytes\":%llu}",
-            (long long)r[i].seq, is_new[i] ? "stored" : "duplicate",
-            allowed ? "true" : "false", ln_reason_name(r[i].reason),
-            r[i].alert, srv_alert_name(r[i].alert),
-            (unsigned long long)(is_new[i] ? r[i].billed_bytes : 0));
+        d = put(b + p, ",\"seq\":");
+        d = put_i64(d, (long long)r[i].seq);
+        d = put(d, is_new[i] ? ",\"result\":\"stored\",\"allowed\":"
+                             : ",\"result\":\"duplicate\",\"allowed\":");
+        d = put(d, allowed ? "true,\"reason\":\"" : "false,\"reason\":\"");
+        d = put(d, ln_reason_name(r[i].reason));
+        d = put(d, "\",\"alert\":");
+        d = put_i64(d, r[i].alert);
+        d = put(d, ",\"alertName\":\"");
+        d = put(d, srv_alert_name(r[i].alert));
+        d = put(d, "\",\"billedBytes\":");
+        d = put_u64(d, is_new[i] ? r[i].billed_bytes : 0);
+        *d++ = '}';
+        p = (size_t)(d - b);
     }
     p += (size_t)snprintf(b + p, cap - p,
                           "]},\"errors\":[],\"warnings\":[],"
                           "\"information\":[],\"isValid\":true}");
-    (void)s;
     return srv_raw(rs, 200, NULL, b, p);
 }
 
@@ -382,7 +425,7 @@ int srv__h_telemetry(srv *s, const srv_req *rq, srv_resp *rs)
                       ln_strerror(rc));
         else {
             after(s, rq, r, is_new, n);
-            answer(s, rs, r, is_new, n);
+            answer(rs, r, is_new, n);
         }
     }
     ln_free(is_new);
