@@ -126,8 +126,13 @@ typedef struct ln_store ln_store;
  *                  schema migrated to the current version)
  * Returned: out    the store (ln_store_close)
  *           diag   on error: the path and what failed
- * Status:   0, LN_EINVAL (unknown scheme), LN_EIO, LN_ESTORE (a schema
- *           newer than this build, or a damaged file), LN_ENOMEM */
+ * Status:   0, LN_EINVAL (unknown scheme, empty path), LN_EIO (cannot
+ *           open or create), LN_ESTORE (a schema newer than this build,
+ *           not a database, a damaged file), LN_EUNSUPPORTED (no WAL
+ *           there: ":memory:"), LN_ENOMEM
+ * Notes:    reads nothing else: the ingest state is replayed on first
+ *           need (docs/store.md). One process ingests into a file at a
+ *           time; others may read it and write reference data. */
 int ln_store_open(const char *addr, ln_store **out /* OUT */, ln_diag *diag);
 /* Closes (no group commit is pending once every caller has returned;
  * call it after the last one), checkpoints the WAL. NULL ok. */
@@ -299,10 +304,11 @@ int ln_store_expire_reports(ln_store *st, double before_unix_s,
 /* ln_store_checkpoint
  * Writes into the store's tables what it keeps of the unfolded reports
  * in memory (usage, the terminals' latest reports, which seqs are
- * stored: docs/store.md, "Ingest state"), so that a plain SQL reader of
- * the file sees complete usage, and so that the next open replays less.
- * The store does it by itself every ~2 million reports, before retention
- * and at close; the store's own reads never need it.
+ * stored: docs/store.md, "Ingest"), so that a plain SQL reader of the
+ * file sees complete usage, and so that the next open replays less. The
+ * store does it by itself (a shard of terminals after a group once
+ * max(4 million, 8 x terminals) reports are unfolded; every shard before
+ * retention and at close); the store's own reads never need it.
  * Status: 0, LN_ESTORE_FULL, LN_EIO, LN_ECONFLICT (another process
  * ingested into the same file), LN_ESTORE. */
 int ln_store_checkpoint(ln_store *st);

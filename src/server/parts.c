@@ -15,6 +15,7 @@ const srv_part srv_parts[] = {
     {"core", srv_routes_core, NULL, NULL, NULL},
     {"admin", srv_routes_admin, NULL, NULL, NULL},
     {"live", srv_routes_live, srv_live_init, srv_live_fini, srv_live_reports},
+    {"v2", srv_routes_v2, NULL, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL}};
 
 void **srv_slot(srv *s, const char *part)

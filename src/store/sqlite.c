@@ -85,6 +85,13 @@ static const char *const migrations[LN_SQ_SCHEMA] = {
     " (SELECT coalesce(max(pos), 0) FROM reports));"
     "DROP TABLE reports;"
     "ALTER TABLE reports3 RENAME TO reports;",
+    /* 4: folded a shard of terminals at a time (sqlite_fold.c): a mark
+     * per shard, a counter of steps; all at the old mark */
+    "WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k"
+    " WHERE i < 15) INSERT OR REPLACE INTO meta(key, value)"
+    " SELECT 'folded_pos.' || i, coalesce((SELECT value FROM meta"
+    " WHERE key = 'folded_pos'), 0) FROM k;"
+    "INSERT OR REPLACE INTO meta(key, value) VALUES('fold_gen', 0);",
 };
 
 static const char *const stmt_sql[SQ_NSTMT] = {
@@ -103,6 +110,7 @@ int ln__sq_fail(sq_conn *c, int rc, const char *what)
     case SQLITE_NOMEM: code = LN_ENOMEM; break;
     case SQLITE_CANTOPEN: code = LN_EIO; break;
     case SQLITE_CONSTRAINT: code = LN_ECONFLICT; break;
+    case SQLITE_BUSY: code = LN_EIO; break; /* locked past the timeout */
     default: break;
     }
     return ln__store_err(code, "store: %s: %s (sqlite %d)", what, m, rc);
@@ -292,10 +300,16 @@ static int sq_open(const char *path, void **impl, ln_diag *diag)
                             NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW &&
-        strcmp((const char *)sqlite3_column_text(q, 0), "wal"))
-        rc = SQLITE_CANTOPEN;
+    int wal = rc == SQLITE_ROW &&
+              !strcmp((const char *)sqlite3_column_text(q, 0), "wal");
     sqlite3_finalize(q);
+    if (rc == SQLITE_ROW && !wal) {
+        ln_diag_set(diag, LN_EUNSUPPORTED, path, 0, 0, NULL,
+                    "cannot use a WAL journal here (an in-memory or "
+                    "read-only database?): a file on a local disk is needed");
+        sq_close(s);
+        return LN_EUNSUPPORTED;
+    }
     if (rc != SQLITE_ROW) {
         rc = ln__sq_fail(s->w, rc, "journal_mode=WAL") == LN_EIO ? LN_EIO
                                                                 : LN_ESTORE;

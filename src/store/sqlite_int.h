@@ -25,7 +25,13 @@
 #include "store/store_int.h"
 
 /* The schema version this build writes (the last migration's number). */
-#define LN_SQ_SCHEMA 3
+#define LN_SQ_SCHEMA 4
+
+/* The ingest state is folded a shard of terminals at a time
+ * (sqlite_fold.c); a terminal's shard is the top 4 bits of its id's
+ * FNV-1a hash. */
+#define SQ_SHARDS 16
+static inline int sq_shard(uint64_t h) { return (int)(h >> 60); }
 
 /* X(name, sql): every statement the driver runs more than once. */
 #define SQ_STMTS(X)                                                          \
@@ -88,12 +94,18 @@
     X(RANGES_LOAD, "SELECT lo,hi FROM seqranges WHERE terminal=?1 ORDER BY " \
       "lo")                                                                  \
     X(RANGES_DEL, "DELETE FROM seqranges WHERE terminal=?1")                 \
+    X(PRELOAD_TERMS, "SELECT id,seq,last_pos,lat,lon,t FROM terminals")      \
+    X(PRELOAD_RANGES, "SELECT terminal,lo,hi FROM seqranges ORDER BY "       \
+      "terminal,lo")                                                         \
     X(RANGES_PUT, "INSERT INTO seqranges(terminal,lo,hi) VALUES(?1,?2,?3) " \
       "ON CONFLICT(terminal,lo) DO UPDATE SET hi=?3")                        \
     X(GET_FOLDED, "SELECT coalesce((SELECT value FROM meta WHERE key="      \
       "'folded_pos'),0)")                                                    \
-    X(SET_FOLDED, "UPDATE meta SET value=?2 WHERE key='folded_pos' AND "    \
-      "value=?1")                                                            \
+    X(GET_META, "SELECT key,value FROM meta")                               \
+    X(SET_META, "INSERT OR REPLACE INTO meta(key,value) VALUES(?1,?2)")    \
+    X(GET_GEN, "SELECT coalesce((SELECT value FROM meta WHERE key="         \
+      "'fold_gen'),0)")                                                      \
+    X(CAS_GEN, "UPDATE meta SET value=?2 WHERE key='fold_gen' AND value=?1")\
     X(REPLAY, "SELECT pos,terminal,seq,t,lat,lon,billed,reason,account "    \
       "FROM reports WHERE pos>?1 ORDER BY pos")                              \
     X(USAGE, "SELECT account,terminal,day,bytes,reports,denied FROM usage " \
@@ -182,6 +194,7 @@ typedef struct sq_use {
 typedef struct sq_undo {          /* a new report of the group */
     sq_term *t;
     const ln_st_report *r;
+    int32_t acc;                  /* its account's index, -1 unknown */
 } sq_undo;
 
 typedef struct sq {
@@ -210,13 +223,19 @@ typedef struct sq {
     char (*accs)[LN_ST_ID];       /* interned account ids (smu to grow) */
     int32_t *acc_tab;             /* open addressing: index + 1, 0 empty */
     size_t naccs, capaccs, capacc_tab;
-    int64_t folded_pos;           /* reports up to here are folded */
-    size_t unfolded;              /* reports after it (wmu) */
+    int64_t folded_pos;           /* reports up to here are folded: the
+                                     lowest of shard_pos */
+    int64_t shard_pos[SQ_SHARDS]; /* each shard's mark (wmu) */
+    int64_t fold_gen;             /* fold steps so far (meta fold_gen) */
+    int fold_next;                /* the shard the next step folds */
+    size_t unfolded;              /* reports in memory, not folded (wmu) */
+    size_t unfolded_k[SQ_SHARDS]; /* the same per shard */
     atomic_int ingested;          /* this process ingested since open:
                                      its memory is the truth; one that
                                      did not follows the file (reads) */
     int64_t replayed_upto;        /* the last position in memory (wmu) */
     int broken;                   /* the state lags the file: reload */
+    int preloaded;                /* every terminal's state is in memory */
     atomic_int fold_wanted;       /* the thresholds are passed */
     atomic_int replayed;          /* the state holds the unfolded reports
                                      (replayed on first need, not at open:
@@ -296,37 +315,53 @@ int ln__sq_ingest(void *impl, const ln_st_report *r, size_t n,
 /* The state of terminal id, created (and loaded from the file through
  * the writer) when absent. NULL: out of memory or a read failed. */
 sq_term *ln__sq_term(sq *s, const char *id);
+/* The same with id's hash (ln__sq_hash) already computed. */
+sq_term *ln__sq_term_h(sq *s, const char *id, uint64_t h);
+uint64_t ln__sq_hash(const char *id);
 /* The state of id if present, NULL otherwise (smu held by the caller). */
 sq_term *ln__sq_term_find(sq *s, const char *id);
+sq_term *ln__sq_term_find_h(sq *s, const char *id, uint64_t h);
 /* Memory hints (writer): stage 0 fetches id's slot, stage 1 (some rows
  * later) its state; the usage row a new report will add to. */
-void ln__sq_term_prefetch(const sq *s, const char *id, int stage);
-void ln__sq_use_prefetch(const sq *s, const sq_term *t,
-                         const ln_st_report *r);
+void ln__sq_term_prefetch(const sq *s, uint64_t h, int stage);
+int32_t ln__sq_use_prefetch(const sq *s, const sq_term *t,
+                            const ln_st_report *r); /* r's account index,
+                                                       -1 not interned */
 int ln__sq_ranges_has(const sq_term *t, int64_t seq);
 int ln__sq_ranges_add(sq_term *t, int64_t seq);
 void ln__sq_ranges_del(sq_term *t, int64_t seq);
-/* Records a committed new report at pos (smu held by the caller). */
-int ln__sq_apply(sq *s, sq_term *t, const ln_st_report *r, int64_t pos);
+/* Records a committed new report at pos (smu held by the caller); acc:
+ * r's interned account index if known, else -1. */
+int ln__sq_apply(sq *s, sq_term *t, const ln_st_report *r, int64_t pos,
+                 int32_t acc);
 /* Replays reports after folded_pos into the state, once (wmu held). */
 int ln__sq_replay(sq *s);
 /* The same for readers: takes wmu when the replay is still to do. */
 int ln__sq_ready(sq *s);
 /* Forgets the state and replays it from the file (wmu held, not smu). */
 int ln__sq_reload(sq *s);
-/* Writes the state into the tables in one transaction (usage, terminals'
- * last reports, seqranges, folded_pos). 0 when nothing to fold. */
+/* sqlite_fold.c (wmu held): every shard into the tables (usage,
+ * terminals' latest reports, seqranges, the marks), a transaction each;
+ * one shard, the next in turn (after a group, when due). */
 int ln__sq_fold(sq *s);
+int ln__sq_fold_some(sq *s);
+/* The marks (shard_pos, folded_pos, fold_gen) from meta; fold_gen. */
+int ln__sq_read_marks(sq *s);
+int ln__sq_read_gen(sq *s, int64_t *gen);
 /* Usage deltas matching (account, day range), copied (smu held). */
 int ln__sq_use_copy(sq *s, const char *account, long from_day, long to_day,
                     ln_st_usage **out, size_t *n);
 void ln__sq_state_free(sq *s);
-/* The fold's thresholds: reports, usage rows (tests lower them). */
-extern size_t ln__sq_fold_rows, ln__sq_fold_use;
+/* The fold's thresholds: reports, usage rows, reports per terminal
+ * (tests lower them; sqlite_state.c says why). */
+extern size_t ln__sq_fold_rows, ln__sq_fold_use, ln__sq_fold_per_term;
 /* Positions per retention transaction (tests lower it). */
 extern int64_t ln__sq_expire_chunk;
 /* Whether enough is unfolded that the writer should fold now. */
 int ln__sq_fold_due(sq *s);
+/* The thresholds in force: reports, usage rows (fold when one is passed,
+ * until both are halved). */
+void ln__sq_fold_limits(const sq *s, size_t *rows, size_t *use);
 /* sqlite_read.c */
 int ln__sq_usage(void *impl, const char *account, long from_day,
                  long to_day, ln_st_usage_cb cb, void *user);

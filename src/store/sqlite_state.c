@@ -38,10 +38,14 @@
 #include "leonet/policy.h"
 #include "store/sqlite_int.h"
 
-/* Fold every this many reports (or usage rows in memory); tests lower
+/* Fold every max(this, 8 x terminals in memory) reports, or when the
+ * unfolded usage rows reach max(this, 2 x terminals): a fold writes every
+ * terminal touched since the last (~6 us of CPU each, measured), so with
+ * many terminals it waits for several reports of each; tests lower
  * them. */
-size_t ln__sq_fold_rows = 1u << 21;
+size_t ln__sq_fold_rows = 1u << 22;
 size_t ln__sq_fold_use = 1u << 18;
+size_t ln__sq_fold_per_term = 8;
 
 static uint64_t hash_str(uint64_t h, const char *s)
 {
@@ -56,11 +60,20 @@ static uint64_t hash_id(const char *id)
     return h ? h : 1;
 }
 
+uint64_t ln__sq_hash(const char *id)
+{
+    return hash_id(id);
+}
+
 sq_term *ln__sq_term_find(sq *s, const char *id)
+{
+    return ln__sq_term_find_h(s, id, hash_id(id));
+}
+
+sq_term *ln__sq_term_find_h(sq *s, const char *id, uint64_t h)
 {
     if (!s->capterms)
         return NULL;
-    uint64_t h = hash_id(id);
     for (size_t i = h & (s->capterms - 1);; i = (i + 1) & (s->capterms - 1)) {
         sq_term *t = s->terms[i];
         if (!t)
@@ -157,15 +170,21 @@ static int term_load(sq *s, sq_term *t)
 
 sq_term *ln__sq_term(sq *s, const char *id)
 {
-    sq_term *t = ln__sq_term_find(s, id);
-    if (t)
-        return t;
-    t = ln_calloc(1, sizeof *t);
+    return ln__sq_term_h(s, id, hash_id(id));
+}
+
+/* A new state for id: read from the file unless everything was
+ * preloaded (then a terminal not in memory has nothing in the file). */
+static sq_term *term_new(sq *s, const char *id, int load)
+{
+    sq_term *t = ln_calloc(1, sizeof *t);
     if (!t)
         return NULL;
     snprintf(t->id, sizeof t->id, "%s", id);
     t->h = hash_id(t->id);
-    if (term_load(s, t)) {
+    t->seq = -1;
+    t->file_ranges = 1;
+    if (load && term_load(s, t)) {
         term_free(t);
         return NULL;
     }
@@ -184,6 +203,61 @@ sq_term *ln__sq_term(sq *s, const char *id)
         return NULL;
     }
     return t;
+}
+
+sq_term *ln__sq_term_h(sq *s, const char *id, uint64_t h)
+{
+    sq_term *t = ln__sq_term_find_h(s, id, h);
+    return t ? t : term_new(s, id, !s->preloaded);
+}
+
+/* Every terminal's state in two scans (terminals, seqranges): ~0.5 us a
+ * terminal, against ~4 us for two point queries on its first report. */
+static int preload(sq *s)
+{
+    sqlite3_stmt *q = ln__sq_stmt(s->w, SQ_PRELOAD_TERMS);
+    int r, rc = q ? LN_OK : LN_ESTORE;
+    while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(q, 0);
+        sq_term *t = id ? term_new(s, id, 0) : NULL;
+        if (!t) {
+            rc = LN_ENOMEM;
+            break;
+        }
+        t->seq = sqlite3_column_int64(q, 1);
+        t->last_pos = sqlite3_column_int64(q, 2);
+        t->lat_deg = sqlite3_column_double(q, 3);
+        t->lon_deg = sqlite3_column_double(q, 4);
+        t->t_unix_s = sqlite3_column_double(q, 5);
+    }
+    if (q)
+        sqlite3_reset(q);
+    if (!rc && r != SQLITE_DONE)
+        rc = ln__sq_fail(s->w, r, "preload terminals");
+    q = rc ? NULL : ln__sq_stmt(s->w, SQ_PRELOAD_RANGES);
+    if (!rc && !q)
+        rc = LN_ESTORE;
+    while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(q, 0);
+        sq_term *t = id ? ln__sq_term_find(s, id) : NULL;
+        if (!t && id)
+            t = term_new(s, id, 0); /* reported, not registered */
+        if (!t || ranges_grow(t)) {
+            rc = LN_ENOMEM;
+            break;
+        }
+        t->r[t->nr].lo = sqlite3_column_int64(q, 1);
+        t->r[t->nr].hi = sqlite3_column_int64(q, 2);
+        t->file_ranges = ++t->nr == 1 ? 2 : 0;
+        t->file_lo = t->r[0].lo;
+    }
+    if (q)
+        sqlite3_reset(q);
+    if (!rc && r != SQLITE_DONE)
+        rc = ln__sq_fail(s->w, r, "preload ranges");
+    if (!rc)
+        s->preloaded = 1;
+    return rc;
 }
 
 /* Index of the first range with hi >= seq (nr when none). */
@@ -329,30 +403,40 @@ static int32_t acc_index(sq *s, const char *id)
     return (int32_t)s->naccs++;
 }
 
-void ln__sq_term_prefetch(const sq *s, const char *id, int stage)
+void ln__sq_term_prefetch(const sq *s, uint64_t h, int stage)
 {
     if (!s->capterms)
         return;
-    size_t i = hash_id(id) & (s->capterms - 1);
+    size_t i = h & (s->capterms - 1);
     if (stage == 0)
         __builtin_prefetch(&s->terms[i]);
     else if (s->terms[i])
         __builtin_prefetch(s->terms[i]);
 }
 
-void ln__sq_use_prefetch(const sq *s, const sq_term *t, const ln_st_report *r)
+/* The interned index of an account id, -1 when not interned (smu or
+ * wmu held: only the writer adds). */
+static int32_t acc_find(const sq *s, const char *id)
 {
-    if (!s->capuse || !s->capacc_tab)
-        return;
-    uint64_t h = hash_id(r->account);
+    if (!s->capacc_tab)
+        return -1;
     size_t mask = s->capacc_tab - 1;
-    for (size_t i = h & mask; s->acc_tab[i]; i = (i + 1) & mask)
-        if (!strcmp(s->accs[s->acc_tab[i] - 1], r->account)) {
-            int32_t day = (int32_t)ln__store_day(r->t_unix_s);
-            uint64_t u = use_hash(t, s->acc_tab[i] - 1, day);
-            __builtin_prefetch(&s->use[u & (s->capuse - 1)]);
-            return;
-        }
+    for (size_t i = hash_id(id) & mask; s->acc_tab[i]; i = (i + 1) & mask)
+        if (!strcmp(s->accs[s->acc_tab[i] - 1], id))
+            return s->acc_tab[i] - 1;
+    return -1;
+}
+
+int32_t ln__sq_use_prefetch(const sq *s, const sq_term *t,
+                            const ln_st_report *r)
+{
+    int32_t acc = acc_find(s, r->account);
+    if (acc >= 0 && s->capuse) {
+        int32_t day = (int32_t)ln__store_day(r->t_unix_s);
+        uint64_t u = use_hash(t, acc, day);
+        __builtin_prefetch(&s->use[u & (s->capuse - 1)]);
+    }
+    return acc;
 }
 
 static int denied(int reason)
@@ -361,7 +445,18 @@ static int denied(int reason)
            reason == LN_REASON_KILL;
 }
 
-int ln__sq_apply(sq *s, sq_term *t, const ln_st_report *r, int64_t pos)
+void ln__sq_fold_limits(const sq *s, size_t *rows, size_t *use)
+{
+    *rows = ln__sq_fold_rows;
+    *use = ln__sq_fold_use;
+    if (*rows < ln__sq_fold_per_term * s->nterms)
+        *rows = ln__sq_fold_per_term * s->nterms;
+    if (*use < ln__sq_fold_per_term / 4 * s->nterms)
+        *use = ln__sq_fold_per_term / 4 * s->nterms;
+}
+
+int ln__sq_apply(sq *s, sq_term *t, const ln_st_report *r, int64_t pos,
+                 int32_t acc)
 {
     if (r->seq > t->seq) {
         t->seq = r->seq;
@@ -373,8 +468,7 @@ int ln__sq_apply(sq *s, sq_term *t, const ln_st_report *r, int64_t pos)
     }
     if (2 * (s->nuse + 1) > s->capuse && use_grow(s))
         return LN_ENOMEM;
-    int32_t acc = acc_index(s, r->account);
-    if (acc < 0)
+    if (acc < 0 && (acc = acc_index(s, r->account)) < 0)
         return LN_ENOMEM;
     int32_t day = (int32_t)ln__store_day(r->t_unix_s);
     uint64_t h = use_hash(t, acc, day);
@@ -393,7 +487,10 @@ int ln__sq_apply(sq *s, sq_term *t, const ln_st_report *r, int64_t pos)
     s->use[i].reports++;
     s->use[i].denied += denied(r->reason);
     s->unfolded++;
-    if (s->unfolded >= ln__sq_fold_rows || s->nuse >= ln__sq_fold_use)
+    s->unfolded_k[sq_shard(t->h)]++;
+    size_t rows, use;
+    ln__sq_fold_limits(s, &rows, &use);
+    if (s->unfolded >= rows || s->nuse >= use)
         atomic_store(&s->fold_wanted, 1);
     return LN_OK;
 }
@@ -443,10 +540,12 @@ static void state_clear(sq *s)
     s->accs = NULL;
     s->acc_tab = NULL;
     s->naccs = s->capaccs = s->capacc_tab = 0;
+    s->preloaded = 0;
     s->terms = NULL;
     s->use = NULL;
     s->nterms = s->capterms = s->nuse = s->capuse = 0;
     s->unfolded = 0;
+    memset(s->unfolded_k, 0, sizeof s->unfolded_k);
 }
 
 void ln__sq_state_free(sq *s)
@@ -455,17 +554,6 @@ void ln__sq_state_free(sq *s)
     ln_free(s->undo);
     s->undo = NULL;
     s->nundo = s->capundo = 0;
-}
-
-static int read_folded(sq *s, int64_t *pos)
-{
-    sqlite3_stmt *q = ln__sq_stmt(s->w, SQ_GET_FOLDED);
-    if (!q)
-        return LN_ESTORE;
-    int r = sqlite3_step(q);
-    *pos = r == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-    sqlite3_reset(q);
-    return r == SQLITE_ROW ? LN_OK : ln__sq_fail(s->w, r, "folded_pos");
 }
 
 static int replay(sq *s, int full);
@@ -511,12 +599,14 @@ static int replay(sq *s, int full)
 {
     if (sqlite3_exec(s->w->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         return ln__sq_fail(s->w, sqlite3_errcode(s->w->db), "replay");
-    int64_t folded = 0;
-    int rc = read_folded(s, &folded);
-    if (!rc && !full && folded != s->folded_pos)
+    int64_t gen = s->fold_gen;
+    int rc = full ? ln__sq_read_marks(s) : ln__sq_read_gen(s, &gen);
+    if (!rc && !full && gen != s->fold_gen)
         rc = LN_ECONFLICT;
     if (!rc && full)
-        s->folded_pos = s->replayed_upto = folded;
+        s->replayed_upto = s->folded_pos;
+    if (!rc && full)
+        rc = preload(s);
     if (!rc)
         rc = replay_rows(s, s->replayed_upto);
     sqlite3_exec(s->w->db, "COMMIT", NULL, NULL, NULL);
@@ -544,10 +634,15 @@ static int replay_rows(sq *s, int64_t from)
         x.reason = sqlite3_column_int(q, 7);
         ln__sq_text(q, 8, x.account, sizeof x.account);
         sq_term *t = ln__sq_term(s, x.terminal);
-        rc = t ? ln__sq_ranges_add(t, x.seq) : LN_ESTORE;
-        if (!rc) {
+        if (!t)
+            rc = LN_ESTORE;
+        else if (pos > s->shard_pos[sq_shard(t->h)]) /* not folded yet */
+            rc = ln__sq_ranges_add(t, x.seq);
+        else
+            t = NULL; /* its shard folded it: in the tables */
+        if (!rc && t) {
             pthread_mutex_lock(&s->smu);
-            rc = ln__sq_apply(s, t, &x, pos);
+            rc = ln__sq_apply(s, t, &x, pos, -1);
             pthread_mutex_unlock(&s->smu);
         }
         s->replayed_upto = pos;
@@ -570,134 +665,4 @@ int ln__sq_reload(sq *s)
     return ln__sq_replay(s);
 }
 
-/* The fold's writes, inside its transaction. */
-static int fold_rows(sq *s)
-{
-    int rc = LN_OK, r;
-    sqlite3_stmt *q;
-    for (size_t i = 0; !rc && i < s->capuse; i++) {
-        const sq_use *u = &s->use[i];
-        if (!u->h)
-            continue;
-        if (!(q = ln__sq_stmt(s->w, SQ_ADD_USAGE)))
-            return LN_ESTORE;
-        sqlite3_bind_text(q, 1, s->accs[u->acc], -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 2, u->t->id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(q, 3, u->day);
-        sqlite3_bind_int64(q, 4, u->bytes);
-        sqlite3_bind_int64(q, 5, u->reports);
-        sqlite3_bind_int64(q, 6, u->denied);
-        if ((r = sqlite3_step(q)) != SQLITE_DONE)
-            rc = ln__sq_fail(s->w, r, "fold usage");
-        sqlite3_reset(q);
-    }
-    for (size_t i = 0; !rc && i < s->capterms; i++) {
-        sq_term *t = s->terms[i];
-        if (!t)
-            continue;
-        if (t->dirty_last && (q = ln__sq_stmt(s->w, SQ_FOLD_TERMINAL))) {
-            sqlite3_bind_double(q, 1, t->lat_deg);
-            sqlite3_bind_double(q, 2, t->lon_deg);
-            sqlite3_bind_double(q, 3, t->t_unix_s);
-            sqlite3_bind_int64(q, 4, t->seq);
-            sqlite3_bind_text(q, 5, t->id, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(q, 6, t->last_pos);
-            if ((r = sqlite3_step(q)) != SQLITE_DONE)
-                rc = ln__sq_fail(s->w, r, "fold terminal");
-            sqlite3_reset(q);
-        }
-        if (rc || !t->dirty_ranges)
-            continue;
-        /* the common case, one range that only grew up: one upsert */
-        int one = t->nr == 1 && (t->file_ranges == 1 ||
-                                 (t->file_ranges == 2 &&
-                                  t->file_lo == t->r[0].lo));
-        if (!one && !(q = ln__sq_stmt(s->w, SQ_RANGES_DEL)))
-            return LN_ESTORE;
-        if (!one) {
-            sqlite3_bind_text(q, 1, t->id, -1, SQLITE_STATIC);
-            if ((r = sqlite3_step(q)) != SQLITE_DONE)
-                rc = ln__sq_fail(s->w, r, "fold ranges");
-            sqlite3_reset(q);
-        }
-        for (int k = 0; !rc && k < t->nr; k++) {
-            if (!(q = ln__sq_stmt(s->w, SQ_RANGES_PUT)))
-                return LN_ESTORE;
-            sqlite3_bind_text(q, 1, t->id, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(q, 2, t->r[k].lo);
-            sqlite3_bind_int64(q, 3, t->r[k].hi);
-            if ((r = sqlite3_step(q)) != SQLITE_DONE)
-                rc = ln__sq_fail(s->w, r, "fold ranges");
-            sqlite3_reset(q);
-        }
-    }
-    return rc;
-}
 
-/* folded_pos: compare-and-set from s->folded_pos to upto. */
-static int fold_mark(sq *s, int64_t upto)
-{
-    sqlite3_stmt *q = ln__sq_stmt(s->w, SQ_SET_FOLDED);
-    if (!q)
-        return LN_ESTORE;
-    sqlite3_bind_int64(q, 1, s->folded_pos);
-    sqlite3_bind_int64(q, 2, upto);
-    int r = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (r != SQLITE_DONE)
-        return ln__sq_fail(s->w, r, "fold mark");
-    if (sqlite3_changes(s->w->db) != 1)
-        return ln__store_err(LN_ECONFLICT, "store: another process folded "
-                             "the reports (one ingesting process at a time)");
-    return LN_OK;
-}
-
-int ln__sq_fold(sq *s)
-{
-    int rc0 = ln__sq_replay(s); /* the tail must be in memory to fold */
-    if (rc0)
-        return rc0;
-    if (!s->ingested || (!s->unfolded && s->folded_pos == s->next_pos - 1))
-        return LN_OK;
-    int64_t upto = s->next_pos - 1;
-    int rc = ln__sq_begin(s);
-    if (!rc)
-        rc = fold_rows(s);
-    if (!rc)
-        rc = fold_mark(s, upto);
-    pthread_mutex_lock(&s->smu);
-    if (!rc)
-        rc = ln__sq_commit(s);
-    if (!rc) {
-        if (s->use)
-            memset(s->use, 0, s->capuse * sizeof *s->use);
-        s->nuse = 0;
-        for (size_t i = 0; i < s->capterms; i++) {
-            sq_term *t = s->terms[i];
-            if (!t || !t->dirty_ranges) {
-                if (t)
-                    t->dirty_last = 0;
-                continue;
-            }
-            t->dirty_last = t->dirty_ranges = 0;
-            t->file_ranges = t->nr == 0 ? 1 : t->nr == 1 ? 2 : 0;
-            t->file_lo = t->nr == 1 ? t->r[0].lo : 0;
-        }
-        s->folded_pos = upto;
-        s->unfolded = 0;
-        atomic_store(&s->fold_wanted, 0);
-    }
-    pthread_mutex_unlock(&s->smu);
-    if (rc) {
-        ln__sq_rollback(s);
-        if (rc == LN_ECONFLICT && ln__sq_reload(s)) /* the file's truth */
-            s->broken = 1;
-    }
-    return rc;
-}
-
-/* Whether a fold is due after a group (any thread). */
-int ln__sq_fold_due(sq *s)
-{
-    return atomic_load(&s->fold_wanted);
-}

@@ -159,6 +159,10 @@ static void test_not_a_database(void **state)
     assert_int_equal(ln_store_open(p, &st, &d), LN_ESTORE);
     assert_null(st);
     assert_non_null(strstr(d.file, "junk.db"));
+    /* no WAL for an in-memory database */
+    assert_int_equal(ln_store_open("sqlite::memory:", &st, &d),
+                     LN_EUNSUPPORTED);
+    assert_non_null(strstr(d.msg, "WAL"));
     /* a folder that does not exist */
     snprintf(p, sizeof p, "%s/no/such/dir/x.db", t.dir);
     assert_int_equal(ln_store_open(p, &st, &d), LN_EIO);

@@ -7,6 +7,7 @@
  */
 #include <sys/wait.h>
 
+#include "store/sqlite_int.h"
 #include "store_test.h"
 
 #define T0 1665273600.0 /* 2022-10-09T00:00:00Z, day 19274 */
@@ -195,12 +196,88 @@ static void test_follower(void **state)
     tdb_close(&t);
 }
 
+/* A process that folded some shards (small thresholds: a step after
+ * each group) dies; the next open replays only what its shards had not
+ * folded: every sum exact, every report still a duplicate. */
+static void test_partial_fold_crash(void **state)
+{
+    (void)state;
+    tdb t;
+    tdb_open(&t);
+    ln_store_close(t.st);
+    t.st = NULL;
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        ln__sq_fold_rows = 40;
+        ln__sq_fold_use = 1u << 20;
+        ln__sq_fold_per_term = 0;
+        ln_store *st;
+        ln_diag d;
+        if (ln_store_open(t.path, &st, &d))
+            _exit(2);
+        for (int b = 0; b < 10; b++) {
+            ln_st_report r[50];
+            uint8_t nw[50];
+            for (int i = 0; i < 50; i++) {
+                char id[16];
+                snprintf(id, sizeof id, "UT%d", i);
+                r[i] = rep(id, "ACC-1", b, T0 + 15.0 * b, (uint64_t)(i + 1));
+            }
+            if (ln_store_ingest(st, r, 50, nw))
+                _exit(3);
+        }
+        _exit(raw_int(t.path, "SELECT count(*) FROM usage") > 0 ? 0 : 4);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    /* some shards folded, not all */
+    long long folded = raw_int(t.path, "SELECT sum(reports) FROM usage");
+    assert_true(folded > 0 && folded < 500);
+    ln_diag d;
+    assert_int_equal(ln_store_open(t.path, &t.st, &d), 0);
+    ln_st_usage u = {.day = 0};
+    assert_int_equal(ln_store_usage(t.st, NULL, 0, 1000000, add_usage, &u),
+                     0);
+    assert_int_equal(u.reports, 500);
+    assert_int_equal(u.bytes, 10 * (50 * 51 / 2));
+    ln_st_report again[50];
+    uint8_t nw[50];
+    for (int i = 0; i < 50; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "UT%d", i);
+        again[i] = rep(id, "ACC-1", i % 10, T0, 1);
+    }
+    assert_int_equal(ln_store_ingest(t.st, again, 50, nw), 0);
+    for (int i = 0; i < 50; i++)
+        assert_int_equal(nw[i], 0);
+    ln_st_terminal g;
+    ln_st_report last = rep("UT7", "ACC-1", 10, T0 + 150, 1000);
+    assert_int_equal(ln_store_ingest(t.st, &last, 1, nw), 0);
+    assert_int_equal(nw[0], 1);
+    ln_store_close(t.st);
+    t.st = NULL;
+    assert_int_equal(raw_int(t.path, "SELECT sum(reports) FROM usage"), 501);
+    assert_int_equal(raw_int(t.path, "SELECT sum(bytes) FROM usage"),
+                     10 * (50 * 51 / 2) + 1000);
+    assert_int_equal(raw_int(t.path, "SELECT count(*) FROM seqranges"), 50);
+    assert_int_equal(raw_int(t.path, "SELECT sum(hi - lo + 1) FROM "
+                                     "seqranges"), 501);
+    assert_int_equal(ln_store_open(t.path, &t.st, &d), 0);
+    (void)g;
+    tdb_close(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gaps_and_order),
         cmocka_unit_test(test_crash_replay),
         cmocka_unit_test(test_follower),
+        cmocka_unit_test(test_partial_fold_crash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

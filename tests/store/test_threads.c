@@ -69,6 +69,7 @@ static void test_overlapping(void **state)
     (void)state;
     /* folds every ~1,000 reports: during the run, beside the readers */
     ln__sq_fold_rows = 1000;
+    ln__sq_fold_per_term = 0;
     tdb t;
     tdb_open(&t);
     st = t.st;
