@@ -11,13 +11,15 @@
 #
 # usage: bench/leonetd/perf-ingest.sh LEONETD_A [LEONETD_B ...]
 # env:   ROUNDS (3)  SECS (8)  CONNS (16)  BATCH (1000)  WRK_THREADS (2)
-#        PERF=1: perf record ${PERFOPT:--g} the daemon in each run (perf-LABEL-N.data
+#        LUA, SCENARIO: telemetry.lua, scenario-100k.json of this folder
+#        PERF=1: perf record (PERFOPT, default -g) the daemon in each run (perf-I-R.data
 #        kept in OUT, default a mktemp -d folder that is printed)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 rounds=${ROUNDS:-3} secs=${SECS:-8} conns=${CONNS:-16} batch=${BATCH:-1000}
 wt=${WRK_THREADS:-2}
+lua=${LUA:-$here/telemetry.lua} scen=${SCENARIO:-$here/scenario-100k.json}
 export LEONET_DATA=$root/data LN_NTERM=100000 LN_BATCH=$batch
 out=${OUT:-$(mktemp -d /tmp/lnperf.XXXXXX)}
 mkdir -p "$out"
@@ -27,7 +29,7 @@ rows() {
     python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('select count(*) from reports').fetchone()[0])" "$1"
 }
 lnd0=$1
-"$lnd0" seed --db "$out/seed.db" --scenario "$here/scenario-100k.json" \
+"$lnd0" seed --db "$out/seed.db" --scenario "$scen" \
     >/dev/null
 LN_TOKEN=$("$lnd0" token create --db "$out/seed.db" --role operator)
 export LN_TOKEN
@@ -54,7 +56,7 @@ for r in $(seq 1 "$rounds"); do
             ppid=$!
         fi
         c0=$(cpu "$pid")
-        wrk -t "$wt" -c "$conns" -d "${secs}s" -s "$here/telemetry.lua" \
+        wrk -t "$wt" -c "$conns" -d "${secs}s" -s "$lua" \
             "http://127.0.0.1:$port" >"$d/wrk" 2>&1
         c1=$(cpu "$pid")
         [ "${PERF:-0}" = 1 ] && kill -INT "$ppid" && wait "$ppid" || true
