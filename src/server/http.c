@@ -36,7 +36,6 @@
 
 #include <microhttpd.h>
 
-#include "arena.h"
 #include "http_int.h"
 
 struct ln_server {
@@ -316,7 +315,6 @@ int ln_server_start(ln_store *st, const ln_server_config *cfg,
                            "'%s': expected ADDR:PORT (IPv4)",
                            cfg->listen ? cfg->listen : "");
     raise_nofile();
-    srv_arena_install(); /* jansson's allocator: ingest's arena (arena.c) */
     ln_server *v = ln_calloc(1, sizeof *v);
     if (!v)
         return ln_diag_set(diag, LN_ENOMEM, NULL, 0, 0, NULL,
