@@ -7,7 +7,8 @@
 
 /* Installs the arena's allocation functions as jansson's (process-wide:
  * json_set_alloc_funcs), once per process: srv_new calls it before the
- * server's threads start; later calls do nothing. Outside an arena window they are malloc and free. */
+ * server's threads start; later calls do nothing. Outside an arena
+ * window they are malloc and free. */
 void srv_arena_install(void);
 
 /* Opens the calling thread's arena window: jansson's allocations of this
