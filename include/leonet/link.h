@@ -188,6 +188,19 @@ typedef enum ln_link_outcome {
 #define LN_SCHED_K 8     /* satellites a terminal may fall back to at a
                             slot of the slot scheduler */
 
+/* Parts (the MPI ranks of `leonet run`, issue 16): each process links a
+ * contiguous block of the terminals, and link asks the caller to bring
+ * the other parts' values of a per-terminal array wherever a step
+ * couples terminals (loads per satellite, the slot scheduler, capacity
+ * per beam). gather(user, base, size, a, b): afterwards the elements
+ * a..b-1 (size bytes each) of the array at base hold every part's own
+ * values (each part's block from that part). Every part calls it at the
+ * same points with the same arguments (a collective call). */
+typedef struct ln_link_part {
+    void (*gather)(void *user, void *base, size_t size, size_t a, size_t b);
+    void *user;
+} ln_link_part;
+
 typedef struct ln_link_config {
     double mask_rad;           /* terminal elevation mask, >= 0 */
     double gw_mask_rad;        /* gateway elevation mask, >= 0 */
@@ -210,6 +223,14 @@ typedef struct ln_link_config {
     const ln_cell *beam;       /* nt beam cells (capacity is shared per
                                   beam cell; fixed terminals should come
                                   ordered by beam cell, for speed) */
+    /* with part (not NULL): this process's terminals are part_first ..
+     * part_first + part_count - 1 (part_count may be 0); every
+     * terminal's site and beam stay readable (the capacity share reads
+     * the beams of all). The results are those of the part's terminals.
+     * part NULL: one part, every terminal (part_first, part_count
+     * unused). */
+    size_t part_first, part_count;
+    const ln_link_part *part;
 } ln_link_config;
 
 /* The laser mesh's results, per satellite (net computes them; link is

@@ -259,6 +259,11 @@ typedef struct ln_sim_stats {
     double wall_s;           /* time of the step loop, s */
     double availability;     /* served / terminal-steps */
     double annual_cost_usd;
+    /* MPI (issue 16): ranks of the run (1: one process) and this
+     * process's rank; only rank 0 wrote outputs and holds the figures
+     * above (availability, cost); bytes this rank exchanged */
+    int mpi_ranks, mpi_rank;
+    double mpi_bytes;
 } ln_sim_stats;
 
 /* SHA-256 of a scenario's canonical text: the JSON document re-written
@@ -291,8 +296,10 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
 #define LN_SIM_MAX_TERMINALS 2147483647.0 /* int indices */
 #define LN_SIM_MAX_SATELLITES 249999.0  /* Walker shells: catalog numbers
                                            90001..339999 (Alpha-5) */
-#define LN_SIM_MAX_TERMINAL_STEPS 4294967295.0 /* 32-bit counters: RTT
-                                                  histogram bins, map */
+#define LN_SIM_MAX_TERMINAL_STEPS 4294967295.0 /* 32-bit counters: a map
+                                                  cell's count in one window
+                                                  (terminals x steps of a
+                                                  window) */
 
 typedef struct ln_sim_size {
     double terminals;   /* after opt->max_terminals */

@@ -218,7 +218,7 @@ int ln_cmd_run(int argc, char **argv)
         ln_scenario_free(sc);
         return input_error(rc) ? 2 : 3;
     }
-    if (!opt.quiet)
+    if (!opt.quiet && st.mpi_rank == 0) /* MPI: rank 0 wrote them */
         printf("outputs in %s/\n", opt.out_dir ? opt.out_dir : sc->out_dir);
     ln_scenario_free(sc);
     return 0;

@@ -9,6 +9,8 @@
 
 #include "cli/cli.h"
 
+int ln_cmd_scenario_gen(int argc, char **argv); /* cmd_scenario.c */
+
 typedef struct verb {
     const char *name;
     int (*fn)(int argc, char **argv);
@@ -18,7 +20,8 @@ typedef struct verb {
 static const verb verbs[] = {
     {"run", ln_cmd_run,
      "simulate a scenario (default: the built-in ukraine-2022)"},
-    {"scenario", ln_cmd_scenario, "list, show or check scenarios"},
+    {"scenario", ln_cmd_scenario,
+     "list, show or check scenarios; gen: write a large one"},
     {"propagate", ln_cmd_propagate,
      "positions of satellites from TLE/OMM or Walker shells (SGP4/SDP4)"},
     {"geofence", ln_cmd_geofence,
@@ -167,6 +170,12 @@ int main(int argc, char **argv)
                 "--help)\n", argv[i + 1]);
         return 2;
     }
+    /* `leonet scenario gen` (cmd_scenario.c, issue 16) */
+    if (strcmp(argv[i], "scenario") == 0 && i + 1 < argc &&
+        strcmp(argv[i + 1], "gen") == 0)
+        return ln_cli_finish_stdout("scenario gen", ln_cmd_scenario_gen(
+                                                        argc - i - 1,
+                                                        argv + i + 1));
     for (const verb *v = verbs; v->name; v++)
         if (strcmp(v->name, argv[i]) == 0)
             return run_verb(v, argc - i, argv + i);

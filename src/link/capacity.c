@@ -161,6 +161,44 @@ static inline int sat_reaches(const ln_link *l, int s)
     return l->sat_gw[s] >= 0 || (l->has_mesh && l->mesh_ok[s]);
 }
 
+/* rehome's search over terminal i's candidate area (serve.c: the
+ * satellites any site of the area could see this step, ascending index,
+ * positions copied): the visible satellite that reaches a gateway with
+ * the highest elevation, ties to the lower index, or -1; the same
+ * satellite as ln_satindex_visible's list gives (the same test,
+ * ln_site_above, and the same sin_el on the same coordinates), found
+ * without visiting the index's cells and testing only the satellites
+ * that reach a gateway (few, when antennas are short). -2 when the
+ * list holds more than 512 satellites (the index's list is cut at 512:
+ * the caller asks it, as before). */
+static int rehome_area(const ln_link *l, size_t i)
+{
+    int r = l->term_reg[i];
+    int n = l->reg_n[r];
+    if (n > 512)
+        return -2;
+    size_t k = (size_t)l->reg_k;
+    const int *it = l->reg_items + (size_t)r * k;
+    const double *px = l->reg_pos + (size_t)r * 3 * k, *py = px + k,
+                 *pz = py + k;
+    const ln_site *site = &l->site[i];
+    int best = -1;
+    double bse = -2;
+    for (int j = 0; j < n; j++) {
+        if (!sat_reaches(l, it[j]))
+            continue;
+        const double q[3] = {px[j], py[j], pz[j]};
+        if (!ln_site_above(site, q, l->sin_mask))
+            continue;
+        double se = ln_site_sin_el(site, q);
+        if (se > bse) {
+            bse = se;
+            best = it[j];
+        }
+    }
+    return best;
+}
+
 /* A served terminal whose satellite got no gateway (no free antenna, no
  * mesh path) moves to the visible satellite with the highest elevation
  * that has one (ties: lower index); with none, share_capacity makes it
@@ -183,19 +221,22 @@ static void rehome(ln_link *l, size_t i, int slot)
                 return;
             }
     }
-    int idx[512];
-    double se[512];
-    size_t nv = ln_satindex_visible(l->ix, &l->site[i], l->sin_mask, idx, se,
-                                    512);
-    if (nv > 512)
-        nv = 512;
-    int best = -1;
-    double bse = -2;
-    for (size_t k = 0; k < nv; k++)
-        if (se[k] > bse && sat_reaches(l, idx[k])) {
-            bse = se[k];
-            best = idx[k];
-        }
+    int best = rehome_area(l, i);
+    if (best == -2) { /* a long candidate list: ask the index */
+        int idx[512];
+        double se[512];
+        size_t nv = ln_satindex_visible(l->ix, &l->site[i], l->sin_mask, idx,
+                                        se, 512);
+        if (nv > 512)
+            nv = 512;
+        best = -1;
+        double bse = -2;
+        for (size_t k = 0; k < nv; k++)
+            if (se[k] > bse && sat_reaches(l, idx[k])) {
+                bse = se[k];
+                best = idx[k];
+            }
+    }
     if (best < 0)
         return;
     int p = l->srv0[i];
@@ -335,6 +376,8 @@ static void share_capacity(ln_link *l, const double *demand_mbps,
             hops = l->mesh.hops[s];
         } else {
             for (int k = 0; k < n; k++) {
+                if ((size_t)a[k] < l->lo || (size_t)a[k] >= l->hi)
+                    continue; /* another part's terminal */
                 l->outcome[a[k]] = LN_LINK_NO_GW;
                 if (h->each)
                     h->each(h->user, (size_t)a[k], LN_LINK_NO_GW);
@@ -373,6 +416,8 @@ static void share_capacity(ln_link *l, const double *demand_mbps,
             double f = dsum > 0 ? g / dsum : 1.0;
             for (int m = k; m < j; m++) {
                 int i = a[m];
+                if ((size_t)i < l->lo || (size_t)i >= l->hi)
+                    continue; /* another part's terminal */
                 l->rate_mbps[i] = demand_mbps[i] * f;
                 const double *q = l->site[i].r_ecef;
                 double dv[3] = {r[0] - q[0], r[1] - q[1], r[2] - q[2]};
@@ -390,11 +435,13 @@ static void share_capacity(ln_link *l, const double *demand_mbps,
 void ln_link_gateways(ln_link *l, const ln_link_mesh *mesh, int slot)
 {
     ln__link_use_mesh(l, mesh);
-    long nt = (long)l->nt;
+    long lo = (long)l->lo, hi = (long)l->hi;
     if (assign_gateways(l) > 0) {
 #pragma omp parallel for schedule(dynamic, 1024) num_threads(l->nthreads)
-        for (long i = 0; i < nt; i++)
+        for (long i = lo; i < hi; i++)
             rehome(l, (size_t)i, slot);
+        /* parts: the rehomed terminals' satellites (capacity) */
+        ln__link_gather(l, l->serving, sizeof *l->serving, 0, l->nt);
     }
 }
 

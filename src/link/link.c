@@ -72,7 +72,9 @@ int ln_link_new(const ln_link_config *cfg, ln_link **out)
         (cfg->nt && (!cfg->site || !cfg->beam)) ||
         (cfg->ngw && (!cfg->gw_site || !cfg->gw_antennas)) ||
         cfg->nsat > INT32_MAX || cfg->nt > INT32_MAX ||
-        cfg->ngw > INT16_MAX)
+        cfg->ngw > INT16_MAX ||
+        (cfg->part && (cfg->part_first > cfg->nt ||
+                             cfg->part_count > cfg->nt - cfg->part_first)))
         return LN_EINVAL;
     ln_link *l = ln_calloc(1, sizeof *l);
     if (!l)
@@ -90,6 +92,10 @@ int ln_link_new(const ln_link_config *cfg, ln_link **out)
     l->nt = cfg->nt;
     l->site = cfg->site;
     l->beam = cfg->beam;
+    l->lo = cfg->part ? cfg->part_first : 0;
+    l->hi = cfg->part ? cfg->part_first + cfg->part_count : cfg->nt;
+    if (cfg->part)
+        l->part = *cfg->part;
     l->reg_k = cfg->nsat < 1024 ? (int)cfg->nsat : 1024;
     if (l->reg_k < 1)
         l->reg_k = 1;
@@ -115,8 +121,10 @@ int ln_link_new(const ln_link_config *cfg, ln_link **out)
         l->witness[i] = -1;
         l->outcome[i] = LN_LINK_NO_SAT;
         l->hops[i] = -1;
+        if (i < l->lo || i >= l->hi)
+            continue; /* another part's: no candidate area here */
         long r = ln__link_region_of(l, l->beam[i],
-                                    i ? l->term_reg[i - 1] : -1);
+                                    i > l->lo ? l->term_reg[i - 1] : -1);
         if (r < 0) {
             ln_link_free(l);
             return LN_ENOMEM;

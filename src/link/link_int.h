@@ -80,6 +80,8 @@ struct ln_link {
     const ln_site *site;
     const ln_cell *beam;
     const unsigned char *allowed; /* this step's (ln_link_serve) */
+    size_t lo, hi;              /* this part's terminals: lo .. hi-1 */
+    ln_link_part part;          /* gather NULL: one part */
     /* per-terminal state and results */
     int *serving;               /* serving satellite, -1 none */
     int *srv0;                  /* ...at the start of this step */
@@ -111,6 +113,15 @@ static inline void ln__link_use_mesh(ln_link *l, const ln_link_mesh *m)
     if (m)
         l->mesh = *m;
     l->sat_ok = m ? m->reach : l->bent_ok;
+}
+
+/* Brings the other parts' values of base[a..b) (elements of size bytes):
+ * nothing with one part. */
+static inline void ln__link_gather(const ln_link *l, void *base, size_t size,
+                                   size_t a, size_t b)
+{
+    if (l->part.gather)
+        l->part.gather(l->part.user, base, size, a, b);
 }
 
 /* serve.c */

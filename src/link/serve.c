@@ -489,7 +489,7 @@ void ln_link_serve(ln_link *l, const ln_link_mesh *mesh,
 {
     ln__link_use_mesh(l, mesh);
     l->allowed = allowed;
-    long nt = (long)l->nt;
+    long lo = (long)l->lo, hi = (long)l->hi;
     const ln_link_hooks h = hooks ? *hooks : (ln_link_hooks){0};
     /* a side job (the engine's mesh routing) runs on one thread while
      * the others link terminals (which only need the reach flags) */
@@ -500,12 +500,20 @@ void ln_link_serve(ln_link *l, const ln_link_mesh *mesh,
             h.side(h.user);
         }
 #pragma omp for schedule(dynamic, 256)
-        for (long i = 0; i < nt; i++) {
+        for (long i = lo; i < hi; i++) {
             terminal_link(l, (size_t)i, slot);
             if (h.each)
                 h.each(h.user, (size_t)i, l->outcome[i]);
         }
     }
+    /* parts: the outcomes of all (gateway loads, capacity), and the
+     * serving satellites (at a slot the scheduler sets them for all
+     * from every part's candidates) */
+    ln__link_gather(l, l->outcome, sizeof *l->outcome, 0, l->nt);
+    if (slot)
+        ln__link_gather(l, l->cand, LN_SCHED_K * sizeof *l->cand, 0, l->nt);
+    else
+        ln__link_gather(l, l->serving, sizeof *l->serving, 0, l->nt);
     if (slot)
         ln__link_slot_assign(l);
 }

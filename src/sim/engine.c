@@ -241,18 +241,23 @@ static int move_decide(ln__engine *e, const step_at *s, loop_state *lp)
         refresh = 1;
         lp->zone_change_unix_s = next_zone_change(e, s->t_unix_s);
     }
-    long nt = (long)e->nt, nmob = (long)e->nmobile;
+    long lo = (long)e->lo, hi = (long)e->hi, nmob = (long)e->nmobile;
+    long mlo = (long)e->mob_lo, mhi = (long)e->mob_hi;
     double t = s->t_unix_s;
     if (refresh) {
 #pragma omp parallel for schedule(dynamic, 512) num_threads(e->nthreads)
-        for (long i = 0; i < nt; i++)
+        for (long i = lo; i < hi; i++)
             terminal_move_decide(e, (size_t)i, t, 1);
-    } else {
+    }
+    /* every mobile terminal moves on every rank (the capacity share reads
+     * all beams; rank 0 maps all cells): those not refreshed above */
+    if (!refresh || mlo > 0 || mhi < nmob) {
 #pragma omp parallel for schedule(dynamic, 8) num_threads(e->nthreads)
         for (long m = 0; m < nmob; m++)
-            terminal_move_decide(e, (size_t)e->mobile[m], t, 0);
+            if (!refresh || m < mlo || m >= mhi)
+                terminal_move_decide(e, (size_t)e->mobile[m], t, 0);
     }
-    return ln_link_track(e->link, e->mobile, e->nmobile);
+    return ln_link_track(e->link, e->mobile + mlo, (size_t)(mhi - mlo));
 }
 
 /* Step 4 (link, net beside): each area's candidate satellites, then each
@@ -273,11 +278,16 @@ static int tally(ln__engine *e, const step_at *s, int rc)
     const ln_scenario *sc = e->sc;
     long w = (long)((s->t_unix_s - sc->start_unix_s) / sc->window_s +
                     1e-9);
-    if (!rc && w < e->nwin &&
+    if (!rc && e->rank == 0 && w < e->nwin &&
         fabs(sc->start_unix_s + w * sc->window_s - s->t_unix_s) <
             0.5 * sc->step_s)
         rc = record_subsat(e, w);
-    return rc ? rc : ln__sim_account_step(e, s->t_unix_s);
+    if (rc && !e->mpi)
+        return rc;
+    /* ranks: the tallies exchange with the others even after a failure
+     * here (the step's agreement stops all of them after it) */
+    int rc2 = ln__sim_account_step(e, s->t_unix_s);
+    return rc ? rc : rc2;
 }
 
 /* One simulated time step k: the data path of docs/DESIGN.md, one call
@@ -302,7 +312,11 @@ static int sim_step(ln__engine *e, long k, loop_state *lp)
     /* 5 link: gateway antennas (bent pipe, then mesh exits) */
     ln_link_gateways(e->link, s.mp, s.slot);
     lap(lp, 4);
-    /* 6 link: satellite and beam capacity shared among terminals */
+    /* 6 link: satellite and beam capacity shared among terminals (the
+     * demands of every rank's terminals) */
+    if (e->mpi)
+        ln__sim_mpi_gather(e->mpi, e->demand_mbps, sizeof *e->demand_mbps,
+                           0, e->nt);
     ln_link_capacity(e->link, s.mp, e->demand_mbps, &s.hooks);
     lap(lp, 5);
     /* 7 activity, meter, counters: map, usage, counters, events */
@@ -361,6 +375,107 @@ static void fill_stats(const ln__engine *e, ln_sim_stats *st)
         ln_usage_annual_cost(e->usage, -1, e->nsteps * sc->step_s, NULL);
 }
 
+/* Ranks: every rank's counters and first zone denials to rank 0 (its
+ * own are merged already: ln__sim_acc_merge). */
+static void ranks_collect(ln__engine *e)
+{
+    _Static_assert(sizeof(ln__counters) % sizeof(uint64_t) == 0,
+                   "ln__counters is uint64 only");
+    if (!e->mpi)
+        return;
+    size_t w = sizeof(ln__counters) / sizeof(uint64_t);
+    ln__sim_mpi_sum_root_u64(e->mpi, (uint64_t *)&e->total, w);
+    ln__sim_mpi_sum_root_u64(e->mpi, (uint64_t *)e->per_acct,
+                             w * e->sc->naccounts);
+    ln__sim_mpi_sum_root_u64(e->mpi, (uint64_t *)e->per_zone,
+                             w * (e->nzones_total + 1));
+    ln__sim_mpi_gather_root(e->mpi, e->ever_denied_zone,
+                            sizeof *e->ever_denied_zone, 0, e->nt);
+}
+
+/* Ranks: the first failure of any rank (rank order) for all of them; a
+ * failure of another rank is named in diag. */
+static int ranks_agree(ln__engine *e, int rc, ln_diag *diag, int *other)
+{
+    if (!e->mpi)
+        return rc;
+    int who;
+    int all = ln__sim_mpi_agree(e->mpi, rc, &who);
+    *other = all && who != e->rank;
+    if (*other)
+        ln_diag_set(diag, all == LN_ECANCELED_ ? LN_EIO : all, NULL, 0, 0,
+                    NULL, "MPI rank %d of %d failed (%s): this rank stops "
+                    "too, no output written", who,
+                    ln__sim_mpi_size(e->mpi),
+                    all == LN_ECANCELED_ ? "interrupted" : ln_strerror(all));
+    return all;
+}
+
+/* Setup (setup.c), agreed among ranks, and the output set (rank 0). */
+static int run_open(ln__engine *e, ln_outset **os, ln_diag *diag)
+{
+    int other;
+    int rc = ln__sim_setup(e, diag);
+    rc = ranks_agree(e, rc, diag, &other);
+    if (!rc && e->opt.write_outputs && e->rank == 0) {
+        const char *dir = e->opt.out_dir ? e->opt.out_dir : e->sc->out_dir;
+        rc = ln_outset_open(dir, os, diag);
+    }
+    return ranks_agree(e, rc, diag, &other);
+}
+
+/* The step loop, with progress and cancel (agreed among ranks every
+ * step). */
+static int run_steps(ln__engine *e, ln_diag *diag)
+{
+    ln_progress *pg = e->opt.quiet || e->rank
+                          ? NULL
+                          : ln_progress_new("leonet run",
+                                            (uint64_t)e->nsteps);
+    double t0 = ln_time_mono_s();
+    loop_state lp = {.zone_change_unix_s = -INFINITY,
+                     .phases = e->opt.phases};
+    int rc = 0, other = 0;
+    for (long k = 0; k < e->nsteps && !rc; k++) {
+        if (ln_cancel_requested() && !e->mpi) {
+            rc = LN_ECANCELED_;
+            break;
+        }
+        rc = sim_step(e, k, &lp);
+        if (!rc && e->opt.observe) /* leonet drive (observe.c); with MPI
+                                      ranks, each sees its own block */
+            rc = ln__sim_observe(e, k);
+        if (e->mpi)
+            rc = ranks_agree(e, rc ? rc
+                                : ln_cancel_requested() ? LN_ECANCELED_
+                                                        : 0,
+                             diag, &other);
+        ln_progress_update(pg, (uint64_t)k + 1);
+    }
+    if (lp.phases && e->rank == 0)
+        print_phases(&lp);
+    e->wall_s = ln_time_mono_s() - t0;
+    ln__sim_flush_window(e, e->cur_win);
+    ln__sim_acc_merge(e);
+    ranks_collect(e);
+    if (lp.phases && e->mpi && e->rank == 0)
+        fprintf(stderr, "mpi: %d ranks, rank 0 exchanged %.0f bytes (%.1f "
+                "per step, %.2f per terminal-step)\n",
+                ln__sim_mpi_size(e->mpi), ln__sim_mpi_bytes(e->mpi),
+                ln__sim_mpi_bytes(e->mpi) / (e->nsteps ? e->nsteps : 1),
+                ln__sim_mpi_bytes(e->mpi) /
+                    fmax(1.0, (double)e->nsteps * (double)e->nt));
+    ln_progress_free(pg);
+    if (rc && !other)
+        ln_diag_set(diag, rc == LN_ECANCELED_ ? LN_EIO : rc, NULL, 0, 0,
+                    NULL, "%s",
+                    rc == LN_ECANCELED_
+                        ? "interrupted by a signal: no output written"
+                    : rc == LN_EIO ? "cannot write the events' temporary file"
+                                   : ln_strerror(rc));
+    return rc;
+}
+
 int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
                ln_sim_stats *st, ln_diag *diag)
 {
@@ -373,57 +488,41 @@ int ln_sim_run(const ln_scenario *sc, const ln_sim_options *opt,
         e.opt.write_outputs = 1;
     e.nthreads = e.opt.nthreads > 0 ? e.opt.nthreads : ln_ncpu();
     ln_diag_clear(diag);
+    /* MPI ranks (under mpirun, in an MPI build): this rank's part */
+    int rc;
+    e.mpi = ln__sim_mpi_open(&rc);
+    if (rc)
+        return ln_diag_set(diag, rc, NULL, 0, 0, NULL, "%s",
+                           rc == LN_EINVAL
+                               ? "started by mpirun with several ranks, but "
+                                 "this leonet was built without MPI: run it "
+                                 "alone, or rebuild it with MPI "
+                                 "(libopenmpi-dev; docs/scaling.md)"
+                               : "MPI could not start");
+    e.rank = ln__sim_mpi_rank(e.mpi);
     /* setup (setup.c) and the output set */
-    int rc = ln__sim_setup(&e, diag);
     ln_outset *os = NULL;
-    if (!rc && e.opt.write_outputs) {
-        const char *dir = e.opt.out_dir ? e.opt.out_dir : sc->out_dir;
-        rc = ln_outset_open(dir, &os, diag);
-    }
+    rc = run_open(&e, &os, diag);
+    if (!rc)
+        rc = run_steps(&e, diag);
     if (rc) {
-        ln__sim_engine_free(&e);
-        return rc;
-    }
-    /* the steps, with progress and cancel */
-    ln_progress *pg = e.opt.quiet ? NULL
-                                  : ln_progress_new("leonet run",
-                                                    (uint64_t)e.nsteps);
-    double t0 = ln_time_mono_s();
-    loop_state lp = {.zone_change_unix_s = -INFINITY, .phases = e.opt.phases};
-    for (long k = 0; k < e.nsteps && !rc; k++) {
-        if (ln_cancel_requested()) {
-            rc = LN_ECANCELED_;
-            break;
-        }
-        rc = sim_step(&e, k, &lp);
-        if (!rc && e.opt.observe) /* leonet drive (observe.c) */
-            rc = ln__sim_observe(&e, k);
-        ln_progress_update(pg, (uint64_t)k + 1);
-    }
-    if (lp.phases)
-        print_phases(&lp);
-    e.wall_s = ln_time_mono_s() - t0;
-    ln__sim_flush_window(&e, e.cur_win);
-    ln__sim_acc_merge(&e);
-    ln_progress_free(pg);
-    if (rc) {
-        ln_diag_set(diag, rc == LN_ECANCELED_ ? LN_EIO : rc, NULL, 0, 0,
-                    NULL, "%s",
-                    rc == LN_ECANCELED_
-                        ? "interrupted by a signal: no output written"
-                    : rc == LN_EIO ? "cannot write the events' temporary file"
-                                   : ln_strerror(rc));
         ln_outset_abort(os);
         ln__sim_engine_free(&e);
+        ln__sim_mpi_close(e.mpi, 1);
         return rc == LN_ECANCELED_ ? LN_EIO : rc;
     }
-    /* finish: outputs, the map, commit; the summary; stats */
+    /* finish: outputs, the map, commit; the summary; stats (rank 0) */
     if (os)
         rc = finish(&e, os, diag);
-    if (!rc && !e.opt.quiet)
+    if (!rc && !e.opt.quiet && e.rank == 0)
         ln__sim_print_summary(&e, stdout);
-    if (st)
+    if (st) {
         fill_stats(&e, st);
+        st->mpi_ranks = ln__sim_mpi_size(e.mpi);
+        st->mpi_rank = e.rank;
+        st->mpi_bytes = ln__sim_mpi_bytes(e.mpi);
+    }
     ln__sim_engine_free(&e);
+    ln__sim_mpi_close(e.mpi, rc != 0);
     return rc;
 }

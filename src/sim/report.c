@@ -29,7 +29,7 @@
 #error "LN_VERSION (CMake's project version) must be defined"
 #endif
 
-double ln__percentile(const uint32_t *hist, double p)
+double ln__percentile(const uint64_t *hist, double p)
 {
     uint64_t n = 0;
     for (int b = 0; b <= LN_LAT_BINS; b++)

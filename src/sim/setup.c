@@ -493,6 +493,9 @@ static int setup_link(ln__engine *e, ln_diag *diag)
         .nt = e->nt,
         .site = e->site,
         .beam = e->beam,
+        .part_first = e->lo,
+        .part_count = e->hi - e->lo,
+        .part = e->mpi ? &e->part : NULL,
     };
     int rc = ln_link_new(&cfg, &e->link);
     ln_free(ant);
@@ -564,6 +567,20 @@ int ln__sim_setup(ln__engine *e, ln_diag *diag)
         if (e->slot_steps < 1)
             e->slot_steps = 1;
     }
+    /* this rank's terminals (all with one process) */
+    e->lo = 0;
+    e->hi = e->nt;
+    if (e->mpi) {
+        ln__sim_mpi_set_n(e->mpi, e->nt);
+        ln__sim_mpi_block(e->mpi, e->nt, &e->lo, &e->hi);
+        e->part = (ln_link_part){ln__sim_mpi_gather, e->mpi};
+    }
+    e->mob_lo = 0;
+    while (e->mob_lo < e->nmobile && (size_t)e->mobile[e->mob_lo] < e->lo)
+        e->mob_lo++;
+    e->mob_hi = e->mob_lo;
+    while (e->mob_hi < e->nmobile && (size_t)e->mobile[e->mob_hi] < e->hi)
+        e->mob_hi++;
     if ((rc = setup_link(e, diag)))
         return rc;
     ALLOC(e->per_acct, sc->naccounts);

@@ -17,6 +17,7 @@
 #include "leonet/orbit.h"
 #include "leonet/policy.h"
 #include "leonet/sim.h"
+#include "sim/sim_mpi.h"
 
 #define LN_LAT_BINS 4000    /* RTT histogram: 0.1 ms bins up to 400 ms */
 #define LN_LAT_BIN_MS 0.1
@@ -35,7 +36,7 @@ typedef struct ln__counters {
     uint64_t isl_hops;          /* sum of their ISL hops */
     uint64_t bytes;             /* delivered */
     uint64_t demand_bytes;      /* asked for */
-    uint32_t lat_hist[LN_LAT_BINS + 1]; /* RTT to gateway, served steps */
+    uint64_t lat_hist[LN_LAT_BINS + 1]; /* RTT to gateway, served steps */
 } ln__counters;
 
 typedef struct ln__event {
@@ -157,6 +158,16 @@ typedef struct ln__engine {
                                   (account_step's scratch) */
     /* slot scheduler (link.scheduler "slot"; link's slot_assign) */
     long slot_steps;           /* steps per slot, >= 1 */
+    /* MPI ranks (sim_mpi.h, docs/scaling.md): NULL with one process.
+     * This rank links, counts and tallies terminals lo..hi-1 (one
+     * process: 0..nt-1); it moves every mobile terminal (their cells and
+     * beams are read by all), and only rank 0 keeps the map, usage and
+     * events of all and writes the outputs. */
+    ln__mpi *mpi;
+    int rank;                  /* 0 with one process */
+    size_t lo, hi;
+    size_t mob_lo, mob_hi;     /* mobile[mob_lo .. mob_hi): this rank's */
+    ln_link_part part;         /* link's gathers (ln__sim_mpi_gather) */
 } ln__engine;
 
 
@@ -204,6 +215,6 @@ int ln__sim_account_step(ln__engine *e, double t);
  * output set os (staged; the caller commits). */
 int ln__sim_write_outputs(ln__engine *e, ln_outset *os, ln_diag *diag);
 void ln__sim_print_summary(const ln__engine *e, FILE *f);
-double ln__percentile(const uint32_t *hist, double p);
+double ln__percentile(const uint64_t *hist, double p);
 
 #endif

@@ -168,11 +168,17 @@ int ln_sim_estimate(const ln_scenario *sc, const ln_sim_options *opt,
     }
     /* products kept in fixed-width counters */
     double tsteps = z.terminals * (double)z.steps;
-    if (!(tsteps <= LN_SIM_MAX_TERMINAL_STEPS))
-        return too_many(diag, dpath, "terminal-steps (terminals x steps)",
-                        tsteps, LN_SIM_MAX_TERMINAL_STEPS,
-                        "shorten the run, raise step_s or use fewer "
-                        "terminals");
+    /* a map cell's count in a window (uint32) is at most terminals x the
+     * steps of a window; the other counters are 64-bit */
+    double wsteps = ceil(sc->window_s / sc->step_s);
+    double mapsteps = z.terminals * fmin((double)z.steps, wsteps);
+    if (!(mapsteps <= LN_SIM_MAX_TERMINAL_STEPS))
+        return too_many(diag, dpath,
+                        "terminal-steps of a map window (terminals x "
+                        "steps per window)",
+                        mapsteps, LN_SIM_MAX_TERMINAL_STEPS,
+                        "shorten outputs.window_s, raise step_s or use "
+                        "fewer terminals");
     double peak = 0;
     for (size_t i = 0; i < sc->nplans; i++)
         peak = fmax(peak, sc->plans[i].peak_mbps);

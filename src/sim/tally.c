@@ -59,10 +59,11 @@ static void count2(ln__counters *c1, ln__counters *c2, const ln__engine *e,
     }
 }
 
-static int push_event(ln__engine *e, double t, size_t i, int lost,
-                      int reason, int zone)
+/* Appends one event record (spilled every LN_EV_CHUNK; ranks other than
+ * 0 keep theirs in memory: they send them to rank 0 after each step). */
+static int push_rec(ln__engine *e, const ln__event *ev)
 {
-    if (e->nev == LN_EV_CHUNK) {
+    if (e->nev == LN_EV_CHUNK && e->rank == 0) {
         /* spill to a temporary file: memory stays flat however long the
          * run (report.c reads them back in order) */
         if (!e->events_f && !(e->events_f = tmpfile()))
@@ -80,12 +81,19 @@ static int push_event(ln__engine *e, double t, size_t i, int lost,
         e->ev = ne;
         e->cap_ev = nc;
     }
+    e->ev[e->nev++] = *ev;
+    return 0;
+}
+
+static int push_event(ln__engine *e, double t, size_t i, int lost,
+                      int reason, int zone)
+{
     /* positions are rounded to 0.01 deg (~1 km) in events */
-    e->ev[e->nev++] = (ln__event){
+    ln__event ev = {
         t, (int32_t)i, (int8_t)lost, (int8_t)reason, (int32_t)zone,
         (float)(round(e->lat[i] * LN_RAD2DEG * 100) / 100),
         (float)(round(e->lon[i] * LN_RAD2DEG * 100) / 100)};
-    return 0;
+    return push_rec(e, &ev);
 }
 
 /* One thread's partial sums (see ln__engine.acc). */
@@ -155,12 +163,21 @@ void ln__sim_flush_window(ln__engine *e, long w)
 {
     if (w < 0)
         return;
-    ln_activity_add_rows(e->act, w, e->nt, e->cell_row, e->tw_active,
-                         e->tw_denied, e->tw_outage);
+    if (e->mpi) { /* every rank's terminals' counts, to rank 0 */
+        ln__sim_mpi_sum_root_u32(e->mpi, e->tw_active, e->nt);
+        ln__sim_mpi_sum_root_u32(e->mpi, e->tw_denied, e->nt);
+        ln__sim_mpi_sum_root_u32(e->mpi, e->tw_outage, e->nt);
+    }
+    if (e->rank == 0)
+        ln_activity_add_rows(e->act, w, e->nt, e->cell_row, e->tw_active,
+                             e->tw_denied, e->tw_outage);
     memset(e->tw_active, 0, e->nt * sizeof *e->tw_active);
     memset(e->tw_denied, 0, e->nt * sizeof *e->tw_denied);
     memset(e->tw_outage, 0, e->nt * sizeof *e->tw_outage);
 }
+
+static int events_step(ln__engine *e, double t);
+static int gather_events(ln__engine *e);
 
 /* Step 7. Counters and usage in parallel (per-thread integer sums); the
  * map cells, window totals and events in a serial pass in terminal order
@@ -175,14 +192,14 @@ int ln__sim_account_step(ln__engine *e, double t)
         ln__sim_flush_window(e, e->cur_win);
         e->cur_win = win;
     }
-    long nt = (long)e->nt;
+    long lo = (long)e->lo, hi = (long)e->hi;
     ln_usage_day(e->usage, t);
 #pragma omp parallel num_threads(e->nthreads)
     {
         int th = omp_get_thread_num();
         ln__acc *ac = &e->acc[th < e->nthreads ? th : 0];
 #pragma omp for schedule(dynamic, 1024)
-        for (long il = 0; il < nt; il++) {
+        for (long il = lo; il < hi; il++) {
             size_t i = (size_t)il;
             uint64_t bytes = 0, dbytes = 0;
             if (e->status[i] == LN_REASON_NONE) {
@@ -209,6 +226,20 @@ int ln__sim_account_step(ln__engine *e, double t)
                 e->ever_denied_zone[i] = e->deny_zone[i] + 1;
         }
     }
+    int rc = events_step(e, t);
+    if (e->mpi) {
+        /* rank 0 meters and maps every terminal: their bytes and
+         * statuses (the serving satellites are every rank's already) */
+        ln__sim_mpi_gather_root(e->mpi, e->step_bytes, sizeof *e->step_bytes,
+                                0, e->nt);
+        ln__sim_mpi_gather_root(e->mpi, e->status, sizeof *e->status, 0,
+                                e->nt);
+        int rc2 = gather_events(e);
+        if (!rc)
+            rc = rc2;
+        if (e->rank != 0)
+            return rc;
+    }
     ln_usage_add_range(e->usage, 0, e->nt, e->step_bytes);
     ln_usage_serve(e->usage, e->serving, e->status, sc->step_s);
     /* mobile terminals on the map: their cell may be new */
@@ -218,7 +249,35 @@ int ln__sim_account_step(ln__engine *e, double t)
     if (ln_activity_add_units(e->act, win, e->nmobile, e->mobile, e->cell,
                               e->map_kind))
         return LN_ENOMEM;
-    for (size_t i = 0; i < e->nt; i++) {
+    return rc;
+}
+
+/* Ranks: every other rank's events of the step to rank 0, appended in
+ * rank order (= terminal order: the single process's order); the others
+ * empty their buffer. */
+static int gather_events(ln__engine *e)
+{
+    void *all;
+    size_t n;
+    int rc = ln__sim_mpi_bytes_root(e->mpi, e->ev,
+                                    e->rank ? e->nev * sizeof *e->ev : 0,
+                                    &all, &n);
+    if (e->rank)
+        e->nev = 0;
+    if (rc || !all)
+        return rc;
+    const ln__event *ev = all;
+    for (size_t k = 0; k < n / sizeof *ev && !rc; k++)
+        rc = push_rec(e, &ev[k]);
+    ln_free(all);
+    return rc;
+}
+
+/* The service lost/restored events of this rank's terminals at t, in
+ * terminal order. */
+static int events_step(ln__engine *e, double t)
+{
+    for (size_t i = e->lo; i < e->hi; i++) {
         int st = e->status[i];
         /* events: transitions between served and an outage reason */
         int prev = e->prev_status[i];
