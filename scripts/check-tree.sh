@@ -3,7 +3,7 @@
 #  1. every dependency points down (docs/DESIGN.md, "Areas"):
 #
 #   core -> geo -> orbit -> link -> net -> policy -> meter -> activity
-#        -> sim -> store -> server, cli, leonetd (the daemon's verbs)
+#        -> trust -> sim -> store -> server, cli, leonetd (the daemon's verbs)
 #
 # An area may include its own headers and those of the areas before it,
 # never one after it; an area's private header (src/AREA/*.h) is for that
@@ -17,7 +17,7 @@
 set -eu
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$root"
-order=(core geo orbit link net policy meter activity sim store server cli leonetd)
+order=(core geo orbit link net policy meter activity trust sim store server cli leonetd)
 declare -A rank
 for i in "${!order[@]}"; do rank[${order[$i]}]=$i; done
 # the public headers and the area each belongs to
@@ -27,7 +27,7 @@ declare -A owner=(
     [orbit.h]=orbit [link.h]=link [net.h]=net [policy.h]=policy
     [zone.h]=policy
     [meter.h]=meter [activity.h]=activity [sim.h]=sim [store.h]=store
-    [server.h]=server
+    [server.h]=server [trust.h]=trust
 )
 bad=0
 check() {   # FILE AREA

@@ -52,7 +52,9 @@ extern "C" {
     X(LN_ESTORE_FULL, -201, "store: disk full")                            \
     X(LN_ECONFLICT, -202, "store: conflicting record")                     \
     X(LN_EAUTH, -210, "auth: no valid token")                              \
-    X(LN_EFORBIDDEN, -211, "auth: outside the token's scope")
+    X(LN_EFORBIDDEN, -211, "auth: outside the token's scope")             \
+    /* trust (contracts, audit log) */                                     \
+    X(LN_ETRUST, -220, "trust: signature or proof does not verify")
 
 typedef enum ln_err {
     LN_OK = 0,

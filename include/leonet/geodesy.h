@@ -184,8 +184,9 @@ double ln_geo_bearing_rad(double lat1_rad, double lon1_rad, double lat2_rad,
  * Given:    lat_rad, lon_rad  a point, rad (updated in place)
  *           east_km, north_km  a small displacement, km
  * Returned: lat_rad, lon_rad  the point moved on the sphere of radius
- *                      LN_EARTH_MEAN_R_KM: lat reflected at the poles,
- *                      lon wrapped to [-pi, pi]
+ *                      LN_EARTH_MEAN_R_KM: a step over a pole comes
+ *                      down the opposite meridian (lon + pi), lon
+ *                      wrapped to [-pi, pi]
  * Notes:    flat-earth step (good to 0.5 % at tens of km): the scatter of
  *           fixed terminals around a place and of mobile units around
  *           their track. */

@@ -169,7 +169,7 @@ void ln_track_position(const ln_track *tr, double t_unix_s, double shift_s,
  *                     lower index); the slot scheduler reassigns all
  *   ln_link_gateways  gateway antennas; rehoming of stranded terminals
  *   ln_link_capacity  beam and satellite capacity share, RTT, ISL hops
- * and reads the results with ln_link_results. Threads: the per-terminal
+ * and reads the results with ln_link_results_of. Threads: the per-terminal
  * and per-satellite loops run on cfg.nthreads OpenMP threads; results do
  * not depend on the thread count. No call allocates but ln_link_new and
  * ln_link_track (a new candidate area). */

@@ -211,7 +211,10 @@ int ln_store_put_zones(ln_store *st, const ln_st_zone *z, size_t n,
  * Given:    as_of_version  0: the latest; else that version of the set
  * Returned: out, n   the set in force: for each zone id, its record of the
  *                    highest version <= as_of (left out when that record
- *                    deletes it), in id order; each body NUL-terminated
+ *                    deletes it), in the order the zones were first
+ *                    put (a zone replaced later keeps its place; the
+ *                    order decides priority ties, as the scenario's
+ *                    order does in `leonet run`); each body NUL-terminated
  *                    (body_len without it). Free with ln_st_zones_free.
  *           version  the version read (0: no zones were ever put)
  * Status:   0, LN_ENOTFOUND (no such version), LN_ENOMEM, LN_EIO,

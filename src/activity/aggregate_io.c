@@ -30,27 +30,39 @@ static double reprint(const char *fmt, double v)
     return strtod(b, NULL);
 }
 
-static const ln_activity *sort_ctx; /* only for the qsort below */
+typedef struct cell_row {
+    ln_cell cell;
+    long row;
+} cell_row;
 
-static int cmp_row(const void *x, const void *y)
+static int cmp_cell_row(const void *x, const void *y)
 {
-    ln_cell p = sort_ctx->cells[*(const long *)x];
-    ln_cell q = sort_ctx->cells[*(const long *)y];
+    ln_cell p = ((const cell_row *)x)->cell, q = ((const cell_row *)y)->cell;
     return p < q ? -1 : p > q;
 }
 
 /* The rows in ascending cell id order, whatever order they appeared in
- * (ln_malloc'd; NULL when out of memory). */
+ * (ln_malloc'd; NULL when out of memory). Sorts (cell, row) pairs, with
+ * no state outside the call: the daemon writes one aggregate from
+ * several threads at once. */
 static long *cells_in_order(const ln_activity *a)
 {
-    long *order = ln_malloc((a->ncells ? a->ncells : 1) * sizeof *order);
-    if (!order)
+    size_t n = a->ncells ? a->ncells : 1;
+    long *order = ln_malloc(n * sizeof *order);
+    cell_row *cr = ln_malloc(n * sizeof *cr);
+    if (!order || !cr) {
+        ln_free(order);
+        ln_free(cr);
         return NULL;
+    }
+    for (size_t c = 0; c < a->ncells; c++) {
+        cr[c].cell = a->cells[c];
+        cr[c].row = (long)c;
+    }
+    qsort(cr, a->ncells, sizeof *cr, cmp_cell_row);
     for (size_t c = 0; c < a->ncells; c++)
-        order[c] = (long)c;
-    sort_ctx = a;
-    qsort(order, a->ncells, sizeof *order, cmp_row);
-    sort_ctx = NULL;
+        order[c] = cr[c].row;
+    ln_free(cr);
     return order;
 }
 

@@ -113,6 +113,13 @@ int ln_cmd_geofence(int, char **);
 int ln_cmd_map(int, char **);
 int ln_cmd_visible(int, char **);
 int ln_cmd_drive(int, char **); /* cmd_drive.c: leonet drive */
+/* issue 15's verbs (cmd_key.c, cmd_sign.c, cmd_contract.c, cmd_audit.c,
+ * cmd_witness.c; helpers in trust_cli.h) */
+int ln_cmd_key(int, char **);
+int ln_cmd_sign(int, char **);
+int ln_cmd_contract(int, char **);
+int ln_cmd_audit(int, char **);
+int ln_cmd_witness(int, char **);
 int ln_bench_geofence(int, char **);
 /* Loads a comma-separated list of GeoJSON zone files into a new zone set
  * (cmd_geofence.c); on error prints "leonet VERB: file:line: ..." and

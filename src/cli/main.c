@@ -37,6 +37,13 @@ static const verb verbs[] = {
     {"bench", ln_cmd_bench, "time the hot paths (propagate, ...)"},
     {"drive", ln_cmd_drive,
      "run a scenario into a live leonetd (its terminals' reports)"},
+    {"key", ln_cmd_key, "make an Ed25519 key pair for a party or witness"},
+    {"sign", ln_cmd_sign, "sign a change request (or a note) detached"},
+    {"contract", ln_cmd_contract,
+     "show a contract; does a signed request meet its thresholds"},
+    {"audit", ln_cmd_audit, "verify an audit log bundle offline"},
+    {"witness", ln_cmd_witness,
+     "cosign a log's checkpoint after a consistency proof"},
     {NULL, NULL, NULL},
 };
 

@@ -27,7 +27,9 @@ static int skip_string(scan *s)
         return -1;
     s->p++;
     while (s->p < s->end && *s->p != '"') {
-        if (*s->p == '\\')
+        /* an escape takes the next byte too (if there is one: never step
+         * past the end) */
+        if (*s->p == '\\' && s->end - s->p > 1)
             s->p++;
         s->p++;
     }
@@ -35,6 +37,36 @@ static int skip_string(scan *s)
         return -1;
     s->p++;
     return 0;
+}
+
+/* A member's name and its ':' (blanks before each skipped); the name's
+ * text (between the quotes, as written) into *k, *kl when k is not
+ * NULL. */
+static int member_key(scan *s, const char **k, size_t *kl)
+{
+    ws(s);
+    const char *q = s->p;
+    if (skip_string(s))
+        return -1;
+    if (k) {
+        *k = q + 1;
+        *kl = (size_t)(s->p - q - 2);
+    }
+    ws(s);
+    if (s->p >= s->end || *s->p != ':')
+        return -1;
+    s->p++;
+    return 0;
+}
+
+/* After a member or element: skips the blanks and the ',' (1: another
+ * follows) or the container's close (0: it ended); -1 on anything else. */
+static int after_value(scan *s, char close)
+{
+    ws(s);
+    if (s->p < s->end && (*s->p == ',' || *s->p == close))
+        return *s->p++ == ',';
+    return -1;
 }
 
 static int skip_value(scan *s, int depth)
@@ -54,27 +86,11 @@ static int skip_value(scan *s, int depth)
             return 0;
         }
         for (;;) {
-            if (c == '{') {
-                ws(s);
-                if (skip_string(s))
-                    return -1;
-                ws(s);
-                if (s->p >= s->end || *s->p != ':')
-                    return -1;
-                s->p++;
-            }
-            if (skip_value(s, depth + 1))
+            if (c == '{' && member_key(s, NULL, NULL))
                 return -1;
-            ws(s);
-            if (s->p < s->end && *s->p == ',') {
-                s->p++;
-                continue;
-            }
-            if (s->p < s->end && *s->p == close) {
-                s->p++;
-                return 0;
-            }
-            return -1;
+            int r = skip_value(s, depth + 1) ? -1 : after_value(s, close);
+            if (r <= 0)
+                return r;
         }
     }
     while (s->p < s->end && !strchr(",]} \t\r\n", *s->p))
@@ -91,28 +107,15 @@ static int find_key(scan *s, const char *key, size_t klen)
         return -1;
     s->p++;
     for (;;) {
-        ws(s);
-        if (s->p >= s->end || *s->p != '"')
+        const char *k0;
+        size_t kl;
+        if (member_key(s, &k0, &kl))
             return -1;
-        const char *k0 = s->p + 1;
-        if (skip_string(s))
-            return -1;
-        size_t kl = (size_t)(s->p - 1 - k0);
-        ws(s);
-        if (s->p >= s->end || *s->p != ':')
-            return -1;
-        s->p++;
         ws(s);
         if (kl == klen && memcmp(k0, key, klen) == 0)
             return 0;
-        if (skip_value(s, 0))
+        if (skip_value(s, 0) || after_value(s, '}') != 1)
             return -1;
-        ws(s);
-        if (s->p < s->end && *s->p == ',') {
-            s->p++;
-            continue;
-        }
-        return -1;
     }
 }
 
@@ -126,14 +129,8 @@ static int find_index(scan *s, long idx)
         ws(s);
         if (i == idx)
             return s->p < s->end && *s->p != ']' ? 0 : -1;
-        if (skip_value(s, 0))
+        if (skip_value(s, 0) || after_value(s, ']') != 1)
             return -1;
-        ws(s);
-        if (s->p < s->end && *s->p == ',') {
-            s->p++;
-            continue;
-        }
-        return -1;
     }
 }
 

@@ -207,12 +207,18 @@ static int vmap_get(vmap *m, double lat, double lon)
     return (int)m->nv++;
 }
 
+/* Signed area in (lon, lat), rad^2: > 0 counter-clockwise. Each edge's
+ * longitude step is taken the short way round (remainder), so a ring
+ * across the antimeridian keeps its orientation (its raw step of ~2 pi
+ * made an outer ring look like a hole, and the cell's outline vanished);
+ * the step of any other edge is unchanged, to the bit. */
 static double ring_area(const ln_cell_ring *r)
 {
     double a = 0;
     for (size_t i = 0, j = r->n - 1; i < r->n; j = i++)
-        a += (r->lon_rad[j] - r->lon_rad[i]) * (r->lat_rad[j] + r->lat_rad[i]);
-    return a / 2; /* > 0 counter-clockwise in (lon, lat) */
+        a += remainder(r->lon_rad[j] - r->lon_rad[i], LN_TWOPI) *
+             (r->lat_rad[j] + r->lat_rad[i]);
+    return a / 2;
 }
 
 void ln_cell_polys_free(ln_cell_poly *polys, size_t npolys)

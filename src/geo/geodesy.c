@@ -177,10 +177,15 @@ void ln_geo_offset_km(double *lat_rad, double *lon_rad, double east_km,
 {
     const double R = LN_EARTH_MEAN_R_KM;
     *lat_rad += north_km / R;
-    if (*lat_rad > LN_PI / 2)
+    /* over a pole: back down the other side, on the opposite meridian */
+    if (*lat_rad > LN_PI / 2) {
         *lat_rad = LN_PI - *lat_rad;
-    if (*lat_rad < -LN_PI / 2)
+        *lon_rad += LN_PI;
+    }
+    if (*lat_rad < -LN_PI / 2) {
         *lat_rad = -LN_PI - *lat_rad;
+        *lon_rad += LN_PI;
+    }
     double c = cos(*lat_rad);
     if (c < 1e-6)
         c = 1e-6;

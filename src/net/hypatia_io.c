@@ -14,6 +14,7 @@
  *                     "<name> <id>" (id = 0, 1, ... in order), TLE line 1,
  *                     TLE line 2; every epoch the same
  *   isls.txt          "<a> <b>" per line, a < b < nsat, no duplicates
+ *                     (a repeated one is refused at its line)
  *   ground_stations   "gid,name,lat_deg,lon_deg,elev_m[,x_m,y_m,z_m]"
  *                     (5 = basic, 8 = extended with WGS-72 cartesian)
  *   gsl_interfaces    "node,number_of_interfaces,aggregate_bandwidth" for
@@ -183,46 +184,135 @@ static int read_tles(const char *dir, ln_hyp_state *st, ln_diag *diag)
     return rc;
 }
 
-static int read_isls(const char *dir, ln_hyp_state *st, ln_diag *diag)
+/* One line of a file read by each_line: its text (split in place), its
+ * number (1 first) and the file's path; 0 to go on, else a status that
+ * stops the reading. */
+typedef int line_fn(char *l, long lineno, const char *path, void *ctx,
+                    ln_diag *diag);
+
+/* Reads the file at path and calls fn on each line that is not empty, in
+ * order, until one returns non-zero. *nlines (may be NULL): the number of
+ * the last line read. The status: read_path's or fn's. */
+static int each_line(const char *path, line_fn *fn, void *ctx, long *nlines,
+                     ln_diag *diag)
 {
-    char path[1024], *buf;
-    int rc = read_whole(dir, "isls.txt", &buf, path, sizeof path, diag);
+    char *buf;
+    int rc = read_path(path, &buf, diag);
     if (rc)
         return rc;
-    size_t cap = 0;
     char *cur = buf, *l;
     long lineno = 0;
-    while ((l = next_line(&cur))) {
+    while (!rc && (l = next_line(&cur))) {
         lineno++;
-        long a, b;
-        char extra;
-        if (!*l)
-            continue;
-        if (sscanf(l, "%ld %ld %c", &a, &b, &extra) != 2 || a < 0 || b < 0) {
-            rc = ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
-                             "expected '<a> <b>' (non-negative integers)");
-            break;
-        }
-        if ((size_t)a >= st->nsat || (size_t)b >= st->nsat) {
-            rc = ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
-                             "satellite does not exist: %ld",
-                             (size_t)a >= st->nsat ? a : b);
-            break;
-        }
-        if (b <= a) {
-            rc = ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
-                             "the second satellite index must be strictly "
-                             "larger than the first");
-            break;
-        }
-        if ((rc = ln_grow((void **)&st->isls, &cap, st->nisl + 1,
-                          sizeof *st->isls)))
-            break;
-        st->isls[st->nisl].a = (int32_t)a;
-        st->isls[st->nisl].b = (int32_t)b;
-        st->nisl++;
+        if (*l)
+            rc = fn(l, lineno, path, ctx, diag);
     }
     ln_free(buf);
+    if (nlines)
+        *nlines = lineno;
+    return rc;
+}
+
+/* each_line on the file name in dir (path: room for the joined name). */
+static int each_line_in(const char *dir, const char *name, char *path,
+                        size_t pathn, line_fn *fn, void *ctx, long *nlines,
+                        ln_diag *diag)
+{
+    snprintf(path, pathn, "%s/%s", dir, name);
+    return each_line(path, fn, ctx, nlines, diag);
+}
+
+typedef struct grow_ctx {
+    ln_hyp_state *st;
+    size_t cap;  /* of the array being filled */
+    long *line;  /* isls.txt: each ISL's line (capacity lcap) */
+    size_t lcap;
+} grow_ctx;
+
+static int isl_line(char *l, long lineno, const char *path, void *ctx,
+                    ln_diag *diag)
+{
+    grow_ctx *c = ctx;
+    ln_hyp_state *st = c->st;
+    long a, b;
+    char extra;
+    if (sscanf(l, "%ld %ld %c", &a, &b, &extra) != 2 || a < 0 || b < 0)
+        return ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
+                           "expected '<a> <b>' (non-negative integers)");
+    if ((size_t)a >= st->nsat || (size_t)b >= st->nsat)
+        return ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
+                           "satellite does not exist: %ld",
+                           (size_t)a >= st->nsat ? a : b);
+    if (b <= a)
+        return ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
+                           "the second satellite index must be strictly "
+                           "larger than the first");
+    int rc = ln_grow((void **)&st->isls, &c->cap, st->nisl + 1,
+                     sizeof *st->isls);
+    if (rc)
+        return rc;
+    if ((rc = ln_grow((void **)&c->line, &c->lcap, st->nisl + 1,
+                      sizeof *c->line)))
+        return rc;
+    st->isls[st->nisl].a = (int32_t)a;
+    st->isls[st->nisl].b = (int32_t)b;
+    c->line[st->nisl] = lineno;
+    st->nisl++;
+    return 0;
+}
+
+typedef struct isl_at {
+    int32_t a, b;
+    long line;
+} isl_at;
+
+static int cmp_isl_at(const void *x, const void *y)
+{
+    const isl_at *p = x, *q = y;
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    if (p->b != q->b)
+        return p->b < q->b ? -1 : 1;
+    return p->line < q->line ? -1 : p->line > q->line;
+}
+
+/* satgenpy's "Duplicate ISL" check: the first line (in file order) that
+ * repeats an earlier ISL, or 0. Sorts a copy: O(nisl log nisl). */
+static int first_dup_isl(const ln_hyp_state *st, const long *line,
+                         long *dup_line, int32_t *da, int32_t *db)
+{
+    *dup_line = 0;
+    if (st->nisl < 2)
+        return 0;
+    isl_at *v = ln_malloc(st->nisl * sizeof *v);
+    if (!v)
+        return LN_ENOMEM;
+    for (size_t i = 0; i < st->nisl; i++)
+        v[i] = (isl_at){st->isls[i].a, st->isls[i].b, line[i]};
+    qsort(v, st->nisl, sizeof *v, cmp_isl_at);
+    for (size_t i = 1; i < st->nisl; i++)
+        if (v[i].a == v[i - 1].a && v[i].b == v[i - 1].b &&
+            (!*dup_line || v[i].line < *dup_line)) {
+            *dup_line = v[i].line;
+            *da = v[i].a;
+            *db = v[i].b;
+        }
+    ln_free(v);
+    return 0;
+}
+
+static int read_isls(const char *dir, ln_hyp_state *st, ln_diag *diag)
+{
+    char path[1024];
+    grow_ctx c = {st, 0, NULL, 0};
+    int rc = each_line_in(dir, "isls.txt", path, sizeof path, isl_line, &c,
+                          NULL, diag);
+    long dl;
+    int32_t da = 0, db = 0;
+    if (!rc && !(rc = first_dup_isl(st, c.line, &dl, &da, &db)) && dl)
+        rc = ln_diag_set(diag, LN_EPARSE, path, dl, 1, NULL,
+                         "duplicate ISL: (%d, %d)", (int)da, (int)db);
+    ln_free(c.line);
     return rc;
 }
 
@@ -241,64 +331,52 @@ static int split_commas(char *l, char **f, int max)
     return k;
 }
 
-static int read_gs_path(const char *path, ln_hyp_state *st, ln_diag *diag)
+static int gs_line(char *l, long lineno, const char *path, void *ctx,
+                   ln_diag *diag)
 {
-    char *buf;
-    int rc = read_path(path, &buf, diag);
+    grow_ctx *c = ctx;
+    ln_hyp_state *st = c->st;
+    char *f[9];
+    int k = split_commas(l, f, 8);
+    long gid;
+    if (k != 5 && k != 8)
+        return ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
+                           "a ground station line has 5 (basic) or 8 "
+                           "(extended) columns");
+    if (parse_long(f[0], &gid) || gid != (long)st->ngs)
+        return ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
+                           "ground station id must increment each line");
+    int rc = ln_grow((void **)&st->gs, &c->cap, st->ngs + 1, sizeof *st->gs);
     if (rc)
         return rc;
-    size_t cap = 0;
-    char *cur = buf, *l;
-    long lineno = 0;
-    while ((l = next_line(&cur))) {
-        lineno++;
-        if (!*l)
-            continue;
-        char *f[9];
-        int k = split_commas(l, f, 8);
-        long gid;
-        if (k != 5 && k != 8) {
-            rc = ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
-                             "a ground station line has 5 (basic) or 8 "
-                             "(extended) columns");
-            break;
-        }
-        if (parse_long(f[0], &gid) || gid != (long)st->ngs) {
-            rc = ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
-                             "ground station id must increment each line");
-            break;
-        }
-        if ((rc = ln_grow((void **)&st->gs, &cap, st->ngs + 1,
-                          sizeof *st->gs)))
-            break;
-        ln_hyp_gs *g = &st->gs[st->ngs];
-        memset(g, 0, sizeof *g);
-        if (strlen(f[1]) >= sizeof g->name || strlen(f[2]) >= sizeof g->lat_str ||
-            strlen(f[3]) >= sizeof g->lon_str ||
-            parse_double(f[2], &g->lat_deg) || parse_double(f[3], &g->lon_deg) ||
-            parse_double(f[4], &g->elev_m) || fabs(g->lat_deg) > 90.0 ||
-            fabs(g->lon_deg) > 360.0 || fabs(g->elev_m) > 100000.0) {
-            rc = ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
-                             "bad name, latitude, longitude or elevation");
-            break;
-        }
-        strcpy(g->name, f[1]);
-        strcpy(g->lat_str, f[2]);
-        strcpy(g->lon_str, f[3]);
-        if (k == 8) {
-            if (parse_double(f[5], &g->ecef_m[0]) ||
-                parse_double(f[6], &g->ecef_m[1]) ||
-                parse_double(f[7], &g->ecef_m[2])) {
-                rc = ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
-                                 "bad cartesian coordinates");
-                break;
-            }
-            g->has_ecef = 1;
-        }
-        st->ngs++;
+    ln_hyp_gs *g = &st->gs[st->ngs];
+    memset(g, 0, sizeof *g);
+    if (strlen(f[1]) >= sizeof g->name || strlen(f[2]) >= sizeof g->lat_str ||
+        strlen(f[3]) >= sizeof g->lon_str ||
+        parse_double(f[2], &g->lat_deg) || parse_double(f[3], &g->lon_deg) ||
+        parse_double(f[4], &g->elev_m) || fabs(g->lat_deg) > 90.0 ||
+        fabs(g->lon_deg) > 360.0 || fabs(g->elev_m) > 100000.0)
+        return ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
+                           "bad name, latitude, longitude or elevation");
+    strcpy(g->name, f[1]);
+    strcpy(g->lat_str, f[2]);
+    strcpy(g->lon_str, f[3]);
+    if (k == 8) {
+        if (parse_double(f[5], &g->ecef_m[0]) ||
+            parse_double(f[6], &g->ecef_m[1]) ||
+            parse_double(f[7], &g->ecef_m[2]))
+            return ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
+                               "bad cartesian coordinates");
+        g->has_ecef = 1;
     }
-    ln_free(buf);
-    return rc;
+    st->ngs++;
+    return 0;
+}
+
+static int read_gs_path(const char *path, ln_hyp_state *st, ln_diag *diag)
+{
+    grow_ctx c = {st, 0, NULL, 0};
+    return each_line(path, gs_line, &c, NULL, diag);
 }
 
 static int read_gs(const char *dir, ln_hyp_state *st, ln_diag *diag)
@@ -325,98 +403,95 @@ int ln_hyp_read_gs_file(const char *path, ln_hyp_gs **out, size_t *n,
     return 0;
 }
 
+typedef struct gsl_ctx {
+    ln_hyp_state *st;
+    size_t node, nn; /* the next node; satellites + ground stations */
+} gsl_ctx;
+
+static int gsl_line(char *l, long lineno, const char *path, void *ctx,
+                    ln_diag *diag)
+{
+    gsl_ctx *c = ctx;
+    char *f[4];
+    long id, nif;
+    double bw;
+    if (split_commas(l, f, 3) != 3)
+        return ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
+                           "must have three columns: <node id>,<number "
+                           "of interfaces>,<aggregate max. bandwidth>");
+    if (parse_long(f[0], &id) || id != (long)c->node || c->node >= c->nn)
+        return ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
+                           "node id must increment each line and stay "
+                           "below %zu", c->nn);
+    if (parse_long(f[1], &nif) || nif <= 0 || nif > INT32_MAX ||
+        parse_double(f[2], &bw) || !(bw > 0.0))
+        return ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
+                           "interfaces and bandwidth must be positive");
+    c->st->gsl_nif[c->node] = (int32_t)nif;
+    c->st->gsl_bw[c->node] = bw;
+    c->node++;
+    return 0;
+}
+
 static int read_gsl_if(const char *dir, ln_hyp_state *st, ln_diag *diag)
 {
-    char path[1024], *buf;
-    int rc = read_whole(dir, "gsl_interfaces_info.txt", &buf, path,
-                        sizeof path, diag);
-    if (rc)
-        return rc;
-    size_t nn = st->nsat + st->ngs;
-    st->gsl_nif = ln_malloc((nn ? nn : 1) * sizeof *st->gsl_nif);
-    st->gsl_bw = ln_malloc((nn ? nn : 1) * sizeof *st->gsl_bw);
-    if (!st->gsl_nif || !st->gsl_bw) {
-        ln_free(buf);
+    char path[1024];
+    gsl_ctx c = {st, 0, st->nsat + st->ngs};
+    st->gsl_nif = ln_malloc((c.nn ? c.nn : 1) * sizeof *st->gsl_nif);
+    st->gsl_bw = ln_malloc((c.nn ? c.nn : 1) * sizeof *st->gsl_bw);
+    if (!st->gsl_nif || !st->gsl_bw)
         return LN_ENOMEM;
-    }
-    char *cur = buf, *l;
     long lineno = 0;
-    size_t node = 0;
-    while ((l = next_line(&cur))) {
-        lineno++;
-        if (!*l)
-            continue;
-        char *f[4];
-        long id, nif;
-        double bw;
-        if (split_commas(l, f, 3) != 3) {
-            rc = ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
-                             "must have three columns: <node id>,<number "
-                             "of interfaces>,<aggregate max. bandwidth>");
-            break;
-        }
-        if (parse_long(f[0], &id) || id != (long)node || node >= nn) {
-            rc = ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
-                             "node id must increment each line and stay "
-                             "below %zu", nn);
-            break;
-        }
-        if (parse_long(f[1], &nif) || nif <= 0 || nif > INT32_MAX ||
-            parse_double(f[2], &bw) || !(bw > 0.0)) {
-            rc = ln_diag_set(diag, LN_EPARSE, path, lineno, 1, NULL,
-                             "interfaces and bandwidth must be positive");
-            break;
-        }
-        st->gsl_nif[node] = (int32_t)nif;
-        st->gsl_bw[node] = bw;
-        node++;
-    }
-    if (!rc && node != nn)
+    int rc = each_line_in(dir, "gsl_interfaces_info.txt", path, sizeof path,
+                          gsl_line, &c, &lineno, diag);
+    if (!rc && c.node != c.nn)
         rc = ln_diag_set(diag, LN_EPARSE, path, lineno, 0, NULL,
                          "number of nodes defined (%zu) does not match up "
                          "with satellites + ground stations (%zu)",
-                         node, nn);
-    ln_free(buf);
+                         c.node, c.nn);
     return rc;
+}
+
+typedef struct desc_ctx {
+    ln_hyp_state *st;
+    int have_g, have_i;
+} desc_ctx;
+
+static int desc_line(char *l, long lineno, const char *path, void *ctx,
+                     ln_diag *diag)
+{
+    desc_ctx *c = ctx;
+    char *eq = strchr(l, '=');
+    if (!eq)
+        return 0;
+    *eq = '\0';
+    double v;
+    if (strcmp(l, "max_gsl_length_m") != 0 &&
+        strcmp(l, "max_isl_length_m") != 0)
+        return 0;
+    if (parse_double(eq + 1, &v) || v < 0.0)
+        return ln_diag_set(diag, LN_EPARSE, path, lineno, (long)(eq - l) + 2,
+                           l, "expected a non-negative number");
+    if (l[4] == 'g') {
+        c->st->max_gsl_m = v;
+        c->have_g = 1;
+    } else {
+        c->st->max_isl_m = v;
+        c->have_i = 1;
+    }
+    return 0;
 }
 
 static int read_description(const char *dir, ln_hyp_state *st,
                             ln_diag *diag)
 {
-    char path[1024], *buf;
-    int rc = read_whole(dir, "description.txt", &buf, path, sizeof path,
-                        diag);
-    if (rc)
-        return rc;
-    int have_g = 0, have_i = 0;
-    char *cur = buf, *l;
-    long lineno = 0;
-    while ((l = next_line(&cur)) && !rc) {
-        lineno++;
-        char *eq = strchr(l, '=');
-        if (!eq)
-            continue;
-        *eq = '\0';
-        double v;
-        if (strcmp(l, "max_gsl_length_m") == 0 ||
-            strcmp(l, "max_isl_length_m") == 0) {
-            if (parse_double(eq + 1, &v) || v < 0.0)
-                rc = ln_diag_set(diag, LN_EPARSE, path, lineno,
-                                 (long)(eq - l) + 2, l,
-                                 "expected a non-negative number");
-            else if (l[4] == 'g') {
-                st->max_gsl_m = v;
-                have_g = 1;
-            } else {
-                st->max_isl_m = v;
-                have_i = 1;
-            }
-        }
-    }
-    if (!rc && !(have_g && have_i))
+    char path[1024];
+    desc_ctx c = {st, 0, 0};
+    int rc = each_line_in(dir, "description.txt", path, sizeof path,
+                          desc_line, &c, NULL, diag);
+    if (!rc && !(c.have_g && c.have_i))
         rc = ln_diag_set(diag, LN_EPARSE, path, 0, 0, NULL,
                          "needs max_gsl_length_m and max_isl_length_m");
-    ln_free(buf);
     return rc;
 }
 
@@ -460,13 +535,20 @@ const char *ln_net_default_gs_file(void)
 #endif
 }
 
+/* A ground station's ECEF position, m: its file's cartesian columns if it
+ * had them, else from its geodetic ones. */
+static void gs_ecef_m(const ln_hyp_gs *g, double r[3])
+{
+    if (g->has_ecef)
+        memcpy(r, g->ecef_m, 3 * sizeof *r);
+    else
+        wgs72_ecef_m(g->lat_deg, g->lon_deg, g->elev_m, r);
+}
+
 void ln_hyp_gs_ecef_km(const ln_hyp_gs *g, double r_km[3])
 {
     double r[3];
-    if (g->has_ecef)
-        memcpy(r, g->ecef_m, sizeof r);
-    else
-        wgs72_ecef_m(g->lat_deg, g->lon_deg, g->elev_m, r);
+    gs_ecef_m(g, r);
     for (int i = 0; i < 3; i++)
         r_km[i] = r[i] / 1000.0;
 }
@@ -527,10 +609,7 @@ int ln_hyp_write(const char *dir, const ln_hyp_state *st, ln_diag *diag)
     for (size_t g = 0; g < st->ngs; g++) {
         const ln_hyp_gs *s = &st->gs[g];
         double r[3];
-        if (s->has_ecef)
-            memcpy(r, s->ecef_m, sizeof r);
-        else
-            wgs72_ecef_m(s->lat_deg, s->lon_deg, s->elev_m, r);
+        gs_ecef_m(s, r);
         fprintf(f, "%zu,%s,%s,%s,%f,%f,%f,%f\n", g, s->name, s->lat_str,
                 s->lon_str, s->elev_m, r[0], r[1], r[2]);
     }

@@ -231,8 +231,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                      "Content-Length");
         x->started = 1;
-        if (cl && strtoull(cl, NULL, 10) > s->cfg.body_max)
+        unsigned long long n = cl ? strtoull(cl, NULL, 10) : 0;
+        if (n > s->cfg.body_max)
             return too_big(c, s, x, method);
+        /* the body's buffer sized once from Content-Length, up to 1 MB
+         * (a 170 kB batch was 7 reallocs and their copies; a larger
+         * announced body grows as it arrives, so that a client that
+         * announces much and sends little does not cost memory) */
+        if (n && n <= (1u << 20) && !x->body &&
+            (x->body = ln_malloc((size_t)n + 1)))
+            x->cap = (size_t)n + 1;
         return MHD_YES;
     }
     if (*upload_size) {

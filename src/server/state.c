@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "arena.h"
 #include "core.h"
 
 ln_store *srv_store(srv *s) { return s->st; }
@@ -69,6 +70,7 @@ int srv_new(ln_store *st, const ln_server_config *cfg, srv **out,
             ln_diag *diag)
 {
     *out = NULL;
+    srv_arena_install(); /* jansson's allocator: ingest's arena (arena.c) */
     srv *s = ln_calloc(1, sizeof *s);
     if (!s)
         return ln_diag_set(diag, LN_ENOMEM, NULL, 0, 0, NULL,

@@ -420,7 +420,9 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
     while (nfixed < nt && e->track[nfixed] < 0)
         nfixed++;
     if (order_by_cell(e, 0, nfixed))
-        return LN_ENOMEM;
+        return ln_diag_set(diag, LN_ENOMEM, NULL, 0, 0, NULL,
+                           "out of memory ordering %zu terminals by cell",
+                           nfixed);
     /* sites, cells and cached decisions of fixed terminals */
     for (size_t i = 0; i < nt; i++) {
         ln_geodetic g = {e->lat[i], e->lon[i], 0.0};
@@ -432,7 +434,8 @@ static int setup_terminals(ln__engine *e, ln_diag *diag)
         e->status[i] = LN_REASON_NO_SAT;
         e->prev_status[i] = -1; /* no state yet: the first step is silent */
         if (ln_activity_row(e->act, e->cell[i], &e->cell_row[i]))
-            return LN_ENOMEM;
+            return ln_diag_set(diag, LN_ENOMEM, NULL, 0, 0, NULL,
+                               "out of memory adding the map's cells");
     }
     return 0;
 }

@@ -92,6 +92,10 @@ static const char *const migrations[LN_SQ_SCHEMA] = {
     " SELECT 'folded_pos.' || i, coalesce((SELECT value FROM meta"
     " WHERE key = 'folded_pos'), 0) FROM k;"
     "INSERT OR REPLACE INTO meta(key, value) VALUES('fold_gen', 0);",
+    /* 5: the set keeps the order zones were first put in (a zone's
+     * priority ties are decided in that order, as `leonet run` decides
+     * them in the scenario's order); rows from before: 0, then by id */
+    "ALTER TABLE zones ADD COLUMN ord INTEGER NOT NULL DEFAULT 0;",
 };
 
 static const char *const stmt_sql[SQ_NSTMT] = {

@@ -25,7 +25,7 @@
 #include "store/store_int.h"
 
 /* The schema version this build writes (the last migration's number). */
-#define LN_SQ_SCHEMA 4
+#define LN_SQ_SCHEMA 5
 
 /* The ingest state is folded a shard of terminals at a time
  * (sqlite_fold.c); a terminal's shard is the top 4 bits of its id's
@@ -68,14 +68,15 @@ static inline int sq_shard(uint64_t h) { return (int)(h >> 60); }
       "OR account=?1")                                                       \
     X(NEW_ZONESET, "INSERT INTO zone_sets(t) VALUES(?1)")                    \
     X(PUT_ZONE, "INSERT INTO zones(id,version,kind,action,priority,"        \
-      "deleted,valid_from,valid_until,body) VALUES(?1,?2,?3,?4,?5,?6,?7,"    \
-      "?8,?9)")                                                              \
+      "deleted,valid_from,valid_until,body,ord) VALUES(?1,?2,?3,?4,?5,?6,"   \
+      "?7,?8,?9,coalesce((SELECT min(ord) FROM zones WHERE id=?1),"          \
+      "(SELECT coalesce(max(ord),0)+1 FROM zones)))")                        \
     X(MAX_ZONESET, "SELECT coalesce(max(version),0) FROM zone_sets")        \
     X(HAS_ZONESET, "SELECT 1 FROM zone_sets WHERE version=?1")               \
     X(GET_ZONES, "SELECT z.id,z.version,z.kind,z.action,z.priority,"        \
       "z.deleted,z.valid_from,z.valid_until,z.body FROM zones z WHERE "      \
       "z.version=(SELECT max(y.version) FROM zones y WHERE y.id=z.id AND "   \
-      "y.version<=?1) AND z.deleted=0 ORDER BY z.id")                        \
+      "y.version<=?1) AND z.deleted=0 ORDER BY z.ord, z.id")                 \
     X(PUT_TOKEN, "INSERT INTO tokens(hash,role,account,terminal,created,"   \
       "revoked) VALUES(?1,?2,?3,?4,?5,?6)")                                  \
     X(FIND_TOKEN, "SELECT rid,hash,role,account,terminal,created,revoked "  \

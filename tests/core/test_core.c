@@ -102,6 +102,18 @@ static void test_json_locate(void **state)
     assert_int_equal(ln_json_locate(t, strlen(t), "b[2]", &l, &c), -1);
     assert_int_equal(ln_json_locate(t, strlen(t), "c", &l, &c), -1);
     assert_int_equal(ln_json_locate("[", 1, "[3]", &l, &c), -1);
+    /* a member after an object holding an array: counted by hand, the
+     * '3' is the 27th byte of the line */
+    const char *o = "{\"o\": {\"k\": [1, 2]}, \"p\": 3}";
+    assert_int_equal(ln_json_locate(o, strlen(o), "p", &l, &c), 0);
+    assert_int_equal(l, 1);
+    assert_int_equal(c, 27);
+    assert_int_equal(ln_json_locate(o, strlen(o), "o.k[1]", &l, &c), 0);
+    assert_int_equal(c, 17);
+    /* a text that ends inside a key, on an escape (not NUL-terminated) */
+    const char cut[4] = {'{', '"', 'a', '\\'};
+    assert_int_equal(ln_json_locate(cut, sizeof cut, "a", &l, &c), -1);
+    assert_int_equal(ln_json_locate("{\"a\": 1,}", 10, "b", &l, &c), -1);
 }
 
 /* splitmix64 seeded with 0 gives 0xe220a8397b1dcdaf, then

@@ -179,6 +179,39 @@ static void outline_with_hole(void **state)
     ln_cell_polys_free(p, np);
 }
 
+/* Cells across the antimeridian (65 N, 179.9 E, resolution 3): one cell
+ * is one polygon of one ring, its own vertices; the cell with its six
+ * neighbours (a disk of 7, no hole) is one polygon of one ring too. The
+ * ring's longitude jumps by ~2 pi at 180 deg; it was taken for a hole
+ * with no outer ring and the outline came back empty. */
+static void outline_antimeridian(void **state)
+{
+    (void)state;
+    const double dg = LN_PI / 180.0;
+    ln_cell c, d[7];
+    size_t n;
+    assert_int_equal(ln_cell_from_latlon(65.0 * dg, 179.9 * dg, 3, &c), 0);
+    ln_cell_boundary b;
+    assert_int_equal(ln_cell_boundary_of(c, &b), 0);
+    int crosses = 0;
+    for (int k = 0; k < b.n; k++)
+        crosses |= fabs(b.lon_rad[(k + 1) % b.n] - b.lon_rad[k]) > LN_PI;
+    assert_true(crosses); /* the test's premise */
+    ln_cell_poly *p;
+    size_t np;
+    assert_int_equal(ln_cell_outline(&c, 1, &p, &np), 0);
+    assert_int_equal(np, 1);
+    assert_int_equal(p[0].nrings, 1);
+    assert_int_equal((int)p[0].rings[0].n, b.n);
+    ln_cell_polys_free(p, np);
+    assert_int_equal(ln_cell_disk(c, 1, d, NULL, 7, &n), 0);
+    assert_int_equal(n, 7);
+    assert_int_equal(ln_cell_outline(d, 7, &p, &np), 0);
+    assert_int_equal(np, 1);
+    assert_int_equal(p[0].nrings, 1);
+    ln_cell_polys_free(p, np);
+}
+
 static void outline_alloc_failures(void **state)
 {
     (void)state;
@@ -259,6 +292,7 @@ int main(void)
         cmocka_unit_test(string_validation),
         cmocka_unit_test(list_parsing),
         cmocka_unit_test(outline_with_hole),
+        cmocka_unit_test(outline_antimeridian),
         cmocka_unit_test(outline_alloc_failures),
         cmocka_unit_test(cli_points),
     };

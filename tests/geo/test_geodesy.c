@@ -320,6 +320,31 @@ static void test_distance_bearing(void **state)
     assert_true(maxb < 1e-12);
 }
 
+/* 20 km north from 89.95 N 0 E: 5.5598 km to the pole (0.05 deg of
+ * 111.1951 km, R = 6371.0088 km), then 14.4402 km down the 180 deg
+ * meridian: 89.87014 N, 180 E (by hand; the same south of the south pole
+ * and on a meridian other than 0). */
+static void test_offset_over_pole(void **state)
+{
+    (void)state;
+    const double d = LN_PI / 180.0;
+    double lat = 89.95 * d, lon = 0.0;
+    ln_geo_offset_km(&lat, &lon, 0.0, 20.0);
+    assert_true(fabs(lat / d - 89.870135) < 1e-5);
+    assert_true(fabs(fabs(lon / d) - 180.0) < 1e-9);
+    lat = -89.95 * d;
+    lon = 30.0 * d;
+    ln_geo_offset_km(&lat, &lon, 0.0, -20.0);
+    assert_true(fabs(lat / d + 89.870135) < 1e-5);
+    assert_true(fabs(lon / d + 150.0) < 1e-9);
+    /* away from the poles: unchanged rule (lat only) */
+    lat = 50.0 * d;
+    lon = 30.0 * d;
+    ln_geo_offset_km(&lat, &lon, 0.0, 111.1950802335329);
+    assert_true(fabs(lat / d - 51.0) < 1e-9);
+    assert_true(fabs(lon / d - 30.0) < 1e-12);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_topocentric_hand),
         cmocka_unit_test(test_topocentric_vs_erfa),
         cmocka_unit_test(test_distance_bearing),
+        cmocka_unit_test(test_offset_over_pole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -134,6 +134,17 @@ static void test_bad_state(void **state)
     assert_int_equal(d.line, 2);
     assert_int_equal(d.col, 2);
     assert_non_null(strstr(d.msg, "NUL"));
+    /* a repeated ISL (satgenpy read_isls.py: "Duplicate ISL"): refused
+     * at the line that repeats it (line 5: line 3 is empty), not later
+     * by the network without a line */
+    f = fopen(p, "w");
+    fputs("0 1\n1 2\n\n2 3\n1 2\n0 1\n", f);
+    fclose(f);
+    ln_diag_clear(&d);
+    assert_int_equal(ln_hyp_read(bad, &rd, &d), LN_EPARSE);
+    assert_int_equal(d.line, 5);
+    assert_non_null(strstr(d.file, "isls.txt"));
+    assert_non_null(strstr(d.msg, "duplicate ISL: (1, 2)"));
     f = fopen(p, "w");
     fputs("0 1\n", f);
     fclose(f);

@@ -1,0 +1,228 @@
+/*
+ * cmd_witness.c - "leonet witness --log FILE --state DIR --key W.key
+ * --log-key LOG.pub [--now T]": a customer's or auditor's witness
+ * (C2SP tlog-witness's role, offline over a log bundle).
+ *
+ * Takes the log's latest checkpoint (the last one in the bundle), checks
+ * the log's signature on it, and a consistency proof from the checkpoint
+ * it cosigned last (DIR/checkpoint) to this one; the proof is generated
+ * from the bundle's leaves and verified against the two roots (RFC 9162
+ * 2.1.4.2), so a log that shows this witness another history fails it.
+ * Refuses: a fork (same size, another root), a smaller tree than the one
+ * cosigned, another origin, a proof that does not verify. Otherwise
+ * prints the checkpoint with its cosignature (cosignature/v1, time T)
+ * and records it in DIR/checkpoint (written whole, then renamed).
+ * The daemon's form (the proof from GET .../consistency) comes next
+ * session. Exit status: 0 cosigned, 1 refused, 2 bad usage or input.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/trust_cli.h"
+
+static const ln_opt_spec specs[] = {
+    {"log", 1}, {"state", 1}, {"key", 1}, {"log-key", 1}, {"now", 1},
+    {NULL, 0},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: leonet witness --log FILE --state DIR --key W.key "
+        "--log-key LOG.pub\n                      [--now ISO8601]\n\n"
+        "Checks the latest checkpoint of a log bundle (leonet audit) "
+        "against\nthe one this witness cosigned last (kept in "
+        "DIR/checkpoint): the log's\nsignature, then a consistency proof "
+        "between the two. Cosigns it\n(C2SP cosignature/v1) and prints the "
+        "cosigned checkpoint, or refuses\na fork, a rollback or a proof "
+        "that does not verify.\n"
+        "Exit status: 0 cosigned, 1 refused, 2 bad usage or input.\n");
+}
+
+static int refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int refuse(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "leonet witness: refused: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 1;
+}
+
+/* The last cosigned checkpoint from DIR/checkpoint: 0 (found = 1 or 0),
+ * or 2. */
+static int load_state(const char *dir, ln_trust_checkpoint *old, int *found)
+{
+    char path[4096], *b;
+    size_t n;
+    ln_diag d;
+    ln_diag_clear(&d);
+    *found = 0;
+    snprintf(path, sizeof path, "%s/checkpoint", dir);
+    if (access(path, F_OK) != 0)
+        return 0;
+    if (ln_cli_trust_read("witness", path, 1 << 16, &b, &n))
+        return 2;
+    int rc = ln_trust_checkpoint_parse(b, n, old, &d);
+    ln_free(b);
+    if (rc)
+        return ln_cli_trust_diag("witness", path, &d);
+    *found = 1;
+    return 0;
+}
+
+static int save_state(const char *dir, const char *text, size_t n)
+{
+    char path[4096], tmp[4200];
+    if (mkdir(dir, 0700) && errno != EEXIST) {
+        fprintf(stderr, "leonet witness: %s: %s\n", dir, strerror(errno));
+        return 2;
+    }
+    snprintf(path, sizeof path, "%s/checkpoint", dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f || fwrite(text, 1, n, f) != n || fclose(f) ||
+        rename(tmp, path)) {
+        fprintf(stderr, "leonet witness: %s: cannot write\n", path);
+        return 2;
+    }
+    return 0;
+}
+
+/* Checks the new checkpoint against the old one and the leaves. */
+static int check(const ln_trust_bundle *b, const ln_trust_checkpoint *cp,
+                 const ln_trust_checkpoint *old, int have_old)
+{
+    ln_trust_log *lg;
+    if (ln_trust_log_new(0, NULL, NULL, &lg))
+        return 2;
+    for (size_t i = 0; i < b->nleaf; i++)
+        ln_trust_log_append(lg, b->leaf[i]);
+    int rc = 0;
+    unsigned char root[32], p[LN_TRUST_MAX_PATH][32];
+    size_t np = 0;
+    uint64_t m = have_old ? old->size : 0;
+    if (have_old && strcmp(old->origin, cp->origin) != 0)
+        rc = refuse("origin '%s' is not the log this witness follows "
+                    "('%s')", cp->origin, old->origin);
+    else if (have_old && cp->size == old->size &&
+             memcmp(cp->root, old->root, 32) != 0)
+        rc = refuse("fork: %s shows a tree of %" PRIu64 " leaves with "
+                    "another root than the one cosigned", cp->origin,
+                    cp->size);
+    else if (have_old && cp->size < old->size)
+        rc = refuse("rollback: %s shows %" PRIu64 " leaves, %" PRIu64
+                    " were cosigned already", cp->origin, cp->size,
+                    old->size);
+    else if (cp->size > b->nleaf)
+        rc = refuse("%s: the checkpoint has %" PRIu64 " leaves, the bundle "
+                    "%zu", cp->origin, cp->size, b->nleaf);
+    if (!rc) {
+        ln_trust_log_root(lg, cp->size, root);
+        ln_trust_log_consistency(lg, m, cp->size, p, &np);
+        if (memcmp(root, cp->root, 32) != 0 ||
+            (have_old &&
+             ln_trust_verify_consistency(m, cp->size, old->root, cp->root,
+                                         (const unsigned char(*)[32])p,
+                                         np)))
+            rc = refuse("%s: no consistency proof from %" PRIu64 " to %"
+                        PRIu64 " leaves: the log forked or was rewritten",
+                        cp->origin, m, cp->size);
+    }
+    ln_trust_log_free(lg);
+    return rc;
+}
+
+static int witness(const ln_args *a, const ln_trust_key *wk,
+                   const ln_trust_key *lk, double now)
+{
+    const char *lp = ln_args_get(a, specs, "log"),
+               *dir = ln_args_get(a, specs, "state");
+    char *buf;
+    size_t n;
+    ln_diag d;
+    ln_diag_clear(&d);
+    if (ln_cli_trust_read("witness", lp, (size_t)1 << 32, &buf, &n))
+        return 2;
+    ln_trust_bundle b;
+    int rc = ln_trust_bundle_parse(buf, n, &b, &d);
+    ln_free(buf);
+    if (rc)
+        return ln_cli_trust_diag("witness", lp, &d);
+    ln_trust_note nt = {0};
+    ln_trust_checkpoint cp, old;
+    size_t nok;
+    int have_old;
+    if (b.nnote_ == 0) {
+        fprintf(stderr, "leonet witness: %s: no checkpoint to cosign\n", lp);
+        rc = 2;
+    } else if (ln_trust_note_parse(b.note[b.nnote_ - 1],
+                                   b.nnote[b.nnote_ - 1], &nt, &d) ||
+               ln_trust_checkpoint_parse(nt.text, nt.ntext, &cp, &d)) {
+        d.line = b.line[b.nnote_ - 1];
+        rc = ln_cli_trust_diag("witness", lp, &d);
+    } else if (ln_trust_note_verify(&nt, lk, 1, &nok, NULL, &d)) {
+        fprintf(stderr, "leonet witness: refused: the log's signature: %s\n",
+                d.msg);
+        rc = 1;
+    } else {
+        rc = load_state(dir, &old, &have_old);
+        if (!rc)
+            rc = check(&b, &cp, &old, have_old);
+    }
+    char line[256];
+    if (!rc && ln_trust_cosign(wk, nt.text, nt.ntext, (uint64_t)now, line,
+                               sizeof line))
+        rc = 2;
+    if (!rc)
+        rc = save_state(dir, nt.text, nt.ntext);
+    if (!rc) {
+        fputs(b.note[b.nnote_ - 1], stdout);
+        fputs(line, stdout);
+    }
+    ln_trust_note_clear(&nt);
+    ln_trust_bundle_clear(&b);
+    return rc;
+}
+
+int ln_cmd_witness(int argc, char **argv)
+{
+    ln_args a;
+    int rc = ln_args_parse_nopos(argc, argv, specs, &a, "witness", usage);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    const char *kp = ln_args_get(&a, specs, "key"),
+               *lkp = ln_args_get(&a, specs, "log-key"),
+               *np = ln_args_get(&a, specs, "now");
+    if (!ln_args_get(&a, specs, "log") || !ln_args_get(&a, specs, "state") ||
+        !kp || !lkp) {
+        fprintf(stderr, "leonet witness: --log, --state, --key and "
+                "--log-key are required (see leonet witness --help)\n");
+        return 2;
+    }
+    double now = (double)time(NULL);
+    if (np && ln_args_time("witness", "now", np, &now))
+        return 2;
+    if (now < 0) {
+        fprintf(stderr, "leonet witness: --now: before 1970\n");
+        return 2;
+    }
+    ln_trust_key wk, lk;
+    if (ln_cli_trust_key("witness", kp, 1, &wk) ||
+        ln_cli_trust_key("witness", lkp, 0, &lk))
+        return 2;
+    lk.has_secret = 0;
+    rc = witness(&a, &wk, &lk, now);
+    memset(&wk, 0, sizeof wk);
+    return rc;
+}

@@ -1,0 +1,190 @@
+/*
+ * canon.c - canonical JSON for change requests (what parties sign).
+ *
+ * Exports: ln_trust_canonical; ln__trust_canon, ln__trust_put (area).
+ *
+ * Canonical form: RFC 8785 (JCS) restricted to what requests need:
+ *  - no whitespace; members of every object sorted by name;
+ *  - strings as JCS (ECMAScript JSON.stringify) writes them: '"' and '\'
+ *    escaped, \b \t \n \f \r, other characters below U+0020 as \u00xx
+ *    (lower-case hex), everything else as raw UTF-8;
+ *  - numbers: integers only, |x| <= 2^53 - 1, written in decimal (so
+ *    JCS's number serialization is the plain integer); a fraction or an
+ *    exponent is refused, never rounded;
+ *  - duplicate member names, invalid UTF-8 and NUL in strings refused
+ *    (jansson's JSON_REJECT_DUPLICATES, its UTF-8 check).
+ * LN-DEV: members sort by the bytes of their UTF-8 names, not by UTF-16
+ * code units as RFC 8785 section 3.2.3 says; the two orders differ only
+ * between U+E000..U+FFFF and characters above U+FFFF.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trust/trust_int.h"
+
+void ln__trust_put(ln__trust_buf *b, const void *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t nc = b->cap ? b->cap : 256;
+        while (nc < b->n + n + 1)
+            nc *= 2;
+        char *p = realloc(b->p, nc);
+        if (!p) {
+            b->oom = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = nc;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+static void put_str(ln__trust_buf *b, const char *s, size_t n)
+{
+    ln__trust_put(b, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char e[8];
+        const char *r = NULL;
+        switch (c) {
+        case '"': r = "\\\""; break;
+        case '\\': r = "\\\\"; break;
+        case '\b': r = "\\b"; break;
+        case '\t': r = "\\t"; break;
+        case '\n': r = "\\n"; break;
+        case '\f': r = "\\f"; break;
+        case '\r': r = "\\r"; break;
+        default:
+            if (c < 0x20) {
+                snprintf(e, sizeof e, "\\u%04x", c);
+                r = e;
+            }
+        }
+        if (r)
+            ln__trust_put(b, r, strlen(r));
+        else
+            ln__trust_put(b, s + i, 1);
+    }
+    ln__trust_put(b, "\"", 1);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int canon_obj(const json_t *v, ln__trust_buf *b, char *path,
+                     size_t cap, ln_diag *d)
+{
+    size_t n = json_object_size(v), i = 0, plen = strlen(path);
+    const char **names = malloc((n ? n : 1) * sizeof *names);
+    if (!names) {
+        b->oom = 1;
+        return LN_ENOMEM;
+    }
+    const char *k;
+    json_t *m;
+    json_object_foreach((json_t *)v, k, m)
+        names[i++] = k;
+    qsort(names, n, sizeof *names, cmp_names);
+    int rc = 0;
+    ln__trust_put(b, "{", 1);
+    for (i = 0; i < n && !rc; i++) {
+        if (i)
+            ln__trust_put(b, ",", 1);
+        put_str(b, names[i], strlen(names[i]));
+        ln__trust_put(b, ":", 1);
+        snprintf(path + plen, cap - plen, "%s%s", plen ? "." : "", names[i]);
+        rc = ln__trust_canon(json_object_get(v, names[i]), b, path, cap, d);
+        path[plen] = '\0';
+    }
+    ln__trust_put(b, "}", 1);
+    free(names);
+    return rc;
+}
+
+int ln__trust_canon(const json_t *v, ln__trust_buf *b, char *path,
+                    size_t cap, ln_diag *d)
+{
+    char num[32];
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        return canon_obj(v, b, path, cap, d);
+    case JSON_ARRAY: {
+        size_t plen = strlen(path);
+        ln__trust_put(b, "[", 1);
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            if (i)
+                ln__trust_put(b, ",", 1);
+            snprintf(path + plen, cap - plen, "[%zu]", i);
+            int rc = ln__trust_canon(json_array_get(v, i), b, path, cap, d);
+            if (rc)
+                return rc;
+            path[plen] = '\0';
+        }
+        ln__trust_put(b, "]", 1);
+        return 0;
+    }
+    case JSON_STRING:
+        put_str(b, json_string_value(v), json_string_length(v));
+        return 0;
+    case JSON_INTEGER: {
+        json_int_t x = json_integer_value(v);
+        if (x > 9007199254740991LL || x < -9007199254740991LL)
+            return ln_diag_set(d, LN_EPARSE, NULL, 0, 0, path,
+                               "integer beyond +-(2^53 - 1)");
+        snprintf(num, sizeof num, "%lld", (long long)x);
+        ln__trust_put(b, num, strlen(num));
+        return 0;
+    }
+    case JSON_REAL:
+        return ln_diag_set(d, LN_EPARSE, NULL, 0, 0, path,
+                           "numbers must be integers (no fraction or "
+                           "exponent)");
+    case JSON_TRUE:
+        ln__trust_put(b, "true", 4);
+        return 0;
+    case JSON_FALSE:
+        ln__trust_put(b, "false", 5);
+        return 0;
+    default:
+        ln__trust_put(b, "null", 4);
+        return 0;
+    }
+}
+
+int ln_trust_canonical(const char *json, size_t n, char **out, size_t *nout,
+                       ln_diag *d)
+{
+    json_error_t je;
+    *out = NULL;
+    *nout = 0;
+    json_t *v = json_loadb(json, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+                          &je);
+    if (!v)
+        return ln_diag_set(d, LN_EPARSE, NULL, je.line, je.column, NULL,
+                           "%s", je.text);
+    ln__trust_buf b = {0};
+    char path[256] = "";
+    int rc = ln__trust_canon(v, &b, path, sizeof path, d);
+    json_decref(v);
+    if (!rc && b.oom)
+        rc = LN_ENOMEM;
+    if (rc) {
+        if (rc == LN_EPARSE && d->path[0])
+            ln_json_locate(json, n, d->path, &d->line, &d->col);
+        free(b.p);
+        return rc;
+    }
+    if (!b.p)
+        ln__trust_put(&b, "", 0);
+    *out = b.p;
+    *nout = b.n;
+    return 0;
+}
