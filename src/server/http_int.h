@@ -67,4 +67,16 @@ void srv__work_push(srv_work *w, rctx *x);
 int srv__work_park(srv_work *w, rctx *x);
 void srv__work_unpark(srv_work *w, rctx *x); /* completion: off the list */
 
+/* The deadline on receiving a request (http_guard.c): a connection still
+ * receiving its request deadline_s after it began is shut down. */
+typedef struct srv_guard srv_guard;
+srv_guard *srv__guard_new(double deadline_s); /* NULL: out of memory */
+void srv__guard_free(srv_guard *g);           /* after MHD_stop_daemon */
+/* MHD_OPTION_NOTIFY_CONNECTION's callback (cls: the guard). */
+void srv__guard_notify(void *cls, struct MHD_Connection *c,
+                       void **socket_context,
+                       enum MHD_ConnectionNotificationCode code);
+/* on 1: the request is in and being answered; 0: it ended. */
+void srv__guard_answering(struct MHD_Connection *c, int on);
+
 #endif
