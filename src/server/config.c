@@ -153,7 +153,18 @@ int ln_server_config_load(ln_server_config *c, const char *path,
                          "expected a JSON object");
     } else {
         ln_server_config t = *c;
+        /* strings an earlier load kept stay: the new ones go after them
+         * (a second file used to overwrite the first one's) */
         size_t used = 0;
+        const char *held[2] = {c->listen, c->data_dir};
+        for (int k = 0; k < 2; k++)
+            if (held[k] >= c->strings_ &&
+                held[k] < c->strings_ + sizeof c->strings_) {
+                size_t end = (size_t)(held[k] - c->strings_) +
+                             strlen(held[k]) + 1;
+                if (end > used)
+                    used = end;
+            }
         const char *key;
         json_t *v;
         json_object_foreach(root, key, v) {

@@ -239,6 +239,19 @@ static void test_config(void **state)
     fclose(fp);
     assert_int_equal(ln_server_config_load(&c, path, &d), LN_EPARSE);
     assert_true(d.line >= 2);
+    /* two files one after the other: the second adds to the first (its
+     * strings used to overwrite the first one's listen) */
+    ln_server_config_init(&c);
+    fp = fopen(path, "w");
+    fputs("{\"listen\": \"1.2.3.4:5\"}", fp);
+    fclose(fp);
+    assert_int_equal(ln_server_config_load(&c, path, &d), 0);
+    fp = fopen(path, "w");
+    fputs("{\"data-dir\": \"/x\"}", fp);
+    fclose(fp);
+    assert_int_equal(ln_server_config_load(&c, path, &d), 0);
+    assert_string_equal(c.listen, "1.2.3.4:5");
+    assert_string_equal(c.data_dir, "/x");
 }
 
 int main(void)
