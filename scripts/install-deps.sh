@@ -6,7 +6,8 @@
 #   with --test:    also what the test suite and the benchmarks need
 #                   (make test): cmocka, the oracles (ERFA, GEOS,
 #                   python3-sgp4, shapely, networkx, PyEphem, jsonschema
-#                   and yaml (leonetd's OpenAPI check), h3-js and
+#                   and yaml (leonetd's OpenAPI check), cryptography (an
+#                   outside Ed25519 for the trust tests), h3-js and
 #                   playwright-core under node), chromium for the page
 #                   test, GDAL's tools as an outside reader of the map's
 #                   GeoJSON, clang with its sanitizer/libFuzzer runtimes,
@@ -23,7 +24,8 @@ build_pkgs="build-essential cmake pkg-config libjansson-dev libcairo2-dev
   libsqlite3-dev libpq-dev libcurl4-openssl-dev"
 test_pkgs="libcmocka-dev liberfa-dev libgeos-dev clang libclang-rt-14-dev
   libomp-14-dev llvm-14 python3 python3-sgp4 python3-shapely python3-networkx
-  python3-numpy python3-ephem python3-jsonschema python3-yaml nodejs chromium
+  python3-numpy python3-ephem python3-jsonschema python3-yaml
+  python3-cryptography nodejs chromium
   gdal-bin wrk postgresql-15-postgis-3 libopenmpi-dev openmpi-bin"
 case "${1:-}" in
 "") want="$build_pkgs" ;;
