@@ -211,6 +211,18 @@ int ln_scenario_gateways_parse(const char *text, size_t len,
 const char *ln_scenario_builtin(const char *name);
 /* Names of the built-in scenarios, NULL-terminated. */
 const char *const *ln_scenario_builtin_names(void);
+/* A command-line argument naming a scenario: the built-in scenario's text
+ * when arg is a built-in name (no '/' and no ".json" in it), else NULL (a
+ * file). */
+const char *ln_scenario_builtin_arg(const char *arg);
+/* ln_scenario_open
+ * Given:    arg   a built-in scenario's name or a scenario file's path
+ *                 (as ln_scenario_builtin_arg tells them apart)
+ *           opt   how to read it (NULL: no data_dir)
+ * Returned: out, diag   as ln_scenario_parse_opt / ln_scenario_load_opt
+ * Status:   theirs. */
+int ln_scenario_open(const char *arg, const ln_scenario_options *opt,
+                     ln_scenario **out /* OUT */, ln_diag *diag);
 
 /* Resolves a data file name: absolute, next to base_file, in data_dir
  * (NULL or "" = skipped), in the built-in data folder. Writes the first

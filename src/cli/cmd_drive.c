@@ -425,13 +425,7 @@ static int load(const char *arg, ln_scenario **sc)
     ln_diag d;
     char msg[1400];
     ln_diag_clear(&d);
-    const char *text = ln_scenario_builtin(arg);
-    int rc;
-    if (text && !strchr(arg, '/') && !strstr(arg, ".json"))
-        rc = ln_scenario_parse_opt(text, strlen(text), "built-in",
-                                   ln_cli_scenario_options(), sc, &d);
-    else
-        rc = ln_scenario_load_opt(arg, ln_cli_scenario_options(), sc, &d);
+    int rc = ln_scenario_open(arg, ln_cli_scenario_options(), sc, &d);
     if (rc) {
         fprintf(stderr, "leonet drive: %s\n",
                 ln_diag_format(&d, msg, sizeof msg));

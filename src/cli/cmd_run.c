@@ -88,15 +88,13 @@ static int load_hashed(const char *arg, ln_scenario **sc, char *sha256)
     ln_diag d;
     char msg[1400];
     int rc;
-    const char *text = ln_scenario_builtin(arg);
+    const char *text = ln_scenario_builtin_arg(arg);
     ln_diag_clear(&d);
-    if (text && !strchr(arg, '/') && !strstr(arg, ".json")) {
-        rc = ln_scenario_parse_opt(text, strlen(text), "built-in",
-                                   ln_cli_scenario_options(), sc, &d);
+    rc = ln_scenario_open(arg, ln_cli_scenario_options(), sc, &d);
+    if (text) {
         if (!rc && sha256 && ln_scenario_sha256(text, strlen(text), sha256))
             sha256[0] = '\0';
     } else {
-        rc = ln_scenario_load_opt(arg, ln_cli_scenario_options(), sc, &d);
         char *buf;
         size_t len;
         if (!rc && sha256) {

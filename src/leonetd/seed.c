@@ -66,13 +66,7 @@ static int load_scenario(const char *arg, ln_scenario **sc)
     ln_diag d;
     char msg[1400];
     ln_diag_clear(&d);
-    const char *text = ln_scenario_builtin(arg);
-    int rc;
-    if (text && !strchr(arg, '/') && !strstr(arg, ".json"))
-        rc = ln_scenario_parse_opt(text, strlen(text), "built-in", &so, sc,
-                                   &d);
-    else
-        rc = ln_scenario_load_opt(arg, &so, sc, &d);
+    int rc = ln_scenario_open(arg, &so, sc, &d);
     if (rc) {
         fprintf(stderr, "leonetd seed: %s\n",
                 ln_diag_format(&d, msg, sizeof msg));

@@ -23,3 +23,20 @@ const char *const *ln_scenario_builtin_names(void)
 {
     return ln__builtin_names;
 }
+
+const char *ln_scenario_builtin_arg(const char *arg)
+{
+    if (!arg || strchr(arg, '/') || strstr(arg, ".json"))
+        return NULL;
+    return ln_scenario_builtin(arg);
+}
+
+int ln_scenario_open(const char *arg, const ln_scenario_options *opt,
+                     ln_scenario **out, ln_diag *diag)
+{
+    const char *text = ln_scenario_builtin_arg(arg);
+    if (text)
+        return ln_scenario_parse_opt(text, strlen(text), "built-in", opt,
+                                     out, diag);
+    return ln_scenario_load_opt(arg, opt, out, diag);
+}
