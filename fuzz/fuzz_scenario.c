@@ -49,7 +49,9 @@ static void check_estimate(const ln_scenario *sc, const double *opt)
     if (z.steps < 1 || z.steps > LN_SIM_MAX_STEPS || z.windows < 1 ||
         z.windows > LN_SIM_MAX_WINDOWS || !(z.terminals >= 0) ||
         z.terminals > LN_SIM_MAX_TERMINALS ||
-        z.terminals * (double)z.steps > LN_SIM_MAX_TERMINAL_STEPS ||
+        z.terminals * fmin((double)z.steps,
+                           ceil(sc->window_s / sc->step_s)) >
+            LN_SIM_MAX_TERMINAL_STEPS || /* a map window's count */
         !isfinite(z.bytes) || z.bytes > z.mem_bytes)
         abort();
 }
