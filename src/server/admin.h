@@ -45,6 +45,10 @@ int adm_known_members(srv_resp *rs, json_t *o, const char *const *names);
 json_t *adm_time_json(double t_unix_s);
 /* The query's page (zero-based, default 0): 0, or 400 and -1. */
 int adm_page(const srv_req *rq, srv_resp *rs, long *page /* OUT */);
+/* The account named by the path ({id}), in the caller's scope and
+ * present, into *a: 0, or an answer (404, 5xx) and -1. */
+int adm_path_account(srv *s, const srv_req *rq, srv_resp *rs,
+                     ln_st_account *a /* OUT */);
 
 #define ADM_PAGE_SIZE 100 /* as Starlink's lists */
 

@@ -104,10 +104,8 @@ int adm_accounts_get(srv *s, const srv_req *rq, srv_resp *rs)
     return srv_ok(rs, 200, page_json(page, total, c.arr));
 }
 
-/* The account named by the path, in the caller's scope: 0, or an answer
- * (404, 5xx) and -1. */
-static int path_account(srv *s, const srv_req *rq, srv_resp *rs,
-                        ln_st_account *a)
+int adm_path_account(srv *s, const srv_req *rq, srv_resp *rs,
+                     ln_st_account *a)
 {
     const char *id = rq->param[0];
     if (srv_scope_account(s, rq, rs, id))
@@ -127,7 +125,7 @@ static int path_account(srv *s, const srv_req *rq, srv_resp *rs,
 int adm_account_get(srv *s, const srv_req *rq, srv_resp *rs)
 {
     ln_st_account a;
-    if (path_account(s, rq, rs, &a))
+    if (adm_path_account(s, rq, rs, &a))
         return 0;
     return srv_ok(rs, 200, account_json(srv_store(s), &a, 1));
 }
@@ -229,7 +227,7 @@ int adm_account_patch(srv *s, const srv_req *rq, srv_resp *rs)
 {
     static const char *const names[] = {"name", "plan", NULL};
     ln_st_account a;
-    if (path_account(s, rq, rs, &a))
+    if (adm_path_account(s, rq, rs, &a))
         return 0;
     json_t *o = srv_body_object(rq, rs);
     if (!o)
@@ -268,7 +266,7 @@ int adm_account_patch(srv *s, const srv_req *rq, srv_resp *rs)
 static int set_suspended(srv *s, const srv_req *rq, srv_resp *rs, int on)
 {
     ln_st_account a;
-    if (path_account(s, rq, rs, &a))
+    if (adm_path_account(s, rq, rs, &a))
         return 0;
     a.suspended = on;
     int rc = ln_store_put_account(srv_store(s), &a);

@@ -17,20 +17,8 @@
  * answer and -1. */
 static int path_account(srv *s, const srv_req *rq, srv_resp *rs)
 {
-    const char *id = rq->param[0];
-    if (srv_scope_account(s, rq, rs, id))
-        return -1;
     ln_st_account a;
-    int rc = ln_store_get_account(srv_store(s), id, &a);
-    if (rc == LN_ENOTFOUND) {
-        srv_error(rs, 404, "id", "no account '%s'", id);
-        return -1;
-    }
-    if (rc) {
-        adm_store_error(rs, rc, "account");
-        return -1;
-    }
-    return 0;
+    return adm_path_account(s, rq, rs, &a);
 }
 
 /* ?month=YYYY-MM, default the month of the request: 0, or 400 and -1. */
