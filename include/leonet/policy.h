@@ -103,6 +103,27 @@ ln_policy_decision ln_policy_decide(const ln_policy *p, int account,
  * the account may be served anywhere the zones allow. */
 int ln_policy_account_reason(const ln_policy *p, int account);
 
+/* ---- contracts (issue 15) -------------------------------------------
+ * A terminal that a contract protects (trust.h: its accounts, terminals,
+ * zones or region) is decided with LN_POLICY_PROTECTED: kill-switch and
+ * suspension events that were not granted under the contract (added
+ * without LN_POLICY_GRANTED: an operator acting alone) do not apply to
+ * it; granted ones apply to every terminal of the account. Resume and
+ * restore clear both kinds (giving service back is never gated). The
+ * caller resolves protection into the flag once per contract change, so
+ * the decision pays one bit test (docs/BENCHMARKS.md, "contract check"). */
+#define LN_POLICY_GRANTED 1u   /* event flag */
+#define LN_POLICY_PROTECTED 1u /* terminal flag */
+int ln_policy_add_event_flags(ln_policy *p, double t_unix_s, int account,
+                              int action, unsigned flags);
+/* ln_policy_decide and ln_policy_account_reason for a terminal with flags
+ * LN_POLICY_* (0: the same answers as those two). */
+ln_policy_decision ln_policy_decide_terminal(const ln_policy *p, int account,
+                                             unsigned tflags, double lat_rad,
+                                             double lon_rad, double t_unix_s);
+int ln_policy_account_reason_flags(const ln_policy *p, int account,
+                                   unsigned tflags);
+
 #ifdef __cplusplus
 }
 #endif

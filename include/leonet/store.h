@@ -323,6 +323,227 @@ int ln_store_expire_reports(ln_store *st, double before_unix_s,
  * ingested into the same file), LN_ESTORE. */
 int ln_store_checkpoint(ln_store *st);
 
+/* ---- the audit log (issue 15; docs/audit.md) -------------------------
+ * Every audited write appends one leaf to the store's Merkle log (RFC
+ * 9162 hashing, src/trust) in the SAME transaction as the change, and,
+ * when a log key is set (ln_store_set_log_key), one checkpoint of the new
+ * head signed with it: the change, its leaf and its signed head survive
+ * together or not at all.
+ *
+ * Audited writes: put_plan, put_account, put_line, put_terminal(s),
+ * put_zones, put_token, revoke_token, put_contract, put_change,
+ * add_change_signature, decide_change, set_kill, audit_append. Not
+ * audited: ingest, cursors, retention, checkpoint (telemetry, not who
+ * gets service).
+ *
+ * A leaf is canonical JSON (ln_trust_canonical; docs/audit.md lists every
+ * type and its record):
+ *   {"by":ACTOR,"record":{...},"seq":INDEX,"t":UNIX_MS,"type":TYPE,"v":1}
+ * TYPE: "plan", "account", "line", "terminals", "zones", "token",
+ * "token-revoke", "contract", "change", "signature", "verdict", "kill",
+ * "attempt" (ln_store_audit_append: a refused attempt that changes
+ * nothing, logged all the same). A record holds every audited field of
+ * the row as written (zones: each body's SHA-256, not the body), so that
+ * the state the log describes can be compared with the tables.
+ * ACTOR: the calling thread's ln_store_set_actor, "" when none. */
+
+/* The actor written into the calling thread's next audited writes on
+ * this store (e.g. "operator:token:12", "leonetd seed"), at most 127
+ * bytes (longer is cut); NULL or "" clears it. Per thread, like
+ * ln_store_errmsg: the daemon sets it per request. */
+void ln_store_set_actor(ln_store *st, const char *who);
+
+/* ln_store_set_log_key
+ * Given:    key     the log's signing key (secret part set; copied), or
+ *                   NULL: audited writes append leaves without signing
+ *           origin  the checkpoint origin line (e.g. "leonet.example/log"),
+ *                   copied
+ * Status:   0, LN_EINVAL (no secret key, bad origin)
+ * Notes:    once set, every audited transaction also stores a checkpoint
+ *           of the new head signed with key. Call before the first write
+ *           and from one thread. */
+struct ln_trust_key;
+int ln_store_set_log_key(ln_store *st, const struct ln_trust_key *key,
+                         const char *origin);
+
+/* The log's head: size and root (the empty log: 0 and SHA-256("")).
+ * Status: 0, LN_EIO, LN_ESTORE. */
+int ln_store_audit_head(ln_store *st, uint64_t *size /* OUT */,
+                        unsigned char root[32] /* OUT */);
+/* Entries [from, to) in index order: cb(user, index, bytes, n); non-zero
+ * stops. Status: 0, LN_ERANGE (to > size or from > to), LN_EIO,
+ * LN_ESTORE. */
+typedef int (*ln_st_audit_cb)(void *user, uint64_t index,
+                              const unsigned char *entry, size_t n);
+int ln_store_audit_entries(ln_store *st, uint64_t from, uint64_t to,
+                           ln_st_audit_cb cb, void *user);
+/* Proofs over the stored log, as ln_trust_log_inclusion/consistency
+ * (path[LN_TRUST_MAX_PATH], bottom-up). Status: 0, LN_ERANGE, LN_EIO,
+ * LN_ESTORE. */
+int ln_store_audit_inclusion(ln_store *st, uint64_t index, uint64_t size,
+                             unsigned char path[][32] /* OUT */,
+                             size_t *npath /* OUT */);
+int ln_store_audit_consistency(ln_store *st, uint64_t m, uint64_t n,
+                               unsigned char path[][32] /* OUT */,
+                               size_t *npath /* OUT */);
+/* The latest signed checkpoint (a C2SP signed note: text, blank line,
+ * the log's signature line, then any cosignature lines stored for that
+ * head), malloc'd and NUL-terminated. size: 0 = the latest, else the
+ * checkpoint of that tree size. Status: 0, LN_ENOTFOUND (none signed),
+ * LN_ENOMEM, LN_EIO, LN_ESTORE. */
+int ln_store_audit_checkpoint(ln_store *st, uint64_t size,
+                              char **note /* OUT */, size_t *n /* OUT */);
+/* Stores cosignature lines ("— NAME base64\n", each verified by the
+ * caller) for the checkpoint whose note text is text (the checkpoint
+ * body, ending with "\n"); lines already stored are kept once.
+ * Status: 0, LN_ENOTFOUND (no checkpoint has this text), LN_EINVAL,
+ * LN_ESTORE_FULL, LN_EIO, LN_ESTORE. Not itself audited. */
+int ln_store_audit_add_cosignatures(ln_store *st, const char *text,
+                                    size_t ntext, const char *lines,
+                                    size_t nlines);
+/* Appends one leaf of type "attempt" with record (a JSON object's text:
+ * canonicalized by the store) and a signed checkpoint, in one
+ * transaction: for an attempt that changes nothing (a refused kill).
+ * Returned: *index the leaf's index (may be NULL).
+ * Status: 0, LN_EPARSE (record is not a JSON object), as a put. */
+int ln_store_audit_append(ln_store *st, const char *record, size_t n,
+                          uint64_t *index /* OUT */);
+
+/* ln_store_audit_verify
+ * Given:    pub    the log's public key (NULL: signatures not checked)
+ * Returned: diag   on failure: what differs, naming the table and row or
+ *                  the leaf index and the checkpoint's size
+ *           size   the verified log size (may be NULL)
+ * Status:   0: every leaf hash recomputed from its entry, the root of
+ *           every stored checkpoint recomputed from the leaves, every
+ *           checkpoint's signature valid under pub, sizes growing, and
+ *           every audited table equal to the state the log's records
+ *           describe (a row edited, added or deleted behind the store's
+ *           back is found); LN_ETRUST otherwise; LN_EIO, LN_ESTORE.
+ * Notes:    leonetd refuses to serve when this fails (docs/audit.md). */
+int ln_store_audit_verify(ln_store *st, const unsigned char pub[32],
+                          uint64_t *size /* OUT */, ln_diag *diag);
+
+/* ---- contracts, change requests, kill switches (issue 15) -------------
+ * The store keeps documents and states; whether a change takes effect is
+ * the caller's decision (ln_trust_evaluate), stored with its effect in
+ * one transaction by ln_store_decide_change. */
+typedef struct ln_st_contract {
+    char id[LN_ST_ID];     /* the document's "contract" member */
+    int64_t version;       /* 1, 2, ... (an amendment adds one) */
+    char *json;            /* the document as given (malloc'd by the
+                              store: ln_st_contract_clear) */
+    size_t len;
+    double created_unix_s;
+    char change[LN_ST_ID]; /* the amendment's change id, "" for the first */
+} ln_st_contract;
+void ln_st_contract_clear(ln_st_contract *c); /* frees json; NULL ok */
+/* put: the next version of contract c->id (c->version ignored; returned
+ * in *version). Status as a put. get: version 0 = latest; LN_ENOTFOUND.
+ * list: the latest version of each contract, in id order. */
+int ln_store_put_contract(ln_store *st, const ln_st_contract *c,
+                          int64_t *version /* OUT */);
+int ln_store_get_contract(ln_store *st, const char *id, int64_t version,
+                          ln_st_contract *out /* OUT */);
+typedef int (*ln_st_contract_cb)(void *user, const ln_st_contract *c);
+int ln_store_list_contracts(ln_store *st, ln_st_contract_cb cb, void *user);
+
+/* A change request as submitted, with its signatures and state. */
+typedef enum ln_st_change_state {
+    LN_ST_PENDING = 0,     /* waiting for signatures */
+    LN_ST_GRANTED = 1,     /* took effect */
+    LN_ST_REFUSED = 2      /* final: expired, stale head, replay, ... */
+} ln_st_change_state;
+#define LN_ST_SIGS_MAX 64
+typedef struct ln_st_change {
+    char id[LN_ST_ID];     /* "chg-" + the first 16 hex digits of the
+                              SHA-256 of the signed message */
+    char contract[LN_ST_ID];
+    int kind;              /* LN_TRUST_* kind */
+    char *json;            /* the request document as submitted
+                              (malloc'd by the store on reads) */
+    size_t len;
+    int state;             /* LN_ST_* */
+    int reason;            /* LN_TRUST_* of the last evaluation */
+    char detail[512];      /* its sentence */
+    double created_unix_s, decided_unix_s; /* decided: 0 while pending */
+    char sigs[LN_ST_SIGS_MAX][192]; /* signature lines, no newline, in
+                                       the order added */
+    size_t nsigs;
+} ln_st_change;
+void ln_st_change_clear(ln_st_change *c); /* frees json; NULL ok */
+/* put: a new pending change (its id not stored yet: LN_ECONFLICT).
+ * add_signature: appends one line (LN_ECONFLICT when the same line is
+ * there already, LN_ERANGE past LN_ST_SIGS_MAX, LN_EINVAL when the change
+ * is not pending). get: LN_ENOTFOUND. list: state -1 = every state, in
+ * creation order. */
+int ln_store_put_change(ln_store *st, const ln_st_change *c);
+int ln_store_add_change_signature(ln_store *st, const char *id,
+                                  const char *line);
+int ln_store_get_change(ln_store *st, const char *id,
+                        ln_st_change *out /* OUT */);
+typedef int (*ln_st_change_cb)(void *user, const ln_st_change *c);
+int ln_store_list_changes(ln_store *st, int state, ln_st_change_cb cb,
+                          void *user);
+
+/* What a granted change does, applied in the same transaction. */
+typedef enum ln_st_effect_kind {
+    LN_ST_EFFECT_NONE = 0,   /* refused, or an evaluation while pending */
+    LN_ST_EFFECT_KILL,       /* kill switch on for accounts/terminals */
+    LN_ST_EFFECT_RESTORE,    /* kill switch off for them */
+    LN_ST_EFFECT_SUSPEND,    /* accounts suspended */
+    LN_ST_EFFECT_RESUME,     /* accounts resumed */
+    LN_ST_EFFECT_ZONES,      /* a new zone set version (zones below) */
+    LN_ST_EFFECT_CONTRACT    /* the amendment: contract_json's next
+                                version */
+} ln_st_effect_kind;
+typedef struct ln_st_effect {
+    int kind;                               /* LN_ST_EFFECT_* */
+    const char (*accounts)[LN_ST_ID];
+    size_t naccounts;
+    const char (*terminals)[LN_ST_ID];
+    size_t nterminals;
+    const ln_st_zone *zones;                /* ZONES */
+    size_t nzones;
+    const char *contract_json;              /* CONTRACT */
+    size_t contract_len;
+} ln_st_effect;
+/* ln_store_decide_change
+ * Given:    id       a pending change
+ *           state    LN_ST_PENDING (only record the evaluation: reason,
+ *                    detail), LN_ST_GRANTED or LN_ST_REFUSED (final)
+ *           reason, detail  the evaluation (ln_trust_verdict)
+ *           nonce, nnonce   the request's nonce: marked used when state
+ *                    is final (LN_ECONFLICT, nothing written, when it is
+ *                    used already)
+ *           effect   applied when GRANTED (NULL or NONE otherwise)
+ * Status:   0, LN_ENOTFOUND, LN_EINVAL (not pending), LN_ECONFLICT, as a
+ *           put. One transaction: the state, the nonce, the effect, the
+ *           "verdict" leaf and its checkpoint. */
+int ln_store_decide_change(ln_store *st, const char *id, int state,
+                           int reason, const char *detail,
+                           const unsigned char *nonce, size_t nnonce,
+                           const ln_st_effect *effect);
+/* 1 when the nonce was used by a decided change, 0 when not, < 0 an
+ * error (LN_EIO, LN_ESTORE). */
+int ln_store_nonce_used(ln_store *st, const unsigned char *nonce, size_t n);
+
+/* Kill switches: scope "all" (id ""), "account" or "terminal" (an id).
+ * granted: 1 when set by a granted change (it then applies to terminals
+ * a contract protects too), 0 when set by an operator alone (it does not
+ * apply to protected terminals). set: on = 0 removes the row; audited
+ * ("kill"). list: every switch that is on, ordered by (scope, id). */
+typedef struct ln_st_kill {
+    char scope[16];
+    char id[LN_ST_ID];
+    int granted;
+    char change[LN_ST_ID];  /* the granting change's id, "" */
+    double t_unix_s;
+} ln_st_kill;
+int ln_store_set_kill(ln_store *st, const ln_st_kill *k, int on);
+typedef int (*ln_st_kill_cb)(void *user, const ln_st_kill *k);
+int ln_store_list_kills(ln_store *st, ln_st_kill_cb cb, void *user);
+
 /* Counters for /metrics, since open: group commits of ln_store_ingest. */
 typedef struct ln_store_stats {
     uint64_t commits;        /* groups committed or failed */

@@ -12,14 +12,17 @@ typedef struct pevent {
     double t_unix_s;
     int account; /* -1 = all */
     int action;
+    unsigned flags; /* LN_POLICY_GRANTED */
     long seq;    /* order added, for stable ties */
 } pevent;
 
 struct ln_policy {
     const ln_zoneset *zones;
     size_t naccounts;
-    unsigned char *suspended; /* per account */
-    unsigned char *killed;    /* per account */
+    /* per account: bit 0 applies to unprotected terminals (any event),
+     * bit 1 to protected ones (granted events) */
+    unsigned char *suspended;
+    unsigned char *killed;
     pevent *ev;
     size_t nev, cap, next;    /* events sorted by (t, seq); next to apply */
     int sorted;
@@ -67,8 +70,15 @@ void ln_policy_free(ln_policy *p)
 
 int ln_policy_add_event(ln_policy *p, double t_unix_s, int account, int action)
 {
+    return ln_policy_add_event_flags(p, t_unix_s, account, action, 0);
+}
+
+int ln_policy_add_event_flags(ln_policy *p, double t_unix_s, int account,
+                              int action, unsigned flags)
+{
     if (account < -1 || account >= (long)p->naccounts || action < 0 ||
-        action > LN_POLICY_RESTORE || isnan(t_unix_s))
+        action > LN_POLICY_RESTORE || isnan(t_unix_s) ||
+        (flags & ~LN_POLICY_GRANTED))
         return LN_EINVAL;
     if (p->nev == p->cap) {
         size_t nc = p->cap ? p->cap * 2 : 16;
@@ -78,7 +88,7 @@ int ln_policy_add_event(ln_policy *p, double t_unix_s, int account, int action)
         p->ev = ne;
         p->cap = nc;
     }
-    p->ev[p->nev] = (pevent){t_unix_s, account, action, (long)p->nev};
+    p->ev[p->nev] = (pevent){t_unix_s, account, action, flags, (long)p->nev};
     p->nev++;
     p->sorted = 0;
     return LN_OK;
@@ -96,16 +106,17 @@ static void apply(ln_policy *p, const pevent *e)
 {
     size_t lo = e->account < 0 ? 0 : (size_t)e->account;
     size_t hi = e->account < 0 ? p->naccounts : (size_t)e->account + 1;
+    unsigned char on = e->flags & LN_POLICY_GRANTED ? 3 : 1;
     for (size_t a = lo; a < hi; a++) {
         switch (e->action) {
         case LN_POLICY_SUSPEND:
-            p->suspended[a] = 1;
+            p->suspended[a] |= on;
             break;
         case LN_POLICY_RESUME:
             p->suspended[a] = 0;
             break;
         case LN_POLICY_KILL:
-            p->killed[a] = 1;
+            p->killed[a] |= on;
             break;
         case LN_POLICY_RESTORE:
             p->killed[a] = 0;
@@ -139,23 +150,38 @@ double ln_policy_next_event(const ln_policy *p)
     return best;
 }
 
-int ln_policy_account_reason(const ln_policy *p, int account)
+int ln_policy_account_reason_flags(const ln_policy *p, int account,
+                                   unsigned tflags)
 {
     if (account < 0 || (size_t)account >= p->naccounts)
         return LN_REASON_SUSPENDED;
-    if (p->killed[account])
+    unsigned char bit = tflags & LN_POLICY_PROTECTED ? 2 : 1;
+    if (p->killed[account] & bit)
         return LN_REASON_KILL;
-    if (p->suspended[account])
+    if (p->suspended[account] & bit)
         return LN_REASON_SUSPENDED;
     return LN_REASON_NONE;
+}
+
+int ln_policy_account_reason(const ln_policy *p, int account)
+{
+    return ln_policy_account_reason_flags(p, account, 0);
 }
 
 ln_policy_decision ln_policy_decide(const ln_policy *p, int account,
                                     double lat_rad, double lon_rad,
                                     double t_unix_s)
 {
+    return ln_policy_decide_terminal(p, account, 0, lat_rad, lon_rad,
+                                     t_unix_s);
+}
+
+ln_policy_decision ln_policy_decide_terminal(const ln_policy *p, int account,
+                                             unsigned tflags, double lat_rad,
+                                             double lon_rad, double t_unix_s)
+{
     ln_policy_decision d = {1, LN_REASON_NONE, -1, NULL};
-    int r = ln_policy_account_reason(p, account);
+    int r = ln_policy_account_reason_flags(p, account, tflags);
     ln_zone_decision z = ln_zoneset_decide(p->zones, lat_rad, lon_rad,
                                            t_unix_s);
     d.zone = z.zone;

@@ -10,12 +10,15 @@
 
 #include "core.h"
 #include "live.h"
+#include "trust_srv.h"
 
 const srv_part srv_parts[] = {
     {"core", srv_routes_core, NULL, NULL, NULL},
     {"admin", srv_routes_admin, NULL, NULL, NULL},
     {"live", srv_routes_live, srv_live_init, srv_live_fini, srv_live_reports},
     {"v2", srv_routes_v2, NULL, NULL, NULL},
+    {"trust", srv_routes_trust, srv_trust_init, srv_trust_fini, NULL},
+    {"audit", srv_routes_audit, srv_audit_init, srv_audit_fini, NULL},
     {NULL, NULL, NULL, NULL, NULL}};
 
 void **srv_slot(srv *s, const char *part)

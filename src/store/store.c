@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_int.h"
@@ -359,4 +360,201 @@ int ln__store_exec_writer(ln_store *st, const char *sql)
 {
     NEED(st && sql);
     return st->drv->exec_writer(st->impl, sql);
+}
+
+/* ---- issue 15: the audit log, contracts, changes, kill switches -------
+ * A driver without these (a NULL slot) answers LN_EUNSUPPORTED. */
+#define HAVE(slot)                                                       \
+    do {                                                                 \
+        if (!st->drv->slot)                                              \
+            return ln__store_err(LN_EUNSUPPORTED,                        \
+                                 "the %s store has no " #slot,           \
+                                 st->drv->name);                         \
+    } while (0)
+
+void ln_store_set_actor(ln_store *st, const char *who)
+{
+    if (st && st->drv->set_actor)
+        st->drv->set_actor(st->impl, who ? who : "");
+}
+
+int ln_store_set_log_key(ln_store *st, const struct ln_trust_key *key,
+                         const char *origin)
+{
+    NEED(st && (!key || (origin && origin[0])));
+    HAVE(set_log_key);
+    return st->drv->set_log_key(st->impl, key, origin);
+}
+
+int ln_store_audit_head(ln_store *st, uint64_t *size, unsigned char root[32])
+{
+    NEED(st && size && root);
+    HAVE(audit_head);
+    return st->drv->audit_head(st->impl, size, root);
+}
+
+int ln_store_audit_entries(ln_store *st, uint64_t from, uint64_t to,
+                           ln_st_audit_cb cb, void *user)
+{
+    NEED(st && cb);
+    if (from > to)
+        return ln__store_err(LN_ERANGE, "audit entries: from > to");
+    HAVE(audit_entries);
+    return st->drv->audit_entries(st->impl, from, to, cb, user);
+}
+
+int ln_store_audit_inclusion(ln_store *st, uint64_t index, uint64_t size,
+                             unsigned char path[][32], size_t *npath)
+{
+    NEED(st && path && npath);
+    HAVE(audit_inclusion);
+    return st->drv->audit_inclusion(st->impl, index, size, path, npath);
+}
+
+int ln_store_audit_consistency(ln_store *st, uint64_t m, uint64_t n,
+                               unsigned char path[][32], size_t *npath)
+{
+    NEED(st && path && npath);
+    HAVE(audit_consistency);
+    return st->drv->audit_consistency(st->impl, m, n, path, npath);
+}
+
+int ln_store_audit_checkpoint(ln_store *st, uint64_t size, char **note,
+                              size_t *n)
+{
+    NEED(st && note && n);
+    *note = NULL;
+    *n = 0;
+    HAVE(audit_checkpoint);
+    return st->drv->audit_checkpoint(st->impl, size, note, n);
+}
+
+int ln_store_audit_add_cosignatures(ln_store *st, const char *text,
+                                    size_t ntext, const char *lines,
+                                    size_t nlines)
+{
+    NEED(st && text && ntext && lines && nlines);
+    HAVE(audit_add_cosignatures);
+    return st->drv->audit_add_cosignatures(st->impl, text, ntext, lines,
+                                           nlines);
+}
+
+int ln_store_audit_append(ln_store *st, const char *record, size_t n,
+                          uint64_t *index)
+{
+    NEED(st && record);
+    HAVE(audit_append);
+    return st->drv->audit_append(st->impl, record, n, index);
+}
+
+int ln_store_audit_verify(ln_store *st, const unsigned char pub[32],
+                          uint64_t *size, ln_diag *diag)
+{
+    NEED(st);
+    HAVE(audit_verify);
+    return st->drv->audit_verify(st->impl, pub, size, diag);
+}
+
+void ln_st_contract_clear(ln_st_contract *c)
+{
+    if (c) {
+        free(c->json);
+        c->json = NULL;
+        c->len = 0;
+    }
+}
+
+void ln_st_change_clear(ln_st_change *c)
+{
+    if (c) {
+        free(c->json);
+        c->json = NULL;
+        c->len = 0;
+    }
+}
+
+int ln_store_put_contract(ln_store *st, const ln_st_contract *c,
+                          int64_t *version)
+{
+    NEED(st && c && c->id[0] && c->json);
+    HAVE(put_contract);
+    return st->drv->put_contract(st->impl, c, version);
+}
+
+int ln_store_get_contract(ln_store *st, const char *id, int64_t version,
+                          ln_st_contract *out)
+{
+    NEED(st && id && out && version >= 0);
+    HAVE(get_contract);
+    return st->drv->get_contract(st->impl, id, version, out);
+}
+
+int ln_store_list_contracts(ln_store *st, ln_st_contract_cb cb, void *user)
+{
+    NEED(st && cb);
+    HAVE(list_contracts);
+    return st->drv->list_contracts(st->impl, cb, user);
+}
+
+int ln_store_put_change(ln_store *st, const ln_st_change *c)
+{
+    NEED(st && c && c->id[0] && c->json);
+    HAVE(put_change);
+    return st->drv->put_change(st->impl, c);
+}
+
+int ln_store_add_change_signature(ln_store *st, const char *id,
+                                  const char *line)
+{
+    NEED(st && id && line && line[0]);
+    HAVE(add_change_signature);
+    return st->drv->add_change_signature(st->impl, id, line);
+}
+
+int ln_store_get_change(ln_store *st, const char *id, ln_st_change *out)
+{
+    NEED(st && id && out);
+    HAVE(get_change);
+    return st->drv->get_change(st->impl, id, out);
+}
+
+int ln_store_list_changes(ln_store *st, int state, ln_st_change_cb cb,
+                          void *user)
+{
+    NEED(st && cb && state >= -1 && state <= LN_ST_REFUSED);
+    HAVE(list_changes);
+    return st->drv->list_changes(st->impl, state, cb, user);
+}
+
+int ln_store_decide_change(ln_store *st, const char *id, int state,
+                           int reason, const char *detail,
+                           const unsigned char *nonce, size_t nnonce,
+                           const ln_st_effect *effect)
+{
+    NEED(st && id && state >= LN_ST_PENDING && state <= LN_ST_REFUSED);
+    HAVE(decide_change);
+    return st->drv->decide_change(st->impl, id, state, reason,
+                                  detail ? detail : "", nonce, nnonce,
+                                  effect);
+}
+
+int ln_store_nonce_used(ln_store *st, const unsigned char *nonce, size_t n)
+{
+    NEED(st && nonce && n);
+    HAVE(nonce_used);
+    return st->drv->nonce_used(st->impl, nonce, n);
+}
+
+int ln_store_set_kill(ln_store *st, const ln_st_kill *k, int on)
+{
+    NEED(st && k && k->scope[0]);
+    HAVE(set_kill);
+    return st->drv->set_kill(st->impl, k, on);
+}
+
+int ln_store_list_kills(ln_store *st, ln_st_kill_cb cb, void *user)
+{
+    NEED(st && cb);
+    HAVE(list_kills);
+    return st->drv->list_kills(st->impl, cb, user);
 }

@@ -60,6 +60,44 @@ typedef struct ln__store_driver {
     int (*expire_reports)(void *impl, double before_unix_s, long *deleted);
     void (*get_stats)(void *impl, ln_store_stats *out);
     int (*checkpoint)(void *impl);
+    /* issue 15 (store.h "the audit log", "contracts ..."); NULL slots
+     * answer LN_EUNSUPPORTED (store_audit.c) */
+    void (*set_actor)(void *impl, const char *who);
+    int (*set_log_key)(void *impl, const struct ln_trust_key *key,
+                       const char *origin);
+    int (*audit_head)(void *impl, uint64_t *size, unsigned char root[32]);
+    int (*audit_entries)(void *impl, uint64_t from, uint64_t to,
+                         ln_st_audit_cb cb, void *user);
+    int (*audit_inclusion)(void *impl, uint64_t index, uint64_t size,
+                           unsigned char path[][32], size_t *npath);
+    int (*audit_consistency)(void *impl, uint64_t m, uint64_t n,
+                             unsigned char path[][32], size_t *npath);
+    int (*audit_checkpoint)(void *impl, uint64_t size, char **note,
+                            size_t *n);
+    int (*audit_add_cosignatures)(void *impl, const char *text,
+                                  size_t ntext, const char *lines,
+                                  size_t nlines);
+    int (*audit_append)(void *impl, const char *record, size_t n,
+                        uint64_t *index);
+    int (*audit_verify)(void *impl, const unsigned char pub[32],
+                        uint64_t *size, ln_diag *diag);
+    int (*put_contract)(void *impl, const ln_st_contract *c,
+                        int64_t *version);
+    int (*get_contract)(void *impl, const char *id, int64_t version,
+                        ln_st_contract *out);
+    int (*list_contracts)(void *impl, ln_st_contract_cb cb, void *user);
+    int (*put_change)(void *impl, const ln_st_change *c);
+    int (*add_change_signature)(void *impl, const char *id,
+                                const char *line);
+    int (*get_change)(void *impl, const char *id, ln_st_change *out);
+    int (*list_changes)(void *impl, int state, ln_st_change_cb cb,
+                        void *user);
+    int (*decide_change)(void *impl, const char *id, int state, int reason,
+                         const char *detail, const unsigned char *nonce,
+                         size_t nnonce, const ln_st_effect *effect);
+    int (*nonce_used)(void *impl, const unsigned char *nonce, size_t n);
+    int (*set_kill)(void *impl, const ln_st_kill *k, int on);
+    int (*list_kills)(void *impl, ln_st_kill_cb cb, void *user);
     /* Tests only: runs SQL (or the driver's own command language) on the
      * writer's connection, e.g. "PRAGMA max_page_count=..." to force a
      * full disk. LN_EUNSUPPORTED when the driver has no such thing. */
