@@ -225,6 +225,34 @@ check(s3["accounts"]["defence"]["outage_minutes"]["kill-switch"] == 0 and
       s3["accounts"]["civil"]["outage_minutes"]["kill-switch"] > 0,
       "kill-switch outage minutes: civil yes, defence none")
 
+# ---- a contract by region (integer coordinates: canonical JSON) -------------
+BOX = (47, 35, 51, 39)  # lat0, lon0, lat1, lon1: Kharkiv to Zaporizhzhia
+
+
+def region_contract(s):
+    c = json.loads(json.dumps(contract))
+    c["contract"] = "east-box"
+    c["scope"] = {"region": {"type": "Polygon", "coordinates": [[
+        [BOX[1], BOX[0]], [BOX[3], BOX[0]], [BOX[3], BOX[2]],
+        [BOX[1], BOX[2]], [BOX[1], BOX[0]]]]}}
+    s.update(contracts=[c], change_requests=[], policy_events=[
+        {"at": "2022-10-09T11:45:00Z", "account": "*", "action": "kill"}])
+
+
+p_rg = scenario_copy("ukraine-2022", "region", region_contract)
+d5, s5, r5 = run(p_rg, "region")
+k = lost_by(r5, "kill-switch")
+
+
+def inside(x, m=0.02):  # events round positions to 0.01 deg
+    la, lo = float(x["lat"]), float(x["lon"])
+    return BOX[0] - m <= la <= BOX[2] + m and BOX[1] - m <= lo <= BOX[3] + m
+
+
+check(k and not any(inside(x, -0.02) for x in k),
+      "region contract: no kill-switch loss inside the region, %d outside"
+      % len(k))
+
 # ---- bad members name the member and the line -----------------------------
 def bad(name, edit, want_path):
     s = json.load(open(os.path.join(SC, "ukraine-2022.json")))
