@@ -48,39 +48,6 @@ void ln__sq_set_actor(void *impl, const char *who)
     snprintf(actor.who, sizeof actor.who, "%s", who ? who : "");
 }
 
-/* ---- the compact range ------------------------------------------------ */
-
-static void front_append(sq_front *f, const unsigned char leaf[32])
-{
-    unsigned char c[32];
-    memcpy(c, leaf, 32);
-    unsigned k = 0;
-    while (f->size >> k & 1) {
-        ln_trust_node_hash(f->h[k], c, c);
-        k++;
-    }
-    memcpy(f->h[k], c, 32);
-    f->size++;
-}
-
-static void front_root(const sq_front *f, unsigned char out[32])
-{
-    if (!f->size) {
-        crypto_hash_sha256(out, (const unsigned char *)"", 0);
-        return;
-    }
-    int have = 0;
-    for (unsigned k = 0; k < 64; k++) {
-        if (!(f->size >> k & 1))
-            continue;
-        if (!have)
-            memcpy(out, f->h[k], 32);
-        else
-            ln_trust_node_hash(f->h[k], out, out);
-        have = 1;
-    }
-}
-
 /* ---- leaf hashes from the table --------------------------------------- */
 
 static atomic_uint_fast64_t generation; /* one per open: the cache key */
@@ -178,7 +145,7 @@ static int log_load(sq *s)
         if (b && sqlite3_column_bytes(q, 0) == 32)
             memcpy(h, b, 32); /* else: ln_store_audit_verify says so */
         rc = ln_trust_log_append(lg, h);
-        front_append(&s->front, h);
+        sq_front_append(&s->front, h);
     }
     if (!rc && r != SQLITE_DONE)
         rc = ln__sq_fail(s->w, r, "read the audit log");
@@ -279,13 +246,63 @@ static int entry_of(sq *s, const char *type, json_t *record, char **out,
     return LN_OK;
 }
 
+/* Another handle on the file (another process writing reference data,
+ * store.h) may have appended leaves since this one last wrote: with the
+ * write lock held (a transaction open, or wmu for a check), the leaves
+ * past this handle's head are read into the tree. */
+int ln__sq_audit_sync(sq *s)
+{
+    sqlite3_stmt *q = ln__sq_stmt(s->w, SQ_AUD_COUNT);
+    if (!q)
+        return LN_ESTORE;
+    int r = sqlite3_step(q);
+    uint64_t n = r == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    if (r != SQLITE_ROW)
+        return ln__sq_fail(s->w, r, "audit size");
+    if (n == s->front.size)
+        return LN_OK;
+    if (n < s->front.size)
+        return ln__store_err(LN_ESTORE, "store: the audit table holds %llu "
+                             "leaves, fewer than the %llu this store saw "
+                             "(rows deleted behind its back)",
+                             (unsigned long long)n,
+                             (unsigned long long)s->front.size);
+    q = ln__sq_stmt(s->w, SQ_AUD_LEAF_RANGE);
+    if (!q)
+        return LN_ESTORE;
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)s->front.size);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)n);
+    int rc = LN_OK;
+    pthread_rwlock_wrlock(&s->amu);
+    while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+        unsigned char h[32] = {0};
+        if (sqlite3_column_bytes(q, 1) == 32)
+            memcpy(h, sqlite3_column_blob(q, 1), 32);
+        if ((uint64_t)sqlite3_column_int64(q, 0) != s->front.size)
+            rc = ln__store_err(LN_ESTORE, "store: audit leaf %llu is missing",
+                               (unsigned long long)s->front.size);
+        if (!rc)
+            rc = ln_trust_log_append(s->alog, h);
+        if (!rc)
+            sq_front_append(&s->front, h);
+    }
+    pthread_rwlock_unlock(&s->amu);
+    if (!rc && r != SQLITE_DONE)
+        rc = ln__sq_fail(s->w, r, "read new audit leaves");
+    sqlite3_reset(q);
+    return rc;
+}
+
 int ln__sq_audit_leaf(sq *s, const char *type, json_t *record)
 {
     char *e = NULL;
     size_t n = 0;
     int rc = s->npend ? ln__store_err(LN_ESTORE, "store: two audit leaves "
                                       "in one transaction")
-                      : entry_of(s, type, record, &e, &n);
+                      : ln__sq_audit_sync(s);
+    if (!rc)
+        rc = entry_of(s, type, record, &e, &n);
     json_decref(record);
     if (rc)
         return rc;
@@ -302,7 +319,7 @@ int ln__sq_audit_leaf(sq *s, const char *type, json_t *record)
     if (rc)
         return rc;
     s->pend = s->front;
-    front_append(&s->pend, h);
+    sq_front_append(&s->pend, h);
     memcpy(s->pend_leaf, h, 32);
     s->npend = 1;
     return LN_OK;
@@ -315,7 +332,7 @@ static int put_checkpoint(sq *s)
     memset(&c, 0, sizeof c);
     snprintf(c.origin, sizeof c.origin, "%s", s->origin);
     c.size = s->pend.size;
-    front_root(&s->pend, c.root);
+    sq_front_root(&s->pend, c.root);
     char text[512], sig[256];
     int rc = ln_trust_checkpoint_format(&c, text, sizeof text);
     if (!rc)
@@ -407,7 +424,7 @@ int ln__sq_audit_head(void *impl, uint64_t *size, unsigned char root[32])
     pthread_rwlock_rdlock(&s->amu);
     int rc = broken(s);
     *size = s->front.size;
-    front_root(&s->front, root);
+    sq_front_root(&s->front, root);
     pthread_rwlock_unlock(&s->amu);
     return rc;
 }

@@ -6,8 +6,9 @@
  * disagree on what a field looks like.
  *
  * Canonical JSON (ln_trust_canonical) has integers only: a double is
- * written as the shortest decimal text that reads back to the same
- * double ("110", "0.1"), NaN and infinities as null (SQLite keeps NaN as
+ * written as text: an integral value below 2^53 as an integer ("500"),
+ * any other as the shortest %g text that reads back to the same double
+ * ("0.1", "1700000000.5", "1e+300"), NaN and infinities as null (SQLite keeps NaN as
  * NULL; a zone's open validity is +-inf).
  */
 #include <jansson.h>
@@ -30,6 +31,10 @@ json_t *ln__sq_json_real(double v)
     if (!isfinite(v))
         return json_null();
     char b[40];
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) { /* 2^53 */
+        snprintf(b, sizeof b, "%.0f", v == 0 ? 0.0 : v); /* no "-0" */
+        return json_string(b);
+    }
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(b, sizeof b, "%.*g", prec, v);
         if (strtod(b, NULL) == v)
@@ -137,5 +142,34 @@ json_t *ln__sq_rec_kill(const char *scope, const char *id, int granted,
     put(o, "granted", json_integer(granted ? 1 : 0));
     put(o, "change", json_string(change ? change : ""));
     put(o, "on", json_integer(on ? 1 : 0));
+    return o;
+}
+
+json_t *ln__sq_rec_contract(const char *id, int64_t version,
+                            const char *change, const void *json, size_t n)
+{
+    char hex[65];
+    ln__sq_sha_hex(json, n, hex);
+    json_t *o = json_object();
+    put(o, "id", json_string(id));
+    put(o, "version", json_integer(version));
+    put(o, "change", json_string(change));
+    put(o, "sha256", json_string(hex));
+    return o;
+}
+
+/* The document by its hash; signatures are rows of their own. */
+json_t *ln__sq_rec_change(const ln_st_change *c)
+{
+    char hex[65];
+    ln__sq_sha_hex(c->json, c->len, hex);
+    json_t *o = json_object();
+    put(o, "id", json_string(c->id));
+    put(o, "contract", json_string(c->contract));
+    put(o, "kind", json_integer(c->kind));
+    put(o, "sha256", json_string(hex));
+    put(o, "state", json_integer(c->state));
+    put(o, "reason", json_integer(c->reason));
+    put(o, "detail", json_string(c->detail));
     return o;
 }

@@ -19,7 +19,9 @@
 #define LN_STORE_SQLITE_INT_H
 
 #include <pthread.h>
+#include <sodium.h>
 #include <sqlite3.h>
+#include <string.h>
 #include <stdatomic.h>
 
 #include "leonet/trust.h"
@@ -134,6 +136,7 @@ static inline int sq_shard(uint64_t h) { return (int)(h >> 60); }
 #define SQ_AUDIT_STMTS(X)                                                    \
     X(AUD_PUT, "INSERT INTO audit(idx,entry,leaf) VALUES(?1,?2,?3)")         \
     X(AUD_LEAVES, "SELECT leaf FROM audit ORDER BY idx")                     \
+    X(AUD_COUNT, "SELECT coalesce(max(idx),-1)+1 FROM audit")                \
     X(AUD_LEAF_RANGE, "SELECT idx,leaf FROM audit WHERE idx>=?1 AND "        \
       "idx<?2 ORDER BY idx")                                                 \
     X(AUD_ENTRIES, "SELECT idx,entry FROM audit WHERE idx>=?1 AND idx<?2 "   \
@@ -258,6 +261,39 @@ typedef struct sq_front {
     uint64_t size;
     unsigned char h[64][32];
 } sq_front;
+
+/* Appends a leaf hash to a compact range; the root of the range (the
+ * empty tree: SHA-256 of ""). O(log n) node hashes each. */
+static inline void sq_front_append(sq_front *f, const unsigned char leaf[32])
+{
+    unsigned char c[32];
+    memcpy(c, leaf, 32);
+    unsigned k = 0;
+    while (f->size >> k & 1) {
+        ln_trust_node_hash(f->h[k], c, c);
+        k++;
+    }
+    memcpy(f->h[k], c, 32);
+    f->size++;
+}
+
+static inline void sq_front_root(const sq_front *f, unsigned char out[32])
+{
+    unsigned char e[32];
+    int have = 0;
+    for (unsigned k = 0; k < 64; k++) {
+        if (!(f->size >> k & 1))
+            continue;
+        if (!have)
+            memcpy(e, f->h[k], 32);
+        else
+            ln_trust_node_hash(f->h[k], e, e);
+        have = 1;
+    }
+    if (!have)
+        crypto_hash_sha256(e, (const unsigned char *)"", 0);
+    memcpy(out, e, 32);
+}
 
 typedef struct sq {
     char *path;
@@ -394,6 +430,8 @@ struct json_t;
 int ln__sq_audit_open(sq *s);     /* loads the tree from the table */
 void ln__sq_audit_close(sq *s);
 int ln__sq_audit_leaf(sq *s, const char *type, struct json_t *record);
+/* Reads leaves another handle appended (write lock held). */
+int ln__sq_audit_sync(sq *s);
 int ln__sq_audit_end(sq *s, int rc);
 /* The writers' transaction helpers for the issue-15 files. */
 int ln__sq_step_write(sq *s, sqlite3_stmt *q, const char *what);
@@ -407,6 +445,10 @@ struct json_t *ln__sq_rec_line(const ln_st_line *l);
 struct json_t *ln__sq_rec_terminal(const ln_st_terminal *t);
 struct json_t *ln__sq_rec_zone(const ln_st_zone *z, int64_t version);
 struct json_t *ln__sq_rec_token(const ln_st_token *t);
+struct json_t *ln__sq_rec_contract(const char *id, int64_t version,
+                                   const char *change, const void *json,
+                                   size_t n);
+struct json_t *ln__sq_rec_change(const ln_st_change *c);
 struct json_t *ln__sq_rec_kill(const char *scope, const char *id,
                                int granted, const char *change, int on);
 /* SHA-256 hex of n bytes into hex[65]; a double as the shortest decimal

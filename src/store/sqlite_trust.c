@@ -46,21 +46,6 @@ static char *dup_blob(const void *p, size_t n)
 
 /* ---- contracts -------------------------------------------------------- */
 
-static json_t *rec_contract(const char *id, int64_t version,
-                            const char *change, const void *json, size_t n)
-{
-    char hex[65];
-    ln__sq_sha_hex(json, n, hex);
-    json_t *o = json_object();
-    if (o) {
-        json_object_set_new(o, "id", json_string(id));
-        json_object_set_new(o, "version", json_integer(version));
-        json_object_set_new(o, "change", json_string(change));
-        json_object_set_new(o, "sha256", json_string(hex));
-    }
-    return o;
-}
-
 /* Inserts the next version of contract id (writer, transaction open). */
 static int contract_tx(sq *s, const char *id, const char *json, size_t n,
                        double created, const char *change, int64_t *version,
@@ -81,7 +66,7 @@ static int contract_tx(sq *s, const char *id, const char *json, size_t n,
     if (r != SQLITE_DONE)
         return ln__sq_fail(s->w, r, "put contract");
     *version = v;
-    *rec = rec_contract(id, v, change, json, n);
+    *rec = ln__sq_rec_contract(id, v, change, json, n);
     return LN_OK;
 }
 
@@ -177,17 +162,9 @@ int ln__sq_list_contracts(void *impl, ln_st_contract_cb cb, void *user)
 int ln__sq_put_change(void *impl, const ln_st_change *c)
 {
     sq *s = impl;
-    char hex[65];
-    ln__sq_sha_hex(c->json, c->len, hex);
-    json_t *rec = json_object();
-    if (rec) {
-        json_object_set_new(rec, "id", json_string(c->id));
-        json_object_set_new(rec, "contract", json_string(c->contract));
-        json_object_set_new(rec, "kind", json_integer(c->kind));
-        json_object_set_new(rec, "sha256", json_string(hex));
-        json_object_set_new(rec, "reason", json_integer(c->reason));
-        json_object_set_new(rec, "detail", json_string(c->detail));
-    }
+    ln_st_change pending = *c;
+    pending.state = LN_ST_PENDING;
+    json_t *rec = ln__sq_rec_change(&pending);
     pthread_mutex_lock(&s->wmu);
     int rc = ln__sq_begin(s);
     sqlite3_stmt *q = rc ? NULL : ln__sq_stmt(s->w, SQ_CHG_PUT);
