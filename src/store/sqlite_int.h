@@ -365,6 +365,8 @@ typedef struct sq {
     sq_front pend;                /* the head with the transaction's leaf
                                      (wmu); adopted on commit */
     unsigned char pend_leaf[32];
+    unsigned char edge[64][32];   /* leaf hashes of the head's last,
+                                     incomplete block of 64 (amu) */
     int npend;                    /* leaves in the open transaction: 0/1 */
     ln_trust_key lkey;            /* the log key (set_log_key) */
     int has_lkey;
