@@ -7,6 +7,7 @@
  * the schema migration, contracts/changes/kill switches read back.
  */
 #include <math.h>
+#include <pthread.h>
 #include <sys/wait.h>
 
 #include "audit_test.h"
@@ -372,6 +373,86 @@ static void test_migrated_empty_log(void **state)
     tdb_close(&t);
 }
 
+/* Writers from 4 threads beside 2 threads taking proofs at the head:
+ * every write gets its own leaf, every proof verifies, and the log
+ * verifies at the end. */
+typedef struct thr {
+    ln_store *st;
+    int id;
+} thr;
+
+static void *writer(void *p)
+{
+    thr *t = p;
+    char who[32];
+    snprintf(who, sizeof who, "writer %d", t->id);
+    ln_store_set_actor(t->st, who);
+    for (int i = 0; i < 40; i++) {
+        ln_st_account a = {.plan = "p", .suspended = i & 1};
+        snprintf(a.id, sizeof a.id, "ACC-%d-%d", t->id, i);
+        snprintf(a.name, sizeof a.name, "%s", who);
+        if (ln_store_put_account(t->st, &a))
+            return (void *)1;
+    }
+    return NULL;
+}
+
+static int leaf_of(void *user, uint64_t i, const unsigned char *e, size_t n)
+{
+    (void)i;
+    ln_trust_leaf_hash(e, n, user);
+    return 0;
+}
+
+static void *prover(void *p)
+{
+    thr *t = p;
+    unsigned char path[LN_TRUST_MAX_PATH][32], root[32], leaf[32];
+    for (int i = 0; i < 200; i++) {
+        uint64_t n;
+        size_t np;
+        if (ln_store_audit_head(t->st, &n, root))
+            return (void *)1;
+        if (n < 2)
+            continue;
+        uint64_t idx = (uint64_t)(i * 7919) % n;
+        if (ln_store_audit_entries(t->st, idx, idx + 1, leaf_of, leaf) ||
+            ln_store_audit_inclusion(t->st, idx, n, path, &np) ||
+            ln_trust_verify_inclusion(idx, n, leaf,
+                                      (const unsigned char (*)[32])path, np,
+                                      root))
+            return (void *)2;
+    }
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    tdb t;
+    ln_trust_key k;
+    open_signed(&t, &k);
+    pthread_t th[6];
+    thr a[6];
+    for (int i = 0; i < 6; i++) {
+        a[i] = (thr){t.st, i};
+        assert_int_equal(pthread_create(&th[i], NULL,
+                                        i < 4 ? writer : prover, &a[i]), 0);
+    }
+    for (int i = 0; i < 6; i++) {
+        void *r;
+        pthread_join(th[i], &r);
+        assert_null(r);
+    }
+    assert_int_equal(head_size(t.st), 160);
+    assert_int_equal(raw_int(t.path, "SELECT count(*) FROM audit WHERE "
+                             "CAST(entry AS TEXT) LIKE "
+                             "'{\"by\":\"writer 3\",%'"), 40);
+    ln_diag d;
+    assert_int_equal(ln_store_audit_verify(t.st, k.pub, NULL, &d), 0);
+    tdb_close(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -381,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_atomic_full),
         cmocka_unit_test(test_contracts_changes),
         cmocka_unit_test(test_migrated_empty_log),
+        cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
