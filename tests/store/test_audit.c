@@ -62,6 +62,55 @@ static void test_every_write_one_leaf(void **state)
     tdb_close(&t);
 }
 
+/* A witness's cosignature stored for the latest checkpoint, once however
+ * often it is added; the note the store gives then carries it, and
+ * Python (tests/trust/cosig_check.py, python3-cryptography) verifies it. */
+static void test_cosignatures(void **state)
+{
+    (void)state;
+    tdb t;
+    ln_trust_key k, w;
+    open_signed(&t, &k);
+    every_write(&t, 1);
+    char *note = NULL;
+    size_t nn = 0;
+    assert_int_equal(ln_store_audit_checkpoint(t.st, 0, &note, &nn), 0);
+    ln_trust_note nt;
+    ln_diag d;
+    assert_int_equal(ln_trust_note_parse(note, nn, &nt, &d), 0);
+    free(note);
+    assert_int_equal(ln_trust_key_generate("witness.example", &w), 0);
+    char line[256];
+    assert_int_equal(ln_trust_cosign(&w, nt.text, nt.ntext, 1700000000,
+                                     line, sizeof line), 0);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(ln_store_audit_add_cosignatures(t.st, nt.text,
+                                                         nt.ntext, line,
+                                                         strlen(line)), 0);
+    assert_int_equal(ln_store_audit_add_cosignatures(t.st, nt.text,
+                                                     nt.ntext, "junk\n", 5),
+                     LN_EINVAL);
+    assert_int_equal(ln_store_audit_add_cosignatures(t.st, "x\n1\nAA==\n",
+                                                     10, line, strlen(line)),
+                     LN_ENOTFOUND);
+    assert_int_equal(ln_store_audit_checkpoint(t.st, 0, &note, &nn), 0);
+    const char *at = strstr(note, line);
+    assert_non_null(at);
+    assert_null(strstr(at + 1, line)); /* once */
+    char path[400], vkey[256], args[1024];
+    snprintf(path, sizeof path, "%s/note", t.dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(note, 1, nn, f), nn);
+    fclose(f);
+    assert_int_equal(ln_trust_key_format_public(&w, vkey, sizeof vkey), 0);
+    snprintf(args, sizeof args, "'%s' '%s'", vkey, path);
+    assert_int_equal(py("../trust/cosig_check.py", args), 0);
+    free(note);
+    ln_trust_note_clear(&nt);
+    tdb_close(&t);
+}
+
 /* Every audited write's leaf without a key: no checkpoint stored. */
 static void test_unsigned(void **state)
 {
@@ -458,6 +507,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_write_one_leaf),
         cmocka_unit_test(test_unsigned),
+        cmocka_unit_test(test_cosignatures),
         cmocka_unit_test(test_proofs_40),
         cmocka_unit_test(test_atomic_full),
         cmocka_unit_test(test_contracts_changes),
