@@ -8,7 +8,9 @@
  * 0600): two verbs racing make one key, the loser reads it), with
  * DB.logkey.pub ("NAME+ID+base64(0x01 || pub)") for the parties and
  * witnesses. The key's name is the checkpoint origin (C2SP
- * tlog-checkpoint: "the origin SHOULD be the key name").
+ * tlog-checkpoint: "the origin SHOULD be the key name"). A database whose
+ * log is signed already never gets a new default key (exit 2: its key is
+ * elsewhere, say so with --log-key).
  *
  * The start check. ln_store_audit_verify recomputes every leaf hash, every
  * checkpoint's root and signature, and compares the audited tables with
@@ -23,6 +25,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -105,6 +108,16 @@ static int make_key(const char *verb, const char *path, const char *name,
     return 0;
 }
 
+/* 1 when the store holds a signed checkpoint already. */
+static int signed_before(ln_store *st)
+{
+    char *note = NULL;
+    size_t n = 0;
+    int rc = ln_store_audit_checkpoint(st, 0, &note, &n);
+    free(note);
+    return rc == 0;
+}
+
 int ld_log_key(const char *verb, ln_store *st, const char *db,
                const char *path, const char *origin, ln_trust_key *key)
 {
@@ -129,6 +142,13 @@ int ld_log_key(const char *verb, ln_store *st, const char *db,
     } else {
         snprintf(def, sizeof def, "%s.logkey", db);
         rc = read_key(verb, def, &k);
+        if (rc == 1 && signed_before(st)) {
+            fprintf(stderr, "leonetd %s: %s: no such file, and the "
+                    "database's audit log is signed already: give its key "
+                    "with --log-key FILE (a new key would not match)\n",
+                    verb, def);
+            return 2;
+        }
         if (rc == 1)
             rc = make_key(verb, def, origin, &k);
     }

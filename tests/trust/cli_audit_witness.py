@@ -134,15 +134,15 @@ def run(tmp):
         rc, _, err = witness(a, aud, wstate, wk + ".key", logpub)
         check(rc == 0, "the witness follows A's growth", rc, err)
     # B: the copy, diverged with more changes than A made since
-    fork = os.path.join(tmp, "fork.db")
-    for ext in ("", "-wal", "-shm"):
-        if os.path.exists(base + ext):
-            shutil.copyfile(base + ext, fork + ext)
-    behind = os.path.join(tmp, "behind.db")
-    for ext in ("", "-wal", "-shm"):
-        if os.path.exists(base + ext):
-            shutil.copyfile(base + ext, behind + ext)
-    with Daemon(BUILD, seed=False, db=fork, args=["--log-key", keyfile]) as b:
+    fork, behind = os.path.join(tmp, "fork.db"), os.path.join(tmp, "b.db")
+    for db in (fork, behind):  # with the log key beside each (DB.logkey)
+        for ext in ("", "-wal", "-shm", ".logkey", ".logkey.pub"):
+            src = keyfile if ext == ".logkey" else \
+                logpub if ext == ".logkey.pub" else base + ext
+            if os.path.exists(src):
+                shutil.copyfile(src, db + ext)
+        os.chmod(db + ".logkey", 0o600)
+    with Daemon(BUILD, seed=False, db=fork) as b:
         bop, baud = tokens_offline(b, ["operator", "auditor"])
         while head(b, baud)[2] <= size_a:
             change(b, bop, 2)
@@ -153,8 +153,7 @@ def run(tmp):
                             "--key", logpub, "--state", vstate)
         check(rc == 1 and "refused" in err, "audit verify URL refuses the "
               "fork", rc, err)
-    with Daemon(BUILD, seed=False, db=behind,
-                args=["--log-key", keyfile]) as c:
+    with Daemon(BUILD, seed=False, db=behind) as c:
         caud, = tokens_offline(c, ["auditor"])
         size_c = head(c, caud)[2]
         check(size_c < size_a, "the copy is behind", size_c, size_a)
