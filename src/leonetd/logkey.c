@@ -249,13 +249,13 @@ int ld_log_check(ln_store *st, const ln_trust_key *key)
                          : ln_store_errmsg(st));
         return 3;
     }
+    fprintf(stderr, "leonetd serve: audit log checked: %" PRIu64 " leaves, "
+            "every checkpoint and table matches\n", size);
     rc = sign_unsigned(st);
     if (rc) {
         fprintf(stderr, "leonetd serve: signing the log's head: %s: %s\n",
                 ln_strerror(rc), ln_store_errmsg(st));
         return 3;
     }
-    fprintf(stderr, "leonetd serve: audit log checked: %" PRIu64 " leaves, "
-            "every checkpoint and table matches\n", size);
     return 0;
 }
