@@ -6,8 +6,9 @@ audit verify DB --key DB.logkey.pub` exits 1. Tampers: an account's
 suspended flag, an audit entry's bytes, the last audit row deleted, a
 token's role raised, a token row deleted, a token row added. The
 untouched copy serves and verifies (exit 0). Also: a log key that is not
-a private key text (exit 2, naming the file) and another key than the
-log's (exit 1: the signatures).
+a private key text (exit 2, naming the file), another key than the
+log's (exit 1: the signatures), a config whose witness-keys holds a bad
+key text (exit 2, naming the item).
 
     python3 test_audit_tamper.py BUILD_DIR
 """
@@ -105,6 +106,15 @@ def main(build):
                                                 os.path.join(tmp,
                                                              "other.key")])
         check(rc == 1 and MSG in se, "another key: refused", rc, se[-800:])
+        # a witness key that is not a public key text: the start stops,
+        # naming the list item
+        cfg = os.path.join(tmp, "cfg.json")
+        open(cfg, "w").write('{"witness-keys": ["%s", "nope"]}'
+                             % open(pub).read().strip())
+        rc, so, se = serve_refused(build, ctl, ["--log-key", key,
+                                                "--config", cfg])
+        check(rc == 2 and "witness-keys[1]" in se, "a bad witness key",
+              rc, se)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("ok: %d tampers refused at start and by leonet audit verify DB"
