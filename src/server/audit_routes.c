@@ -399,6 +399,8 @@ static int h_cosignatures(srv *s, const srv_req *rq, srv_resp *rs)
     const char *end = rq->body + rq->body_len;
     for (size_t i = 0; !rc && i < nt.nsigs; i++) {
         const char *e = memchr(p, '\n', (size_t)(end - p));
+        if (!e) /* the parser wants every line ended: not reached */
+            break;
         size_t len = (size_t)(e - p) + 1;
         if (!is_log_line(as, &nt.sigs[i])) {
             rc = check_cosig(as, &nt, i, line0 + (long)i, rs);
