@@ -268,8 +268,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     return answer(c, s, x, method);
 }
 
-/* "ADDR:PORT" (IPv4) -> sa */
-static int parse_listen(const char *l, struct sockaddr_in *sa)
+/* "ADDR:PORT" (IPv4, or "localhost") or "[ADDR6]:PORT" (IPv6) -> sa;
+ * *v6 = 1 for IPv6. */
+static int parse_listen(const char *l, struct sockaddr_storage *sa, int *v6)
 {
     const char *colon = l ? strrchr(l, ':') : NULL;
     char host[64];
@@ -282,13 +283,21 @@ static int parse_listen(const char *l, struct sockaddr_in *sa)
     if (end == colon + 1 || *end || port < 0 || port > 65535)
         return -1;
     memset(sa, 0, sizeof *sa);
-    sa->sin_family = AF_INET;
-    sa->sin_port = htons((uint16_t)port);
+    size_t hn = strlen(host);
+    *v6 = hn >= 2 && host[0] == '[' && host[hn - 1] == ']';
+    if (*v6) {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)sa;
+        host[hn - 1] = 0;
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons((uint16_t)port);
+        return inet_pton(AF_INET6, host + 1, &s6->sin6_addr) == 1 ? 0 : -1;
+    }
+    struct sockaddr_in *s4 = (struct sockaddr_in *)sa;
+    s4->sin_family = AF_INET;
+    s4->sin_port = htons((uint16_t)port);
     if (!strcmp(host, "localhost"))
         snprintf(host, sizeof host, "127.0.0.1");
-    if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
-        return -1;
-    return 0;
+    return inet_pton(AF_INET, host, &s4->sin_addr) == 1 ? 0 : -1;
 }
 
 static void raise_nofile(void)
@@ -301,7 +310,7 @@ static void raise_nofile(void)
 }
 
 static struct MHD_Daemon *start_mhd(srv *s, srv_guard *g,
-                                     struct sockaddr_in *sa)
+                                     struct sockaddr_storage *sa, int v6)
 {
     const ln_server_config *cfg = &s->cfg;
     unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads
@@ -309,7 +318,8 @@ static struct MHD_Daemon *start_mhd(srv *s, srv_guard *g,
     /* libmicrohttpd zeroes the pool between requests: keep it small */
     size_t mem = cfg->url_max + (8 << 10);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-                     MHD_USE_ITC | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME;
+                     MHD_USE_ITC | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME |
+                     (v6 ? MHD_USE_IPv6 : 0);
     return MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, sa,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
@@ -324,10 +334,12 @@ int ln_server_start(ln_store *st, const ln_server_config *cfg,
                     ln_server **out, ln_diag *diag)
 {
     *out = NULL;
-    struct sockaddr_in sa;
-    if (parse_listen(cfg->listen, &sa))
+    struct sockaddr_storage sa;
+    int v6 = 0;
+    if (parse_listen(cfg->listen, &sa, &v6))
         return ln_diag_set(diag, LN_EINVAL, NULL, 0, 0, "listen",
-                           "'%s': expected ADDR:PORT (IPv4)",
+                           "'%s': expected ADDR:PORT (IPv4) or "
+                           "[ADDR]:PORT (IPv6)",
                            cfg->listen ? cfg->listen : "");
     raise_nofile();
     ln_server *v = ln_calloc(1, sizeof *v);
@@ -348,7 +360,7 @@ int ln_server_start(ln_store *st, const ln_server_config *cfg,
     v->s->work = v->w;
     /* a request must arrive whole within conn_timeout_s (slowloris) */
     v->g = srv__guard_new((double)cfg->conn_timeout_s);
-    v->d = v->g ? start_mhd(v->s, v->g, &sa) : NULL;
+    v->d = v->g ? start_mhd(v->s, v->g, &sa, v6) : NULL;
     if (!v->d) {
         int e = v->g ? errno : ENOMEM;
         srv__guard_free(v->g);
@@ -361,7 +373,9 @@ int ln_server_start(ln_store *st, const ln_server_config *cfg,
     }
     const union MHD_DaemonInfo *i =
         MHD_get_daemon_info(v->d, MHD_DAEMON_INFO_BIND_PORT);
-    v->port = i ? (int)i->port : ntohs(sa.sin_port);
+    v->port = i ? (int)i->port
+                : ntohs(v6 ? ((struct sockaddr_in6 *)&sa)->sin6_port
+                           : ((struct sockaddr_in *)&sa)->sin_port);
     *out = v;
     return 0;
 }

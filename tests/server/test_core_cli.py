@@ -67,6 +67,34 @@ def main(build, version):
         st, b = d.req("GET", "/v1/terminals/UT00000005/authorization",
                       tokens[3])
         assert st == 200, (st, b)
+        ipv6(build, db)
+
+
+def ipv6(build, db):
+    """--listen [::1]:0 serves over IPv6 (skipped where the machine has no
+    ::1, e.g. a container without IPv6)."""
+    import json, socket, urllib.request
+    try:
+        with socket.socket(socket.AF_INET6) as so:
+            so.bind(("::1", 0))
+    except OSError:
+        print("skip ipv6: no ::1 here")
+        return
+    rc, _, err = run(build, "serve", "--db", db, "--listen", "[::1:80")
+    assert rc == 2 and "IPv6" in err, (rc, err)
+    p = subprocess.Popen([os.path.join(build, "bin", "leonetd"), "serve",
+                          "--db", db, "--listen", "[::1]:0"],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        line = p.stdout.readline().decode()
+        m = re.fullmatch(r"leonetd: listening on (http://\[::1\]:\d+)\n",
+                         line)
+        assert m, line
+        with urllib.request.urlopen(m.group(1) + "/healthz", timeout=30) as r:
+            assert json.load(r)["content"]["status"] == "ok"
+    finally:
+        p.terminate()
+        assert p.wait(timeout=60) == 0
 
 
 if __name__ == "__main__":

@@ -20,15 +20,14 @@
 
 #include "leonet/cell.h"
 #include "server/srv_int.h"
+#include "srv_fix.h"
 
 #define SQUARE                                                           \
     "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":"    \
     "\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}}"
 
 typedef struct fix {
-    char dir[256];
-    ln_store *st;
-    srv *s;
+    srv_fix x; /* first: srv_fix_* take it */
     volatile int stop;
     long decided;
 } fix;
@@ -36,32 +35,16 @@ typedef struct fix {
 static int setup(void **state)
 {
     fix *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/ln_srv_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    char path[300];
-    snprintf(path, sizeof path, "%s/d.db", f->dir);
-    ln_diag d;
-    assert_int_equal(ln_store_open(path, &f->st, &d), 0);
-    ln_plan p;
-    memset(&p, 0, sizeof p);
-    strcpy(p.id, "basic");
-    p.amortize_years = 1;
-    assert_int_equal(ln_store_put_plan(f->st, &p), 0);
-    ln_st_account a;
-    memset(&a, 0, sizeof a);
-    strcpy(a.id, "acc");
-    strcpy(a.plan, "basic");
-    assert_int_equal(ln_store_put_account(f->st, &a), 0);
+    srv_fix_open(&f->x);
     ln_st_terminal t;
     memset(&t, 0, sizeof t);
     strcpy(t.id, "UT1");
     strcpy(t.account, "acc");
     t.seq = -1;
-    assert_int_equal(ln_store_put_terminal(f->st, &t), 0);
+    assert_int_equal(ln_store_put_terminal(f->x.st, &t), 0);
     ln_server_config c;
     ln_server_config_init(&c);
-    c.access_log = 0;
-    assert_int_equal(srv_new(f->st, &c, &f->s, &d), 0);
+    srv_fix_start(&f->x, &c);
     *state = f;
     return 0;
 }
@@ -69,11 +52,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fix *f = *state;
-    char cmd[300];
-    srv_free(f->s);
-    ln_store_close(f->st);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
+    srv_fix_close(&f->x);
     free(f);
     return 0;
 }
@@ -83,7 +62,7 @@ static void *decider(void *arg)
     fix *f = arg;
     srv_decision d;
     while (!f->stop) {
-        assert_int_equal(srv_decide(f->s, "UT1", 0.5, 0.5, 0, &d), 0);
+        assert_int_equal(srv_decide(f->x.s, "UT1", 0.5, 0.5, 0, &d), 0);
         /* whatever the moment, an answer of the rules */
         assert_true(d.d.allowed ? d.alert == 0
                                 : (d.alert == 89 || d.alert == 95));
@@ -108,23 +87,23 @@ static void put_zone(fix *f, const char *id, int kind, const char *body,
     z.body = (char *)body;
     z.body_len = strlen(body);
     int64_t v;
-    assert_int_equal(ln_store_put_zones(f->st, &z, 1, &v), 0);
-    assert_int_equal(srv_reload_zones(f->s), 0);
+    assert_int_equal(ln_store_put_zones(f->x.st, &z, 1, &v), 0);
+    assert_int_equal(srv_reload_zones(f->x.s), 0);
 }
 
 static void set_suspended(fix *f, int on)
 {
     ln_st_account a;
-    assert_int_equal(ln_store_get_account(f->st, "acc", &a), 0);
+    assert_int_equal(ln_store_get_account(f->x.st, "acc", &a), 0);
     a.suspended = on;
-    assert_int_equal(ln_store_put_account(f->st, &a), 0);
-    assert_int_equal(srv_reload_accounts(f->s), 0);
+    assert_int_equal(ln_store_put_account(f->x.st, &a), 0);
+    assert_int_equal(srv_reload_accounts(f->x.s), 0);
 }
 
 static int alert_at(fix *f, double lat, double lon)
 {
     srv_decision d;
-    assert_int_equal(srv_decide(f->s, "UT1", lat, lon, 0, &d), 0);
+    assert_int_equal(srv_decide(f->x.s, "UT1", lat, lon, 0, &d), 0);
     return d.alert;
 }
 
@@ -161,7 +140,7 @@ static void test_reload(void **state)
     assert_int_equal(alert_at(f, 50.45, 30.52), 0);
     /* an unknown terminal */
     srv_decision d;
-    assert_int_equal(srv_decide(f->s, "UT2", 1, 1, 0, &d), LN_ENOTFOUND);
+    assert_int_equal(srv_decide(f->x.s, "UT2", 1, 1, 0, &d), LN_ENOTFOUND);
 }
 
 int main(void)

@@ -17,35 +17,19 @@
 #include <sodium.h>
 
 #include "server/srv_int.h"
+#include "srv_fix.h"
 
 #define TOKEN "lnt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
 typedef struct fix {
-    char dir[256];
-    ln_store *st;
-    srv *s;
+    srv_fix x; /* first: srv_fix_* take it */
     ln_server_config cfg;
 } fix;
 
 static int setup(void **state)
 {
     fix *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/ln_srv_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    char path[300];
-    snprintf(path, sizeof path, "%s/d.db", f->dir);
-    ln_diag d;
-    assert_int_equal(ln_store_open(path, &f->st, &d), 0);
-    ln_plan p;
-    memset(&p, 0, sizeof p);
-    strcpy(p.id, "basic");
-    p.amortize_years = 1;
-    assert_int_equal(ln_store_put_plan(f->st, &p), 0);
-    ln_st_account a;
-    memset(&a, 0, sizeof a);
-    strcpy(a.id, "acc");
-    strcpy(a.plan, "basic");
-    assert_int_equal(ln_store_put_account(f->st, &a), 0);
+    srv_fix_open(&f->x);
     ln_st_terminal t;
     memset(&t, 0, sizeof t);
     strcpy(t.id, "UT00000001");
@@ -53,21 +37,20 @@ static int setup(void **state)
     t.lat_deg = 10;
     t.lon_deg = 20;
     t.seq = -1;
-    assert_int_equal(ln_store_put_terminal(f->st, &t), 0);
+    assert_int_equal(ln_store_put_terminal(f->x.st, &t), 0);
     strcpy(t.id, "UT00000002"); /* no position yet */
     t.lat_deg = t.lon_deg = NAN;
-    assert_int_equal(ln_store_put_terminal(f->st, &t), 0);
+    assert_int_equal(ln_store_put_terminal(f->x.st, &t), 0);
     ln_st_token k;
     memset(&k, 0, sizeof k);
     crypto_hash_sha256(k.hash, (const unsigned char *)TOKEN,
                        strlen(TOKEN));
     k.role = LN_ROLE_OPERATOR;
-    assert_int_equal(ln_store_put_token(f->st, &k, NULL), 0);
+    assert_int_equal(ln_store_put_token(f->x.st, &k, NULL), 0);
     ln_server_config_init(&f->cfg);
     f->cfg.url_max = 200;
     f->cfg.body_max = 100;
-    f->cfg.access_log = 0;
-    assert_int_equal(srv_new(f->st, &f->cfg, &f->s, &d), 0);
+    srv_fix_start(&f->x, &f->cfg);
     *state = f;
     return 0;
 }
@@ -75,11 +58,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fix *f = *state;
-    char cmd[300];
-    srv_free(f->s);
-    ln_store_close(f->st);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
+    srv_fix_close(&f->x);
     free(f);
     return 0;
 }
@@ -89,7 +68,7 @@ static int ask(fix *f, const char *m, const char *url, const char *auth,
                const char *body, json_t **j)
 {
     srv_resp rs;
-    assert_int_equal(srv_handle(f->s, m, url, auth, body,
+    assert_int_equal(srv_handle(f->x.s, m, url, auth, body,
                                 body ? strlen(body) : 0, &rs),
                      0);
     json_error_t e;
@@ -212,7 +191,7 @@ static void test_config(void **state)
 {
     fix *f = *state;
     char path[300];
-    snprintf(path, sizeof path, "%s/c.json", f->dir);
+    snprintf(path, sizeof path, "%s/c.json", f->x.dir);
     FILE *fp = fopen(path, "w");
     fputs("{\"listen\": \"0.0.0.0:9\", \"threads\": 3,\n"
           " \"retention\": 60.5, \"log-json\": false}\n", fp);
