@@ -161,22 +161,30 @@ static json_t *change_json(srv *s, const ln_st_change *c)
                      rdoc ? rdoc : json_null());
 }
 
-/* 1 when a customer may see the change: its target names the account
- * or one of its terminals. */
+/* 1 when a customer may see the change: its contract's scope names the
+ * account (a party's change), or its target names the account or one of
+ * its terminals. */
 static int visible(srv *s, const srv_req *rq, const ln_st_change *c)
 {
     if (!rq->auth || rq->auth->role != LN_ROLE_CUSTOMER)
         return 1;
+    const char *me = rq->auth->account;
+    ln_st_contract k;
+    memset(&k, 0, sizeof k);
+    json_t *cdoc = ln_store_get_contract(srv_store(s), c->contract, 0, &k)
+                       ? NULL
+                       : json_loadb(k.json, k.len, 0, NULL);
+    int r = cdoc && trust_doc_names_account(cdoc, me);
+    json_decref(cdoc);
+    ln_st_contract_clear(&k);
     json_t *doc = json_loadb(c->json, c->len, 0, NULL);
     const json_t *t = json_object_get(doc, "target");
-    int r = trust_json_has(json_object_get(t, "accounts"),
-                           rq->auth->account);
+    r = r || trust_json_has(json_object_get(t, "accounts"), me);
     const json_t *ts = json_object_get(t, "terminals");
     for (size_t i = 0; !r && i < json_array_size(ts); i++) {
         char a[LN_ST_ID];
         const char *id = json_string_value(json_array_get(ts, i));
-        r = id && !srv__terminal_account(s, id, a) &&
-            !strcmp(a, rq->auth->account);
+        r = id && !srv__terminal_account(s, id, a) && !strcmp(a, me);
     }
     json_decref(doc);
     return r;
@@ -290,7 +298,7 @@ static int evaluate(srv *s, const srv_req *rq, ev *e, const uint64_t *hs,
         rc = LN_ESTORE;
     ln_st_contract_clear(&k);
     if (rc)
-        return trust_store_error(rs, rc, "contract"), rc;
+        return trust_store_error(s, rs, rc, "contract"), rc;
     ln_trust_env env = {rq->t_unix_s, 0, {0}, nonce_used, st};
     double exp;
     ln_trust_request_head(e->r, &env.head_size, env.head_root, &exp);
@@ -346,7 +354,7 @@ static int evaluate(srv *s, const srv_req *rq, ev *e, const uint64_t *hs,
     int zones = b.e.kind == LN_ST_EFFECT_ZONES;
     effect_free(&b);
     if (rc)
-        return trust_store_error(rs, rc, "change"), rc;
+        return trust_store_error(s, rs, rc, "change"), rc;
     if (state == LN_ST_GRANTED) {
         trust_refresh(s);
         if (zones)
@@ -371,7 +379,7 @@ static int load_change(srv *s, const srv_req *rq, srv_resp *rs,
     if (rc || ln_trust_request_parse(e->c.json, e->c.len, &e->r, &d) ||
         !(e->rdoc = json_loadb(e->c.json, e->c.len, 0, NULL))) {
         ev_clear(e);
-        trust_store_error(rs, rc ? rc : LN_ESTORE, "change");
+        trust_store_error(s, rs, rc ? rc : LN_ESTORE, "change");
         return -1;
     }
     return 0;
@@ -383,7 +391,7 @@ static int answer_change(srv *s, srv_resp *rs, int status, const char *id)
     memset(&c, 0, sizeof c);
     int rc = ln_store_get_change(srv_store(s), id, &c);
     if (rc)
-        return trust_store_error(rs, rc, "change");
+        return trust_store_error(s, rs, rc, "change");
     json_t *o = change_json(s, &c);
     ln_st_change_clear(&c);
     return srv_ok(rs, status, o);
@@ -444,7 +452,7 @@ static int contract_visible(srv *s, const srv_req *rq, srv_resp *rs,
     }
     ln_st_contract_clear(&k);
     if (!ok && rc && rc != LN_ENOTFOUND && rc != LN_EUNSUPPORTED)
-        return trust_store_error(rs, rc, "contract"), -1;
+        return trust_store_error(s, rs, rc, "contract"), -1;
     if (!ok)
         return srv_error(rs, 404, "contract", "no contract '%s'", id), -1;
     return 0;
@@ -491,7 +499,7 @@ int trust_h_changes_post(srv *s, const srv_req *rq, srv_resp *rs)
         goto out;
     }
     if (rc) {
-        trust_store_error(rs, rc, "change");
+        trust_store_error(s, rs, rc, "change");
         goto out;
     }
     char id[LN_ST_ID];
@@ -571,7 +579,7 @@ int trust_h_signatures_post(srv *s, const srv_req *rq, srv_resp *rs)
         goto out;
     }
     if (rc) {
-        trust_store_error(rs, rc, "signature");
+        trust_store_error(s, rs, rc, "signature");
         goto out;
     }
     char id[LN_ST_ID];
@@ -620,7 +628,7 @@ int trust_h_changes_get(srv *s, const srv_req *rq, srv_resp *rs)
         rc = 0;
     if (rc) {
         json_decref(x.arr);
-        return trust_store_error(rs, rc, "changes");
+        return trust_store_error(s, rs, rc, "changes");
     }
     return srv_ok(rs, 200, json_pack("{s:o}", "changes", x.arr));
 }

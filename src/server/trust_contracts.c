@@ -106,7 +106,7 @@ int trust_h_contracts_get(srv *s, const srv_req *rq, srv_resp *rs)
         rc = 0; /* a store without contracts: none */
     if (rc) {
         json_decref(x.arr);
-        return trust_store_error(rs, rc, "contracts");
+        return trust_store_error(s, rs, rc, "contracts");
     }
     return srv_ok(rs, 200, json_pack("{s:o}", "contracts", x.arr));
 }
@@ -122,7 +122,7 @@ int trust_h_contract_get(srv *s, const srv_req *rq, srv_resp *rs)
         return srv_error(rs, 404, "id", "no contract '%s'", rq->param[0]);
     }
     if (rc)
-        return trust_store_error(rs, rc, "contract");
+        return trust_store_error(s, rs, rc, "contract");
     json_t *o = contract_json(&c);
     ln_st_contract_clear(&c);
     return srv_ok(rs, 200, o);
@@ -136,7 +136,7 @@ int trust_h_head(srv *s, const srv_req *rq, srv_resp *rs)
     (void)rq;
     int rc = ln_store_audit_head(srv_store(s), &size, root);
     if (rc)
-        return trust_store_error(rs, rc, "head");
+        return trust_store_error(s, rs, rc, "head");
     ln_trust_b64_encode(root, 32, b64, sizeof b64);
     return srv_ok(rs, 200, json_pack("{s:I, s:s}", "size", (json_int_t)size,
                                      "root", b64));
@@ -254,9 +254,9 @@ static int put_new(srv *s, srv_resp *rs, const char *canon, size_t n,
             srv_error(rs, 409, "contract", "contract '%s' exists: change "
                       "it with a change request of kind \"amend\"", c.id);
         else if (g != LN_ENOTFOUND)
-            trust_store_error(rs, g, "contract");
+            trust_store_error(s, rs, g, "contract");
         else if ((g = ln_store_put_contract(srv_store(s), &c, &v)))
-            trust_store_error(rs, g, "contract");
+            trust_store_error(s, rs, g, "contract");
         else {
             trust_refresh(s);
             ln_st_contract got;

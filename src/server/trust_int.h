@@ -84,8 +84,9 @@ int trust_log_attempt(srv *s, const srv_req *rq, const char *action,
 void trust_actor(const srv_req *rq, char *buf, size_t n);
 /* 1 when a JSON array of strings holds s. */
 int trust_json_has(const json_t *arr, const char *s);
-/* The answer for a store failure: 404 / 409 / 503 / 500. */
-int trust_store_error(srv_resp *rs, int rc, const char *what);
+/* The answer for a store failure (404 / 409 / 503), with the store's
+ * message. */
+int trust_store_error(srv *s, srv_resp *rs, int rc, const char *what);
 
 /* ---- documents (trust_contracts.c) ------------------------------------ */
 /* 1 when the contract document's scope names the account, or a party of

@@ -190,7 +190,7 @@ int trust_h_kill_post(srv *s, const srv_req *rq, srv_resp *rs)
     if (!rc)
         rc = trust_refresh(s);
     if (rc) {
-        trust_store_error(rs, rc, "kill");
+        trust_store_error(s, rs, rc, "kill");
         goto out;
     }
     json_t *a = json_pack("{s:s, s:o, s:b}", "scope", scope, "ids",
@@ -229,7 +229,7 @@ int trust_h_kill_get(srv *s, const srv_req *rq, srv_resp *rs)
         rc = 0;
     if (rc) {
         json_decref(arr);
-        return trust_store_error(rs, rc, "kill");
+        return trust_store_error(s, rs, rc, "kill");
     }
     return srv_ok(rs, 200, json_pack("{s:o}", "switches", arr));
 }

@@ -49,22 +49,23 @@ int trust_json_has(const json_t *arr, const char *s)
     return 0;
 }
 
-int trust_store_error(srv_resp *rs, int rc, const char *what)
+int trust_store_error(srv *s, srv_resp *rs, int rc, const char *what)
 {
+    const char *m = ln_store_errmsg(srv_store(s));
     switch (rc) {
     case LN_ENOTFOUND:
         return srv_error(rs, 404, what, "%s: not found", what);
     case LN_ECONFLICT:
-        return srv_error(rs, 409, what, "%s: conflicts with a stored "
-                                        "record", what);
+        return srv_error(rs, 409, what, "%s: %s", what,
+                         m && m[0] ? m : "conflicts with a stored record");
     case LN_ESTORE_FULL:
         return srv_error(rs, 503, NULL, "%s: the store is full", what);
     case LN_EUNSUPPORTED:
         return srv_error(rs, 503, NULL, "%s: this store has no contracts "
                                         "yet", what);
     default:
-        return srv_error(rs, 503, NULL, "%s: the store failed (%s)", what,
-                         ln_strerror(rc));
+        return srv_error(rs, 503, NULL, "%s: the store failed (%s: %s)",
+                         what, ln_strerror(rc), m ? m : "");
     }
 }
 

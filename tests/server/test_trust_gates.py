@@ -157,10 +157,8 @@ def roles(d, op, cu, civil, aud, cid):
 def main(build):
     opk, cuk = T.Key("operator"), T.Key("customer")
     with T.Daemon(build, seed="min") as d:
-        op = d.token("operator")
-        cu = d.token("customer", account="defence")
-        civil = d.token("customer", account="civil")
-        aud = d.token("auditor")
+        op, cu, civil, aud = T.tokens(d, "operator", ("customer", "defence"),
+                                      ("customer", "civil"), "auditor")
         prot, others = [], []
         for i in range(12):
             t = "UT%08d" % i
