@@ -17,7 +17,8 @@ coverage and amend) is registered with both parties' signatures made here
     old-contract-threshold-not-met;
   - both signatures -> granted: the defence terminals denied, kill-switch,
     alert 95; the granted request's nonce again -> replayed-nonce;
-  - restore (POST /v1/kill on=false) -> allowed again.
+  - restore (POST /v1/kill on=false) -> allowed again;
+  - the amendment signed by the old customer too -> version 2.
 Every answer is checked against docs/api/leonetd.yaml (lnd.py closes
 through openapi_check.py), and the audit table, read with sqlite3, holds a
 leaf for every attempt, signature and verdict.
@@ -169,6 +170,23 @@ def grant_and_restore(d, op_tok, cu_tok, cu, r1, id1, prot, others):
     protected_allowed(d, op_tok, prot, "after restore")
 
 
+def amend(d, op_tok, cu_tok, cu, mallory):
+    """The pending amendment (old-contract-threshold-not-met) signed by
+    the old contract's customer too: both contracts' amend rules met."""
+    st, b = d.req("GET", "/v1/changes?state=pending", op_tok)
+    am = [c for c in b["content"]["changes"] if c["kind"] == "amend"]
+    check(len(am) == 1, "one pending amendment: %s" % am)
+    req = am[0]["request"]
+    st, b = T.sign(d, cu_tok, am[0]["id"], cu.line(T.message(req)))
+    expect(d, b, st, 200, "granted", "", "the amendment with both")
+    st, b = d.req("GET", "/v1/contracts/" + T.CONTRACT_ID, op_tok)
+    keys = [k for p in b["content"]["parties"] if p["id"] == "customer"
+            for k in p["keys"]]
+    check(b["content"]["version"] == 2 and keys == [mallory.vkey] and
+          b["content"]["change"] == am[0]["id"],
+          "the amended contract: %s" % b["content"])
+
+
 def audit_check(db, id1):
     lv = T.leaves(db)
     types = [x.get("type") for x in lv]
@@ -206,7 +224,8 @@ def main(build):
         register_contract(d, op_tok, op, cu, mallory)
         r1, id1 = attacks(d, op_tok, cu_tok, op, cu, mallory, prot)
         grant_and_restore(d, op_tok, cu_tok, cu, r1, id1, prot, others)
-        audit_check(d.db, id1)  # the live file (WAL): read beside it
+        audit_check(d.db, id1)
+        amend(d, op_tok, cu_tok, cu, mallory)  # the live file (WAL): read beside it
     if T.FAILS:
         print("%d failures" % len(T.FAILS))
         sys.exit(1)

@@ -10,6 +10,8 @@ contract gates, and the change requests that do them instead:
     the others are denied (kill-switch, alert 95), protectedSkipped
     counts them; a terminal switch on a protected terminal -> 409, on
     another -> denied;
+  - a terminal reporting a position inside the contract's region is
+    protected from then on (ingest);
   - granted by both parties: a suspend (the protected account's
     terminals denied, account-suspended) and a zone-edit (the zone the
     request carries becomes the zone in force);
@@ -94,6 +96,26 @@ def switches(d, op, prot, others):
     check(T.authz(d, op, others[0])["allowed"], "terminal switch off")
 
 
+def moved(d, op, prot, others):
+    """A terminal that reports a position inside the contract's region is
+    protected from then on (resolved at ingest)."""
+    t = others[0]
+    st, b = d.req("POST", "/v1/telemetry", op, {"reports": [{
+        "terminal": t, "seq": 1, "t": "2026-12-01T00:00:00Z", "lat": 51.0,
+        "lon": 11.0, "alt_m": 100.0, "bytes_down": 1, "bytes_up": 1,
+        "latency_ms": 30.0, "link": "ok"}]})
+    check(st == 200, "telemetry: %s %s" % (st, b))
+    st, b = d.req("POST", "/v1/kill", op,
+                  {"scope": "terminal", "ids": [t], "on": True})
+    check(st == 409, "switch on a terminal in the region: %s" % st)
+    st, b = d.req("POST", "/v1/kill", op, {"scope": "all", "on": True})
+    check(st == 200 and b["content"].get("protectedSkipped") ==
+          len(prot) + 1, "all switch with a moved terminal: %s" % b)
+    check(T.authz(d, op, t)["allowed"], "the moved terminal allowed")
+    check(not T.authz(d, op, others[1])["allowed"], "another one denied")
+    d.req("POST", "/v1/kill", op, {"scope": "all", "on": False})
+
+
 def both(d, op_tok, cu_tok, opk, cuk, req):
     st, b = T.submit(d, op_tok, req)
     check(st == 201, "submit %s: %s %s" % (req["kind"], st, b))
@@ -173,13 +195,14 @@ def main(build):
         check(st == 201, "contract: %s %s" % (st, b))
         gates(d, op)
         switches(d, op, prot, others)
+        moved(d, op, prot, others)
         cid = granted(d, op, cu, opk, cuk, prot)
         roles(d, op, cu, civil, aud, cid)
         att = [x["record"] for x in T.leaves(d.db)
                if x.get("type") == "attempt"]
         acts = sorted(a.get("action") for a in att)
         check(acts.count("suspend") == 1 and acts.count("zones") == 3 and
-              acts.count("zone-delete") == 1 and acts.count("kill") == 1,
+              acts.count("zone-delete") == 1 and acts.count("kill") == 2,
               "attempt leaves: %s" % acts)
     if T.FAILS:
         print("%d failures" % len(T.FAILS))
