@@ -16,7 +16,8 @@
  *
  * Also here: sqlite_ref.c (plans .. tokens), sqlite_zones.c,
  * sqlite_ingest.c (group commit), sqlite_read.c (usage, reports,
- * cursors, retention).
+ * cursors, retention), sqlite_audit*.c and sqlite_verify.c (the audit
+ * log, issue 15), sqlite_trust*.c (contracts, changes, kill switches).
  */
 #include <math.h>
 #include <stdio.h>
@@ -96,6 +97,30 @@ static const char *const migrations[LN_SQ_SCHEMA] = {
      * priority ties are decided in that order, as `leonet run` decides
      * them in the scenario's order); rows from before: 0, then by id */
     "ALTER TABLE zones ADD COLUMN ord INTEGER NOT NULL DEFAULT 0;",
+    /* 6: issue 15 (docs/audit.md): the audit log's leaves and signed
+     * checkpoints; contracts (every version), change requests (their
+     * signature lines in the order added), used nonces, kill switches.
+     * The log starts empty: rows from before are not in it. */
+    "CREATE TABLE audit(idx INTEGER PRIMARY KEY, entry BLOB NOT NULL,"
+    " leaf BLOB NOT NULL);"
+    "CREATE TABLE audit_checkpoints(size INTEGER PRIMARY KEY,"
+    " root BLOB NOT NULL, text TEXT NOT NULL, sig TEXT NOT NULL,"
+    " cosigs TEXT NOT NULL);"
+    "CREATE TABLE contracts(id TEXT NOT NULL, version INTEGER NOT NULL,"
+    " json BLOB NOT NULL, created REAL NOT NULL, change TEXT NOT NULL,"
+    " PRIMARY KEY(id, version)) WITHOUT ROWID;"
+    "CREATE TABLE changes(id TEXT PRIMARY KEY, contract TEXT NOT NULL,"
+    " kind INTEGER NOT NULL, json BLOB NOT NULL, state INTEGER NOT NULL,"
+    " reason INTEGER NOT NULL, detail TEXT NOT NULL, created REAL NOT NULL,"
+    " decided REAL NOT NULL, ord INTEGER NOT NULL UNIQUE);"
+    "CREATE TABLE change_sigs(change TEXT NOT NULL, n INTEGER NOT NULL,"
+    " line TEXT NOT NULL, PRIMARY KEY(change, n), UNIQUE(change, line))"
+    " WITHOUT ROWID;"
+    "CREATE TABLE nonces(nonce BLOB PRIMARY KEY, change TEXT NOT NULL,"
+    " t REAL NOT NULL);"
+    "CREATE TABLE kills(scope TEXT NOT NULL, id TEXT NOT NULL,"
+    " granted INTEGER NOT NULL, change TEXT NOT NULL, t REAL NOT NULL,"
+    " PRIMARY KEY(scope, id)) WITHOUT ROWID;",
 };
 
 static const char *const stmt_sql[SQ_NSTMT] = {
@@ -332,6 +357,8 @@ static int sq_open(const char *path, void **impl, ln_diag *diag)
             ln_diag_set(diag, rc, path, 0, 0, NULL, "%s",
                         ln_store_errmsg(NULL));
     }
+    if (!rc && (rc = ln__sq_audit_open(s)) != 0)
+        ln_diag_set(diag, rc, path, 0, 0, NULL, "%s", ln_store_errmsg(NULL));
     sq_conn *ck = NULL;
     if (!rc && !(rc = conn_open(path, 0, &ck)))
         rc = ln__sq_ckpt_start(s, ck);
@@ -366,6 +393,7 @@ static void sq_close(void *impl)
         ln__sq_fold(s); /* shorter replay at the next open */
     conn_close(s->w); /* the last connection checkpoints the WAL */
     ln__sq_state_free(s);
+    ln__sq_audit_close(s);
     pthread_mutex_destroy(&s->wmu);
     pthread_mutex_destroy(&s->pmu);
     pthread_mutex_destroy(&s->qmu);
@@ -484,4 +512,25 @@ const ln__store_driver ln__store_sqlite = {
     .get_stats = sq_get_stats,
     .checkpoint = sq_checkpoint,
     .exec_writer = sq_exec_writer,
+    .set_actor = ln__sq_set_actor,
+    .set_log_key = ln__sq_set_log_key,
+    .audit_head = ln__sq_audit_head,
+    .audit_entries = ln__sq_audit_entries,
+    .audit_inclusion = ln__sq_audit_inclusion,
+    .audit_consistency = ln__sq_audit_consistency,
+    .audit_checkpoint = ln__sq_audit_checkpoint,
+    .audit_add_cosignatures = ln__sq_audit_add_cosignatures,
+    .audit_append = ln__sq_audit_append,
+    .audit_verify = ln__sq_audit_verify,
+    .put_contract = ln__sq_put_contract,
+    .get_contract = ln__sq_get_contract,
+    .list_contracts = ln__sq_list_contracts,
+    .put_change = ln__sq_put_change,
+    .add_change_signature = ln__sq_add_change_signature,
+    .get_change = ln__sq_get_change,
+    .list_changes = ln__sq_list_changes,
+    .decide_change = ln__sq_decide_change,
+    .nonce_used = ln__sq_nonce_used,
+    .set_kill = ln__sq_set_kill,
+    .list_kills = ln__sq_list_kills,
 };

@@ -19,13 +19,16 @@
 #define LN_STORE_SQLITE_INT_H
 
 #include <pthread.h>
+#include <sodium.h>
 #include <sqlite3.h>
+#include <string.h>
 #include <stdatomic.h>
 
+#include "leonet/trust.h"
 #include "store/store_int.h"
 
 /* The schema version this build writes (the last migration's number). */
-#define LN_SQ_SCHEMA 5
+#define LN_SQ_SCHEMA 6
 
 /* The ingest state is folded a shard of terminals at a time
  * (sqlite_fold.c); a terminal's shard is the top 4 bits of its id's
@@ -126,7 +129,61 @@ static inline int sq_shard(uint64_t h) { return (int)(h >> 60); }
     X(SET_POS_MARK, "INSERT OR REPLACE INTO meta(key,value) VALUES("        \
       "'report_pos',?1)")                                                    \
     X(EXPIRE, "DELETE FROM reports WHERE pos>?2 AND pos<=?3 AND t<?1")      \
-    X(MIN_POS, "SELECT coalesce(min(pos),0) FROM reports")
+    X(MIN_POS, "SELECT coalesce(min(pos),0) FROM reports")                  \
+    SQ_AUDIT_STMTS(X)
+
+/* issue 15: the audit log, contracts, changes, kill switches */
+#define SQ_AUDIT_STMTS(X)                                                    \
+    X(AUD_PUT, "INSERT INTO audit(idx,entry,leaf) VALUES(?1,?2,?3)")         \
+    X(AUD_LEAVES, "SELECT leaf FROM audit ORDER BY idx")                     \
+    X(AUD_COUNT, "SELECT coalesce(max(idx),-1)+1 FROM audit")                \
+    X(AUD_LEAF_RANGE, "SELECT idx,leaf FROM audit WHERE idx>=?1 AND "        \
+      "idx<?2 ORDER BY idx")                                                 \
+    X(AUD_ENTRIES, "SELECT idx,entry FROM audit WHERE idx>=?1 AND idx<?2 "   \
+      "ORDER BY idx")                                                        \
+    X(AUD_CK_PUT, "INSERT OR REPLACE INTO audit_checkpoints(size,root,text," \
+      "sig,cosigs) VALUES(?1,?2,?3,?4,'')")                                  \
+    X(AUD_CK_GET, "SELECT text,sig,cosigs FROM audit_checkpoints WHERE "     \
+      "size=?1")                                                             \
+    X(AUD_CK_LAST, "SELECT text,sig,cosigs FROM audit_checkpoints ORDER BY " \
+      "size DESC LIMIT 1")                                                   \
+    X(AUD_CK_BYTEXT, "SELECT size,cosigs FROM audit_checkpoints WHERE "      \
+      "text=?1")                                                             \
+    X(AUD_CK_COSIG, "UPDATE audit_checkpoints SET cosigs=?2 WHERE size=?1")  \
+    X(AUD_CK_ALL, "SELECT size,root,text,sig FROM audit_checkpoints ORDER "  \
+      "BY size")                                                             \
+    X(CON_PUT, "INSERT INTO contracts(id,version,json,created,change) "      \
+      "VALUES(?1,(SELECT coalesce(max(version),0)+1 FROM contracts WHERE "   \
+      "id=?1),?2,?3,?4) RETURNING version")                                  \
+    X(CON_GET, "SELECT id,version,json,created,change FROM contracts WHERE " \
+      "id=?1 AND version=?2")                                                \
+    X(CON_LAST, "SELECT id,version,json,created,change FROM contracts "      \
+      "WHERE id=?1 ORDER BY version DESC LIMIT 1")                           \
+    X(CON_LIST, "SELECT id,version,json,created,change FROM contracts c "    \
+      "WHERE version=(SELECT max(version) FROM contracts d WHERE "           \
+      "d.id=c.id) ORDER BY id")                                              \
+    X(CHG_PUT, "INSERT INTO changes(id,contract,kind,json,state,reason,"     \
+      "detail,created,decided,ord) VALUES(?1,?2,?3,?4,0,?5,?6,?7,0,"         \
+      "(SELECT coalesce(max(ord),0)+1 FROM changes))")                       \
+    X(CHG_GET, "SELECT id,contract,kind,json,state,reason,detail,created,"   \
+      "decided FROM changes WHERE id=?1")                                    \
+    X(CHG_LIST, "SELECT id,contract,kind,json,state,reason,detail,created,"  \
+      "decided FROM changes WHERE ?1<0 OR state=?1 ORDER BY ord")            \
+    X(CHG_STATE, "SELECT state FROM changes WHERE id=?1")                    \
+    X(CHG_DECIDE, "UPDATE changes SET state=?2,reason=?3,detail=?4,"         \
+      "decided=?5 WHERE id=?1")                                              \
+    X(SIG_COUNT, "SELECT count(*),coalesce(sum(line=?2),0) FROM "            \
+      "change_sigs WHERE change=?1")                                         \
+    X(SIG_PUT, "INSERT INTO change_sigs(change,n,line) VALUES(?1,?2,?3)")    \
+    X(SIG_GET, "SELECT line FROM change_sigs WHERE change=?1 ORDER BY n")    \
+    X(NONCE_USED, "SELECT 1 FROM nonces WHERE nonce=?1")                     \
+    X(NONCE_PUT, "INSERT INTO nonces(nonce,change,t) VALUES(?1,?2,?3)")      \
+    X(KILL_PUT, "INSERT OR REPLACE INTO kills(scope,id,granted,change,t) "   \
+      "VALUES(?1,?2,?3,?4,?5)")                                              \
+    X(KILL_DEL, "DELETE FROM kills WHERE scope=?1 AND id=?2")                \
+    X(KILL_LIST, "SELECT scope,id,granted,change,t FROM kills ORDER BY "     \
+      "scope,id")                                                            \
+    X(ACC_SUSPEND, "UPDATE accounts SET suspended=?2 WHERE id=?1")
 
 #define SQ_PLAN_COLS                                                         \
     "id,hardware_usd,amortize_years,monthly_usd,included_gb,usd_per_gb,"    \
@@ -198,6 +255,46 @@ typedef struct sq_undo {          /* a new report of the group */
     int32_t acc;                  /* its account's index, -1 unknown */
 } sq_undo;
 
+/* A Merkle tree's compact range: h[k] is the hash of the full subtree
+ * of 2^k leaves ending the tree, for each bit k set in size. */
+typedef struct sq_front {
+    uint64_t size;
+    unsigned char h[64][32];
+} sq_front;
+
+/* Appends a leaf hash to a compact range; the root of the range (the
+ * empty tree: SHA-256 of ""). O(log n) node hashes each. */
+static inline void sq_front_append(sq_front *f, const unsigned char leaf[32])
+{
+    unsigned char c[32];
+    memcpy(c, leaf, 32);
+    unsigned k = 0;
+    while (f->size >> k & 1) {
+        ln_trust_node_hash(f->h[k], c, c);
+        k++;
+    }
+    memcpy(f->h[k], c, 32);
+    f->size++;
+}
+
+static inline void sq_front_root(const sq_front *f, unsigned char out[32])
+{
+    unsigned char e[32];
+    int have = 0;
+    for (unsigned k = 0; k < 64; k++) {
+        if (!(f->size >> k & 1))
+            continue;
+        if (!have)
+            memcpy(e, f->h[k], 32);
+        else
+            ln_trust_node_hash(f->h[k], e, e);
+        have = 1;
+    }
+    if (!have)
+        crypto_hash_sha256(e, (const unsigned char *)"", 0);
+    memcpy(out, e, 32);
+}
+
 typedef struct sq {
     char *path;
     int version;                  /* schema version after migrations */
@@ -253,6 +350,27 @@ typedef struct sq {
     int ck_last;                  /* frames at the last wake (writer) */
     int ck_inited, ck_running;
     uint64_t ck_runs, ck_failed;
+    /* the audit log (sqlite_audit.c): the tree in memory (levels of
+     * 2^8 leaves and up; smaller subtrees rehashed from the audit
+     * table's leaf hashes) and the head's compact range. Changed by the
+     * writer (wmu held) only after its transaction committed, with amu
+     * held for writing; proofs and the head read them with amu held for
+     * reading. */
+    pthread_rwlock_t amu;
+    int amu_inited;
+    ln_trust_log *alog;
+    void *alog_ctx;               /* its leaf source's context */
+    int abroken;                  /* the tree could not be rebuilt */
+    sq_front front;               /* the committed head */
+    sq_front pend;                /* the head with the transaction's leaf
+                                     (wmu); adopted on commit */
+    unsigned char pend_leaf[32];
+    unsigned char edge[64][32];   /* leaf hashes of the head's last,
+                                     incomplete block of 64 (amu) */
+    int npend;                    /* leaves in the open transaction: 0/1 */
+    ln_trust_key lkey;            /* the log key (set_log_key) */
+    int has_lkey;
+    char origin[256];
 } sq;
 
 /* The statement `id` of connection c, reset and ready to bind (its
@@ -304,6 +422,90 @@ int ln__sq_put_token(void *impl, const ln_st_token *t, int64_t *rid);
 int ln__sq_find_token(void *impl, const unsigned char hash[32],
                       ln_st_token *out);
 int ln__sq_revoke_token(void *impl, int64_t rid);
+/* sqlite_audit.c: the log. Every audited write runs, with wmu held:
+ * ln__sq_begin, its rows, ln__sq_audit_leaf (one leaf), then
+ * ln__sq_audit_end(s, rc): on rc 0 the checkpoint (log key set) and the
+ * commit, then the in-memory log advances; otherwise (or when the commit
+ * fails) a rollback, and the in-memory log stays as it was. Returns the
+ * final status. */
+struct json_t;
+int ln__sq_audit_open(sq *s);     /* loads the tree from the table */
+void ln__sq_audit_close(sq *s);
+int ln__sq_audit_leaf(sq *s, const char *type, struct json_t *record);
+/* Reads leaves another handle appended (write lock held). */
+int ln__sq_audit_sync(sq *s);
+int ln__sq_audit_end(sq *s, int rc);
+/* The writers' transaction helpers for the issue-15 files. */
+int ln__sq_step_write(sq *s, sqlite3_stmt *q, const char *what);
+int ln__sq_put_zones_tx(sq *s, const ln_st_zone *z, size_t n,
+                        int64_t *version, struct json_t **rec);
+/* sqlite_audit_rec.c: the records (docs/audit.md): every audited field
+ * of a row as a JSON object, the same for the writer and the check. */
+struct json_t *ln__sq_rec_plan(const ln_plan *p);
+struct json_t *ln__sq_rec_account(const ln_st_account *a);
+struct json_t *ln__sq_rec_line(const ln_st_line *l);
+struct json_t *ln__sq_rec_terminal(const ln_st_terminal *t);
+struct json_t *ln__sq_rec_zone(const ln_st_zone *z, int64_t version);
+struct json_t *ln__sq_rec_token(const ln_st_token *t);
+struct json_t *ln__sq_rec_contract(const char *id, int64_t version,
+                                   const char *change, const void *json,
+                                   size_t n);
+struct json_t *ln__sq_rec_change(const ln_st_change *c);
+struct json_t *ln__sq_rec_kill(const char *scope, const char *id,
+                               int granted, const char *change, int on);
+/* SHA-256 hex of n bytes into hex[65]; a double as the shortest decimal
+ * text that reads back to it (canonical JSON has no fractions), null
+ * for NaN and infinities. */
+void ln__sq_sha_hex(const void *p, size_t n, char hex[65]);
+struct json_t *ln__sq_json_real(double v);
+/* sqlite_verify.c */
+int ln__sq_audit_verify(void *impl, const unsigned char pub[32],
+                        uint64_t *size, ln_diag *diag);
+/* sqlite_trust.c */
+int ln__sq_put_contract(void *impl, const ln_st_contract *c,
+                        int64_t *version);
+int ln__sq_get_contract(void *impl, const char *id, int64_t version,
+                        ln_st_contract *out);
+int ln__sq_list_contracts(void *impl, ln_st_contract_cb cb, void *user);
+int ln__sq_put_change(void *impl, const ln_st_change *c);
+int ln__sq_add_change_signature(void *impl, const char *id,
+                                const char *line);
+int ln__sq_get_change(void *impl, const char *id, ln_st_change *out);
+int ln__sq_list_changes(void *impl, int state, ln_st_change_cb cb,
+                        void *user);
+int ln__sq_decide_change(void *impl, const char *id, int state, int reason,
+                         const char *detail, const unsigned char *nonce,
+                         size_t nnonce, const ln_st_effect *effect);
+int ln__sq_nonce_used(void *impl, const unsigned char *nonce, size_t n);
+/* sqlite_trust.c's rows in the writer's open transaction, for
+ * sqlite_trust_decide.c: the contract's next version (*rec its audit
+ * record), a granted kill switch on or off, a change's state. */
+int ln__sq_contract_tx(sq *s, const char *id, const char *json, size_t n,
+                       const char *change, int64_t *version,
+                       struct json_t **rec);
+int ln__sq_kill_tx(sq *s, const char *scope, const char *id,
+                   const char *change, int on);
+int ln__sq_change_state(sq *s, const char *id, int *state);
+int ln__sq_set_kill(void *impl, const ln_st_kill *k, int on);
+int ln__sq_list_kills(void *impl, ln_st_kill_cb cb, void *user);
+/* sqlite_audit.c: the public slots */
+void ln__sq_set_actor(void *impl, const char *who);
+int ln__sq_set_log_key(void *impl, const struct ln_trust_key *key,
+                       const char *origin);
+int ln__sq_audit_head(void *impl, uint64_t *size, unsigned char root[32]);
+int ln__sq_audit_entries(void *impl, uint64_t from, uint64_t to,
+                         ln_st_audit_cb cb, void *user);
+int ln__sq_audit_inclusion(void *impl, uint64_t index, uint64_t size,
+                           unsigned char path[][32], size_t *npath);
+int ln__sq_audit_consistency(void *impl, uint64_t m, uint64_t n,
+                             unsigned char path[][32], size_t *npath);
+int ln__sq_audit_checkpoint(void *impl, uint64_t size, char **note,
+                            size_t *n);
+int ln__sq_audit_add_cosignatures(void *impl, const char *text,
+                                  size_t ntext, const char *lines,
+                                  size_t nlines);
+int ln__sq_audit_append(void *impl, const char *record, size_t n,
+                        uint64_t *index);
 /* sqlite_zones.c */
 int ln__sq_put_zones(void *impl, const ln_st_zone *z, size_t n,
                      int64_t *version);

@@ -3,8 +3,10 @@
  * service lines, terminals, tokens (store.h). A put replaces the record
  * with the same key; a get of a missing key is LN_ENOTFOUND. Writes run
  * on the writer connection (sq.wmu held), each one its own durable
- * transaction; reads on a pooled reader.
+ * transaction with its audit leaf (sqlite_audit.c); reads on a pooled
+ * reader.
  */
+#include <jansson.h>
 #include <math.h>
 #include <string.h>
 
@@ -63,12 +65,17 @@ int ln__sq_put_plan(void *impl, const ln_plan *p)
 {
     sq *s = impl;
     pthread_mutex_lock(&s->wmu);
-    sqlite3_stmt *q = ln__sq_stmt(s->w, SQ_PUT_PLAN);
-    int rc = LN_ESTORE;
+    int rc = ln__sq_begin(s);
+    sqlite3_stmt *q = rc ? NULL : ln__sq_stmt(s->w, SQ_PUT_PLAN);
+    if (!rc && !q)
+        rc = LN_ESTORE;
     if (q) {
         bind_plan(q, p);
         rc = write_step(s, q, "put plan");
     }
+    if (!rc)
+        rc = ln__sq_audit_leaf(s, "plan", ln__sq_rec_plan(p));
+    rc = ln__sq_audit_end(s, rc);
     pthread_mutex_unlock(&s->wmu);
     return rc;
 }
@@ -180,8 +187,10 @@ int ln__sq_put_account(void *impl, const ln_st_account *a)
 {
     sq *s = impl;
     pthread_mutex_lock(&s->wmu);
-    sqlite3_stmt *q = ln__sq_stmt(s->w, SQ_PUT_ACCOUNT);
-    int rc = LN_ESTORE;
+    int rc = ln__sq_begin(s);
+    sqlite3_stmt *q = rc ? NULL : ln__sq_stmt(s->w, SQ_PUT_ACCOUNT);
+    if (!rc && !q)
+        rc = LN_ESTORE;
     if (q) {
         ln__sq_bind_text(q, 1, a->id);
         ln__sq_bind_text(q, 2, a->name);
@@ -189,6 +198,9 @@ int ln__sq_put_account(void *impl, const ln_st_account *a)
         sqlite3_bind_int(q, 4, a->suspended);
         rc = write_step(s, q, "put account");
     }
+    if (!rc)
+        rc = ln__sq_audit_leaf(s, "account", ln__sq_rec_account(a));
+    rc = ln__sq_audit_end(s, rc);
     pthread_mutex_unlock(&s->wmu);
     return rc;
 }
@@ -229,8 +241,10 @@ int ln__sq_put_line(void *impl, const ln_st_line *l)
 {
     sq *s = impl;
     pthread_mutex_lock(&s->wmu);
-    sqlite3_stmt *q = ln__sq_stmt(s->w, SQ_PUT_LINE);
-    int rc = LN_ESTORE;
+    int rc = ln__sq_begin(s);
+    sqlite3_stmt *q = rc ? NULL : ln__sq_stmt(s->w, SQ_PUT_LINE);
+    if (!rc && !q)
+        rc = LN_ESTORE;
     if (q) {
         ln__sq_bind_text(q, 1, l->number);
         ln__sq_bind_text(q, 2, l->account);
@@ -238,6 +252,9 @@ int ln__sq_put_line(void *impl, const ln_st_line *l)
         sqlite3_bind_int(q, 4, l->active);
         rc = write_step(s, q, "put line");
     }
+    if (!rc)
+        rc = ln__sq_audit_leaf(s, "line", ln__sq_rec_line(l));
+    rc = ln__sq_audit_end(s, rc);
     pthread_mutex_unlock(&s->wmu);
     return rc;
 }
@@ -278,7 +295,10 @@ int ln__sq_put_terminals(void *impl, const ln_st_terminal *t, size_t n)
 {
     sq *s = impl;
     pthread_mutex_lock(&s->wmu);
-    int rc = n > 1 ? ln__sq_begin(s) : LN_OK;
+    int rc = ln__sq_begin(s);
+    json_t *arr = json_array();
+    if (!rc && !arr)
+        rc = ln__store_err(LN_ENOMEM, "store: out of memory");
     for (size_t i = 0; !rc && i < n; i++) {
         sqlite3_stmt *q = ln__sq_stmt(s->w, SQ_PUT_TERMINAL);
         if (!q) {
@@ -294,13 +314,17 @@ int ln__sq_put_terminals(void *impl, const ln_st_terminal *t, size_t n)
         bind_real(q, 7, t[i].t_unix_s);
         sqlite3_bind_int64(q, 8, t[i].seq);
         rc = write_step(s, q, "put terminal");
+        if (!rc && json_array_append_new(arr, ln__sq_rec_terminal(&t[i])))
+            rc = ln__store_err(LN_ENOMEM, "store: out of memory");
     }
-    if (n > 1) {
-        if (!rc)
-            rc = ln__sq_commit(s);
-        if (rc)
-            ln__sq_rollback(s);
-    }
+    json_t *rec = json_object();
+    if (!rc && (!rec || json_object_set(rec, "terminals", arr)))
+        rc = ln__store_err(LN_ENOMEM, "store: out of memory");
+    json_decref(arr);
+    if (!rc)
+        rc = ln__sq_audit_leaf(s, "terminals", json_incref(rec));
+    json_decref(rec);
+    rc = ln__sq_audit_end(s, rc);
     pthread_mutex_unlock(&s->wmu);
     return rc;
 }
@@ -378,8 +402,10 @@ int ln__sq_put_token(void *impl, const ln_st_token *t, int64_t *rid)
 {
     sq *s = impl;
     pthread_mutex_lock(&s->wmu);
-    sqlite3_stmt *q = ln__sq_stmt(s->w, SQ_PUT_TOKEN);
-    int rc = LN_ESTORE;
+    int rc = ln__sq_begin(s);
+    sqlite3_stmt *q = rc ? NULL : ln__sq_stmt(s->w, SQ_PUT_TOKEN);
+    if (!rc && !q)
+        rc = LN_ESTORE;
     if (q) {
         sqlite3_bind_blob(q, 1, t->hash, 32, SQLITE_STATIC);
         sqlite3_bind_int(q, 2, t->role);
@@ -388,9 +414,14 @@ int ln__sq_put_token(void *impl, const ln_st_token *t, int64_t *rid)
         sqlite3_bind_double(q, 5, t->created_unix_s);
         sqlite3_bind_int(q, 6, t->revoked);
         rc = write_step(s, q, "put token");
-        *rid = rc ? 0 : sqlite3_last_insert_rowid(s->w->db);
     }
+    ln_st_token rec = *t;
+    rec.rid = rc ? 0 : sqlite3_last_insert_rowid(s->w->db);
+    if (!rc)
+        rc = ln__sq_audit_leaf(s, "token", ln__sq_rec_token(&rec));
+    rc = ln__sq_audit_end(s, rc);
     pthread_mutex_unlock(&s->wmu);
+    *rid = rc ? 0 : rec.rid;
     return rc;
 }
 
@@ -438,8 +469,10 @@ int ln__sq_revoke_token(void *impl, int64_t rid)
 {
     sq *s = impl;
     pthread_mutex_lock(&s->wmu);
-    sqlite3_stmt *q = ln__sq_stmt(s->w, SQ_REVOKE_TOKEN);
-    int rc = LN_ESTORE;
+    int rc = ln__sq_begin(s);
+    sqlite3_stmt *q = rc ? NULL : ln__sq_stmt(s->w, SQ_REVOKE_TOKEN);
+    if (!rc && !q)
+        rc = LN_ESTORE;
     if (q) {
         sqlite3_bind_int64(q, 1, rid);
         rc = write_step(s, q, "revoke token");
@@ -447,6 +480,13 @@ int ln__sq_revoke_token(void *impl, int64_t rid)
             rc = ln__store_err(LN_ENOTFOUND, "store: no token %lld",
                                (long long)rid);
     }
+    json_t *rec = json_object();
+    if (rec)
+        json_object_set_new(rec, "rid", json_integer(rid));
+    if (!rc)
+        rc = ln__sq_audit_leaf(s, "token-revoke", json_incref(rec));
+    json_decref(rec);
+    rc = ln__sq_audit_end(s, rc);
     pthread_mutex_unlock(&s->wmu);
     return rc;
 }

@@ -5,30 +5,31 @@
  * each zone id, its row with the highest version <= V, left out when
  * that row deletes the zone. Bodies are kept as uploaded (BLOB).
  */
+#include <jansson.h>
 #include <math.h>
 #include <string.h>
 #include <time.h>
 
 #include "store/sqlite_int.h"
 
-int ln__sq_put_zones(void *impl, const ln_st_zone *z, size_t n,
-                     int64_t *version)
+/* The rows of a new zone set version in the writer's open transaction
+ * (wmu held); *rec gets the audit record {"version", "zones": [...]}
+ * (NULL on error). Used by put_zones and by a granted zone change
+ * (sqlite_trust.c). */
+int ln__sq_put_zones_tx(sq *s, const ln_st_zone *z, size_t n,
+                        int64_t *version, json_t **rec)
 {
-    sq *s = impl;
-    pthread_mutex_lock(&s->wmu);
-    int rc = ln__sq_begin(s);
-    sqlite3_stmt *q = rc ? NULL : ln__sq_stmt(s->w, SQ_NEW_ZONESET);
-    if (!rc && !q)
-        rc = LN_ESTORE;
-    int64_t v = 0;
-    if (!rc) {
-        sqlite3_bind_double(q, 1, (double)time(NULL));
-        int r = sqlite3_step(q);
-        sqlite3_reset(q);
-        if (r != SQLITE_DONE)
-            rc = ln__sq_fail(s->w, r, "new zone set");
-        v = sqlite3_last_insert_rowid(s->w->db);
-    }
+    *rec = NULL;
+    *version = 0;
+    sqlite3_stmt *q = ln__sq_stmt(s->w, SQ_NEW_ZONESET);
+    if (!q)
+        return LN_ESTORE;
+    sqlite3_bind_double(q, 1, (double)time(NULL));
+    int rc = ln__sq_step_write(s, q, "new zone set");
+    int64_t v = rc ? 0 : sqlite3_last_insert_rowid(s->w->db);
+    json_t *arr = json_array();
+    if (!rc && !arr)
+        rc = ln__store_err(LN_ENOMEM, "store: out of memory");
     for (size_t i = 0; !rc && i < n; i++) {
         if (!(q = ln__sq_stmt(s->w, SQ_PUT_ZONE))) {
             rc = LN_ESTORE;
@@ -44,18 +45,40 @@ int ln__sq_put_zones(void *impl, const ln_st_zone *z, size_t n,
         sqlite3_bind_double(q, 8, z[i].valid_until_unix_s);
         sqlite3_bind_blob64(q, 9, z[i].body ? z[i].body : "",
                             z[i].body_len, SQLITE_STATIC);
-        int r = sqlite3_step(q);
-        sqlite3_reset(q);
-        if (r != SQLITE_DONE)
-            rc = ln__sq_fail(s->w, r, "put zone");
+        rc = ln__sq_step_write(s, q, "put zone");
         if (rc == LN_ECONFLICT)
             rc = ln__store_err(LN_ECONFLICT, "store: zone '%s' twice in "
                                "one version", z[i].id);
+        if (!rc && json_array_append_new(arr, ln__sq_rec_zone(&z[i], v)))
+            rc = ln__store_err(LN_ENOMEM, "store: out of memory");
     }
+    json_t *o = rc ? NULL : json_object();
+    if (!rc && (!o || json_object_set_new(o, "version", json_integer(v)) ||
+                json_object_set(o, "zones", arr)))
+        rc = ln__store_err(LN_ENOMEM, "store: out of memory");
+    json_decref(arr);
+    if (rc) {
+        json_decref(o);
+        return rc;
+    }
+    *rec = o;
+    *version = v;
+    return LN_OK;
+}
+
+int ln__sq_put_zones(void *impl, const ln_st_zone *z, size_t n,
+                     int64_t *version)
+{
+    sq *s = impl;
+    pthread_mutex_lock(&s->wmu);
+    json_t *rec = NULL;
+    int64_t v = 0;
+    int rc = ln__sq_begin(s);
     if (!rc)
-        rc = ln__sq_commit(s);
-    if (rc)
-        ln__sq_rollback(s);
+        rc = ln__sq_put_zones_tx(s, z, n, &v, &rec);
+    if (!rc)
+        rc = ln__sq_audit_leaf(s, "zones", rec);
+    rc = ln__sq_audit_end(s, rc);
     pthread_mutex_unlock(&s->wmu);
     *version = rc ? 0 : v;
     return rc;
