@@ -82,9 +82,8 @@ def contract_doc(op, cu, extra_scope=None, cid=CONTRACT_ID):
 
 def tokens(d, *specs):
     """Tokens made with the daemon stopped, then restarted: `leonetd token
-    create` is another process writing an audited row, and the running
-    daemon's store keeps the log's size in memory (store branch as of
-    c391dce: a leaf appended behind it fails its next audited write)."""
+    create` is another process writing audited rows; made before the
+    trust part's writes, the leaves' order is the test's own."""
     d.stop()
     out = [d.token(*sp) if isinstance(sp, tuple) else d.token(sp)
            for sp in specs]
