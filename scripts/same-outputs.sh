@@ -17,14 +17,16 @@
 #   route       leonet route --shells gen1, Kyiv to the nearest gateway
 #   hypatia     route --hypatia --export, then a 20 s run on that state
 # --quick runs 2 h of the day instead of 24 h (minutes instead of ~10).
+# --scenario FILE runs the run-* cases on FILE instead of the built-in.
 # Exit 0 when every file matches, 1 when one differs (listed), 2 on usage.
 set -eu
 [ $# -ge 2 ] || { sed -n '2,20p' "$0" >&2; exit 2; }
 old=$(realpath "$1"); new=$(realpath "$2"); shift 2
-dur=86400; keep=
+dur=86400; keep=; runsc=(run)
 while [ $# -gt 0 ]; do
     case $1 in
     --quick) dur=7200 ;;
+    --scenario) runsc=(run "$(realpath "$2")"); shift ;; # FILE for run-*
     --keep) keep=$2; shift ;;
     *) echo "same-outputs.sh: unknown option '$1'" >&2; exit 2 ;;
     esac
@@ -58,12 +60,12 @@ one_case() {
 
 echo "same-outputs: $(basename "$old") vs $(basename "$new"), day ${dur} s"
 t0=$(date +%s)
-one_case run-t1 run --quiet --threads 1 --duration "$dur" --output @OUT@/o
-one_case run-t2 run --quiet --threads 2 --duration "$dur" --output @OUT@/o
-one_case run-isl run --quiet --isl on --duration "$dur" --output @OUT@/o
-one_case run-gen1 run --quiet --constellation gen1 --isl on \
+one_case run-t1 "${runsc[@]}" --quiet --threads 1 --duration "$dur" --output @OUT@/o
+one_case run-t2 "${runsc[@]}" --quiet --threads 2 --duration "$dur" --output @OUT@/o
+one_case run-isl "${runsc[@]}" --quiet --isl on --duration "$dur" --output @OUT@/o
+one_case run-gen1 "${runsc[@]}" --quiet --constellation gen1 --isl on \
     --duration "$dur" --output @OUT@/o
-one_case run-frames run --quiet --duration "$dur" --frames --animate \
+one_case run-frames "${runsc[@]}" --quiet --duration "$dur" --frames --animate \
     --every 16 --output @OUT@/o
 # the map of one run's files, drawn by each binary (the same input)
 for side in old new; do

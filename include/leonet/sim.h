@@ -134,6 +134,10 @@ typedef struct ln_scenario {
     /* link scheduler (link.scheduler, link.slot_s; docs/scenario.md) */
     int scheduler;           /* LN_SCHED_* */
     double slot_s;           /* slot length, a multiple of step_s, s */
+    /* contracts, timed change requests and the audit log (issue 15;
+     * docs/scenario.md "Contracts and change requests"): NULL when the
+     * scenario has none (private to sim) */
+    struct ln_sc_trust *trust;
 } ln_scenario;
 
 /* link.scheduler: how terminals are assigned to satellites */

@@ -40,6 +40,7 @@
 #include "leonet/activity.h"
 #include "sim/observe.h"
 #include "sim/sim_int.h"
+#include "sim/sim_trust.h"
 
 /* ln_sim_run's step loop stopped by ln_cancel_requested (reported as
  * LN_EIO "interrupted") */
@@ -52,7 +53,9 @@
 static void decide(const ln__engine *e, size_t i, double t,
                    ln_policy_decision *d)
 {
-    *d = ln_policy_decide(e->pol, e->acct[i], e->lat[i], e->lon[i], t);
+    unsigned fl = e->tflags ? e->tflags[i] : 0;
+    *d = ln_policy_decide_terminal(e->pol, e->acct[i], fl, e->lat[i],
+                                   e->lon[i], t);
 }
 
 /* Step 1 (orbit): every satellite in service at t, batch SGP4, TEME ->
@@ -94,6 +97,8 @@ static void terminal_move_decide(ln__engine *e, size_t i, double t,
         else
             ln_cell_from_latlon(e->lat[i], e->lon[i], sc->beam_res,
                                 &e->beam[i]);
+        if (e->tflags_moving)
+            e->tflags[i] = (unsigned char)ln__sim_trust_flags(e, i, t);
         decide(e, i, t, &e->dec[i]);
     } else if (refresh_fixed) {
         decide(e, i, t, &e->dec[i]);

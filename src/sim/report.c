@@ -24,6 +24,7 @@
 #include <sodium.h>
 
 #include "sim/sim_int.h"
+#include "sim/sim_trust.h"
 
 #ifndef LN_VERSION
 #error "LN_VERSION (CMake's project version) must be defined"
@@ -376,6 +377,7 @@ static int write_summary(const ln__engine *e, FILE *f)
     json_object_set_new(root, "denied_by_zone", dz);
 
     fleet_cost_json(e, root);
+    ln__sim_trust_summary(e, root); /* contracts only */
 
     /* time series per window */
     json_t *ts = json_object();
@@ -441,7 +443,7 @@ static int write_events(const ln__engine *e, FILE *f)
     if (e->events_f && fseek(e->events_f, 0, SEEK_SET))
         return LN_EIO;
     char line[600], *reason = NULL;
-    size_t reason_cap = 0;
+    size_t reason_cap = 0, next_change = 0;
     int rc = 0;
     for (size_t k = 0; k < nsp + e->nev && !rc; k++) {
         const ln__event *v;
@@ -459,6 +461,8 @@ static int write_events(const ln__engine *e, FILE *f)
         } else {
             v = &e->ev[k - nsp];
         }
+        if (e->sc->trust) /* change requests decided by then */
+            ln__sim_trust_rows(e, f, v->t_unix_s, &next_change);
         if (!(v->t_unix_s == last_t)) {
             ln_time_format_iso(v->t_unix_s, 0, b, sizeof b);
             last_t = v->t_unix_s;
@@ -489,6 +493,8 @@ static int write_events(const ln__engine *e, FILE *f)
             rc = LN_EIO;
     }
     ln_free(reason);
+    if (!rc && e->sc->trust)
+        ln__sim_trust_rows(e, f, INFINITY, &next_change);
     return rc;
 }
 
@@ -640,7 +646,7 @@ int ln__sim_write_outputs(ln__engine *e, ln_outset *os, ln_diag *diag)
         if (rc2)
             return rc2;
     }
-    return 0;
+    return ln__sim_trust_write_log(e, os, diag); /* "audit" only */
 }
 
 void ln__sim_print_summary(const ln__engine *e, FILE *f)

@@ -20,6 +20,7 @@
 #include "leonet/policy.h"
 #include "leonet/sim.h"
 #include "sim/scenario_int.h"
+#include "sim/sim_trust.h"
 
 /* ---- sections ---------------------------------------------------------- */
 
@@ -701,7 +702,8 @@ int ln_scenario_parse_opt(const char *text, size_t len, const char *file,
         "name", "description", "start", "duration_s", "step_s", "seed",
         "constellation", "link", "gateways", "zones", "default_action",
         "plans", "accounts", "terminals", "policy_events", "outputs",
-        "compare", "$schema", "cost_to_serve", NULL};
+        "compare", "$schema", "cost_to_serve", "contracts",
+        "change_requests", "audit", NULL};
     double seed;
     snprintf(s->source, sizeof s->source, "%s", c.file);
     int rc = ln__sim_keys(&c, root, "", keys);
@@ -748,6 +750,8 @@ int ln_scenario_parse_opt(const char *text, size_t len, const char *file,
         rc = ln__sim_parse_groups(&c, root, s);
     if (!rc)
         rc = ln__sim_parse_events(&c, root, s);
+    if (!rc)
+        rc = ln__sim_parse_trust(&c, root, s);
     if (!rc)
         rc = parse_outputs(&c, root, s);
     if (!rc)
@@ -810,5 +814,6 @@ void ln_scenario_free(ln_scenario *s)
     ln_free(s->plans);
     ln_free(s->accounts);
     ln_free(s->events);
+    ln__sim_trust_free(s->trust);
     ln_free(s);
 }

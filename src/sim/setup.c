@@ -20,6 +20,7 @@
 #include "leonet/activity.h"
 #include "sim/place.h"
 #include "sim/sim_int.h"
+#include "sim/sim_trust.h"
 
 static int usage_alloc(ln__engine *e, ln_diag *diag);
 
@@ -555,6 +556,9 @@ int ln__sim_setup(ln__engine *e, ln_diag *diag)
         return rc;
     if ((rc = setup_terminals(e, diag)))
         return rc;
+    /* contracts: the change requests decided, protected terminals */
+    if ((rc = ln__sim_trust_setup(e, diag)))
+        return rc;
     /* the activity map reads at most LN_SIM_MAX_MAP_CELLS cells: a run
      * that has more before its first step would fail after its last */
     if (ln_activity_ncells(e->act) > (size_t)LN_SIM_MAX_MAP_CELLS)
@@ -648,7 +652,7 @@ void ln__sim_engine_free(ln__engine *e)
     void *arrs[] = {e->lon, e->lat, e->site, e->acct, e->acct_nt,
                     e->group, e->track,
                     e->shift_s, e->east_km, e->north_km, e->cell, e->beam,
-                    e->zone_at, e->allowed, e->cell_row,
+                    e->zone_at, e->allowed, e->cell_row, e->tflags,
                     e->map_kind, e->status, e->prev_status,
                     e->deny_zone, e->out_zone, e->dec, e->demand_mbps,
                     e->dkey, e->mobile, e->tw_active,

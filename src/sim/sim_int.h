@@ -112,6 +112,11 @@ typedef struct ln__engine {
     int32_t *deny_zone;        /* deciding zone when denied by zone, -1 */
     int32_t *out_zone;         /* deny_zone of the outage the terminal is
                                   in (for its "restored" event), -1 */
+    unsigned char *tflags;     /* LN_POLICY_PROTECTED per terminal (a
+                                  contract protects it), NULL without
+                                  contracts (sim_trust.c) */
+    int tflags_moving;         /* 1: mobile terminals' flags follow their
+                                  position (a contract by zone or region) */
     ln_policy_decision *dec;   /* this step's decision (fixed terminals:
                                   kept until the policy changes) */
     double *demand_mbps;

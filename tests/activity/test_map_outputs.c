@@ -26,11 +26,13 @@
 #include "leonet/core.h"
 #include "test_util.h"
 
-/* the files every run writes */
+/* the files a run of the built-in scenario writes (audit.log: its
+ * contract's log, issue 15) */
 #define RUN_FILES                                                          \
     "activity-sats.json activity-windows.geojson activity.geojson "       \
     "activity.html activity.pgw activity.png activity.png.aux.xml "       \
-    "activity.prj events.csv summary.json usage.csv zones.geojson"
+    "activity.prj audit.log events.csv summary.json usage.csv "           \
+    "zones.geojson"
 
 static int sh(const char *fmt, ...)
 {
@@ -162,8 +164,8 @@ static void test_map_flags(void **state)
                      "activity-sats.json activity-windows.geojson "
                      "activity.geojson activity.gif activity.html "
                      "activity.pgw activity.png activity.png.aux.xml "
-                     "activity.prj events.csv summary.json usage.csv "
-                     "zones.geojson");
+                     "activity.prj audit.log events.csv summary.json "
+                     "usage.csv zones.geojson");
     msg = slurp("mo-err.txt");
     assert_non_null(strstr(msg, "frames every 2 windows, activity.html"));
     ln_free(msg);

@@ -3,7 +3,8 @@
 #  1. the outputs of N = 1, 2, 3, 4 ranks are byte-identical (cmp of
 #     every file) to the same binary's single-process run (no mpirun: the
 #     engine without MPI), on the built-in day cut to 30 min and 2,000
-#     terminals (slot scheduler, zones, mobile units), and on a generated
+#     terminals (slot scheduler, zones, mobile units), on the day with
+#     a granted kill (contracts, audit.log), and on a generated
 #     Walker case with the sticky scheduler and the laser mesh;
 #  2. 0 terminals, and more ranks (4) than terminals (3): the same;
 #  3. a rank that dies (SIGKILL mid-run) makes the run fail, with
@@ -46,6 +47,15 @@ case_runs() { # case_runs NAME NS ARGS...
 
 # 1. the built-in day (slot scheduler, zones, mobile units)
 case_runs day "1 2 3 4" --duration 1800 --terminals 2000
+# ... the day with a granted kill at 12:00 (issue 15: contracts, the
+# simulator's audit log and audit.log), 11:30 to 12:30
+"$leonet" scenario show ukraine-2022-kill-granted 2>/dev/null |
+    sed 's/"start": "2022-10-09T00:00:00Z"/"start": "2022-10-09T11:30:00Z"/' \
+    > granted.json
+grep -q '"start": "2022-10-09T11:30:00Z"' granted.json || no "granted.json"
+case_runs granted "2 3" granted.json --duration 3600 --terminals 2000
+grep -q change-granted granted-ref/events.csv || no "granted: no change row"
+[ -s granted-ref/audit.log ] || no "granted: no audit.log"
 # ... and a generated Walker case: sticky scheduler, laser mesh
 "$leonet" scenario gen --preset none --shells 550/53/24/20,560/97.6/6/20 \
     --terminals 1500 --duration 1200 --step 30 --window 600 --isl on \
