@@ -27,6 +27,9 @@
  * srv_reload_zones for zones). Only a granted change marks its nonce
  * used, so a later request with that nonce is refused replayed-nonce.
  *
+ * A pending change past its expiry is refused (expired) by the next
+ * submission or signature (sweep_expired), or by its own next signature.
+ *
  * Writes of the part are serialized by the state's mu: the head read at
  * submission and the put that follows it are not interleaved with
  * another change's.
@@ -397,6 +400,51 @@ static int answer_change(srv *s, srv_resp *rs, int status, const char *id)
     return srv_ok(rs, status, o);
 }
 
+/* ---- expiry while pending ----------------------------------------------
+ * A pending change past its expiry is refused (final, expired) by the
+ * next write of the part: a submission or a signature sweeps them, at
+ * most SWEEP_MAX each time. */
+#define SWEEP_MAX 256
+
+typedef struct sweep_ctx {
+    double now;
+    char (*id)[LN_ST_ID];
+    char (*when)[40];
+    size_t n;
+} sweep_ctx;
+
+static int on_pending(void *user, const ln_st_change *c)
+{
+    sweep_ctx *x = user;
+    json_t *doc = json_loadb(c->json, c->len, 0, NULL);
+    const char *ex = json_string_value(json_object_get(doc, "expires"));
+    double t;
+    if (ex && !ln_time_parse_iso(ex, &t) && x->now >= t) {
+        snprintf(x->id[x->n], LN_ST_ID, "%s", c->id);
+        snprintf(x->when[x->n], 40, "%s", ex);
+        x->n++;
+    }
+    json_decref(doc);
+    return x->n >= SWEEP_MAX;
+}
+
+static void sweep_expired(srv *s, double now)
+{
+    sweep_ctx x = {now, ln_calloc(SWEEP_MAX, LN_ST_ID),
+                   ln_calloc(SWEEP_MAX, 40), 0};
+    if (x.id && x.when &&
+        !ln_store_list_changes(srv_store(s), LN_ST_PENDING, on_pending, &x))
+        for (size_t i = 0; i < x.n; i++) {
+            char d[128];
+            snprintf(d, sizeof d, "expired while pending (at %s)",
+                     x.when[i]);
+            ln_store_decide_change(srv_store(s), x.id[i], LN_ST_REFUSED,
+                                   LN_TRUST_EXPIRED, d, NULL, 0, NULL);
+        }
+    ln_free(x.id);
+    ln_free(x.when);
+}
+
 /* ---- submission ----------------------------------------------------------- */
 
 /* Parses and checks the body into e (not stored): 0, or 400/404 and -1. */
@@ -478,6 +526,7 @@ int trust_h_changes_post(srv *s, const srv_req *rq, srv_resp *rs)
     }
     trust_state *T = trust_get(s);
     pthread_mutex_lock(&T->mu);
+    sweep_expired(s, rq->t_unix_s);
     if (contract_visible(s, rq, rs, e.c.contract))
         goto out;
     change_id(e.r, e.c.id);
@@ -562,6 +611,7 @@ int trust_h_signatures_post(srv *s, const srv_req *rq, srv_resp *rs)
     trust_state *T = trust_get(s);
     ev e;
     pthread_mutex_lock(&T->mu);
+    sweep_expired(s, rq->t_unix_s);
     if (load_change(s, rq, rs, rq->param[0], &e))
         goto out;
     if (e.c.state != LN_ST_PENDING) {

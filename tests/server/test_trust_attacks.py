@@ -18,7 +18,8 @@ coverage and amend) is registered with both parties' signatures made here
   - both signatures -> granted: the defence terminals denied, kill-switch,
     alert 95; the granted request's nonce again -> replayed-nonce;
   - restore (POST /v1/kill on=false) -> allowed again;
-  - the amendment signed by the old customer too -> version 2.
+  - the amendment signed by the old customer too -> version 2;
+  - a request expiring while pending -> refused, expired.
 Every answer is checked against docs/api/leonetd.yaml (lnd.py closes
 through openapi_check.py), and the audit table, read with sqlite3, holds a
 leaf for every attempt, signature and verdict.
@@ -26,6 +27,7 @@ leaf for every attempt, signature and verdict.
 import base64
 import json
 import sys
+import time
 
 import test_trust_common as T
 from test_trust_common import check
@@ -187,6 +189,22 @@ def amend(d, op_tok, cu_tok, cu, mallory):
           "the amended contract: %s" % b["content"])
 
 
+def expires_pending(d, op_tok, op):
+    """A request that expires while pending is refused (expired) by the
+    next write of the part (here: its own next signature)."""
+    when = time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                         time.gmtime(int(time.time()) + 3))
+    r = T.request(d, op_tok, "kill", {"accounts": ["defence"]}, b"r8",
+                  expires=when)
+    st, b = T.submit(d, op_tok, r)
+    c = expect(d, b, st, 201, "pending", "threshold-not-met", "r8 pending")
+    time.sleep(4.5)  # past its expiry (whole seconds, UTC)
+    st, b = T.sign(d, op_tok, c["id"], op.line(T.message(r)))
+    check(st == 409, "a signature after the expiry: %s %s" % (st, b))
+    st, b = d.req("GET", "/v1/changes/" + c["id"], op_tok)
+    expect(d, b, st, 200, "refused", "expired", "r8 after its expiry")
+
+
 def audit_check(db, id1):
     lv = T.leaves(db)
     types = [x.get("type") for x in lv]
@@ -225,7 +243,8 @@ def main(build):
         r1, id1 = attacks(d, op_tok, cu_tok, op, cu, mallory, prot)
         grant_and_restore(d, op_tok, cu_tok, cu, r1, id1, prot, others)
         audit_check(d.db, id1)
-        amend(d, op_tok, cu_tok, cu, mallory)  # the live file (WAL): read beside it
+        amend(d, op_tok, cu_tok, cu, mallory)
+        expires_pending(d, op_tok, op)  # the live file (WAL): read beside it
     if T.FAILS:
         print("%d failures" % len(T.FAILS))
         sys.exit(1)
