@@ -18,7 +18,6 @@ import os
 import subprocess
 import sys
 
-import yaml
 from cryptography.hazmat.primitives.asymmetric.ed25519 import \
     Ed25519PublicKey
 
