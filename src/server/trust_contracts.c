@@ -12,11 +12,8 @@
  * party (a line's name and key id are not trusted), and each party needs
  * one line that verifies under one of its keys. DOCUMENT is the object,
  * or a string holding its JSON text; either way the canonical text is
- * what is signed and stored. Canonical JSON has integers only: a region
- * with fractional coordinates cannot be signed this way (400 naming the
- * member): LN-DEV: docs/trust.md carries regions as objects; give such a
- * region in whole degrees, or change it by an amendment (whose text is a
- * string and is signed as is).
+ * what is signed and stored (numbers as RFC 8785 writes them, so a
+ * region's fractional coordinates are signed exactly).
  */
 #include <stdio.h>
 #include <stdlib.h>
