@@ -232,6 +232,14 @@ static int parse_fields(const json_t *v, ln_trust_request *r, const char *js,
         snprintf(p, sizeof p, "%s", d->path);
         snprintf(d->path, sizeof d->path, "amendment: %.200s", p);
     }
+    /* an amendment is the next version of the request's own contract:
+     * another id would let one contract's parties rewrite another's */
+    if (!rc && strcmp(ln_trust_contract_id(r->amend), r->contract))
+        return ln__trust_err(d, js, n, "amendment",
+                             "the amendment is contract '%.120s', the "
+                             "request's contract is '%.120s': an amendment "
+                             "changes its own contract only",
+                             ln_trust_contract_id(r->amend), r->contract);
     return rc;
 }
 

@@ -323,6 +323,38 @@ static void test_amendment(void **state)
     free(nj);
 }
 
+/* An amendment under contract X whose new document names contract Y:
+ * refused at parsing (found in review: the parties of any contract could
+ * rewrite another contract, the store writing Y's next version). */
+static void test_amendment_other_contract(void **state)
+{
+    (void)state;
+    keys();
+    char *nj = contract_json("someone-else", "",
+                             "{\"of\":[\"operator\"],\"k\":1}");
+    json_t *sj = json_string(nj);
+    char *am = json_dumps(sj, JSON_ENCODE_ANY);
+    json_decref(sj);
+    char r64[64], b[16384];
+    ln_trust_b64_encode(root10, 32, r64, sizeof r64);
+    snprintf(b, sizeof b,
+             "{\"contract\":\"defence-2026\",\"kind\":\"amend\","
+             "\"target\":{},\"head\":{\"size\":10,\"root\":\"%s\"},"
+             "\"expires\":\"2026-12-01T00:00:00Z\",\"nonce\":"
+             "\"MDEyMzQ1Njc4OWFiY2RlZg==\",\"amendment\":%s}", r64, am);
+    ln_trust_request *r = NULL;
+    ln_diag d;
+    ln_diag_clear(&d);
+    assert_int_equal(ln_trust_request_parse(b, strlen(b), &r, &d), LN_EPARSE);
+    assert_null(r);
+    fprintf(stderr, "  %s: %s\n", d.path, d.msg);
+    assert_non_null(strstr(d.path, "amendment"));
+    assert_non_null(strstr(d.msg, "someone-else"));
+    assert_non_null(strstr(d.msg, "defence-2026"));
+    free(am);
+    free(nj);
+}
+
 static void test_contract_errors(void **state)
 {
     (void)state;
@@ -575,6 +607,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_attacks),
         cmocka_unit_test(test_amendment),
+        cmocka_unit_test(test_amendment_other_contract),
         cmocka_unit_test(test_contract_errors),
         cmocka_unit_test(test_request_errors),
         cmocka_unit_test(test_canonical),
