@@ -439,7 +439,10 @@ typedef struct ln_st_contract {
 } ln_st_contract;
 void ln_st_contract_clear(ln_st_contract *c); /* frees json; NULL ok */
 /* put: the next version of contract c->id (c->version ignored; returned
- * in *version). Status as a put. get: version 0 = latest; LN_ENOTFOUND.
+ * in *version). Status as a put; LN_ECONFLICT when its "scope" names an
+ * account, terminal or zone another contract's latest version names (or
+ * a terminal of an account it names, either way round): one contract per
+ * protected target. get: version 0 = latest; LN_ENOTFOUND.
  * list: the latest version of each contract, in id order. */
 int ln_store_put_contract(ln_store *st, const ln_st_contract *c,
                           int64_t *version /* OUT */);
@@ -517,8 +520,12 @@ typedef struct ln_st_effect {
  *                    is final (LN_ECONFLICT, nothing written, when it is
  *                    used already)
  *           effect   applied when GRANTED (NULL or NONE otherwise)
- * Status:   0, LN_ENOTFOUND, LN_EINVAL (not pending), LN_ECONFLICT, as a
- *           put. One transaction: the state, the nonce, the effect, the
+ * Status:   0, LN_ENOTFOUND, LN_EINVAL (not pending; an amendment whose
+ *           document names another contract), LN_ECONFLICT (the nonce; an
+ *           amendment whose scope meets another contract's, as put),
+ *           LN_EFORBIDDEN (a kill, suspension or zone effect on a target
+ *           another contract names), as a put; nothing written on error.
+ *           One transaction: the state, the nonce, the effect, the
  *           "verdict" leaf and its checkpoint. */
 int ln_store_decide_change(ln_store *st, const char *id, int state,
                            int reason, const char *detail,

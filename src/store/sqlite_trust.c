@@ -51,6 +51,9 @@ static int contract_tx(sq *s, const char *id, const char *json, size_t n,
                        double created, const char *change, int64_t *version,
                        json_t **rec)
 {
+    int rc = ln__sq_contract_clash(s, id, json, n);
+    if (rc)
+        return rc;
     sqlite3_stmt *q = ln__sq_stmt(s->w, SQ_CON_PUT);
     if (!q)
         return LN_ESTORE;

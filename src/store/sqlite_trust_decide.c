@@ -11,9 +11,11 @@
  *                   "all"
  *   SUSPEND / RESUME  accounts.suspended = 1 / 0 for each account listed
  *   ZONES           a new zone set version, as put_zones writes it
- *   CONTRACT        the next version of the contract named by the new
- *                   document's "contract" member (else the change's
- *                   contract), with the change's id
+ *   CONTRACT        the next version of the change's contract, with the
+ *                   change's id (a new document whose "contract" member
+ *                   names another contract: LN_EINVAL)
+ * A kill, suspension or zones effect whose targets another contract
+ * protects (by name: sqlite_trust_scope.c) is LN_EFORBIDDEN.
  * The verdict's record holds all of it (docs/audit.md), so that
  * ln_store_audit_verify can replay it.
  */
@@ -81,6 +83,12 @@ static int apply(sq *s, const char *id, const char *contract,
     json_t *rec = NULL;
     int64_t v = 0;
     char cid[LN_ST_ID];
+    if (e->kind == LN_ST_EFFECT_KILL || e->kind == LN_ST_EFFECT_SUSPEND ||
+        e->kind == LN_ST_EFFECT_ZONES) {
+        int rc = ln__sq_effect_clash(s, id, contract, e);
+        if (rc)
+            return rc;
+    }
     switch (e->kind) {
     case LN_ST_EFFECT_NONE: return LN_OK;
     case LN_ST_EFFECT_KILL: return kills(s, id, e, 1);
@@ -98,6 +106,12 @@ static int apply(sq *s, const char *id, const char *contract,
             return ln__store_err(LN_EINVAL, "store: change '%s': an "
                                  "amendment without its contract", id);
         amended_id(e, contract, cid);
+        if (strcmp(cid, contract)) /* found in review: one contract's
+                                    * change rewrote another contract */
+            return ln__store_err(LN_EINVAL, "store: change '%s' of contract "
+                                 "'%s' amends contract '%s': an amendment "
+                                 "changes its own contract only", id,
+                                 contract, cid);
         int rc = ln__sq_contract_tx(s, cid, e->contract_json,
                                     e->contract_len, id, &v, &rec);
         if (!rc)
