@@ -13,7 +13,10 @@
  *     round), is refused: LN_ECONFLICT naming both contracts;
  *   - a granted effect (kill switches, suspensions, zones) of a change
  *     under contract X whose targets another contract protects in the
- *     same sense is refused: LN_EFORBIDDEN, nothing written.
+ *     same sense is refused: LN_EFORBIDDEN, nothing written; so is a
+ *     granted kill that lists no account and no terminal (the store
+ *     writes it as scope "all": every terminal) while another contract
+ *     exists.
  * Names only: a contract's region is geometry, which the store does not
  * resolve (the daemon's protection test does).
  * A document that is not a JSON object with a "scope" object is not
@@ -139,9 +142,41 @@ int ln__sq_contract_clash(sq *s, const char *id, const char *json, size_t n)
     return LN_OK;
 }
 
+/* Another contract than own: its id into other, 1; 0 none; <0 error. */
+static int any_other(sq *s, const char *own, char other[LN_ST_ID])
+{
+    sqlite3_stmt *q = NULL;
+    int r = sqlite3_prepare_v2(s->w->db, "SELECT id FROM contracts WHERE "
+                               "id<>?1 ORDER BY id LIMIT 1", -1, &q, NULL);
+    if (r != SQLITE_OK)
+        return ln__sq_fail(s->w, r, "contracts");
+    sqlite3_bind_text(q, 1, own, -1, SQLITE_STATIC);
+    r = sqlite3_step(q);
+    int hit = r == SQLITE_ROW;
+    if (hit)
+        ln__sq_text(q, 0, other, LN_ST_ID);
+    else if (r != SQLITE_DONE)
+        hit = ln__sq_fail(s->w, r, "contracts");
+    sqlite3_finalize(q);
+    return hit;
+}
+
 int ln__sq_effect_clash(sq *s, const char *change, const char *contract,
                         const ln_st_effect *e)
 {
+    char other[LN_ST_ID] = "", what[200] = "";
+    if (e->kind == LN_ST_EFFECT_KILL && !e->naccounts && !e->nterminals) {
+        /* no target listed: the switch is scope "all", every terminal */
+        int r = any_other(s, contract, other);
+        if (r > 0)
+            return ln__store_err(LN_EFORBIDDEN, "store: change '%s' under "
+                                 "contract '%s' switches every terminal "
+                                 "off (no account or terminal listed), "
+                                 "those contract '%s' protects too", change,
+                                 contract, other);
+        if (r < 0)
+            return r;
+    }
     json_t *sc = json_object(), *acc = json_array(), *term = json_array(),
            *zon = json_array();
     for (size_t i = 0; i < e->naccounts; i++)
@@ -153,7 +188,6 @@ int ln__sq_effect_clash(sq *s, const char *change, const char *contract,
     json_object_set_new(sc, "accounts", acc);
     json_object_set_new(sc, "terminals", term);
     json_object_set_new(sc, "zones", zon);
-    char other[LN_ST_ID] = "", what[200] = "";
     int r = clash(s, contract, sc, other, what, sizeof what);
     json_decref(sc);
     if (r < 0)

@@ -114,6 +114,13 @@ static void test_second_contract(void **state)
                                      "WHERE id='A'"), 1);
     assert_int_equal(raw_int(t.path, "SELECT max(version) FROM contracts "
                                      "WHERE id='B'"), 1);
+    /* a kill under A listing no target (a zone or region only) is the
+     * "all" switch: it would reach B's terminals too, refused */
+    change(&t, "chg-a0", "A");
+    ln_st_effect all = {.kind = LN_ST_EFFECT_KILL};
+    assert_int_equal(grant(&t, "chg-a0", &all), LN_EFORBIDDEN);
+    assert_int_equal(raw_int(t.path, "SELECT count(*) FROM kills WHERE "
+                                     "scope='all'"), 0);
     /* A's own change on its own account: granted */
     change(&t, "chg-a1", "A");
     ln_st_effect ea = {.kind = LN_ST_EFFECT_KILL, .accounts = acc + 1,
