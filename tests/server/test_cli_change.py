@@ -31,7 +31,7 @@ def run(build, *args, cwd=None):
 
 def pub_of(path):
     """C2SP vkey text -> (name, key id, raw public key)"""
-    name, kid, b64 = open(path).read().strip().split("+")
+    name, kid, b64 = open(path).read().strip().split("+", 2)
     raw = base64.b64decode(b64)
     assert raw[0] == 1 and len(raw) == 33
     return name, bytes.fromhex(kid), raw[1:]
