@@ -243,7 +243,10 @@ int ln_trust_contract_covers_deg(const ln_trust_contract *c, double lat_deg,
                                  double lon_deg);
 
 typedef struct ln_trust_request ln_trust_request;
-/* A change request document. Status: 0, LN_EPARSE with diag. */
+/* A change request document (docs/trust.md; an optional "zone", a string
+ * holding one GeoJSON Feature's text, for kinds zone-edit and coverage
+ * only: the zone the change puts, signed with the rest). Status: 0,
+ * LN_EPARSE with diag. */
 int ln_trust_request_parse(const char *json, size_t n,
                            ln_trust_request **out /* OUT */, ln_diag *diag);
 void ln_trust_request_free(ln_trust_request *r); /* NULL ok */

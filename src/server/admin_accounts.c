@@ -16,6 +16,7 @@
 
 #include "leonet/core.h"
 #include "server/admin.h"
+#include "server/trust_int.h"
 
 static json_t *plan_json(const ln_plan *p)
 {
@@ -267,6 +268,9 @@ static int set_suspended(srv *s, const srv_req *rq, srv_resp *rs, int on)
 {
     ln_st_account a;
     if (adm_path_account(s, rq, rs, &a))
+        return 0;
+    /* issue 15: a protected account is suspended by a change request */
+    if (on && srv_trust_gate_suspend(s, rq, rs, a.id))
         return 0;
     a.suspended = on;
     int rc = ln_store_put_account(srv_store(s), &a);

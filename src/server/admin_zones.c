@@ -29,6 +29,7 @@
 #include "leonet/core.h"
 #include "leonet/zone.h"
 #include "server/admin.h"
+#include "server/trust_int.h"
 
 #define ADM_HISTORY_MAX 1000 /* versions a zone's history looks back */
 
@@ -251,7 +252,8 @@ static int upload(srv *s, const srv_req *rq, srv_resp *rs, json_t *root,
             break;
     const char *rep = srv_query(rq, "replace");
     int replace = rep && (strcmp(rep, "true") == 0 || strcmp(rep, "1") == 0);
-    if (made < n || (replace && add_replaced(s, rs, &z, &made))) {
+    if (made < n || (replace && add_replaced(s, rs, &z, &made)) ||
+        srv_trust_gate_zones(s, rq, rs, z, made)) { /* issue 15: 409 */
         free_bodies(z, made);
         return 0;
     }
@@ -468,6 +470,10 @@ int adm_zone_delete(srv *s, const srv_req *rq, srv_resp *rs)
     z.body = ln_strdup(""); /* a removal carries no geometry */
     z.body_len = 0;
     z.deleted = 1;
+    if (z.body && srv_trust_gate_zones(s, rq, rs, &z, 1)) { /* 409 */
+        ln_free(z.body);
+        return 0;
+    }
     int64_t version = 0;
     int rc = z.body ? ln_store_put_zones(st, &z, 1, &version) : LN_ENOMEM;
     ln_free(z.body);

@@ -34,7 +34,18 @@ typedef struct srv_term {
     int account;               /* index into srv_accts.a */
     double lat_deg, lon_deg;   /* last report (guarded by a stripe) */
     double t_unix_s;           /* 0: none */
+    _Atomic unsigned char tflags; /* SRV_T_* (the trust part's, written
+                                     by srv__trust_apply / _position) */
 } srv_term;
+
+/* Terminal flags (issue 15): whether a contract protects the terminal
+ * and its own kill switch, resolved by the trust part (trust_int.h) when
+ * contracts, switches or its position change; srv_decide tests them. */
+#define SRV_T_PROTECTED 1u  /* == LN_POLICY_PROTECTED */
+#define SRV_T_KILLED 2u     /* terminal switch set by an operator alone */
+#define SRV_T_KILLED_GR 4u  /* terminal switch set by a granted change */
+#define SRV_T_PROT_ID 8u    /* protected by id (account, terminal): the
+                               part that does not move with it */
 
 /* Open addressing over ids: slot holds index + 1, 0 empty. */
 typedef struct srv_idx {
@@ -121,6 +132,15 @@ int srv__terminal_account(srv *s, const char *terminal,
 /* After a durable ingest: the last positions of the new reports. */
 void srv__note_positions(srv *s, const ln_st_report *r,
                          const uint8_t *is_new, size_t n);
+
+/* ---- the trust part's hooks (trust_state.c) -------------------------
+ * apply: the terminals' SRV_T_* flags of t and the kill-switch and
+ * granted-suspension events of pol, from the trust part's state (no-op
+ * before its init); called by every reload before the swap.
+ * position: the terminal's protection after its position moved (called
+ * under its stripe). */
+int srv__trust_apply(srv *s, srv_tables *t, ln_policy *pol);
+void srv__trust_position(srv *s, srv_term *t, const char *account);
 
 /* ---- auth.c ----------------------------------------------------------- */
 /* 0 with *out, or LN_EAUTH (no / malformed / unknown / revoked token),

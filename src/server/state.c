@@ -4,8 +4,9 @@
  *
  * A decision takes s->lock shared, finds the terminal (hash table),
  * reads its account index and, when the caller gave no position, its last
- * one (under its stripe), asks ln_policy_decide (the function `leonet
- * run` asks) and copies the deciding zone's id out before unlocking: a
+ * one (under its stripe), asks ln_policy_decide_terminal (the function
+ * `leonet run` asks, with the terminal's protected bit; its own kill
+ * switch, SRV_T_KILLED*, denies after it) and copies the deciding zone's id out before unlocking: a
  * reload may free the zone set right after. No allocation, no DB.
  */
 #include <math.h>
@@ -113,6 +114,8 @@ int srv_reload_zones(srv *s)
     int rc = srv__load_zones(s->st, &zs, &ver, &d);
     if (!rc) /* the accounts only change under reload_mu: no lock */
         rc = srv__make_policy(zs, &s->tab, &pol);
+    if (!rc && (rc = srv__trust_apply(s, &s->tab, pol)))
+        ln_policy_free(pol);
     if (rc) {
         pthread_mutex_unlock(&s->reload_mu);
         ln_zoneset_free(zs);
@@ -141,6 +144,10 @@ int srv_reload_accounts(srv *s)
     int rc = srv__load_tables(s->st, &t, &d);
     if (!rc && (rc = srv__make_policy(s->zs, &t, &pol)))
         srv__free_tables(&t);
+    else if (!rc && (rc = srv__trust_apply(s, &t, pol))) {
+        ln_policy_free(pol);
+        srv__free_tables(&t);
+    }
     if (rc) {
         pthread_mutex_unlock(&s->reload_mu);
         srv__log(s, "error", "account reload failed: %s", ln_strerror(rc));
@@ -191,6 +198,8 @@ void srv__note_positions(srv *s, const ln_st_report *r,
             t->lat_deg = r[k].lat_deg;
             t->lon_deg = r[k].lon_deg;
             t->t_unix_s = r[k].t_unix_s;
+            if (t->account >= 0)
+                srv__trust_position(s, t, s->tab.acct[t->account].id);
         }
         pthread_mutex_unlock(mu);
     }
@@ -220,8 +229,16 @@ int srv_decide(srv *s, const char *terminal, double lat_deg, double lon_deg,
             return LN_EINVAL; /* never reported, no placement */
         }
     }
-    out->d = ln_policy_decide(s->pol, t->account, lat_deg * LN_DEG2RAD,
-                              lon_deg * LN_DEG2RAD, t_unix_s);
+    /* issue 15: the protected bit and the terminal's own switch */
+    unsigned f = atomic_load_explicit(&t->tflags, memory_order_relaxed);
+    out->d = ln_policy_decide_terminal(
+        s->pol, t->account, f & SRV_T_PROTECTED ? LN_POLICY_PROTECTED : 0,
+        lat_deg * LN_DEG2RAD, lon_deg * LN_DEG2RAD, t_unix_s);
+    if ((f & SRV_T_KILLED_GR) ||
+        ((f & SRV_T_KILLED) && !(f & SRV_T_PROTECTED))) {
+        out->d.allowed = 0;
+        out->d.reason = LN_REASON_KILL;
+    }
     if (out->d.zone_id)
         snprintf(out->zone_id, sizeof out->zone_id, "%s", out->d.zone_id);
     memcpy(out->account, s->tab.acct[t->account].id, LN_ST_ID);

@@ -11,6 +11,8 @@
  *    "head": {"size": N, "root": base64(32 bytes)},
  *    "expires": "YYYY-MM-DDTHH:MM:SSZ", "nonce": base64(16..64 bytes),
  *    "amendment": "CONTRACT JSON TEXT" (kind "amend" only),
+ *    "zone": "GeoJSON Feature text" (kinds "zone-edit", "coverage" only:
+ *            the zone the change puts),
  *    "note": "free text"}
  * A target region and an amendment are strings holding GeoJSON / contract
  * JSON text: canonical JSON has integers only, and they are signed as
@@ -128,12 +130,41 @@ static int parse_head(const json_t *h, ln_trust_request *r, const char *js,
     return 0;
 }
 
+/* The optional "zone": a string holding one GeoJSON Feature's text (the
+ * zone a zone-edit or coverage change puts, properties id, action,
+ * priority as the daemon's zone upload reads them), for those two kinds
+ * only. Its geometry is checked by whoever applies it (the daemon checks
+ * it as an upload); here only its shape. */
+static int parse_zone(const json_t *z, int kind, const char *js, size_t n,
+                      ln_diag *d)
+{
+    if (!z)
+        return 0;
+    if (kind != LN_TRUST_ZONE && kind != LN_TRUST_COVERAGE)
+        return ln__trust_err(d, js, n, "zone",
+                             "only kinds \"zone-edit\" and \"coverage\" "
+                             "carry a zone");
+    json_t *o = json_is_string(z) ? json_loadb(json_string_value(z),
+                                               json_string_length(z), 0,
+                                               NULL)
+                                  : NULL;
+    const char *t = json_string_value(json_object_get(o, "type"));
+    int ok = t && !strcmp(t, "Feature") &&
+             json_is_object(json_object_get(o, "geometry"));
+    json_decref(o);
+    if (!ok)
+        return ln__trust_err(d, js, n, "zone",
+                             "expected a string holding one GeoJSON Feature "
+                             "(properties id, action, priority)");
+    return 0;
+}
+
 static int parse_fields(const json_t *v, ln_trust_request *r, const char *js,
                         size_t n, ln_diag *d)
 {
     static const char *const mem[] = {"contract", "kind", "target", "head",
                                       "expires", "nonce", "amendment",
-                                      "note", NULL};
+                                      "zone", "note", NULL};
     const char *k;
     json_t *m;
     json_object_foreach((json_t *)v, k, m) {
@@ -178,6 +209,9 @@ static int parse_fields(const json_t *v, ln_trust_request *r, const char *js,
         r->nnonce < 16)
         return ln__trust_err(d, js, n, "nonce",
                              "expected base64 of 16..64 random bytes");
+    rc = parse_zone(json_object_get(v, "zone"), r->kind, js, n, d);
+    if (rc)
+        return rc;
     if ((r->kind == LN_TRUST_AMEND) != (am != NULL))
         return ln__trust_err(d, js, n, am ? "amendment" : "kind",
                              "kind \"amend\" and an \"amendment\" (the new "

@@ -443,6 +443,68 @@ static void test_request_errors(void **state)
     assert_string_equal(d.path, "target.accounts");
 }
 
+/* The optional "zone" member (a GeoJSON Feature's text): zone-edit and
+ * coverage only, a string holding a Feature, and signed (part of the
+ * message: another zone text is another message). */
+static ln_trust_request *zreq(const char *kind, const char *zone_member,
+                              ln_diag *d, int *rc)
+{
+    char js[2048];
+    snprintf(js, sizeof js,
+             "{\"contract\":\"c\",\"kind\":\"%s\",\"target\":{\"zones\":"
+             "[\"ua-east\"]},\"head\":{\"size\":0,\"root\":"
+             "\"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\"},"
+             "\"expires\":\"2026-12-01T00:00:00Z\",\"nonce\":"
+             "\"MDEyMzQ1Njc4OWFiY2RlZg==\"%s}",
+             kind, zone_member);
+    ln_trust_request *r = NULL;
+    *rc = ln_trust_request_parse(js, strlen(js), &r, d);
+    return r;
+}
+
+static void test_request_zone(void **state)
+{
+    (void)state;
+    ln_diag d;
+    int rc;
+    const char *f1 = ",\"zone\":\"{\\\"type\\\":\\\"Feature\\\",\\\"properties"
+                     "\\\":{\\\"id\\\":\\\"z\\\",\\\"action\\\":\\\"deny\\\"},"
+                     "\\\"geometry\\\":{\\\"type\\\":\\\"Point\\\","
+                     "\\\"coordinates\\\":[30,50]}}\"";
+    const char *f2 = ",\"zone\":\"{\\\"type\\\":\\\"Feature\\\",\\\"properties"
+                     "\\\":{\\\"id\\\":\\\"z\\\",\\\"action\\\":\\\"allow\\\"},"
+                     "\\\"geometry\\\":{\\\"type\\\":\\\"Point\\\","
+                     "\\\"coordinates\\\":[30,50]}}\"";
+    ln_trust_request *a = zreq("zone-edit", f1, &d, &rc);
+    assert_int_equal(rc, 0);
+    ln_trust_request *b = zreq("coverage", f2, &d, &rc);
+    assert_int_equal(rc, 0);
+    ln_trust_request *c = zreq("coverage", f1, &d, &rc);
+    assert_int_equal(rc, 0);
+    size_t nb, nc;
+    const unsigned char *mb = ln_trust_request_message(b, &nb);
+    const unsigned char *mc = ln_trust_request_message(c, &nc);
+    /* the zone is signed: other text, other message */
+    assert_true(nb != nc || memcmp(mb, mc, nb) != 0);
+    assert_non_null(strstr((const char *)mc, "\"zone\":\"{"));
+    ln_trust_request_free(a);
+    ln_trust_request_free(b);
+    ln_trust_request_free(c);
+    /* other kinds carry no zone */
+    assert_null(zreq("kill", f1, &d, &rc));
+    assert_int_equal(rc, LN_EPARSE);
+    assert_string_equal(d.path, "zone");
+    /* not a string, not a Feature */
+    assert_null(zreq("zone-edit", ",\"zone\":{\"type\":\"Feature\"}", &d,
+                     &rc));
+    assert_int_equal(rc, LN_EPARSE);
+    assert_null(zreq("zone-edit",
+                     ",\"zone\":\"{\\\"type\\\":\\\"Polygon\\\"}\"", &d,
+                     &rc));
+    assert_int_equal(rc, LN_EPARSE);
+    assert_non_null(strstr(d.msg, "Feature"));
+}
+
 static void test_canonical(void **state)
 {
     (void)state;
@@ -516,6 +578,7 @@ int main(void)
         cmocka_unit_test(test_contract_errors),
         cmocka_unit_test(test_request_errors),
         cmocka_unit_test(test_canonical),
+        cmocka_unit_test(test_request_zone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,341 @@
+/*
+ * trust_state.c - the trust part's state (trust_int.h): contracts in
+ * force, kill switches and granted suspensions read from the store, and
+ * what they mean for the decision, resolved once per change:
+ *   - srv__trust_apply (every reload of the tables or the zones): each
+ *     terminal's SRV_T_* flags (protected by id or by position; its own
+ *     switch, granted or not) and the policy's kill events ("all" and
+ *     "account" switches, LN_POLICY_GRANTED when a granted change set
+ *     them) and granted suspensions;
+ *   - srv__trust_position (every durable ingest, only when a contract has
+ *     a region or zones): the protected bit of a terminal that moved.
+ * The decision then pays one flag load (state.c, srv_decide).
+ *
+ * Before the store implements contracts (LN_EUNSUPPORTED) the state is
+ * empty: nothing is protected and no switch is on.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "leonet/cell.h"
+#include "leonet/geofence.h"
+#include "server/core.h"
+#include "server/trust_int.h"
+
+trust_state *trust_get(srv *s)
+{
+    void **p = srv_slot(s, "trust");
+    return p ? *p : NULL;
+}
+
+static void free_cons(trust_con *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        ln_trust_contract_free(c[i].c);
+        json_decref(c[i].doc);
+        ln_zoneset_free(c[i].zgeo);
+    }
+    ln_free(c);
+}
+
+typedef struct load_ctx {
+    trust_con *con;
+    size_t ncon, cap;
+    ln_st_kill *kill;
+    size_t nkill, kcap;
+    char (*gs)[LN_ST_ID];
+    size_t ngs, gcap;
+    ln_st_zone *zones;         /* the zone set in force */
+    size_t nzones;
+    int rc;
+} load_ctx;
+
+/* The named zones of a contract's scope as one deny set (NULL: none). */
+static int scope_zones(load_ctx *x, const json_t *doc, ln_zoneset **out)
+{
+    const json_t *names =
+        json_object_get(json_object_get(doc, "scope"), "zones");
+    *out = NULL;
+    if (!json_array_size(names))
+        return 0;
+    int rc = ln_zoneset_new(LN_ZONE_ALLOW, out);
+    for (size_t i = 0; i < x->nzones && !rc; i++) {
+        const ln_st_zone *z = &x->zones[i];
+        if (z->deleted || !trust_json_has(names, z->id))
+            continue;
+        ln_diag d;
+        if (z->kind == 1) {
+            ln_cell *cells = NULL;
+            size_t nc = 0;
+            rc = ln_cell_parse_list(z->body, z->body_len, z->id, &cells,
+                                    &nc, &d);
+            if (!rc)
+                rc = ln_zoneset_add_cells(*out, z->id, NULL, LN_ZONE_DENY, 0,
+                                          -INFINITY, INFINITY, cells, nc,
+                                          &d);
+            ln_free(cells);
+            continue;
+        }
+        ln_geojson gj;
+        rc = ln_geojson_parse(z->body, z->body_len, z->id, 0, &gj, &d);
+        if (rc)
+            continue;
+        for (size_t f = 0; !rc && f < gj.nfeatures; f++)
+            if (gj.features[f].npolys)
+                rc = ln_zoneset_add_polygons(
+                    *out, z->id, NULL, LN_ZONE_DENY, 0, -INFINITY, INFINITY,
+                    gj.features[f].polys, gj.features[f].npolys, 0, &d);
+        ln_geojson_free(&gj);
+    }
+    if (rc) { /* a stored zone the daemon loaded once: not expected */
+        ln_zoneset_free(*out);
+        *out = NULL;
+    }
+    return rc == LN_ENOMEM ? rc : 0;
+}
+
+static int on_contract(void *user, const ln_st_contract *c)
+{
+    load_ctx *x = user;
+    if (ln_grow((void **)&x->con, &x->cap, x->ncon + 1, sizeof *x->con)) {
+        x->rc = LN_ENOMEM;
+        return 1;
+    }
+    trust_con *t = &x->con[x->ncon];
+    memset(t, 0, sizeof *t);
+    ln_diag d;
+    if (ln_trust_contract_parse(c->json, c->len, &t->c, &d))
+        return 0; /* stored after parsing: not expected; skipped */
+    t->doc = json_loadb(c->json, c->len, 0, NULL);
+    if (!t->doc || (x->rc = scope_zones(x, t->doc, &t->zgeo))) {
+        ln_trust_contract_free(t->c);
+        json_decref(t->doc);
+        x->rc = x->rc ? x->rc : LN_ENOMEM;
+        return 1;
+    }
+    snprintf(t->id, sizeof t->id, "%s", c->id);
+    t->version = c->version;
+    x->ncon++;
+    return 0;
+}
+
+static int on_kill(void *user, const ln_st_kill *k)
+{
+    load_ctx *x = user;
+    if (ln_grow((void **)&x->kill, &x->kcap, x->nkill + 1, sizeof *x->kill)) {
+        x->rc = LN_ENOMEM;
+        return 1;
+    }
+    x->kill[x->nkill++] = *k;
+    return 0;
+}
+
+static int on_granted(void *user, const ln_st_change *c)
+{
+    load_ctx *x = user;
+    if (c->kind != LN_TRUST_SUSPEND || !c->json)
+        return 0;
+    json_t *doc = json_loadb(c->json, c->len, 0, NULL);
+    const json_t *a =
+        json_object_get(json_object_get(doc, "target"), "accounts");
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        const char *id = json_string_value(json_array_get(a, i));
+        if (!id || strlen(id) >= LN_ST_ID)
+            continue;
+        if (ln_grow((void **)&x->gs, &x->gcap, x->ngs + 1, sizeof *x->gs)) {
+            x->rc = LN_ENOMEM;
+            break;
+        }
+        snprintf(x->gs[x->ngs++], LN_ST_ID, "%s", id);
+    }
+    json_decref(doc);
+    return x->rc ? 1 : 0;
+}
+
+/* LN_EUNSUPPORTED (a store without contracts) reads as nothing. */
+static int soft(int rc)
+{
+    return rc == LN_EUNSUPPORTED ? 0 : rc;
+}
+
+static int load(srv *s, load_ctx *x)
+{
+    ln_store *st = srv_store(s);
+    int64_t zv = 0;
+    int rc = ln_store_get_zones(st, 0, &x->zones, &x->nzones, &zv);
+    if (!rc)
+        rc = soft(ln_store_list_contracts(st, on_contract, x));
+    if (!rc && !x->rc)
+        rc = soft(ln_store_list_kills(st, on_kill, x));
+    if (!rc && !x->rc)
+        rc = soft(ln_store_list_changes(st, LN_ST_GRANTED, on_granted, x));
+    ln_st_zones_free(x->zones, x->nzones);
+    x->zones = NULL;
+    return rc ? rc : x->rc;
+}
+
+int trust_refresh(srv *s)
+{
+    trust_state *T = trust_get(s);
+    load_ctx x;
+    memset(&x, 0, sizeof x);
+    int rc = load(s, &x);
+    if (rc) {
+        free_cons(x.con, x.ncon);
+        ln_free(x.kill);
+        ln_free(x.gs);
+        srv__log(s, "error", "trust: reading contracts failed: %s",
+                 ln_strerror(rc));
+        return rc;
+    }
+    pthread_rwlock_wrlock(&T->lk);
+    trust_con *oc = T->con;
+    size_t on = T->ncon;
+    ln_free(T->kill);
+    ln_free(T->gsusp);
+    T->con = x.con, T->ncon = x.ncon;
+    T->kill = x.kill, T->nkill = x.nkill;
+    T->gsusp = x.gs, T->ngsusp = x.ngs;
+    T->geo = 0;
+    for (size_t i = 0; i < T->ncon; i++) {
+        const json_t *sc = json_object_get(T->con[i].doc, "scope");
+        T->geo |= T->con[i].zgeo || json_object_get(sc, "region");
+    }
+    pthread_rwlock_unlock(&T->lk);
+    free_cons(oc, on);
+    return srv_reload_accounts(s);
+}
+
+/* ---- protection -------------------------------------------------------- */
+
+static int by_position(const trust_con *c, double lat_deg, double lon_deg)
+{
+    if (!isfinite(lat_deg) || !isfinite(lon_deg))
+        return 0;
+    if (ln_trust_contract_covers_deg(c->c, lat_deg, lon_deg))
+        return 1;
+    return c->zgeo && ln_zoneset_decide_deg(c->zgeo, lat_deg, lon_deg, NAN)
+                              .action == LN_ZONE_DENY;
+}
+
+const trust_con *trust_protector(const trust_state *T, const char *account,
+                                 const char *terminal, double lat_deg,
+                                 double lon_deg)
+{
+    for (size_t i = 0; i < T->ncon; i++)
+        if (ln_trust_contract_protects(T->con[i].c, account, terminal,
+                                       NULL) ||
+            by_position(&T->con[i], lat_deg, lon_deg))
+            return &T->con[i];
+    return NULL;
+}
+
+int trust_terminal_protected(srv *s, const char *terminal,
+                             char acct[LN_ST_ID])
+{
+    int r = -1;
+    pthread_rwlock_rdlock(&s->lock);
+    long i = srv__idx_find(&s->tab.term_idx, s->tab.term,
+                           sizeof *s->tab.term, terminal);
+    if (i >= 0 && s->tab.term[i].account >= 0) {
+        memcpy(acct, s->tab.acct[s->tab.term[i].account].id, LN_ST_ID);
+        r = (atomic_load(&s->tab.term[i].tflags) & SRV_T_PROTECTED) != 0;
+    }
+    pthread_rwlock_unlock(&s->lock);
+    return r;
+}
+
+static unsigned id_flags(const trust_state *T, const char *account,
+                         const char *terminal)
+{
+    for (size_t i = 0; i < T->ncon; i++)
+        if (ln_trust_contract_protects(T->con[i].c, account, terminal, NULL))
+            return SRV_T_PROT_ID | SRV_T_PROTECTED;
+    return 0;
+}
+
+static int geo_protected(const trust_state *T, double lat, double lon)
+{
+    for (size_t i = 0; T->geo && i < T->ncon; i++)
+        if (by_position(&T->con[i], lat, lon))
+            return 1;
+    return 0;
+}
+
+static int add_events(const trust_state *T, srv_tables *t, ln_policy *pol)
+{
+    int rc = 0;
+    for (size_t k = 0; k < T->nkill && !rc; k++) {
+        const ln_st_kill *kl = &T->kill[k];
+        unsigned fl = kl->granted ? LN_POLICY_GRANTED : 0;
+        long a = -1;
+        if (!strcmp(kl->scope, "account")) {
+            a = srv__idx_find(&t->acct_idx, t->acct, sizeof *t->acct,
+                              kl->id);
+            if (a < 0)
+                continue;
+        } else if (strcmp(kl->scope, "all"))
+            continue;
+        rc = ln_policy_add_event_flags(pol, -INFINITY, (int)a,
+                                       LN_POLICY_KILL, fl);
+    }
+    for (size_t k = 0; k < T->ngsusp && !rc; k++) {
+        long a = srv__idx_find(&t->acct_idx, t->acct, sizeof *t->acct,
+                               T->gsusp[k]);
+        if (a >= 0 && t->acct[a].suspended)
+            rc = ln_policy_add_event_flags(pol, -INFINITY, (int)a,
+                                           LN_POLICY_SUSPEND,
+                                           LN_POLICY_GRANTED);
+    }
+    if (!rc)
+        ln_policy_advance(pol, -INFINITY);
+    return rc;
+}
+
+int srv__trust_apply(srv *s, srv_tables *t, ln_policy *pol)
+{
+    trust_state *T = trust_get(s);
+    if (!T)
+        return 0;
+    pthread_rwlock_rdlock(&T->lk);
+    for (size_t i = 0; i < t->nterm; i++) {
+        srv_term *tm = &t->term[i];
+        const char *acct = tm->account >= 0 ? t->acct[tm->account].id : "";
+        unsigned f = id_flags(T, acct, tm->id);
+        if (!f && geo_protected(T, tm->lat_deg, tm->lon_deg))
+            f = SRV_T_PROTECTED;
+        atomic_store(&tm->tflags, (unsigned char)f);
+    }
+    for (size_t k = 0; k < T->nkill; k++) {
+        if (strcmp(T->kill[k].scope, "terminal"))
+            continue;
+        long i = srv__idx_find(&t->term_idx, t->term, sizeof *t->term,
+                               T->kill[k].id);
+        if (i >= 0)
+            atomic_fetch_or(&t->term[i].tflags,
+                            (unsigned char)(T->kill[k].granted
+                                                ? SRV_T_KILLED_GR
+                                                : SRV_T_KILLED));
+    }
+    int rc = add_events(T, t, pol);
+    pthread_rwlock_unlock(&T->lk);
+    return rc;
+}
+
+void srv__trust_position(srv *s, srv_term *t, const char *account)
+{
+    trust_state *T = trust_get(s);
+    (void)account;
+    if (!T)
+        return;
+    pthread_rwlock_rdlock(&T->lk);
+    if (T->geo) {
+        unsigned f = atomic_load(&t->tflags);
+        unsigned p = (f & SRV_T_PROT_ID) ||
+                     geo_protected(T, t->lat_deg, t->lon_deg);
+        f = (f & ~SRV_T_PROTECTED) | (p ? SRV_T_PROTECTED : 0);
+        atomic_store(&t->tflags, (unsigned char)f);
+    }
+    pthread_rwlock_unlock(&T->lk);
+}
