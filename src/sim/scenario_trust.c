@@ -160,7 +160,8 @@ static int find_account(const ln_scenario *s, const char *id)
 /* What the simulator reads from a parsed request's document: the
  * contract it names, its kind, target accounts and nonce. */
 static int request_fields(const ln__sim_doc *c, const char *p,
-                          ln__sc_change *ch, const ln_scenario *s)
+                          ln__sc_change *ch, const ln_scenario *s,
+                          const char *file, const char *text, size_t len)
 {
     json_t *d = ch->doc;
     snprintf(ch->contract, sizeof ch->contract, "%s",
@@ -181,11 +182,21 @@ static int request_fields(const ln__sim_doc *c, const char *p,
     json_array_foreach(acc, i, v) {
         int a = find_account(s, json_string_value(v));
         if (a < 0) {
-            char pa[600];
+            char pa[600], in[64];
             snprintf(pa, sizeof pa, "%s.request.target.accounts[%zu]", p, i);
-            return ln__sim_err(c, pa, "no account with id '%s' in the "
-                                      "scenario",
-                               json_string_value(v));
+            if (!file || !file[0])
+                return ln__sim_err(c, pa, "no account with id '%s' in the "
+                                          "scenario",
+                                   json_string_value(v));
+            /* a request in its own file: located there (found in review) */
+            long line = 0, col = 0;
+            snprintf(in, sizeof in, "target.accounts[%zu]", i);
+            ln_json_locate(text, len, in, &line, &col);
+            ln_diag_set(c->diag, LN_ESCENARIO, file, line, col, pa,
+                        "no account with id '%s' in the scenario (in the "
+                        "file named by %s.request)",
+                        json_string_value(v), p);
+            return LN_ESCENARIO;
         }
         ch->accounts[ch->naccounts++] = a;
     }
@@ -281,9 +292,9 @@ static int parse_changes(const ln__sim_doc *c, json_t *a, ln_scenario *s)
             rc = doc_err(c, pr, file[0] ? file : NULL, &d);
         if (!rc && !(ch->doc = json_loadb(text, len, 0, NULL)))
             rc = LN_ENOMEM;
-        free(text);
         if (!rc)
-            rc = request_fields(c, p, ch, s);
+            rc = request_fields(c, p, ch, s, file, text, len);
+        free(text);
         if (!rc)
             rc = parse_sigs(c, e, p, ch);
         if (rc)

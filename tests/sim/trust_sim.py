@@ -317,6 +317,27 @@ err = subprocess.run([LEONET, "scenario", "check",
 check("bad-contract-file.json:" in err,
       "a contract file's error names that file (%s)" % err.strip())
 
+
+def bad_acc_file(s):  # found in review: named the scenario, no line
+    q = json.loads(json.dumps(request))
+    q["target"] = {"accounts": ["navy"]}
+    p = os.path.join(WORK, "bad-request-file.json")
+    open(p, "w").write(json.dumps(q, indent=2))
+    s["change_requests"][0]["request"] = {"file": p}
+
+
+bad("bad-account-file", bad_acc_file,
+    "change_requests[0].request.target.accounts[0]")
+err = subprocess.run([LEONET, "scenario", "check",
+                      os.path.join(WORK, "bad-account-file.json")],
+                     capture_output=True, text=True).stderr
+navy = [i + 1 for i, ln in enumerate(open(os.path.join(
+    WORK, "bad-request-file.json")).read().split("\n")) if '"navy"' in ln]
+check(len(navy) == 1 and
+      ("bad-request-file.json:%d:" % navy[0]) in err,
+      "a request file's unknown account names that file and line %s (%s)"
+      % (navy, err.strip()))
+
 # ---- a scenario without contracts writes what it wrote before -------------
 p_plain = scenario_copy("ukraine-2022", "plain", lambda s: [
     s.pop(k) for k in ("contracts", "change_requests", "audit")])
