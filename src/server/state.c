@@ -114,8 +114,11 @@ int srv_reload_zones(srv *s)
     int rc = srv__load_zones(s->st, &zs, &ver, &d);
     if (!rc) /* the accounts only change under reload_mu: no lock */
         rc = srv__make_policy(zs, &s->tab, &pol);
-    if (!rc && (rc = srv__trust_apply(s, &s->tab, pol)))
+    if (!rc && (rc = srv__trust_apply(s, &s->tab, pol))) {
         ln_policy_free(pol);
+        ln_diag_set(&d, rc, NULL, 0, 0, NULL, "kill switches: %s",
+                    ln_strerror(rc));
+    }
     if (rc) {
         pthread_mutex_unlock(&s->reload_mu);
         ln_zoneset_free(zs);
