@@ -6,7 +6,7 @@
 #        bench/store/audit.sh BUILD --verify DB   (the start check's time)
 #        (default build 10000000 2000 20000); BUILD holds libleonet_*.a
 # The file goes in a mkdtemp folder under BUILD (a real disk: fsync
-# counts), removed at the end; 10 million leaves take about 2 GB.
+# counts), removed at the end; 10 million leaves take about 1.3 GB.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)

@@ -37,8 +37,18 @@ typedef struct ln_server_config {
     int workers;               /* threads that run writes (POST, which
                                   wait on the store's commit) off the HTTP
                                   threads; 0 = 16 */
+    const char *log_origin;    /* the audit log's checkpoint origin
+                                  (config "log-origin"; NULL: leonetd's
+                                  default "leonetd/log") */
+    char log_pub[256];         /* the log's public key text (leonetd serve
+                                  sets it from the log key; "" none):
+                                  GET /v1/audit/key */
+    char witness_keys[4096];   /* witnesses' public key texts, one a line
+                                  (config "witness-keys": a list; "" none):
+                                  POST /v1/audit/cosignatures */
     char strings_[1024];       /* where ln_server_config_load keeps the
-                                  strings it read (listen, data_dir) */
+                                  strings it read (listen, data_dir,
+                                  log_origin) */
 } ln_server_config;
 
 /* Defaults: 127.0.0.1:8080, cores, 8 MiB body, 8 KiB URL, 20000
@@ -49,7 +59,8 @@ void ln_server_config_init(ln_server_config *c /* OUT */);
 /* Reads a config file (JSON, the same member names as the flags:
  * "listen", "threads", "body-max", "url-max", "conn-max",
  * "conn-timeout", "retention", "window", "map-res", "data-dir",
- * "log-json", "access-log", "batch-max", "workers") over c; diag names
+ * "log-json", "access-log", "batch-max", "workers", "log-origin",
+ * "witness-keys": a list of public key texts) over c; diag names
  * the file, line and member on error (an unknown member or a wrong type is an
  * error). Strings read live in c (c->strings_). Status: 0, LN_EIO,
  * LN_EPARSE, LN_EINVAL, LN_ETOOBIG. */

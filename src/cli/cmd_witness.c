@@ -1,7 +1,17 @@
 /*
- * cmd_witness.c - "leonet witness --log FILE --state DIR --key W.key
- * --log-key LOG.pub [--now T]": a customer's or auditor's witness
- * (C2SP tlog-witness's role, offline over a log bundle).
+ * cmd_witness.c - "leonet witness (--url URL [--token T] [--post] | --log
+ * FILE) --state DIR --key W.key --log-key LOG.pub [--now T]": a
+ * customer's or auditor's witness (C2SP tlog-witness's role), of a
+ * leonetd over HTTP or offline over a log bundle.
+ *
+ * --url: GET /v1/audit/checkpoint, the log's signature checked under
+ * LOG.pub, then GET /v1/audit/proof/consistency from the checkpoint
+ * cosigned last (DIR/checkpoint) verified between the two roots (RFC 9162
+ * 2.1.4.2); a fork, a rollback, another origin or a bad proof is refused
+ * (exit 1, the reason on stderr). Otherwise cosigns, keeps the new
+ * checkpoint in DIR/checkpoint, prints the cosigned note (the log's line
+ * and this witness's) and with --post sends it to POST
+ * /v1/audit/cosignatures. Network errors: exit 3.
  *
  * Takes the log's latest checkpoint (the last one in the bundle), checks
  * the log's signature on it, and a consistency proof from the checkpoint
@@ -12,8 +22,8 @@
  * cosigned, another origin, a proof that does not verify. Otherwise
  * prints the checkpoint with its cosignature (cosignature/v1, time T)
  * and records it in DIR/checkpoint (written whole, then renamed).
- * The daemon's form (the proof from GET .../consistency) comes next
- * session. Exit status: 0 cosigned, 1 refused, 2 bad usage or input.
+ * Exit status: 0 cosigned, 1 refused, 2 bad usage or input, 3 I/O or
+ * network.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -25,26 +35,33 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/audit_http.h"
 #include "cli/cli.h"
 #include "cli/trust_cli.h"
 
 static const ln_opt_spec specs[] = {
-    {"log", 1}, {"state", 1}, {"key", 1}, {"log-key", 1}, {"now", 1},
-    {NULL, 0},
+    {"log", 1}, {"state", 1}, {"key", 1},  {"log-key", 1}, {"now", 1},
+    {"url", 1}, {"token", 1}, {"post", 0}, {NULL, 0},
 };
 
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: leonet witness --log FILE --state DIR --key W.key "
+        "usage: leonet witness --url URL [--token T] [--post] --state DIR "
+        "--key W.key\n                      --log-key LOG.pub [--now "
+        "ISO8601]\n"
+        "       leonet witness --log FILE --state DIR --key W.key "
         "--log-key LOG.pub\n                      [--now ISO8601]\n\n"
-        "Checks the latest checkpoint of a log bundle (leonet audit) "
-        "against\nthe one this witness cosigned last (kept in "
-        "DIR/checkpoint): the log's\nsignature, then a consistency proof "
-        "between the two. Cosigns it\n(C2SP cosignature/v1) and prints the "
+        "Checks the latest checkpoint of a leonetd (--url) or of a log "
+        "bundle\n(--log, leonet audit) against the one this witness "
+        "cosigned last (kept\nin DIR/checkpoint): the log's signature, "
+        "then a consistency proof\nbetween the two (the daemon's, or made "
+        "from the bundle). Cosigns it\n(C2SP cosignature/v1) and prints the "
         "cosigned checkpoint, or refuses\na fork, a rollback or a proof "
-        "that does not verify.\n"
-        "Exit status: 0 cosigned, 1 refused, 2 bad usage or input.\n");
+        "that does not verify. --post sends the\ncosigned checkpoint to "
+        "the daemon (POST /v1/audit/cosignatures).\n"
+        "Exit status: 0 cosigned, 1 refused, 2 bad usage or input, 3 I/O or"
+        "\nnetwork.\n");
 }
 
 static int refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -195,6 +212,77 @@ static int witness(const ln_args *a, const ln_trust_key *wk,
     return rc;
 }
 
+/* The note's signature lines by the log's key (the cosigned note sent
+ * back holds those and this witness's line), appended to out. */
+static size_t log_lines(const char *note, size_t n, const ln_trust_note *nt,
+                        const ln_trust_key *lk, char *out)
+{
+    const char *p = note + nt->ntext + 1, *end = note + n;
+    size_t o = 0;
+    uint32_t id = ln_trust_key_id(lk->name, LN_TRUST_SIG_ED25519, lk->pub);
+    for (size_t i = 0; i < nt->nsigs && p < end; i++) {
+        const char *e = memchr(p, '\n', (size_t)(end - p));
+        size_t len = e ? (size_t)(e - p) + 1 : (size_t)(end - p);
+        if (!strcmp(nt->sigs[i].name, lk->name) && nt->sigs[i].id == id) {
+            memcpy(out + o, p, len);
+            o += len;
+        }
+        p += len;
+    }
+    return o;
+}
+
+static int witness_url(const ln_args *a, const ln_trust_key *wk,
+                       const ln_trust_key *lk, double now)
+{
+    const char *dir = ln_args_get(a, specs, "state");
+    ln_ah *h = NULL;
+    int rc = ln_ah_open(&h, "witness", ln_args_get(a, specs, "url"),
+                        ln_args_get(a, specs, "token"));
+    char *note = NULL, *out = NULL, line[256];
+    size_t n = 0, no = 0;
+    ln_trust_note nt = {0};
+    ln_trust_checkpoint cp, old;
+    int have_old = 0;
+    if (!rc)
+        rc = ln_ah_checkpoint(h, lk, &note, &n, &nt, &cp);
+    if (!rc)
+        rc = ln_ah_state_load("witness", dir, &old, &have_old);
+    if (!rc && have_old)
+        rc = ln_ah_extends(h, &old, &cp);
+    if (!rc && ln_trust_cosign(wk, nt.text, nt.ntext, (uint64_t)now, line,
+                               sizeof line))
+        rc = 2;
+    if (!rc)
+        rc = ln_ah_state_save("witness", dir, nt.text, nt.ntext);
+    if (!rc && !(out = ln_malloc(n + sizeof line + 2)))
+        rc = 3;
+    if (!rc) {
+        memcpy(out, nt.text, nt.ntext);
+        no = nt.ntext;
+        out[no++] = '\n';
+        no += log_lines(note, n, &nt, lk, out + no);
+        memcpy(out + no, line, strlen(line));
+        no += strlen(line);
+        fwrite(out, 1, no, stdout);
+        fflush(stdout);
+    }
+    if (!rc && ln_args_get(a, specs, "post")) {
+        char *ans = NULL;
+        size_t na = 0;
+        rc = ln_ah_post(h, "/v1/audit/cosignatures", out, no, &ans, &na);
+        ln_free(ans);
+        if (!rc)
+            fprintf(stderr, "leonet witness: cosignature of %" PRIu64
+                    " leaves sent to the daemon\n", cp.size);
+    }
+    ln_free(out);
+    ln_free(note);
+    ln_trust_note_clear(&nt);
+    ln_ah_close(h);
+    return rc;
+}
+
 int ln_cmd_witness(int argc, char **argv)
 {
     ln_args a;
@@ -204,10 +292,18 @@ int ln_cmd_witness(int argc, char **argv)
     const char *kp = ln_args_get(&a, specs, "key"),
                *lkp = ln_args_get(&a, specs, "log-key"),
                *np = ln_args_get(&a, specs, "now");
-    if (!ln_args_get(&a, specs, "log") || !ln_args_get(&a, specs, "state") ||
-        !kp || !lkp) {
-        fprintf(stderr, "leonet witness: --log, --state, --key and "
-                "--log-key are required (see leonet witness --help)\n");
+    const char *lp = ln_args_get(&a, specs, "log"),
+               *up = ln_args_get(&a, specs, "url");
+    if (!ln_args_get(&a, specs, "state") || !kp || !lkp || !lp == !up) {
+        fprintf(stderr, "leonet witness: --url or --log (one of them), "
+                "--state, --key and --log-key are required (see leonet "
+                "witness --help)\n");
+        return 2;
+    }
+    if (lp && (ln_args_get(&a, specs, "token") ||
+               ln_args_get(&a, specs, "post"))) {
+        fprintf(stderr, "leonet witness: --token and --post are for "
+                "--url\n");
         return 2;
     }
     double now = (double)time(NULL);
@@ -222,7 +318,7 @@ int ln_cmd_witness(int argc, char **argv)
         ln_cli_trust_key("witness", lkp, 0, &lk))
         return 2;
     lk.has_secret = 0;
-    rc = witness(&a, &wk, &lk, now);
+    rc = up ? witness_url(&a, &wk, &lk, now) : witness(&a, &wk, &lk, now);
     memset(&wk, 0, sizeof wk);
     return rc;
 }

@@ -4,7 +4,8 @@
  *   leonetd token create --db PATH --role ROLE [--account ID]
  *                 [--terminal ID]                        token.c
  *   leonetd serve --db PATH --listen ADDR:PORT [--config FILE]  serve.c
- * Each returns the process exit code: 0 ok, 2 bad input or usage, 3 the
+ * Each returns the process exit code: 0 ok, 1 the audit log does not
+ * match the database (serve, logkey.c), 2 bad input or usage, 3 the
  * work failed (as `leonet`).
  */
 #ifndef LN_LEONETD_LEONETD_H

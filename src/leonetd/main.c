@@ -33,8 +33,13 @@ static void usage(FILE *f)
             "ADDR:PORT [--config FILE])\n"
             "  routes        every operation as JSON lines (method, "
             "pattern, permission,\n                roles, starlink)\n\n"
+            "seed, token create and serve sign every change into the audit "
+            "log with\n--log-key FILE (default DB.logkey, made when absent); "
+            "serve checks the log\nagainst the database before it listens "
+            "(docs/audit-ops.md).\n\n"
             "'leonetd VERB --help' for a verb's options.\n"
-            "Exit status: 0 ok, 2 bad usage or input, 3 the work failed.\n");
+            "Exit status: 0 ok, 1 the audit log does not match the database "
+            "(serve), 2 bad\nusage or input, 3 the work failed.\n");
 }
 
 int ld_args_long(const char *verb, const char *opt, const char *v, long lo,

@@ -38,6 +38,7 @@
 #include "leonet/sim.h"
 #include "leonet/store.h"
 #include "leonet/zone.h"
+#include "leonetd/ld_logkey.h"
 #include "leonetd/leonetd.h"
 
 #define SEED_CHUNK 10000  /* terminals per transaction */
@@ -46,6 +47,7 @@ static void seed_help(FILE *f)
 {
     fprintf(f,
 "usage: leonetd seed --db PATH [--scenario NAME|FILE] [--terminals N]\n"
+"                    [--log-key FILE] [--log-origin NAME]\n"
 "\n"
 "Loads a scenario's plans, accounts (one service line each: SL-<account>),\n"
 "terminals (UT00000000.. in the simulator's order, at their starting\n"
@@ -55,6 +57,9 @@ static void seed_help(FILE *f)
 "`leonet run --terminals N` and `leonet drive --terminals N` do: give\n"
 "the drive the same N. A database that already holds accounts is\n"
 "refused (seed a new one). docs/drive.md.\n"
+"Every write is an audit log leaf signed with the log key (--log-key,\n"
+"default DB.logkey beside the database, made with DB.logkey.pub when\n"
+"absent; docs/audit-ops.md).\n"
 "Exit status: 0 ok, 2 bad usage, scenario or an already seeded\n"
 "database, 3 the store failed.\n");
 }
@@ -333,6 +338,7 @@ static int seed_zones(ln_store *st, const ln_scenario *sc, size_t *nzones,
 typedef struct seed_args {
     const char *db, *scenario;
     long terminals;          /* 0 = as the scenario says */
+    const char *log_key, *log_origin; /* NULL: DB.logkey, leonetd/log */
 } seed_args;
 
 /* 0 go on, -1 help printed (exit 0), 2 bad usage (printed). */
@@ -342,9 +348,11 @@ static int parse_args(int argc, char **argv, seed_args *a)
         {"db", required_argument, NULL, 'd'},
         {"scenario", required_argument, NULL, 's'},
         {"terminals", required_argument, NULL, 'n'},
+        {"log-key", required_argument, NULL, 'k'},
+        {"log-origin", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    *a = (seed_args){NULL, "ukraine-2022", 0};
+    *a = (seed_args){NULL, "ukraine-2022", 0, NULL, NULL};
     optind = 1;
     opterr = 0;
     int c;
@@ -353,6 +361,8 @@ static int parse_args(int argc, char **argv, seed_args *a)
         switch (c) {
         case 'd': a->db = optarg; break;
         case 's': a->scenario = optarg; break;
+        case 'k': a->log_key = optarg; break;
+        case 'o': a->log_origin = optarg; break;
         case 'n':
             a->terminals = strtol(optarg, &end, 10);
             if (end == optarg || *end || a->terminals < 1 ||
@@ -452,6 +462,9 @@ int ld_seed_main(int argc, char **argv)
     int64_t ver = 0;
     double t0 = ln_time_mono_s();
     rc = open_empty(a.db, &st);
+    if (!rc)
+        rc = ld_log_key("seed", st, a.db, a.log_key, a.log_origin, NULL);
+    ln_store_set_actor(st, "leonetd seed");
     if (!rc)
         rc = seed_accounts(st, sc);
     if (!rc)

@@ -6,6 +6,10 @@
  *
  * Settings: the defaults, then the --config file, then the flags (the
  * same names as the file's members, server.h).
+ *
+ * Before listening: the audit log's key (--log-key, DB.logkey) is set on
+ * the store and the log is checked against the tables (logkey.c); a
+ * mismatch exits 1 without serving.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -15,12 +19,13 @@
 #include "leonet/server.h"
 #include "leonet/store.h"
 #include "leonetd/ld_args.h"
+#include "leonetd/ld_logkey.h"
 #include "leonetd/leonetd.h"
 
 enum {
     O_DB, O_LISTEN, O_CONFIG, O_THREADS, O_BODY, O_URL, O_CONN, O_TIMEOUT,
     O_RETENTION, O_WINDOW, O_RES, O_DATA, O_LOGJSON, O_ACCESS, O_BATCH,
-    O_WORKERS, O_N
+    O_WORKERS, O_LOGKEY, O_ORIGIN, O_N
 };
 
 static const ld_opt opts[] = {
@@ -29,7 +34,8 @@ static const ld_opt opts[] = {
     {"conn-max", 1},     {"conn-timeout", 1}, {"retention", 1},
     {"window", 1},       {"map-res", 1},   {"data-dir", 1},
     {"log-json", 1},     {"access-log", 1}, {"batch-max", 1},
-    {"workers", 1},      {NULL, 0}};
+    {"workers", 1},      {"log-key", 1},   {"log-origin", 1},
+    {NULL, 0}};
 
 static void help(FILE *f)
 {
@@ -57,7 +63,15 @@ static void help(FILE *f)
             "  --batch-max N      reports or decisions in one batch "
             "(10000)\n"
             "  --workers N        threads running writes (POST) off the "
-            "HTTP threads (0: 16)\n\n"
+            "HTTP threads (0: 16)\n"
+            "  --log-key FILE     the audit log's private key (default "
+            "DB.logkey, made\n                     with DB.logkey.pub when "
+            "absent)\n"
+            "  --log-origin NAME  the checkpoint origin (leonetd/log)\n\n"
+            "Before listening the audit log is checked against the database"
+            " (leaves,\nroots, signatures, tables): on a mismatch "
+            "'leonetd: the audit log does not\nmatch the database: ...' and "
+            "exit 1, nothing served (docs/audit-ops.md).\n"
             "Prints 'leonetd: listening on http://ADDR:PORT' first on "
             "stdout; logs go\nto stderr. SIGTERM / SIGINT: stop accepting, "
             "drain, commit, exit 0.\n");
@@ -92,6 +106,8 @@ static int apply_flags(const char **val, ln_server_config *c)
         c->listen = val[O_LISTEN];
     if (val[O_DATA])
         c->data_dir = val[O_DATA];
+    if (val[O_ORIGIN])
+        c->log_origin = val[O_ORIGIN];
 #define NUM(k, lo, hi, field, type)                                        \
     if (!rc && val[k] && !(rc = num(val, k, lo, hi, &x)))                  \
         c->field = (type)x;
@@ -124,7 +140,7 @@ static void block_signals(sigset_t *set)
     signal(SIGPIPE, SIG_IGN);
 }
 
-static int run(const char *db, const ln_server_config *cfg)
+static int run(const char *db, const char *keypath, ln_server_config *cfg)
 {
     ln_diag d;
     char msg[1024];
@@ -136,6 +152,18 @@ static int run(const char *db, const ln_server_config *cfg)
         fprintf(stderr, "leonetd serve: %s\n",
                 ln_diag_format(&d, msg, sizeof msg));
         return 3;
+    }
+    /* the key before any write; the check before any request */
+    ln_trust_key key;
+    rc = ld_log_key("serve", st, db, keypath, cfg->log_origin, &key);
+    if (!rc)
+        rc = ld_log_check(st, &key);
+    if (!rc)
+        ln_trust_key_format_public(&key, cfg->log_pub, sizeof cfg->log_pub);
+    memset(&key, 0, sizeof key);
+    if (rc) {
+        ln_store_close(st);
+        return rc;
     }
     ln_server *sv = NULL;
     rc = ln_server_start(st, cfg, &sv, &d);
@@ -185,5 +213,5 @@ int ld_serve_main(int argc, char **argv)
     }
     if ((rc = apply_flags(val, &cfg)))
         return rc;
-    return run(val[O_DB], &cfg);
+    return run(val[O_DB], val[O_LOGKEY], &cfg);
 }

@@ -19,24 +19,29 @@
 #include "leonet/store.h"
 #include "leonet/zone.h"
 #include "leonetd/ld_args.h"
+#include "leonetd/ld_logkey.h"
 #include "leonetd/leonetd.h"
 
-enum { T_DB, T_ROLE, T_ACCOUNT, T_TERMINAL, T_N };
+enum { T_DB, T_ROLE, T_ACCOUNT, T_TERMINAL, T_LOGKEY, T_ORIGIN, T_N };
 
 static const ld_opt topts[] = {
-    {"db", 1}, {"role", 1}, {"account", 1}, {"terminal", 1}, {NULL, 0}};
+    {"db", 1},      {"role", 1},    {"account", 1}, {"terminal", 1},
+    {"log-key", 1}, {"log-origin", 1}, {NULL, 0}};
 
 static void help(FILE *f)
 {
     fprintf(f,
             "usage: leonetd token create --db PATH --role ROLE "
-            "[--account ID] [--terminal ID]\n\n"
+            "[--account ID] [--terminal ID]\n"
+            "                    [--log-key FILE] [--log-origin NAME]\n\n"
             "  ROLE  operator (everything), customer (--account: its own "
             "records),\n"
             "        terminal (--terminal: reports for itself), auditor "
             "(reads everything)\n\n"
             "Prints the new token alone on stdout, once: the store keeps "
-            "only its SHA-256.\n");
+            "only its SHA-256.\nThe token is an audited change: signed "
+            "with the log key (--log-key,\ndefault DB.logkey, made when "
+            "absent; docs/audit-ops.md).\n");
 }
 
 static int check(const char **val, int role, ln_store *st)
@@ -78,6 +83,9 @@ static int create(const char **val, int role)
         return 3;
     }
     int rc = check(val, role, st);
+    if (!rc)
+        rc = ld_log_key("token create", st, val[T_DB], val[T_LOGKEY],
+                        val[T_ORIGIN], NULL);
     if (rc) {
         ln_store_close(st);
         return rc;
@@ -99,6 +107,7 @@ static int create(const char **val, int role)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     t.created_unix_s = (double)ts.tv_sec;
+    ln_store_set_actor(st, "leonetd token create");
     rc = ln_store_put_token(st, &t, NULL);
     ln_store_close(st);
     if (rc) {
@@ -256,7 +265,11 @@ int ld_seed_min_main(int argc, char **argv)
                 ln_diag_format(&d, msg, sizeof msg));
         return 3;
     }
-    int rc = seed_refs(st, nterm) ? 3 : 0;
+    int rc = ld_log_key("seed-min", st, db, NULL, NULL, NULL);
+    if (!rc) {
+        ln_store_set_actor(st, "leonetd seed-min");
+        rc = seed_refs(st, nterm) ? 3 : 0;
+    }
     for (; !rc && i + 1 < argc; i += 2)
         rc = strcmp(argv[i], "--zone") ? 2 : seed_zone(st, argv[i + 1]);
     if (!rc && i < argc)

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "leonet/server.h"
+#include "leonet/trust.h"
 
 void ln_server_config_init(ln_server_config *c)
 {
@@ -27,7 +28,7 @@ void ln_server_config_init(ln_server_config *c)
     c->batch_max = 10000;
 }
 
-enum { T_STR, T_UINT, T_NUM, T_BOOL };
+enum { T_STR, T_UINT, T_NUM, T_BOOL, T_KEYS };
 
 typedef struct member {
     const char *name;
@@ -43,6 +44,9 @@ static const member members[] = {
     {"map-res", T_UINT, 0, 15},       {"data-dir", T_STR, 0, 0},
     {"log-json", T_BOOL, 0, 1},       {"access-log", T_BOOL, 0, 1},
     {"batch-max", T_UINT, 1, 1e7},    {"workers", T_UINT, 0, 1024},
+    {"log-origin", T_STR, 0, 0},      {"witness-keys", T_KEYS, 0, 0},
+    /* docs/api-trust.md's spellings of the last two */
+    {"log_origin", T_STR, 0, 0},      {"witness_keys", T_KEYS, 0, 0},
     {NULL, 0, 0, 0}};
 
 static int where(ln_diag *diag, int rc, const char *path, const char *text,
@@ -64,8 +68,10 @@ static int set_str(ln_server_config *c, const char *key, const char *v,
     *used += n;
     if (!strcmp(key, "listen"))
         c->listen = d;
-    else
+    else if (!strcmp(key, "data-dir"))
         c->data_dir = d;
+    else
+        c->log_origin = d;
     return 0;
 }
 
@@ -97,6 +103,40 @@ static void set_num(ln_server_config *c, const char *key, double v)
         c->workers = (int)v;
 }
 
+/* "witness-keys": an array of public key texts (docs/trust.md "Keys"),
+ * each checked here so that a bad one stops the start, naming it. */
+static int set_keys(ln_server_config *c, const char *path, const char *text,
+                    size_t len, const char *key, json_t *v, ln_diag *diag)
+{
+    char at[64];
+    size_t i, used = 0;
+    json_t *e;
+    if (!json_is_array(v))
+        return where(diag, LN_EINVAL, path, text, len, key,
+                     "expected a list of public key texts");
+    c->witness_keys[0] = 0;
+    json_array_foreach(v, i, e) {
+        snprintf(at, sizeof at, "%s[%zu]", key, i);
+        const char *s = json_string_value(e);
+        ln_trust_key k;
+        ln_diag kd;
+        if (!s || strchr(s, '\n') ||
+            ln_trust_key_parse(s, strlen(s), &k, &kd) || k.has_secret)
+            return where(diag, LN_EINVAL, path, text, len, at,
+                         "expected a witness's public key text "
+                         "(NAME+ID+BASE64)");
+        size_t n = strlen(s);
+        if (used + n + 2 > sizeof c->witness_keys)
+            return where(diag, LN_ETOOBIG, path, text, len, at,
+                         "too many witness keys");
+        memcpy(c->witness_keys + used, s, n);
+        used += n;
+        c->witness_keys[used++] = '\n';
+        c->witness_keys[used] = 0;
+    }
+    return 0;
+}
+
 static int one(ln_server_config *c, const char *path, const char *text,
                size_t len, const char *key, json_t *v, size_t *used,
                ln_diag *diag)
@@ -116,6 +156,8 @@ static int one(ln_server_config *c, const char *path, const char *text,
                          "the strings are too long");
         return 0;
     }
+    if (m->type == T_KEYS)
+        return set_keys(c, path, text, len, key, v, diag);
     if (m->type == T_BOOL) {
         if (!json_is_boolean(v))
             return where(diag, LN_EINVAL, path, text, len, key,
@@ -156,8 +198,8 @@ int ln_server_config_load(ln_server_config *c, const char *path,
         /* strings an earlier load kept stay: the new ones go after them
          * (a second file used to overwrite the first one's) */
         size_t used = 0;
-        const char *held[2] = {c->listen, c->data_dir};
-        for (int k = 0; k < 2; k++)
+        const char *held[3] = {c->listen, c->data_dir, c->log_origin};
+        for (int k = 0; k < 3; k++)
             if (held[k] >= c->strings_ &&
                 held[k] < c->strings_ + sizeof c->strings_) {
                 size_t end = (size_t)(held[k] - c->strings_) +
@@ -178,6 +220,9 @@ int ln_server_config_load(ln_server_config *c, const char *path,
                 t.listen = c->strings_ + (t.listen - t.strings_);
             if (t.data_dir >= t.strings_ && t.data_dir < t.strings_ + used)
                 t.data_dir = c->strings_ + (t.data_dir - t.strings_);
+            if (t.log_origin >= t.strings_ &&
+                t.log_origin < t.strings_ + used)
+                t.log_origin = c->strings_ + (t.log_origin - t.strings_);
             memcpy(t.strings_, c->strings_, sizeof c->strings_);
             *c = t;
         }

@@ -11,6 +11,10 @@
  * one. At most SRV_SEGS segments of at most LN_ST_ID - 1 bytes for a
  * {x} value.
  *
+ * Actor. Around the handler the store's actor (ln_store_set_actor, per
+ * thread) names the caller, "ROLE:token:ID" (the token's row id) or
+ * "open", so the audit log says who made each change.
+ *
  * Matching. Every route whose pattern matches the segments counts; the
  * one with the most literal segments wins ("/x/new" before "/x/{id}");
  * a path some route matches with another method is 405, none 404.
@@ -459,7 +463,15 @@ static int run(srv *s, const char *method, const char *url,
         rq->route = r;
         if (!r->permission || !check_role(s, r, authorization, &auth, rs)) {
             rq->auth = r->permission ? &auth : NULL;
+            /* who the audit log names for this request's writes (this
+             * thread's, cleared after): "ROLE:token:ID" or "open" */
+            char who[64];
+            if (r->permission)
+                snprintf(who, sizeof who, "%s:token:%lld",
+                         ln_role_name(auth.role), (long long)auth.cred);
+            ln_store_set_actor(s->st, r->permission ? who : "open");
             r->fn(s, rq, rs);
+            ln_store_set_actor(s->st, NULL);
             if (!rs->body && !rs->stream)
                 srv_error(rs, 500, NULL, "the handler gave no answer");
         }

@@ -12,11 +12,9 @@
  * party (a line's name and key id are not trusted), and each party needs
  * one line that verifies under one of its keys. DOCUMENT is the object,
  * or a string holding its JSON text; either way the canonical text is
- * what is signed and stored. Canonical JSON has integers only: a region
- * with fractional coordinates cannot be signed this way (400 naming the
- * member): LN-DEV: docs/trust.md carries regions as objects; give such a
- * region in whole degrees, or change it by an amendment (whose text is a
- * string and is signed as is).
+ * what is signed and stored (numbers as RFC 8785 writes them: an object
+ * read by jansson and written with 17 digits gives back the same doubles,
+ * hence the same canonical text).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,9 +158,9 @@ static int canonical(srv_resp *rs, const json_t *m, char **out, size_t *n)
     int rc = src ? ln_trust_canonical(src, len, out, n, &d) : LN_ENOMEM;
     free(text);
     if (rc) {
-        srv_error(rs, 400, "contract", "contract%s%s: %s (the canonical "
-                  "JSON that parties sign has integers only)",
-                  d.path[0] ? "." : "", d.path, d.msg);
+        srv_error(rs, 400, "contract", "contract%s%s: %s (no canonical "
+                  "JSON for parties to sign)", d.path[0] ? "." : "", d.path,
+                  d.msg);
         return -1;
     }
     return 0;

@@ -8,9 +8,12 @@
  *  - strings as JCS (ECMAScript JSON.stringify) writes them: '"' and '\'
  *    escaped, \b \t \n \f \r, other characters below U+0020 as \u00xx
  *    (lower-case hex), everything else as raw UTF-8;
- *  - numbers: integers only, |x| <= 2^53 - 1, written in decimal (so
- *    JCS's number serialization is the plain integer); a fraction or an
- *    exponent is refused, never rounded;
+ *  - numbers as RFC 8785 section 3.2.2.3 writes them (ECMAScript's
+ *    Number::toString of the IEEE double: the shortest digits that read
+ *    back to the same double, plain decimal for 1e-6 <= |x| < 1e21,
+ *    exponent form otherwise, -0 as 0: es_number below); an integer
+ *    that no double holds exactly (beyond 2^53, odd) is refused, never
+ *    rounded;
  *  - duplicate member names, invalid UTF-8 and NUL in strings refused
  *    (jansson's JSON_REJECT_DUPLICATES, its UTF-8 check).
  * LN-DEV: members sort by the bytes of their UTF-8 names, not by UTF-16
@@ -18,11 +21,60 @@
  * between U+E000..U+FFFF and characters above U+FFFF.
  */
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "trust/trust_int.h"
+
+/* ECMAScript Number::toString(x) (ECMA-262 section 6.1.6.1.20, which RFC
+ * 8785 adopts) for a finite x into buf (32 bytes do). The shortest
+ * decimal digits d1..dk with exponent n (x = 0.d1..dk * 10^n) that read
+ * back to x are found by printing with 1..17 significant digits and
+ * reading back (strtod rounds correctly; the %e rounding at the first
+ * precision that round-trips is the closest such decimal). */
+static void es_number(double x, char *buf, size_t cap /* >= 48 */)
+{
+    if (x == 0) { /* +0 and -0 */
+        snprintf(buf, cap, "0");
+        return;
+    }
+    char e[40], dig[24];
+    int p;
+    for (p = 1; p <= 17; p++) {
+        snprintf(e, sizeof e, "%.*e", p - 1, x);
+        if (strtod(e, NULL) == x)
+            break;
+    }
+    /* e: [-]D[.DDD]e[+-]XX */
+    const char *q = e + (x < 0);
+    size_t k = 0;
+    for (; *q && *q != 'e'; q++)
+        if (*q != '.')
+            dig[k++] = *q;
+    while (k > 1 && dig[k - 1] == '0')
+        k--;
+    dig[k] = '\0';
+    int n = atoi(q + 1) + 1; /* x = 0.dig * 10^n */
+    const char *sg = x < 0 ? "-" : "";
+    if ((int)k <= n && n <= 21) { /* an integer: the digits, zeros */
+        int w = snprintf(buf, cap, "%s%s", sg, dig);
+        for (int i = (int)k; i < n && (size_t)w + 1 < cap; i++)
+            buf[w++] = '0';
+        buf[w] = '\0';
+    } else if (0 < n && n <= 21) {
+        snprintf(buf, cap, "%s%.*s.%s", sg, n, dig, dig + n);
+    } else if (-6 < n && n <= 0) {
+        int w = snprintf(buf, cap, "%s0.", sg);
+        for (int i = 0; i < -n && (size_t)w + 1 < cap; i++)
+            buf[w++] = '0';
+        snprintf(buf + w, cap - (size_t)w, "%s", dig);
+    } else {
+        snprintf(buf, cap, "%s%c%s%se%c%d", sg, dig[0], k > 1 ? "." : "",
+                 dig + 1, n - 1 >= 0 ? '+' : '-', abs(n - 1));
+    }
+}
 
 void ln__trust_put(ln__trust_buf *b, const void *s, size_t n)
 {
@@ -112,7 +164,7 @@ static int canon_obj(const json_t *v, ln__trust_buf *b, char *path,
 int ln__trust_canon(const json_t *v, ln__trust_buf *b, char *path,
                     size_t cap, ln_diag *d)
 {
-    char num[32];
+    char num[48];
     switch (json_typeof(v)) {
     case JSON_OBJECT:
         return canon_obj(v, b, path, cap, d);
@@ -136,17 +188,26 @@ int ln__trust_canon(const json_t *v, ln__trust_buf *b, char *path,
         return 0;
     case JSON_INTEGER: {
         json_int_t x = json_integer_value(v);
-        if (x > 9007199254740991LL || x < -9007199254740991LL)
-            return ln_diag_set(d, LN_EPARSE, NULL, 0, 0, path,
-                               "integer beyond +-(2^53 - 1)");
-        snprintf(num, sizeof num, "%lld", (long long)x);
+        if (x > 9007199254740991LL || x < -9007199254740991LL) {
+            /* RFC 8785 reads numbers as doubles: one that a double holds
+             * exactly is that double; another would be rounded: refused */
+            double dx = (double)x;
+            if (!(fabs(dx) < 9223372036854775807.0) || (json_int_t)dx != x)
+                return ln_diag_set(d, LN_EPARSE, NULL, 0, 0, path,
+                                   "integer %lld is not exactly an IEEE "
+                                   "double (RFC 8785): write it as a "
+                                   "string", (long long)x);
+            es_number(dx, num, sizeof num);
+        } else {
+            snprintf(num, sizeof num, "%lld", (long long)x);
+        }
         ln__trust_put(b, num, strlen(num));
         return 0;
     }
     case JSON_REAL:
-        return ln_diag_set(d, LN_EPARSE, NULL, 0, 0, path,
-                           "numbers must be integers (no fraction or "
-                           "exponent)");
+        es_number(json_real_value(v), num, sizeof num);
+        ln__trust_put(b, num, strlen(num));
+        return 0;
     case JSON_TRUE:
         ln__trust_put(b, "true", 4);
         return 0;

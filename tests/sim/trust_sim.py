@@ -292,11 +292,30 @@ def bad_acc(s):
     s["change_requests"][0]["request"]["target"] = {"accounts": ["navy"]}
 
 
+def bad_audit(s):
+    s["audit"]["key"] = "scenarios/keys/leonet-sim-log.pub"
+
+
+def bad_file(s):
+    c = json.loads(json.dumps(contract))
+    c["thresholds"][1]["kind"] = "explode"
+    p = os.path.join(WORK, "bad-contract-file.json")
+    open(p, "w").write(json.dumps(c, indent=2))
+    s["contracts"] = [{"file": p}]
+
+
+bad("bad-audit-key", bad_audit, "audit.key")
 bad("bad-k", bad_k, "contracts[0].thresholds[0].require[0]")
 bad("bad-key", bad_key, "contracts[0].parties[1].keys[0]")
 bad("bad-request", bad_req, "change_requests[0].request")
 bad("bad-signature", bad_sig, "change_requests[0].signatures[0]")
 bad("bad-account", bad_acc, "change_requests[0].request.target.accounts[0]")
+bad("bad-file", bad_file, "contracts[0].thresholds[1]")
+err = subprocess.run([LEONET, "scenario", "check",
+                      os.path.join(WORK, "bad-file.json")],
+                     capture_output=True, text=True).stderr
+check("bad-contract-file.json:" in err,
+      "a contract file's error names that file (%s)" % err.strip())
 
 # ---- a scenario without contracts writes what it wrote before -------------
 p_plain = scenario_copy("ukraine-2022", "plain", lambda s: [

@@ -10,3 +10,13 @@ add_test(NAME trust_cli
          COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/trust/cli_trust.py
                  $<TARGET_FILE:leonet_cli>)
 set_tests_properties(trust_cli PROPERTIES LABELS trust)
+# leonet audit verify URL and leonet witness --url against daemons
+# (tests/server/lnd.py; the audit part).
+if(TARGET leonetd)
+  add_test(NAME trust_cli_audit_witness
+           COMMAND /usr/bin/python3
+                   ${PROJECT_SOURCE_DIR}/tests/trust/cli_audit_witness.py
+                   ${CMAKE_BINARY_DIR})
+  set_tests_properties(trust_cli_audit_witness PROPERTIES
+                       LABELS "trust;server" TIMEOUT 300)
+endif()
