@@ -201,8 +201,7 @@ void srv__note_positions(srv *s, const ln_st_report *r,
             t->lat_deg = r[k].lat_deg;
             t->lon_deg = r[k].lon_deg;
             t->t_unix_s = r[k].t_unix_s;
-            if (t->account >= 0)
-                srv__trust_position(s, t, s->tab.acct[t->account].id);
+            srv__trust_position(s, t);
         }
         pthread_mutex_unlock(mu);
     }
