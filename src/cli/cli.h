@@ -118,6 +118,9 @@ int ln_cmd_drive(int, char **); /* cmd_drive.c: leonet drive */
 int ln_cmd_key(int, char **);
 int ln_cmd_sign(int, char **);
 int ln_cmd_contract(int, char **);
+int ln_cmd_change(int, char **);
+/* "leonet contract register" (cmd_change.c) */
+int ln_cmd_contract_register(int, char **);
 int ln_cmd_audit(int, char **);
 int ln_cmd_witness(int, char **);
 int ln_bench_geofence(int, char **);

@@ -29,6 +29,8 @@ static void usage(FILE *f)
 {
     fprintf(f,
         "usage: leonet contract show FILE\n"
+        "       leonet contract register FILE --url URL [--token T] "
+        "--sig S[,S...]\n"
         "       leonet contract verify FILE [--request R.json --sig S[,S...]]"
         "\n                              [--head SIZE:ROOT] [--now ISO8601]"
         " [--used-nonces F]\n\n"
@@ -189,13 +191,15 @@ static int verify_request(const ln_trust_contract *c, const ln_args *a)
 
 int ln_cmd_contract(int argc, char **argv)
 {
+    if (argc >= 2 && !strcmp(argv[1], "register"))
+        return ln_cmd_contract_register(argc - 1, argv + 1);
     if (argc < 2 || (strcmp(argv[1], "show") && strcmp(argv[1], "verify"))) {
         if (argc >= 2 && (!strcmp(argv[1], "-h") ||
                           !strcmp(argv[1], "--help"))) {
             usage(stdout);
             return 0;
         }
-        fprintf(stderr, "leonet contract: expected 'show' or 'verify' (see "
+        fprintf(stderr, "leonet contract: expected 'show', 'verify' or 'register' (see "
                 "leonet contract --help)\n");
         return 2;
     }

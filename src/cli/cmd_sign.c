@@ -11,21 +11,67 @@
  * signature list.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/trust_cli.h"
 
-static const ln_opt_spec specs[] = {{"key", 1}, {"note", 0}, {NULL, 0}};
+static const ln_opt_spec specs[] = {
+    {"key", 1}, {"note", 0}, {"contract", 0}, {NULL, 0}};
 
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: leonet sign FILE --key NAME.key [--note]\n\n"
+        "usage: leonet sign FILE --key NAME.key [--note | --contract]\n\n"
         "Prints the detached signature line of FILE, a change request\n"
-        "(JSON; signed over its canonical form), or with --note a note\n"
+        "(JSON; signed over its canonical form), with --contract a new\n"
+        "contract (every party signs \"leonet-contract/v1\\n\" and its\n"
+        "canonical JSON before leonetd takes it), or with --note a note\n"
         "text such as a checkpoint body (C2SP signed-note).\n"
         "Exit status: 0 ok, 2 bad usage or input.\n");
+}
+
+/* "leonet-contract/v1\n" || canonical JSON of a contract that parses */
+static int sign_contract(const ln_trust_key *k, const char *path,
+                         const char *b, size_t n, char *line, size_t cap)
+{
+    ln_diag d;
+    ln_diag_clear(&d);
+    ln_trust_contract *c;
+    char *canon;
+    size_t nc;
+    int rc = ln_trust_contract_parse(b, n, &c, &d);
+    if (rc)
+        return ln_cli_trust_diag("sign", path, &d);
+    ln_trust_contract_free(c);
+    if ((rc = ln_trust_canonical(b, n, &canon, &nc, &d)))
+        return ln_cli_trust_diag("sign", path, &d);
+    static const char pre[] = "leonet-contract/v1\n";
+    char *msg = malloc(sizeof pre - 1 + nc);
+    if (!msg) {
+        free(canon);
+        return LN_ENOMEM;
+    }
+    memcpy(msg, pre, sizeof pre - 1);
+    memcpy(msg + sizeof pre - 1, canon, nc);
+    unsigned char sig[64], raw[68];
+    rc = ln_trust_sign(k, msg, sizeof pre - 1 + nc, sig);
+    free(msg);
+    free(canon);
+    if (rc)
+        return rc;
+    uint32_t id = ln_trust_key_id(k->name, LN_TRUST_SIG_ED25519, k->pub);
+    raw[0] = (unsigned char)(id >> 24);
+    raw[1] = (unsigned char)(id >> 16);
+    raw[2] = (unsigned char)(id >> 8);
+    raw[3] = (unsigned char)id;
+    memcpy(raw + 4, sig, 64);
+    char b64[128];
+    if (ln_trust_b64_encode(raw, sizeof raw, b64, sizeof b64))
+        return LN_ERANGE;
+    snprintf(line, cap, "\xe2\x80\x94 %s %s\n", k->name, b64);
+    return 0;
 }
 
 int ln_cmd_sign(int argc, char **argv)
@@ -49,7 +95,9 @@ int ln_cmd_sign(int argc, char **argv)
     ln_diag_clear(&d);
     if (ln_cli_trust_read("sign", a.pos[0], 1 << 24, &b, &n))
         return 2;
-    if (ln_args_get(&a, specs, "note")) {
+    if (ln_args_get(&a, specs, "contract")) {
+        rc = sign_contract(&k, a.pos[0], b, n, line, sizeof line);
+    } else if (ln_args_get(&a, specs, "note")) {
         rc = ln_trust_note_sign(&k, b, n, line, sizeof line);
         if (rc)
             fprintf(stderr, "leonet sign: %s: not a note text (UTF-8 "

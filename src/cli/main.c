@@ -39,6 +39,8 @@ static const verb verbs[] = {
      "run a scenario into a live leonetd (its terminals' reports)"},
     {"key", ln_cmd_key, "make an Ed25519 key pair for a party or witness"},
     {"sign", ln_cmd_sign, "sign a change request (or a note) detached"},
+    {"change", ln_cmd_change,
+     "make, submit and sign change requests against leonetd"},
     {"contract", ln_cmd_contract,
      "show a contract; does a signed request meet its thresholds"},
     {"audit", ln_cmd_audit, "verify an audit log bundle offline"},

@@ -691,6 +691,7 @@ void ln__sim_print_summary(const ln__engine *e, FILE *f)
         }
     ln_free(nz);
     fprintf(f, "%s\n", any ? "" : " none");
+    ln__sim_trust_print(e, f);
     double cost = ln_usage_annual_cost(e->usage, -1, span_s(e), NULL);
     if (sc->compare_usd_per_year > 0)
         fprintf(f, "  annual cost %.1f M$ at list prices; the public figure "

@@ -307,6 +307,26 @@ int ln__sim_trust_rows(const ln__engine *e, FILE *f, double upto,
     return 0;
 }
 
+void ln__sim_trust_print(const ln__engine *e, FILE *f)
+{
+    const struct ln_sc_trust *t = e->sc->trust;
+    for (size_t i = 0; t && i < t->nchanges; i++) {
+        const ln__sc_change *ch = &t->changes[i];
+        if (!ch->decided)
+            continue;
+        char b[40], acc[512], who[512];
+        join(ch->targets, acc, sizeof acc, " ");
+        join(ch->signers, who, sizeof who, " ");
+        fprintf(f, "  change %s %s %s (contract %s), signed by %s: %s%s%s\n",
+                ln_time_format_iso(ch->t_unix_s, 0, b, sizeof b), ch->kind,
+                acc[0] ? acc : "-", ch->contract, who[0] ? who : "no party",
+                ch->v.effect ? "granted" : "refused, ",
+                ch->v.effect ? "" : ln_trust_reason_name(ch->v.reason),
+                ch->v.effect ? (ch->v.emergency ? " (emergency term)" : "")
+                             : "");
+    }
+}
+
 int ln__sim_trust_write_log(const ln__engine *e, ln_outset *os, ln_diag *diag)
 {
     const struct ln_sc_trust *t = e->sc->trust;

@@ -85,6 +85,8 @@ void ln__sim_trust_summary(const struct ln__engine *e, json_t *root);
  * written (*next: the first not written). 0 or LN_ENOMEM. */
 int ln__sim_trust_rows(const struct ln__engine *e, FILE *f, double upto,
                        size_t *next);
+/* One line per decided change for the run's terminal summary. */
+void ln__sim_trust_print(const struct ln__engine *e, FILE *f);
 /* audit.log into the output set when the scenario has "audit". */
 int ln__sim_trust_write_log(const struct ln__engine *e, ln_outset *os,
                             ln_diag *diag);

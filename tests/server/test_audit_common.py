@@ -1,7 +1,6 @@
 """test_audit_common.py - what the audit tests share: independent Python
 oracles of the formats the daemon serves, and daemons whose answers are
-checked against docs/api/leonetd.yaml with the audit fragment
-(docs/api/leonetd-audit.yaml) added where the main file lacks it.
+checked against docs/api/leonetd.yaml.
 
 Oracles (none of them calls leonet's code):
   leaf_hash, node_hash, mth          RFC 6962 / RFC 9162 2.1.1 (hashlib)
@@ -13,38 +12,18 @@ Oracles (none of them calls leonet's code):
                                      (python3-cryptography)
 """
 import base64
-import copy
 import hashlib
 import json
 import os
 import subprocess
 import sys
 
-import yaml
 from cryptography.hazmat.primitives.asymmetric.ed25519 import \
     Ed25519PublicKey
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import openapi_check  # noqa: E402
-from lnd import Daemon  # noqa: E402,F401
-
-FRAGMENT = os.path.join(HERE, "..", "..", "docs", "api", "leonetd-audit.yaml")
-
-
-def use_fragment():
-    """Puts the audit fragment's paths and schemas into the spec
-    openapi_check uses, where leonetd.yaml does not have them yet."""
-    spec = copy.deepcopy(openapi_check.load())
-    frag = yaml.safe_load(open(FRAGMENT))
-    for p, item in frag["paths"].items():
-        spec["paths"].setdefault(p, item)
-    for k, s in frag["components"]["schemas"].items():
-        spec["components"]["schemas"].setdefault(k, s)
-    openapi_check._cache[openapi_check.SPEC] = spec
-
-
-use_fragment()
+from lnd import Daemon  # noqa: E402,F401 (lnd checks the answers)
 
 
 def check(cond, what, *extra):

@@ -5,7 +5,8 @@ verify URL` against running daemons, checked from outside:
 - the witness cosigns daemon A's checkpoint: its cosignature verified by
   cosig_check.py (python3-cryptography), the note's log signature by
   Python; with --post the daemon (witness-keys in its config) stores it
-  and serves it with the checkpoint;
+  and serves it with the checkpoint; a cosignature with a changed byte is
+  refused (400 naming its line);
 - daemon B started from a copy of A's database (same log key) that then
   diverged (other changes): a fork. The witness whose state is A's newer
   head refuses B with "fork" and exit 1; a witness that cosigned A
@@ -15,6 +16,8 @@ verify URL` against running daemons, checked from outside:
   against B from the same DIR refused (exit 1); a wrong key exit 1;
   bad usage exit 2; no daemon exit 3.
 """
+import base64
+import json
 import os
 import shutil
 import subprocess
@@ -67,6 +70,18 @@ def cosign(tmp, d, aud, wk, wpub, logpub):
     served = ok(d, "GET", "/v1/audit/checkpoint", aud)
     check(wtext.split("+")[0] in served and served.count("\u2014") >= 2,
           "the daemon stores and serves the cosignature", served)
+    # the witness's line with its signature's last byte changed: 400
+    # naming that line (the text's lines, the blank one, then the sigs)
+    lines = out.split("\n")
+    name, b64 = lines[-2].split(" ")[1:]
+    blob = bytearray(base64.b64decode(b64))
+    blob[-1] ^= 1
+    lines[-2] = "\u2014 %s %s" % (name, base64.b64encode(blob).decode())
+    code, body, _ = d.raw("POST", "/v1/audit/cosignatures", aud,
+                          "\n".join(lines).encode())
+    msg = json.loads(body)["errors"][0]["errorMessage"]
+    check(code == 400 and "line %d" % (len(lines) - 1) in msg and
+          "does not verify" in msg, "a bad cosignature named", code, msg)
     # the same checkpoint again: the same state, cosigned again
     rc, _, err = witness(d, aud, st, wk, logpub)
     check(rc == 0, "the same head again", rc, err)
