@@ -140,7 +140,7 @@ void srv__note_positions(srv *s, const ln_st_report *r,
  * position: the terminal's protection after its position moved (called
  * under its stripe). */
 int srv__trust_apply(srv *s, srv_tables *t, ln_policy *pol);
-void srv__trust_position(srv *s, srv_term *t, const char *account);
+void srv__trust_position(srv *s, srv_term *t);
 
 /* ---- auth.c ----------------------------------------------------------- */
 /* 0 with *out, or LN_EAUTH (no / malformed / unknown / revoked token),

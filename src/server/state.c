@@ -114,8 +114,11 @@ int srv_reload_zones(srv *s)
     int rc = srv__load_zones(s->st, &zs, &ver, &d);
     if (!rc) /* the accounts only change under reload_mu: no lock */
         rc = srv__make_policy(zs, &s->tab, &pol);
-    if (!rc && (rc = srv__trust_apply(s, &s->tab, pol)))
+    if (!rc && (rc = srv__trust_apply(s, &s->tab, pol))) {
         ln_policy_free(pol);
+        ln_diag_set(&d, rc, NULL, 0, 0, NULL, "kill switches: %s",
+                    ln_strerror(rc));
+    }
     if (rc) {
         pthread_mutex_unlock(&s->reload_mu);
         ln_zoneset_free(zs);
@@ -198,8 +201,7 @@ void srv__note_positions(srv *s, const ln_st_report *r,
             t->lat_deg = r[k].lat_deg;
             t->lon_deg = r[k].lon_deg;
             t->t_unix_s = r[k].t_unix_s;
-            if (t->account >= 0)
-                srv__trust_position(s, t, s->tab.acct[t->account].id);
+            srv__trust_position(s, t);
         }
         pthread_mutex_unlock(mu);
     }

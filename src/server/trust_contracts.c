@@ -12,8 +12,9 @@
  * party (a line's name and key id are not trusted), and each party needs
  * one line that verifies under one of its keys. DOCUMENT is the object,
  * or a string holding its JSON text; either way the canonical text is
- * what is signed and stored (numbers as RFC 8785 writes them, so a
- * region's fractional coordinates are signed exactly).
+ * what is signed and stored (numbers as RFC 8785 writes them: an object
+ * read by jansson and written with 17 digits gives back the same doubles,
+ * hence the same canonical text).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,24 +143,24 @@ int trust_h_head(srv *s, const srv_req *rq, srv_resp *rs)
 /* The canonical text of the body's "contract": 0, or 400 and -1. */
 static int canonical(srv_resp *rs, const json_t *m, char **out, size_t *n)
 {
-    char *text = json_is_string(m) ? NULL : json_dumps(m, JSON_COMPACT);
-    const char *src = json_is_string(m) ? json_string_value(m) : text;
-    size_t len = json_is_string(m) ? json_string_length(m)
-                                   : (text ? strlen(text) : 0);
-    ln_diag d;
-    ln_diag_clear(&d);
     if (!json_is_object(m) && !json_is_string(m)) {
         srv_error(rs, 400, "contract", "contract: required, the document "
                                        "(an object, or a string holding "
                                        "its JSON text)");
         return -1;
     }
+    char *text = json_is_string(m) ? NULL : json_dumps(m, JSON_COMPACT);
+    const char *src = json_is_string(m) ? json_string_value(m) : text;
+    size_t len = json_is_string(m) ? json_string_length(m)
+                                   : (text ? strlen(text) : 0);
+    ln_diag d;
+    ln_diag_clear(&d);
     int rc = src ? ln_trust_canonical(src, len, out, n, &d) : LN_ENOMEM;
     free(text);
     if (rc) {
-        srv_error(rs, 400, "contract", "contract%s%s: %s (the canonical "
-                  "JSON that parties sign has integers only)",
-                  d.path[0] ? "." : "", d.path, d.msg);
+        srv_error(rs, 400, "contract", "contract%s%s: %s (no canonical "
+                  "JSON for parties to sign)", d.path[0] ? "." : "", d.path,
+                  d.msg);
         return -1;
     }
     return 0;

@@ -89,8 +89,7 @@ int trust_json_has(const json_t *arr, const char *s);
 int trust_store_error(srv *s, srv_resp *rs, int rc, const char *what);
 
 /* ---- documents (trust_contracts.c) ------------------------------------ */
-/* 1 when the contract document's scope names the account, or a party of
- * it is the customer's account... (scope.accounts holds it). */
+/* 1 when the contract document's scope.accounts holds the account. */
 int trust_doc_names_account(const json_t *doc, const char *account);
 /* Verifies a signature line's bytes (as parsed) against every key of the
  * parties of doc (a contract); returns the party index and copies the

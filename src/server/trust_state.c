@@ -323,10 +323,9 @@ int srv__trust_apply(srv *s, srv_tables *t, ln_policy *pol)
     return rc;
 }
 
-void srv__trust_position(srv *s, srv_term *t, const char *account)
+void srv__trust_position(srv *s, srv_term *t)
 {
     trust_state *T = trust_get(s);
-    (void)account;
     if (!T)
         return;
     pthread_rwlock_rdlock(&T->lk);

@@ -174,6 +174,15 @@ def roles(d, op, cu, civil, aud, cid):
           == 403, "auditor may not switch")
     check(d.req("GET", "/v1/changes?state=nope", op)[0] == 400,
           "a bad state filter")
+    # a party's customer submits; another account's customer cannot
+    r = T.request(d, cu, "kill", {"accounts": ["defence"]}, b"c1")
+    st, b = T.submit(d, cu, r)
+    check(st == 201 and b["content"]["state"] == "pending",
+          "the customer's own request: %s %s" % (st, b))
+    r = T.request(d, civil, "kill", {"accounts": ["defence"]}, b"c2")
+    st, b = T.submit(d, civil, r)
+    check(st == 404, "another customer's request: %s" % st)
+    check(T.submit(d, aud, r)[0] == 403, "the auditor may not submit")
 
 
 def main(build):
