@@ -521,10 +521,11 @@ typedef struct ln_st_effect {
  *                    used already)
  *           effect   applied when GRANTED (NULL or NONE otherwise)
  * Status:   0, LN_ENOTFOUND, LN_EINVAL (not pending; an amendment whose
- *           document names another contract), LN_ECONFLICT (the nonce; an
- *           amendment whose scope meets another contract's, as put),
+ *           document names another contract), LN_ECONFLICT (the nonce),
  *           LN_EFORBIDDEN (a kill, suspension or zone effect on a target
- *           another contract names), as a put; nothing written on error.
+ *           another contract names; an amendment whose scope meets
+ *           another contract's, as put), as a put; nothing written on
+ *           error.
  *           One transaction: the state, the nonce, the effect, the
  *           "verdict" leaf and its checkpoint. */
 int ln_store_decide_change(ln_store *st, const char *id, int state,

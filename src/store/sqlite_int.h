@@ -488,8 +488,9 @@ int ln__sq_kill_tx(sq *s, const char *scope, const char *id,
 int ln__sq_change_state(sq *s, const char *id, int *state);
 /* sqlite_trust_scope.c (writer, transaction open): one contract per
  * protected target. A contract version whose scope names what another
- * contract names: LN_ECONFLICT; a granted effect of a change under
- * contract whose targets another contract names: LN_EFORBIDDEN. */
+ * contract names: LN_ECONFLICT (decide_change's amendment turns it into
+ * LN_EFORBIDDEN); a granted effect of a change under contract whose
+ * targets another contract names: LN_EFORBIDDEN. */
 int ln__sq_contract_clash(sq *s, const char *id, const char *json, size_t n);
 int ln__sq_effect_clash(sq *s, const char *change, const char *contract,
                         const ln_st_effect *e);

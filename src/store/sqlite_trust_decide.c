@@ -112,7 +112,17 @@ static int apply(sq *s, const char *id, const char *contract,
                                  "'%s' amends contract '%s': an amendment "
                                  "changes its own contract only", id,
                                  contract, cid);
-        int rc = ln__sq_contract_tx(s, cid, e->contract_json,
+        /* a scope meeting another contract's: LN_EFORBIDDEN here (not
+         * LN_ECONFLICT, which callers read as the nonce's) */
+        int rc = ln__sq_contract_clash(s, cid, e->contract_json,
+                                       e->contract_len);
+        if (rc == LN_ECONFLICT) {
+            char m[512];
+            snprintf(m, sizeof m, "%s", ln_store_errmsg(NULL));
+            return ln__store_err(LN_EFORBIDDEN, "%s", m);
+        }
+        if (!rc)
+            rc = ln__sq_contract_tx(s, cid, e->contract_json,
                                     e->contract_len, id, &v, &rec);
         if (!rc)
             json_object_set_new(eff, "contract", rec);

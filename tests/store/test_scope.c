@@ -103,7 +103,8 @@ static void test_second_contract(void **state)
     change(&t, "chg-b2", "B");
     ln_st_effect am = {.kind = LN_ST_EFFECT_CONTRACT, .contract_json = wide,
                        .contract_len = sizeof wide - 1};
-    assert_int_equal(grant(&t, "chg-b2", &am), LN_ECONFLICT);
+    assert_int_equal(grant(&t, "chg-b2", &am), LN_EFORBIDDEN);
+    assert_non_null(strstr(ln_store_errmsg(t.st), "'A'"));
     /* an amendment under B naming A: refused, A unchanged */
     static const char other[] = "{\"contract\":\"A\",\"scope\":{\"accounts\":"
                                 "[\"defence\"]}}";
