@@ -68,7 +68,7 @@ typedef struct actx {
     uint64_t gen;
 } actx;
 
-/* Reads the leaf hashes of block (256 leaves; fewer at the right edge)
+/* Reads the leaf hashes of block (BLOCK leaves, 64; fewer at the right edge)
  * into the thread's cache. Leaves never change once committed, so a
  * block read once stays right; one read short of the leaf asked for (the
  * edge grew since) is read again. */
