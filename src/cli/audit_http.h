@@ -27,7 +27,8 @@ int ln_ah_open(ln_ah **out, const char *verb, const char *url,
 void ln_ah_close(ln_ah *a); /* NULL ok */
 /* GET / POST base + path: 0 with the 2xx answer's body (ln_free'd by the
  * caller, NUL-terminated); otherwise the daemon's error message is
- * printed: 2 for 401/403, 3 for any other status or no answer. */
+ * printed: 1 for 409 (refused), 2 for another 4xx (401, 403, 400, 404:
+ * what was sent is wrong), 3 for any other status or no answer. */
 int ln_ah_get(ln_ah *a, const char *path, char **body, size_t *n);
 int ln_ah_post(ln_ah *a, const char *path, const char *data, size_t len,
                char **body, size_t *n);

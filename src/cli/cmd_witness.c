@@ -41,8 +41,13 @@
 
 static const ln_opt_spec specs[] = {
     {"log", 1}, {"state", 1}, {"key", 1},  {"log-key", 1}, {"now", 1},
-    {"url", 1}, {"token", 1}, {"post", 0}, {NULL, 0},
+    {"url", 1}, {"token", 1}, {"post", 0}, {"origin", 1}, {NULL, 0},
 };
+
+/* --origin: the log this witness follows (C2SP tlog-witness keeps an
+ * origin per log); without it the first checkpoint's origin is followed
+ * from then on (DIR/checkpoint), and said. */
+static const char *pin_origin;
 
 static void usage(FILE *f)
 {
@@ -59,7 +64,9 @@ static void usage(FILE *f)
         "from the bundle). Cosigns it\n(C2SP cosignature/v1) and prints the "
         "cosigned checkpoint, or refuses\na fork, a rollback or a proof "
         "that does not verify. --post sends the\ncosigned checkpoint to "
-        "the daemon (POST /v1/audit/cosignatures).\n"
+        "the daemon (POST /v1/audit/cosignatures).\n--origin ORIGIN: "
+        "refuse a checkpoint of any other log (without it,\nthe first "
+        "checkpoint's origin is followed from then on).\n"
         "Exit status: 0 cosigned, 1 refused, 2 bad usage or input, 3 I/O or"
         "\nnetwork.\n");
 }
@@ -129,7 +136,13 @@ static int check(const ln_trust_bundle *b, const ln_trust_checkpoint *cp,
     unsigned char root[32], p[LN_TRUST_MAX_PATH][32];
     size_t np = 0;
     uint64_t m = have_old ? old->size : 0;
-    if (have_old && strcmp(old->origin, cp->origin) != 0)
+    if (!have_old && !(pin_origin && strcmp(pin_origin, cp->origin)))
+        fprintf(stderr, "leonet witness: first checkpoint: following the "
+                "log '%s' from now on\n", cp->origin);
+    if (pin_origin && strcmp(pin_origin, cp->origin) != 0)
+        rc = refuse("origin '%s' is not the log given by --origin ('%s')",
+                    cp->origin, pin_origin);
+    else if (have_old && strcmp(old->origin, cp->origin) != 0)
         rc = refuse("origin '%s' is not the log this witness follows "
                     "('%s')", cp->origin, old->origin);
     else if (have_old && cp->size == old->size &&
@@ -248,6 +261,14 @@ static int witness_url(const ln_args *a, const ln_trust_key *wk,
         rc = ln_ah_checkpoint(h, lk, &note, &n, &nt, &cp);
     if (!rc)
         rc = ln_ah_state_load("witness", dir, &old, &have_old);
+    if (!rc && pin_origin && strcmp(pin_origin, cp.origin) != 0) {
+        fprintf(stderr, "leonet witness: refused: origin '%s' is not the log "
+                "given by --origin ('%s')\n", cp.origin, pin_origin);
+        rc = 1;
+    } else if (!rc && !have_old) {
+        fprintf(stderr, "leonet witness: first checkpoint: following the "
+                "log '%s' from now on\n", cp.origin);
+    }
     if (!rc && have_old)
         rc = ln_ah_extends(h, &old, &cp);
     if (!rc && ln_trust_cosign(wk, nt.text, nt.ntext, (uint64_t)now, line,
@@ -318,6 +339,7 @@ int ln_cmd_witness(int argc, char **argv)
         ln_cli_trust_key("witness", lkp, 0, &lk))
         return 2;
     lk.has_secret = 0;
+    pin_origin = ln_args_get(&a, specs, "origin");
     rc = up ? witness_url(&a, &wk, &lk, now) : witness(&a, &wk, &lk, now);
     memset(&wk, 0, sizeof wk);
     return rc;
