@@ -1,9 +1,10 @@
 /*
- * audit_http.h - private to `leonet audit verify URL` and `leonet
- * witness --url` (cmd_audit.c, cmd_witness.c; audit_http.c): a daemon's
- * audit log over HTTP (libcurl, blocking), its checkpoint checked under
+ * audit_http.h - private to the verbs that talk to leonetd's trust and
+ * audit routes (cmd_audit.c, cmd_witness.c, cmd_change.c; audit_http.c):
+ * a daemon over HTTP (libcurl, blocking), its checkpoint checked under
  * the log's key, a witness's or auditor's state (the last checkpoint seen,
- * DIR/checkpoint) and the consistency check against it.
+ * DIR/checkpoint; also for `witness --log`) and the consistency check
+ * against it.
  * Status of every call: 0 ok; 1 refused or mismatch (printed, with the
  * reason: fork, rollback, signature, proof); 2 bad input (printed); 3 I/O
  * or network (printed).

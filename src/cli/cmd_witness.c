@@ -83,46 +83,6 @@ static int refuse(const char *fmt, ...)
     return 1;
 }
 
-/* The last cosigned checkpoint from DIR/checkpoint: 0 (found = 1 or 0),
- * or 2. */
-static int load_state(const char *dir, ln_trust_checkpoint *old, int *found)
-{
-    char path[4096], *b;
-    size_t n;
-    ln_diag d;
-    ln_diag_clear(&d);
-    *found = 0;
-    snprintf(path, sizeof path, "%s/checkpoint", dir);
-    if (access(path, F_OK) != 0)
-        return 0;
-    if (ln_cli_trust_read("witness", path, 1 << 16, &b, &n))
-        return 2;
-    int rc = ln_trust_checkpoint_parse(b, n, old, &d);
-    ln_free(b);
-    if (rc)
-        return ln_cli_trust_diag("witness", path, &d);
-    *found = 1;
-    return 0;
-}
-
-static int save_state(const char *dir, const char *text, size_t n)
-{
-    char path[4096], tmp[4200];
-    if (mkdir(dir, 0700) && errno != EEXIST) {
-        fprintf(stderr, "leonet witness: %s: %s\n", dir, strerror(errno));
-        return 2;
-    }
-    snprintf(path, sizeof path, "%s/checkpoint", dir);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f || fwrite(text, 1, n, f) != n || fclose(f) ||
-        rename(tmp, path)) {
-        fprintf(stderr, "leonet witness: %s: cannot write\n", path);
-        return 2;
-    }
-    return 0;
-}
-
 /* Checks the new checkpoint against the old one and the leaves. */
 static int check(const ln_trust_bundle *b, const ln_trust_checkpoint *cp,
                  const ln_trust_checkpoint *old, int have_old)
@@ -206,7 +166,7 @@ static int witness(const ln_args *a, const ln_trust_key *wk,
                 d.msg);
         rc = 1;
     } else {
-        rc = load_state(dir, &old, &have_old);
+        rc = ln_ah_state_load("witness", dir, &old, &have_old);
         if (!rc)
             rc = check(&b, &cp, &old, have_old);
     }
@@ -215,7 +175,7 @@ static int witness(const ln_args *a, const ln_trust_key *wk,
                                sizeof line))
         rc = 2;
     if (!rc)
-        rc = save_state(dir, nt.text, nt.ntext);
+        rc = ln_ah_state_save("witness", dir, nt.text, nt.ntext);
     if (!rc) {
         fputs(b.note[b.nnote_ - 1], stdout);
         fputs(line, stdout);
