@@ -11,9 +11,10 @@
  *  - numbers as RFC 8785 section 3.2.2.3 writes them (ECMAScript's
  *    Number::toString of the IEEE double: the shortest digits that read
  *    back to the same double, plain decimal for 1e-6 <= |x| < 1e21,
- *    exponent form otherwise, -0 as 0: es_number below); an integer
- *    that no double holds exactly (beyond 2^53, odd) is refused, never
- *    rounded;
+ *    exponent form otherwise, -0 as 0: es_number below); every number,
+ *    integers too, is the double it denotes, as RFC 8785 reads it (so
+ *    9007199254740993 is 9007199254740992: keep such values in strings,
+ *    as I-JSON, RFC 7493, advises);
  *  - duplicate member names, invalid UTF-8 and NUL in strings refused
  *    (jansson's JSON_REJECT_DUPLICATES, its UTF-8 check).
  * LN-DEV: members sort by the bytes of their UTF-8 names, not by UTF-16
@@ -186,24 +187,10 @@ int ln__trust_canon(const json_t *v, ln__trust_buf *b, char *path,
     case JSON_STRING:
         put_str(b, json_string_value(v), json_string_length(v));
         return 0;
-    case JSON_INTEGER: {
-        json_int_t x = json_integer_value(v);
-        if (x > 9007199254740991LL || x < -9007199254740991LL) {
-            /* RFC 8785 reads numbers as doubles: one that a double holds
-             * exactly is that double; another would be rounded: refused */
-            double dx = (double)x;
-            if (!(fabs(dx) < 9223372036854775807.0) || (json_int_t)dx != x)
-                return ln_diag_set(d, LN_EPARSE, NULL, 0, 0, path,
-                                   "integer %lld is not exactly an IEEE "
-                                   "double (RFC 8785): write it as a "
-                                   "string", (long long)x);
-            es_number(dx, num, sizeof num);
-        } else {
-            snprintf(num, sizeof num, "%lld", (long long)x);
-        }
+    case JSON_INTEGER: /* not from our parse (numbers are reals there) */
+        es_number((double)json_integer_value(v), num, sizeof num);
         ln__trust_put(b, num, strlen(num));
         return 0;
-    }
     case JSON_REAL:
         es_number(json_real_value(v), num, sizeof num);
         ln__trust_put(b, num, strlen(num));
@@ -226,8 +213,13 @@ int ln_trust_canonical(const char *json, size_t n, char **out, size_t *nout,
     json_error_t je;
     *out = NULL;
     *nout = 0;
-    json_t *v = json_loadb(json, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-                          &je);
+    /* every number is read as the IEEE double it denotes (RFC 8785
+     * section 3.2.2.3), integers too: the canonical text of a double is
+     * what it reads back as, so the form is its own canonical form */
+    json_t *v = json_loadb(json, n,
+                           JSON_REJECT_DUPLICATES | JSON_DECODE_ANY |
+                               JSON_DECODE_INT_AS_REAL,
+                           &je);
     if (!v)
         return ln_diag_set(d, LN_EPARSE, NULL, je.line, je.column, NULL,
                            "%s", je.text);
