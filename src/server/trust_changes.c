@@ -359,6 +359,10 @@ static int evaluate(srv *s, const srv_req *rq, ev *e, const uint64_t *hs,
     if (rc)
         return trust_store_error(s, rs, rc, "change"), rc;
     if (state == LN_ST_GRANTED) {
+        if (e->c.kind == LN_TRUST_SUSPEND)
+            trust_mark_granted(s, json_object_get(json_object_get(e->rdoc,
+                                                                  "target"),
+                                                  "accounts"));
         trust_refresh(s);
         if (zones)
             srv_reload_zones(s);

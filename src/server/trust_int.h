@@ -42,8 +42,10 @@ typedef struct trust_state {
     size_t ncon;
     ln_st_kill *kill;
     size_t nkill;
-    char (*gsusp)[LN_ST_ID];   /* accounts a granted suspend named */
-    size_t ngsusp;
+    char (*gsusp)[LN_ST_ID];   /* accounts whose current suspension a
+                                  granted change made (trust_state.c) */
+    size_t ngsusp, gcap;
+    int gs_loaded;             /* 1 once replayed from the audit log */
     int geo;                   /* 1: some contract has a region or zones */
 } trust_state;
 
@@ -53,6 +55,15 @@ trust_state *trust_get(srv *s);
  * then the account tables (srv_reload_accounts: the hook resolves the
  * flags). Call with mu held. Status: 0 or LN_E*. */
 int trust_refresh(srv *s);
+
+/* A granted suspension of these accounts (a JSON array of ids): their
+ * current suspension counts as granted until resumed. */
+int trust_mark_granted(srv *s, const json_t *accounts);
+/* After an account was suspended (on 1) or resumed (on 0) directly; was:
+ * suspended before. Resuming, or suspending an active account, clears
+ * the granted mark: a grant belongs to the suspension it made. */
+void srv_trust_note_suspension(srv *s, const char *account, int on,
+                               int was);
 
 /* ---- protection (trust_state.c; lk held shared by the caller) -------- */
 /* The first contract protecting this account / terminal (by id, or its

@@ -44,8 +44,6 @@ typedef struct load_ctx {
     size_t ncon, cap;
     ln_st_kill *kill;
     size_t nkill, kcap;
-    char (*gs)[LN_ST_ID];
-    size_t ngs, gcap;
     ln_st_zone *zones;         /* the zone set in force */
     size_t nzones;
     int rc;
@@ -131,28 +129,6 @@ static int on_kill(void *user, const ln_st_kill *k)
     return 0;
 }
 
-static int on_granted(void *user, const ln_st_change *c)
-{
-    load_ctx *x = user;
-    if (c->kind != LN_TRUST_SUSPEND || !c->json)
-        return 0;
-    json_t *doc = json_loadb(c->json, c->len, 0, NULL);
-    const json_t *a =
-        json_object_get(json_object_get(doc, "target"), "accounts");
-    for (size_t i = 0; i < json_array_size(a); i++) {
-        const char *id = json_string_value(json_array_get(a, i));
-        if (!id || strlen(id) >= LN_ST_ID)
-            continue;
-        if (ln_grow((void **)&x->gs, &x->gcap, x->ngs + 1, sizeof *x->gs)) {
-            x->rc = LN_ENOMEM;
-            break;
-        }
-        snprintf(x->gs[x->ngs++], LN_ST_ID, "%s", id);
-    }
-    json_decref(doc);
-    return x->rc ? 1 : 0;
-}
-
 /* LN_EUNSUPPORTED (a store without contracts) reads as nothing. */
 static int soft(int rc)
 {
@@ -168,11 +144,152 @@ static int load(srv *s, load_ctx *x)
         rc = soft(ln_store_list_contracts(st, on_contract, x));
     if (!rc && !x->rc)
         rc = soft(ln_store_list_kills(st, on_kill, x));
-    if (!rc && !x->rc)
-        rc = soft(ln_store_list_changes(st, LN_ST_GRANTED, on_granted, x));
     ln_st_zones_free(x->zones, x->nzones);
     x->zones = NULL;
     return rc ? rc : x->rc;
+}
+
+/* ---- granted suspensions ------------------------------------------------
+ * A grant belongs to the suspension it made (found in review): the mark
+ * is cleared when the account is resumed, or suspended anew from active,
+ * so a later suspension by the operator alone is not a granted one. At
+ * start the marks are replayed from the audit log in order (a granted
+ * "verdict" with a SUSPEND effect marks its accounts; a RESUME effect,
+ * or an "account" leaf resuming the account or suspending an active one,
+ * clears the mark); after that they are kept here (trust_mark_granted,
+ * srv_trust_note_suspension). One pass over the log at start. */
+typedef struct gs_acct {
+    char id[LN_ST_ID];
+    int susp, mark;
+} gs_acct;
+
+typedef struct gs_scan {
+    gs_acct *a;
+    size_t n, cap;
+    int rc;
+} gs_scan;
+
+static gs_acct *gs_find(gs_scan *x, const char *id)
+{
+    for (size_t i = 0; i < x->n; i++)
+        if (!strcmp(x->a[i].id, id))
+            return &x->a[i];
+    if (!id[0] || strlen(id) >= LN_ST_ID ||
+        ln_grow((void **)&x->a, &x->cap, x->n + 1, sizeof *x->a)) {
+        x->rc = id[0] && strlen(id) < LN_ST_ID ? LN_ENOMEM : x->rc;
+        return NULL;
+    }
+    gs_acct *g = &x->a[x->n++];
+    memset(g, 0, sizeof *g);
+    snprintf(g->id, sizeof g->id, "%s", id);
+    return g;
+}
+
+static void gs_verdict(gs_scan *x, const json_t *rec)
+{
+    const json_t *e = json_object_get(rec, "effect");
+    json_int_t k = json_integer_value(json_object_get(e, "kind"));
+    if (json_integer_value(json_object_get(rec, "state")) != LN_ST_GRANTED ||
+        (k != LN_ST_EFFECT_SUSPEND && k != LN_ST_EFFECT_RESUME))
+        return;
+    const json_t *a = json_object_get(e, "accounts");
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        const char *id = json_string_value(json_array_get(a, i));
+        gs_acct *g = id ? gs_find(x, id) : NULL;
+        if (g)
+            g->susp = g->mark = k == LN_ST_EFFECT_SUSPEND;
+    }
+}
+
+static int on_leaf(void *user, uint64_t index, const unsigned char *entry,
+                   size_t n)
+{
+    gs_scan *x = user;
+    (void)index;
+    json_t *l = json_loadb((const char *)entry, n, 0, NULL);
+    const char *type = json_string_value(json_object_get(l, "type"));
+    const json_t *rec = json_object_get(l, "record");
+    if (type && !strcmp(type, "verdict")) {
+        gs_verdict(x, rec);
+    } else if (type && !strcmp(type, "account")) {
+        const char *id = json_string_value(json_object_get(rec, "id"));
+        gs_acct *g = id ? gs_find(x, id) : NULL;
+        int su = json_integer_value(json_object_get(rec, "suspended")) != 0;
+        if (g && (!su || !g->susp))
+            g->mark = 0;
+        if (g)
+            g->susp = su;
+    }
+    json_decref(l);
+    return x->rc ? 1 : 0;
+}
+
+static int scan_grants(srv *s, trust_state *T)
+{
+    gs_scan x;
+    memset(&x, 0, sizeof x);
+    uint64_t size = 0;
+    unsigned char root[32];
+    int rc = soft(ln_store_audit_head(srv_store(s), &size, root));
+    if (!rc && size)
+        rc = soft(ln_store_audit_entries(srv_store(s), 0, size, on_leaf,
+                                         &x));
+    rc = rc ? rc : x.rc;
+    pthread_rwlock_wrlock(&T->lk);
+    for (size_t i = 0; i < x.n && !rc; i++) {
+        if (!x.a[i].mark)
+            continue;
+        if (ln_grow((void **)&T->gsusp, &T->gcap, T->ngsusp + 1,
+                    sizeof *T->gsusp))
+            rc = LN_ENOMEM;
+        else
+            memcpy(T->gsusp[T->ngsusp++], x.a[i].id, LN_ST_ID);
+    }
+    T->gs_loaded = !rc;
+    pthread_rwlock_unlock(&T->lk);
+    ln_free(x.a);
+    return rc;
+}
+
+/* lk held for writing */
+static void gs_drop(trust_state *T, const char *account)
+{
+    for (size_t i = 0; i < T->ngsusp; i++)
+        if (!strcmp(T->gsusp[i], account)) {
+            memmove(T->gsusp[i], T->gsusp[T->ngsusp - 1], LN_ST_ID);
+            T->ngsusp--;
+            return;
+        }
+}
+
+int trust_mark_granted(srv *s, const json_t *accounts)
+{
+    trust_state *T = trust_get(s);
+    int rc = 0;
+    pthread_rwlock_wrlock(&T->lk);
+    for (size_t i = 0; i < json_array_size(accounts) && !rc; i++) {
+        const char *id = json_string_value(json_array_get(accounts, i));
+        if (!id || !id[0] || strlen(id) >= LN_ST_ID)
+            continue;
+        gs_drop(T, id);
+        if (ln_grow((void **)&T->gsusp, &T->gcap, T->ngsusp + 1,
+                    sizeof *T->gsusp))
+            rc = LN_ENOMEM;
+        else
+            snprintf(T->gsusp[T->ngsusp++], LN_ST_ID, "%s", id);
+    }
+    pthread_rwlock_unlock(&T->lk);
+    return rc;
+}
+
+void srv_trust_note_suspension(srv *s, const char *account, int on, int was)
+{
+    trust_state *T = trust_get(s);
+    if (!T || (on && was))
+        return; /* a suspended account suspended again: the same one */
+    pthread_rwlock_wrlock(&T->lk);
+    gs_drop(T, account);
+    pthread_rwlock_unlock(&T->lk);
 }
 
 int trust_refresh(srv *s)
@@ -180,11 +297,12 @@ int trust_refresh(srv *s)
     trust_state *T = trust_get(s);
     load_ctx x;
     memset(&x, 0, sizeof x);
-    int rc = load(s, &x);
+    int rc = T->gs_loaded ? 0 : scan_grants(s, T);
+    if (!rc)
+        rc = load(s, &x);
     if (rc) {
         free_cons(x.con, x.ncon);
         ln_free(x.kill);
-        ln_free(x.gs);
         srv__log(s, "error", "trust: reading contracts failed: %s",
                  ln_strerror(rc));
         return rc;
@@ -193,10 +311,8 @@ int trust_refresh(srv *s)
     trust_con *oc = T->con;
     size_t on = T->ncon;
     ln_free(T->kill);
-    ln_free(T->gsusp);
     T->con = x.con, T->ncon = x.ncon;
     T->kill = x.kill, T->nkill = x.nkill;
-    T->gsusp = x.gs, T->ngsusp = x.ngs;
     T->geo = 0;
     for (size_t i = 0; i < T->ncon; i++) {
         const json_t *sc = json_object_get(T->con[i].doc, "scope");
