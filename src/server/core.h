@@ -119,6 +119,9 @@ int srv__load_tables(ln_store *st, srv_tables *t /* OUT */, ln_diag *diag);
 void srv__free_tables(srv_tables *t);
 int srv__load_zones(ln_store *st, ln_zoneset **zs /* OUT */,
                     int64_t *version /* OUT */, ln_diag *diag);
+/* The zone set of records z (deleted ones skipped), as a load makes it. */
+int srv__zones_build(const ln_st_zone *z, size_t n, ln_zoneset **out,
+                     ln_diag *diag);
 int srv__make_policy(const ln_zoneset *zs, const srv_tables *t,
                      ln_policy **pol /* OUT */);
 /* index of id in the table or -1 */

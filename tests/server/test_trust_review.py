@@ -6,6 +6,10 @@ fix):
     operator alone suspending the account again does not reach the
     region-protected terminal (also across a restart, the marks replayed
     from the audit log);
+  - allow: with a deny zone over Kyiv and a higher-priority allow zone on
+    top, deleting the allow zone or shrinking it off the terminals is a
+    409 gated change (kind zone-edit, an "attempt" leaf); an allow zone
+    elsewhere comes and goes freely;
 each against its own `leonetd seed-min` daemon (a region contract over
 Kyiv, where seed-min places every terminal: 50.45 N 30.52 E).
 """
@@ -74,8 +78,66 @@ def test_gsusp(build):
               "gsusp: the verdict leaf is in the audit table")
 
 
+def box(zid, lon0, lat0, lon1, lat1, action, priority):
+    return {"type": "Feature",
+            "properties": {"id": zid, "action": action,
+                           "priority": priority},
+            "geometry": {"type": "Polygon", "coordinates": [[
+                [lon0, lat0], [lon1, lat0], [lon1, lat1], [lon0, lat1],
+                [lon0, lat0]]]}}
+
+
+def upload(d, tok, *features):
+    return d.req("POST", "/v1/zones", tok,
+                 {"type": "FeatureCollection", "features": list(features)})
+
+
+def gated(st, b, what):
+    msg = (b.get("errors") or [{}])[0].get("errorMessage", "") \
+        if isinstance(b, dict) else ""
+    check(st == 409 and T.CONTRACT_ID in msg and '"zone-edit"' in msg,
+          "%s: wanted 409 naming %s and zone-edit, got %s %s" % (
+              what, T.CONTRACT_ID, st, msg or b))
+
+
+def test_allow(build):
+    """Item 6: removing or shrinking an allow zone is gated."""
+    opk, cuk = T.Key("operator"), T.Key("customer")
+    with T.Daemon(build, seed="min") as d:
+        (op,) = T.tokens(d, "operator")
+        st, _ = upload(d, op, box("wide-deny", 29, 49, 32, 52, "deny", 10),
+                       box("kyiv-allow", 30, 50, 31, 51, "allow", 20))
+        check(st == 201, "allow: zones: %s" % st)
+        st, b = T.register(d, op, T.contract_doc(opk, cuk), [opk, cuk])
+        check(st == 201, "allow: contract %s %s" % (st, b))
+        prot = of_account(d, op, "defence")[0]
+        check(allowed(d, op, prot), "allow: defence allowed at the start")
+        st, b = d.req("DELETE", "/v1/zones/kyiv-allow", op)
+        gated(st, b, "allow: DELETE of the allow zone")
+        check(allowed(d, op, prot), "allow: defence denied by a DELETE")
+        # 50.45 N 30.52 E is left outside a box from 30.6 E
+        st, b = upload(d, op, box("kyiv-allow", 30.6, 50, 31, 51, "allow",
+                                  20))
+        gated(st, b, "allow: the allow zone shrunk")
+        check(allowed(d, op, prot), "allow: defence denied by a shrink")
+        st, b = upload(d, op, box("kyiv-allow", 30, 50, 31, 51, "allow",
+                                  5))
+        gated(st, b, "allow: the allow zone under the deny zone")
+        st, _ = upload(d, op, box("far-allow", 10, 10, 11, 11, "allow", 20))
+        check(st == 201, "allow: an allow zone elsewhere: %s" % st)
+        st, _ = d.req("DELETE", "/v1/zones/far-allow", op)
+        check(st == 200, "allow: its DELETE: %s" % st)
+        att = [x["record"] for x in T.leaves(d.db)
+               if x.get("type") == "attempt"]
+        acts = sorted(a.get("action") for a in att
+                      if a.get("needs") == "zone-edit")
+        check(acts == ["zone-delete", "zones", "zones"],
+              "allow: attempt leaves: %s" % acts)
+
+
 def main(build):
     test_gsusp(build)
+    test_allow(build)
     if T.FAILS:
         print("%d failures" % len(T.FAILS))
         sys.exit(1)
