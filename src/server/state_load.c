@@ -101,6 +101,8 @@ static int on_terminal(void *user, const ln_st_terminal *st)
     t->account = (int)a;
     t->lat_deg = st->lat_deg;
     t->lon_deg = st->lon_deg;
+    t->plat_deg = st->lat_deg; /* srv__trust_apply keeps a live table's */
+    t->plon_deg = st->lon_deg;
     t->t_unix_s = st->t_unix_s;
     return 0;
 }

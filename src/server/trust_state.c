@@ -7,8 +7,10 @@
  *     switch, granted or not) and the policy's kill events ("all" and
  *     "account" switches, LN_POLICY_GRANTED when a granted change set
  *     them) and granted suspensions;
- *   - srv__trust_position (every durable ingest, only when a contract has
- *     a region or zones): the protected bit of a terminal that moved.
+ *   - srv__trust_position (every durable ingest): the protected bit of a
+ *     terminal that moved, decided from its protection position
+ *     (plat/plon): a report made with the terminal's own token moves it;
+ *     another (the operator's) only when it does not remove protection.
  * The decision then pays one flag load (state.c, srv_decide).
  *
  * Before the store implements contracts (LN_EUNSUPPORTED) the state is
@@ -409,17 +411,41 @@ static int add_events(const trust_state *T, srv_tables *t, ln_policy *pol)
     return rc;
 }
 
+/* A new table (a reload) keeps the live one's protection positions (the
+ * store keeps the last report whoever made it) and any later report. */
+static void carry_over(srv *s, srv_tables *t)
+{
+    if (t == &s->tab || !s->tab.nterm)
+        return;
+    for (size_t i = 0; i < t->nterm; i++) {
+        srv_term *n = &t->term[i];
+        long j = srv__idx_find(&s->tab.term_idx, s->tab.term,
+                               sizeof *s->tab.term, n->id);
+        if (j < 0)
+            continue;
+        const srv_term *o = &s->tab.term[j];
+        pthread_mutex_t *mu = &s->pos_mu[j % SRV_POS_STRIPES];
+        pthread_mutex_lock(mu);
+        n->plat_deg = o->plat_deg, n->plon_deg = o->plon_deg;
+        if (o->t_unix_s > n->t_unix_s)
+            n->lat_deg = o->lat_deg, n->lon_deg = o->lon_deg,
+            n->t_unix_s = o->t_unix_s;
+        pthread_mutex_unlock(mu);
+    }
+}
+
 int srv__trust_apply(srv *s, srv_tables *t, ln_policy *pol)
 {
     trust_state *T = trust_get(s);
     if (!T)
         return 0;
+    carry_over(s, t);
     pthread_rwlock_rdlock(&T->lk);
     for (size_t i = 0; i < t->nterm; i++) {
         srv_term *tm = &t->term[i];
         const char *acct = tm->account >= 0 ? t->acct[tm->account].id : "";
         unsigned f = id_flags(T, acct, tm->id);
-        if (!f && geo_protected(T, tm->lat_deg, tm->lon_deg))
+        if (!f && geo_protected(T, tm->plat_deg, tm->plon_deg))
             f = SRV_T_PROTECTED;
         atomic_store(&tm->tflags, (unsigned char)f);
     }
@@ -439,16 +465,24 @@ int srv__trust_apply(srv *s, srv_tables *t, ln_policy *pol)
     return rc;
 }
 
-void srv__trust_position(srv *s, srv_term *t)
+void srv__trust_position(srv *s, srv_term *t, int own)
 {
     trust_state *T = trust_get(s);
-    if (!T)
+    if (!T) {
+        t->plat_deg = t->lat_deg, t->plon_deg = t->lon_deg;
         return;
+    }
     pthread_rwlock_rdlock(&T->lk);
+    /* sticky against others than the terminal (found in review): a
+     * report made with another token may add protection, never remove
+     * it */
+    if (own || !T->geo || geo_protected(T, t->lat_deg, t->lon_deg) ||
+        !geo_protected(T, t->plat_deg, t->plon_deg))
+        t->plat_deg = t->lat_deg, t->plon_deg = t->lon_deg;
     if (T->geo) {
         unsigned f = atomic_load(&t->tflags);
         unsigned p = (f & SRV_T_PROT_ID) ||
-                     geo_protected(T, t->lat_deg, t->lon_deg);
+                     geo_protected(T, t->plat_deg, t->plon_deg);
         f = (f & ~SRV_T_PROTECTED) | (p ? SRV_T_PROTECTED : 0);
         atomic_store(&t->tflags, (unsigned char)f);
     }

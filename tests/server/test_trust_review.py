@@ -10,11 +10,17 @@ fix):
     top, deleting the allow zone or shrinking it off the terminals is a
     409 gated change (kind zone-edit, an "attempt" leaf); an allow zone
     elsewhere comes and goes freely;
+  - telemetry: a report dated more than 10 minutes ahead of the clock is
+    400 naming reports[0].t; an operator's report placing a
+    region-protected terminal outside the region is stored but does not
+    remove its protection (also across a reload of the tables); the
+    terminal's own report does; an operator's report may add protection;
 each against its own `leonetd seed-min` daemon (a region contract over
 Kyiv, where seed-min places every terminal: 50.45 N 30.52 E).
 """
 import json
 import sys
+import time
 
 import test_trust_common as T
 from test_trust_common import check
@@ -135,9 +141,77 @@ def test_allow(build):
               "allow: attempt leaves: %s" % acts)
 
 
+def report(term, seq, lat, lon, t):
+    return {"terminal": term, "seq": seq, "t": t, "lat": lat, "lon": lon,
+            "alt_m": 100.0, "bytes_down": 1, "bytes_up": 1,
+            "latency_ms": 30.0, "link": "ok"}
+
+
+def iso(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def kill(d, tok, term, on=True):
+    st, _ = d.req("POST", "/v1/kill", tok,
+                  {"scope": "terminal", "ids": [term], "on": on})
+    return st
+
+
+def test_telemetry(build):
+    """Item 7: fake future telemetry; protection sticky against the
+    operator's reports."""
+    opk, cuk = T.Key("operator"), T.Key("customer")
+    with T.Daemon(build, seed="min") as d:
+        op, t1, t2 = T.tokens(d, "operator", ("terminal", None, "UT00000001"),
+                              ("terminal", None, "UT00000002"))
+        region_contract(d, op, opk, cuk)
+        check(kill(d, op, "UT00000001") == 409, "telemetry: protected")
+        st, b = d.req("POST", "/v1/telemetry", op, {"reports": [
+            report("UT00000001", 900, 10.0, 10.0, "2199-01-01T00:00:00Z")]})
+        names = (b.get("errors") or [{}])[0].get("memberNames") \
+            if isinstance(b, dict) else None
+        check(st == 400 and names == ["reports[0].t"],
+              "telemetry: a report dated 2199: %s %s" % (st, b))
+        st, _ = d.req("POST", "/v1/telemetry", t1, {"reports": [
+            report("UT00000001", 901, 50.45, 30.52,
+                   iso(time.time() + 120))]})
+        check(st == 200, "telemetry: two minutes ahead is accepted: %s" % st)
+        # the operator places it outside the region, now
+        st, _ = d.req("POST", "/v1/telemetry", op, {"reports": [
+            report("UT00000001", 902, 10.0, 10.0, iso(time.time() + 180))]})
+        check(st == 200, "telemetry: the operator's report: %s" % st)
+        check(kill(d, op, "UT00000001") == 409,
+              "telemetry: an operator's report removed the protection")
+        # a reload of the tables (a suspension elsewhere) keeps it
+        d.req("POST", "/v1/accounts/donated/suspend", op)
+        d.req("POST", "/v1/accounts/donated/resume", op)
+        check(kill(d, op, "UT00000001") == 409,
+              "telemetry: a reload dropped the protection")
+        # the terminal itself reports from outside: no longer protected
+        st, _ = d.req("POST", "/v1/telemetry", t1, {"reports": [
+            report("UT00000001", 903, 10.0, 10.0, iso(time.time() + 240))]})
+        check(st == 200, "telemetry: the terminal's report: %s" % st)
+        check(kill(d, op, "UT00000001") == 200,
+              "telemetry: the terminal's own report outside the region "
+              "did not move it out of protection")
+        kill(d, op, "UT00000001", False)
+        # an operator's report may add protection: UT00000002 leaves the
+        # region itself, the operator's report brings it back in
+        st, _ = d.req("POST", "/v1/telemetry", t2, {"reports": [
+            report("UT00000002", 1, 10.0, 10.0, iso(time.time()))]})
+        check(kill(d, op, "UT00000002") == 200 and
+              kill(d, op, "UT00000002", False) == 200,
+              "telemetry: UT00000002 outside the region is not protected")
+        st, _ = d.req("POST", "/v1/telemetry", op, {"reports": [
+            report("UT00000002", 2, 50.45, 30.52, iso(time.time() + 60))]})
+        check(st == 200 and kill(d, op, "UT00000002") == 409,
+              "telemetry: an operator's report did not add protection")
+
+
 def main(build):
     test_gsusp(build)
     test_allow(build)
+    test_telemetry(build)
     if T.FAILS:
         print("%d failures" % len(T.FAILS))
         sys.exit(1)
