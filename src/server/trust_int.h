@@ -65,6 +65,13 @@ int trust_mark_granted(srv *s, const json_t *accounts);
 void srv_trust_note_suspension(srv *s, const char *account, int on,
                                int was);
 
+/* 1 when a terminal the target names (target.terminals, or one of
+ * target.accounts) is protected by position (region, zones) by a
+ * contract other than `contract`: its id into term, the contract's into
+ * other. The store checks names only. */
+int trust_other_region(srv *s, const char *contract, const json_t *target,
+                       char term[LN_ST_ID], char other[LN_ST_ID]);
+
 /* ---- protection (trust_state.c; lk held shared by the caller) -------- */
 /* The first contract protecting this account / terminal (by id, or its
  * position when finite), or NULL. */

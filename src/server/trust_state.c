@@ -349,6 +349,37 @@ const trust_con *trust_protector(const trust_state *T, const char *account,
     return NULL;
 }
 
+int trust_other_region(srv *s, const char *contract, const json_t *target,
+                       char term[LN_ST_ID], char other[LN_ST_ID])
+{
+    trust_state *T = trust_get(s);
+    const json_t *ta = json_object_get(target, "accounts"),
+                 *tt = json_object_get(target, "terminals");
+    term[0] = other[0] = 0;
+    pthread_rwlock_rdlock(&T->lk);
+    pthread_rwlock_rdlock(&s->lock);
+    for (size_t i = 0; T->geo && i < s->tab.nterm && !other[0]; i++) {
+        const srv_term *tm = &s->tab.term[i];
+        if (!trust_json_has(tt, tm->id) &&
+            (tm->account < 0 ||
+             !trust_json_has(ta, s->tab.acct[tm->account].id)))
+            continue;
+        pthread_mutex_t *mu = &s->pos_mu[i % SRV_POS_STRIPES];
+        pthread_mutex_lock(mu);
+        double lat = tm->plat_deg, lon = tm->plon_deg;
+        pthread_mutex_unlock(mu);
+        for (size_t k = 0; k < T->ncon && !other[0]; k++)
+            if (strcmp(T->con[k].id, contract) &&
+                by_position(&T->con[k], lat, lon)) {
+                memcpy(term, tm->id, LN_ST_ID);
+                memcpy(other, T->con[k].id, LN_ST_ID);
+            }
+    }
+    pthread_rwlock_unlock(&s->lock);
+    pthread_rwlock_unlock(&T->lk);
+    return other[0] != 0;
+}
+
 int trust_terminal_protected(srv *s, const char *terminal,
                              char acct[LN_ST_ID])
 {

@@ -15,6 +15,11 @@ fix):
     region-protected terminal outside the region is stored but does not
     remove its protection (also across a reload of the tables); the
     terminal's own report does; an operator's report may add protection;
+  - refusals: an amendment whose scope meets another contract's (the
+    store's one contract per target) is refused, final, out-of-scope,
+    with the store's sentence; a kill granted under a contract naming
+    civil is refused out-of-scope when civil's terminals stand in
+    another contract's region (the store checks names only);
 each against its own `leonetd seed-min` daemon (a region contract over
 Kyiv, where seed-min places every terminal: 50.45 N 30.52 E).
 """
@@ -208,10 +213,76 @@ def test_telemetry(build):
               "telemetry: an operator's report did not add protection")
 
 
+def ops_doc(opk, cid, acct):
+    return {"contract": cid,
+            "parties": [{"id": "operator", "keys": [opk.vkey]}],
+            "scope": {"accounts": [acct]},
+            "term": {"from": "2020-01-01T00:00:00Z",
+                     "until": "2099-01-01T00:00:00Z"},
+            "thresholds": [{"kind": k, "require": [{"of": ["operator"],
+                                                    "k": 1}]}
+                           for k in ("kill", "amend")]}
+
+
+def grant_op(d, op, opk, r):
+    st, b = T.submit(d, op, r)
+    c = b.get("content") or {}
+    if c.get("state") == "pending":
+        st, b = T.sign(d, op, c["id"], opk.line(T.message(r)))
+        c = b.get("content") or {}
+    return st, b, c
+
+
+def test_refusals(build):
+    """Item 8: the store's refusals are final out-of-scope refusals; a
+    target in another contract's region is refused before granting."""
+    opk, cuk = T.Key("operator"), T.Key("customer")
+    with T.Daemon(build, seed="min") as d:
+        (op,) = T.tokens(d, "operator")
+        st, b = T.register(d, op, T.contract_doc(opk, cuk), [opk, cuk])
+        check(st == 201, "refusals: defence contract %s" % st)
+        st, b = T.register(d, op, ops_doc(opk, "ops-civil", "civil"), [opk])
+        check(st == 201, "refusals: ops-civil contract %s %s" % (st, b))
+        # ops-civil amended to name defence too: the store refuses
+        new = ops_doc(opk, "ops-civil", "civil")
+        new["scope"]["accounts"].append("defence")
+        r = T.request(d, op, "amend", {"accounts": ["civil"]}, b"amend1",
+                      amendment=T.canonical(new).decode())
+        r["contract"] = "ops-civil"
+        st, b, c = grant_op(d, op, opk, r)
+        check(st == 200 and c.get("state") == "refused" and
+              c.get("reason") == "out-of-scope" and
+              T.CONTRACT_ID in c.get("detail", ""),
+              "refusals: amendment meeting defence: %s %s" % (st, b))
+        st, b = d.req("GET", "/v1/contracts/ops-civil", op)
+        check(b["content"].get("version") == 1,
+              "refusals: ops-civil amended: %s" % b["content"])
+    with T.Daemon(build, seed="min") as d:
+        (op,) = T.tokens(d, "operator")
+        region_contract(d, op, opk, cuk)   # defence-2026: Kyiv
+        st, b = T.register(d, op, ops_doc(opk, "ops-civil", "civil"), [opk])
+        check(st == 201, "refusals: ops-civil contract %s %s" % (st, b))
+        civ = of_account(d, op, "civil")[0]
+        r = T.request(d, op, "kill", {"accounts": ["civil"]}, b"kill1")
+        r["contract"] = "ops-civil"
+        st, b, c = grant_op(d, op, opk, r)
+        check(c.get("state") == "refused" and
+              c.get("reason") == "out-of-scope" and
+              T.CONTRACT_ID in c.get("detail", ""),
+              "refusals: kill of civil in the region: %s %s" % (st, b))
+        check(allowed(d, op, civ),
+              "refusals: the region-protected %s was switched off" % civ)
+        # the refusal is final: a further signature is 409
+        st, _ = T.sign(d, op, c.get("id", "x"), opk.line(T.message(r),
+                                                       name="again"))
+        check(st == 409, "refusals: signing a refused change: %s" % st)
+
+
 def main(build):
     test_gsusp(build)
     test_allow(build)
     test_telemetry(build)
+    test_refusals(build)
     if T.FAILS:
         print("%d failures" % len(T.FAILS))
         sys.exit(1)
