@@ -465,6 +465,27 @@ static void carry_over(srv *s, srv_tables *t)
     }
 }
 
+/* The terminals' switch bits (SRV_T_KILLED*), by index into t. */
+static unsigned char *kill_bits(const trust_state *T, const srv_tables *t)
+{
+    unsigned char *kb = ln_calloc(t->nterm + 1, 1);
+    for (size_t k = 0; kb && k < T->nkill; k++) {
+        if (strcmp(T->kill[k].scope, "terminal"))
+            continue;
+        long i = srv__idx_find(&t->term_idx, t->term, sizeof *t->term,
+                               T->kill[k].id);
+        if (i >= 0)
+            kb[i] |= (unsigned char)(T->kill[k].granted ? SRV_T_KILLED_GR
+                                                         : SRV_T_KILLED);
+    }
+    return kb;
+}
+
+/* Each terminal's whole flag byte, computed and stored at once under its
+ * stripe (found in review: storing the protection first and OR-ing the
+ * switch bits after let a killed terminal answer allowed meanwhile, and
+ * a position update in between could erase a switch); the position is
+ * read under the same stripe, and srv__trust_position writes under it. */
 int srv__trust_apply(srv *s, srv_tables *t, ln_policy *pol)
 {
     trust_state *T = trust_get(s);
@@ -472,25 +493,23 @@ int srv__trust_apply(srv *s, srv_tables *t, ln_policy *pol)
         return 0;
     carry_over(s, t);
     pthread_rwlock_rdlock(&T->lk);
+    unsigned char *kb = kill_bits(T, t);
+    if (!kb) {
+        pthread_rwlock_unlock(&T->lk);
+        return LN_ENOMEM;
+    }
     for (size_t i = 0; i < t->nterm; i++) {
         srv_term *tm = &t->term[i];
         const char *acct = tm->account >= 0 ? t->acct[tm->account].id : "";
         unsigned f = id_flags(T, acct, tm->id);
+        pthread_mutex_t *mu = &s->pos_mu[i % SRV_POS_STRIPES];
+        pthread_mutex_lock(mu);
         if (!f && geo_protected(T, tm->plat_deg, tm->plon_deg))
             f = SRV_T_PROTECTED;
-        atomic_store(&tm->tflags, (unsigned char)f);
+        atomic_store(&tm->tflags, (unsigned char)(f | kb[i]));
+        pthread_mutex_unlock(mu);
     }
-    for (size_t k = 0; k < T->nkill; k++) {
-        if (strcmp(T->kill[k].scope, "terminal"))
-            continue;
-        long i = srv__idx_find(&t->term_idx, t->term, sizeof *t->term,
-                               T->kill[k].id);
-        if (i >= 0)
-            atomic_fetch_or(&t->term[i].tflags,
-                            (unsigned char)(T->kill[k].granted
-                                                ? SRV_T_KILLED_GR
-                                                : SRV_T_KILLED));
-    }
+    ln_free(kb);
     int rc = add_events(T, t, pol);
     pthread_rwlock_unlock(&T->lk);
     return rc;
@@ -510,12 +529,15 @@ void srv__trust_position(srv *s, srv_term *t, int own)
     if (own || !T->geo || geo_protected(T, t->lat_deg, t->lon_deg) ||
         !geo_protected(T, t->plat_deg, t->plon_deg))
         t->plat_deg = t->lat_deg, t->plon_deg = t->lon_deg;
-    if (T->geo) {
-        unsigned f = atomic_load(&t->tflags);
-        unsigned p = (f & SRV_T_PROT_ID) ||
-                     geo_protected(T, t->plat_deg, t->plon_deg);
-        f = (f & ~SRV_T_PROTECTED) | (p ? SRV_T_PROTECTED : 0);
-        atomic_store(&t->tflags, (unsigned char)f);
+    if (T->geo) { /* only the protected bit changes: one CAS */
+        int p = geo_protected(T, t->plat_deg, t->plon_deg);
+        unsigned char f = atomic_load(&t->tflags), nf;
+        do
+            nf = (unsigned char)((f & ~SRV_T_PROTECTED) |
+                                 ((f & SRV_T_PROT_ID) || p ? SRV_T_PROTECTED
+                                                           : 0));
+        while (nf != f &&
+               !atomic_compare_exchange_weak(&t->tflags, &f, nf));
     }
     pthread_rwlock_unlock(&T->lk);
 }
