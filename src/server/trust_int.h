@@ -79,9 +79,11 @@ const trust_con *trust_protector(const trust_state *T, const char *account,
                                  const char *terminal, double lat_deg,
                                  double lon_deg);
 /* The terminal's protection from the live tables (flags), its account
- * copied into acct: 1 protected, 0 not, -1 unknown terminal. */
+ * copied into acct and its protection position into plat/plon (NAN when
+ * unknown): 1 protected, 0 not, -1 unknown terminal. */
 int trust_terminal_protected(srv *s, const char *terminal,
-                             char acct[LN_ST_ID]);
+                             char acct[LN_ST_ID], double *plat,
+                             double *plon);
 
 /* ---- gates for the admin handlers (trust_protect.c) ------------------
  * Each answers 409 (naming the contract and the kind of change request

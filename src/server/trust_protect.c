@@ -190,8 +190,10 @@ static ln_zoneset *zone_set(const ln_st_zone *z)
     return zs;
 }
 
-/* A protected terminal whose last position zs denies: its id, or "". */
-static void protected_under(srv *s, const ln_zoneset *zs, char out[LN_ST_ID])
+/* A protected terminal whose last position zs denies: its id, or "",
+ * and its protection position (plat/plon). */
+static void protected_under(srv *s, const ln_zoneset *zs, char out[LN_ST_ID],
+                            double *plat, double *plon)
 {
     out[0] = 0;
     pthread_rwlock_rdlock(&s->lock);
@@ -202,6 +204,7 @@ static void protected_under(srv *s, const ln_zoneset *zs, char out[LN_ST_ID])
         pthread_mutex_t *mu = &s->pos_mu[i % SRV_POS_STRIPES];
         pthread_mutex_lock(mu);
         double lat = t->lat_deg, lon = t->lon_deg;
+        *plat = t->plat_deg, *plon = t->plon_deg;
         pthread_mutex_unlock(mu);
         if (isfinite(lat) && isfinite(lon) && in_set((void *)zs, lat, lon))
             memcpy(out, t->id, LN_ST_ID);
@@ -241,20 +244,21 @@ static int gate_one(srv *s, const srv_req *rq, srv_resp *rs,
         }
     if (!cid[0] && !z->deleted && z->action == LN_ZONE_DENY) {
         ln_zoneset *zs = zone_set(z);
-        protected_under(s, zs, term);
+        double plat = NAN, plon = NAN;
+        protected_under(s, zs, term, &plat, &plon);
         const trust_con *c = NULL;
-        if (term[0]) {
+        if (term[0]) { /* the contract protecting it, by id or position */
             char acct[LN_ST_ID] = "";
             srv__terminal_account(s, term, acct);
-            c = trust_protector(T, acct, term, NAN, NAN);
+            c = trust_protector(T, acct, term, plat, plon);
             snprintf(why, sizeof why, "the deny zone covers protected "
                                       "terminal %s", term);
         } else if ((c = region_met(T, z, zs)))
             snprintf(why, sizeof why, "the deny zone meets its region");
         if (c)
             snprintf(cid, sizeof cid, "%s", c->id);
-        else if (term[0] && T->ncon) /* protected by position */
-            snprintf(cid, sizeof cid, "%s", T->con[0].id);
+        else if (term[0]) /* protected a moment ago: not expected */
+            snprintf(cid, sizeof cid, "?");
         ln_zoneset_free(zs);
     }
     pthread_rwlock_unlock(&T->lk);
@@ -315,6 +319,7 @@ static void flipped(srv *s, const ln_zoneset *before, const ln_zoneset *after,
         pthread_mutex_t *mu = &s->pos_mu[i % SRV_POS_STRIPES];
         pthread_mutex_lock(mu);
         double la = tm->lat_deg, lo = tm->lon_deg;
+        double pla = tm->plat_deg, plo = tm->plon_deg;
         pthread_mutex_unlock(mu);
         if (!isfinite(la) || !isfinite(lo))
             continue;
@@ -322,7 +327,7 @@ static void flipped(srv *s, const ln_zoneset *before, const ln_zoneset *after,
                 LN_ZONE_ALLOW &&
             ln_zoneset_decide_deg(after, la, lo, t).action == LN_ZONE_DENY) {
             memcpy(out, tm->id, LN_ST_ID);
-            *lat = la, *lon = lo;
+            *lat = pla, *lon = plo; /* where its protection is decided */
         }
     }
     pthread_rwlock_unlock(&s->lock);

@@ -381,15 +381,22 @@ int trust_other_region(srv *s, const char *contract, const json_t *target,
 }
 
 int trust_terminal_protected(srv *s, const char *terminal,
-                             char acct[LN_ST_ID])
+                             char acct[LN_ST_ID], double *plat,
+                             double *plon)
 {
     int r = -1;
+    *plat = *plon = NAN;
     pthread_rwlock_rdlock(&s->lock);
     long i = srv__idx_find(&s->tab.term_idx, s->tab.term,
                            sizeof *s->tab.term, terminal);
     if (i >= 0 && s->tab.term[i].account >= 0) {
-        memcpy(acct, s->tab.acct[s->tab.term[i].account].id, LN_ST_ID);
-        r = (atomic_load(&s->tab.term[i].tflags) & SRV_T_PROTECTED) != 0;
+        const srv_term *t = &s->tab.term[i];
+        memcpy(acct, s->tab.acct[t->account].id, LN_ST_ID);
+        pthread_mutex_t *mu = &s->pos_mu[i % SRV_POS_STRIPES];
+        pthread_mutex_lock(mu);
+        *plat = t->plat_deg, *plon = t->plon_deg;
+        r = (atomic_load(&t->tflags) & SRV_T_PROTECTED) != 0;
+        pthread_mutex_unlock(mu);
     }
     pthread_rwlock_unlock(&s->lock);
     return r;

@@ -26,6 +26,9 @@ fix):
     store the flags and OR the switch bits in after, a window of
     milliseconds; a race, so this test can miss it, never report it
     falsely);
+  - naming: with two region contracts, the one listed first far away,
+    a refused kill and a refused deny zone over Kyiv name the contract
+    whose region holds the terminal, not the first one with a region;
 each against its own `leonetd seed-min` daemon (a region contract over
 Kyiv, where seed-min places every terminal: 50.45 N 30.52 E).
 """
@@ -319,12 +322,43 @@ def test_reload(build):
                   killed, sum(seen), len(seen)))
 
 
+def test_naming(build):
+    """Item 10: the 409 names the contract that protects the terminal."""
+    opk, cuk = T.Key("operator"), T.Key("customer")
+    far = {"type": "Feature", "properties": {}, "geometry": {
+        "type": "Polygon",
+        "coordinates": [[[10, 50], [12, 50], [12, 52], [10, 52], [10, 50]]]}}
+    with T.Daemon(build, seed="min") as d:
+        (op,) = T.tokens(d, "operator")
+        for cid, reg in (("a-far", far), ("z-kyiv", KYIV)):
+            doc = T.contract_doc(opk, cuk, cid=cid)
+            doc["scope"] = {"region": reg}
+            st, b = T.register(d, op, doc, [opk, cuk])
+            check(st == 201, "naming: contract %s: %s %s" % (cid, st, b))
+        st, b = d.req("POST", "/v1/kill", op, {"scope": "terminal",
+                                               "ids": ["UT00000001"],
+                                               "on": True})
+        msg = (b.get("errors") or [{}])[0].get("errorMessage", "")
+        check(st == 409 and "z-kyiv" in msg and "a-far" not in msg,
+              "naming: the kill's 409: %s %s" % (st, msg))
+        st, b = upload(d, op, box("over-kyiv", 30.4, 50.4, 30.6, 50.5,
+                                  "deny", 50))
+        msg = (b.get("errors") or [{}])[0].get("errorMessage", "")
+        check(st == 409 and "z-kyiv" in msg and "a-far" not in msg,
+              "naming: the zone's 409: %s %s" % (st, msg))
+        att = [x["record"] for x in T.leaves(d.db)
+               if x.get("type") == "attempt"]
+        check([a.get("contract") for a in att] == ["z-kyiv", "z-kyiv"],
+              "naming: attempt leaves: %s" % att)
+
+
 def main(build):
     test_gsusp(build)
     test_allow(build)
     test_telemetry(build)
     test_refusals(build)
     test_reload(build)
+    test_naming(build)
     if T.FAILS:
         print("%d failures" % len(T.FAILS))
         sys.exit(1)
