@@ -157,7 +157,9 @@ static int transfer(ln_ah *a, const char *path, const char *data,
     curl_easy_getinfo(a->h, CURLINFO_RESPONSE_CODE, &status);
     if (status < 200 || status > 299) {
         say_error(a, path, status);
-        return status == 401 || status == 403 ? 2 : 3;
+        /* 409: the daemon refused (a protected target, not pending,
+         * a head it never signed); other 4xx: what we sent is wrong */
+        return status == 409 ? 1 : status >= 400 && status < 500 ? 2 : 3;
     }
     *body = ln_malloc(a->len + 1);
     if (!*body) {

@@ -1,9 +1,10 @@
 /*
- * audit_http.h - private to `leonet audit verify URL` and `leonet
- * witness --url` (cmd_audit.c, cmd_witness.c; audit_http.c): a daemon's
- * audit log over HTTP (libcurl, blocking), its checkpoint checked under
+ * audit_http.h - private to the verbs that talk to leonetd's trust and
+ * audit routes (cmd_audit.c, cmd_witness.c, cmd_change.c; audit_http.c):
+ * a daemon over HTTP (libcurl, blocking), its checkpoint checked under
  * the log's key, a witness's or auditor's state (the last checkpoint seen,
- * DIR/checkpoint) and the consistency check against it.
+ * DIR/checkpoint; also for `witness --log`) and the consistency check
+ * against it.
  * Status of every call: 0 ok; 1 refused or mismatch (printed, with the
  * reason: fork, rollback, signature, proof); 2 bad input (printed); 3 I/O
  * or network (printed).
@@ -27,7 +28,8 @@ int ln_ah_open(ln_ah **out, const char *verb, const char *url,
 void ln_ah_close(ln_ah *a); /* NULL ok */
 /* GET / POST base + path: 0 with the 2xx answer's body (ln_free'd by the
  * caller, NUL-terminated); otherwise the daemon's error message is
- * printed: 2 for 401/403, 3 for any other status or no answer. */
+ * printed: 1 for 409 (refused), 2 for another 4xx (401, 403, 400, 404:
+ * what was sent is wrong), 3 for any other status or no answer. */
 int ln_ah_get(ln_ah *a, const char *path, char **body, size_t *n);
 int ln_ah_post(ln_ah *a, const char *path, const char *data, size_t len,
                char **body, size_t *n);

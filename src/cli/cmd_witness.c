@@ -41,8 +41,13 @@
 
 static const ln_opt_spec specs[] = {
     {"log", 1}, {"state", 1}, {"key", 1},  {"log-key", 1}, {"now", 1},
-    {"url", 1}, {"token", 1}, {"post", 0}, {NULL, 0},
+    {"url", 1}, {"token", 1}, {"post", 0}, {"origin", 1}, {NULL, 0},
 };
+
+/* --origin: the log this witness follows (C2SP tlog-witness keeps an
+ * origin per log); without it the first checkpoint's origin is followed
+ * from then on (DIR/checkpoint), and said. */
+static const char *pin_origin;
 
 static void usage(FILE *f)
 {
@@ -59,7 +64,9 @@ static void usage(FILE *f)
         "from the bundle). Cosigns it\n(C2SP cosignature/v1) and prints the "
         "cosigned checkpoint, or refuses\na fork, a rollback or a proof "
         "that does not verify. --post sends the\ncosigned checkpoint to "
-        "the daemon (POST /v1/audit/cosignatures).\n"
+        "the daemon (POST /v1/audit/cosignatures).\n--origin ORIGIN: "
+        "refuse a checkpoint of any other log (without it,\nthe first "
+        "checkpoint's origin is followed from then on).\n"
         "Exit status: 0 cosigned, 1 refused, 2 bad usage or input, 3 I/O or"
         "\nnetwork.\n");
 }
@@ -76,46 +83,6 @@ static int refuse(const char *fmt, ...)
     return 1;
 }
 
-/* The last cosigned checkpoint from DIR/checkpoint: 0 (found = 1 or 0),
- * or 2. */
-static int load_state(const char *dir, ln_trust_checkpoint *old, int *found)
-{
-    char path[4096], *b;
-    size_t n;
-    ln_diag d;
-    ln_diag_clear(&d);
-    *found = 0;
-    snprintf(path, sizeof path, "%s/checkpoint", dir);
-    if (access(path, F_OK) != 0)
-        return 0;
-    if (ln_cli_trust_read("witness", path, 1 << 16, &b, &n))
-        return 2;
-    int rc = ln_trust_checkpoint_parse(b, n, old, &d);
-    ln_free(b);
-    if (rc)
-        return ln_cli_trust_diag("witness", path, &d);
-    *found = 1;
-    return 0;
-}
-
-static int save_state(const char *dir, const char *text, size_t n)
-{
-    char path[4096], tmp[4200];
-    if (mkdir(dir, 0700) && errno != EEXIST) {
-        fprintf(stderr, "leonet witness: %s: %s\n", dir, strerror(errno));
-        return 2;
-    }
-    snprintf(path, sizeof path, "%s/checkpoint", dir);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f || fwrite(text, 1, n, f) != n || fclose(f) ||
-        rename(tmp, path)) {
-        fprintf(stderr, "leonet witness: %s: cannot write\n", path);
-        return 2;
-    }
-    return 0;
-}
-
 /* Checks the new checkpoint against the old one and the leaves. */
 static int check(const ln_trust_bundle *b, const ln_trust_checkpoint *cp,
                  const ln_trust_checkpoint *old, int have_old)
@@ -129,7 +96,13 @@ static int check(const ln_trust_bundle *b, const ln_trust_checkpoint *cp,
     unsigned char root[32], p[LN_TRUST_MAX_PATH][32];
     size_t np = 0;
     uint64_t m = have_old ? old->size : 0;
-    if (have_old && strcmp(old->origin, cp->origin) != 0)
+    if (!have_old && !(pin_origin && strcmp(pin_origin, cp->origin)))
+        fprintf(stderr, "leonet witness: first checkpoint: following the "
+                "log '%s' from now on\n", cp->origin);
+    if (pin_origin && strcmp(pin_origin, cp->origin) != 0)
+        rc = refuse("origin '%s' is not the log given by --origin ('%s')",
+                    cp->origin, pin_origin);
+    else if (have_old && strcmp(old->origin, cp->origin) != 0)
         rc = refuse("origin '%s' is not the log this witness follows "
                     "('%s')", cp->origin, old->origin);
     else if (have_old && cp->size == old->size &&
@@ -193,7 +166,7 @@ static int witness(const ln_args *a, const ln_trust_key *wk,
                 d.msg);
         rc = 1;
     } else {
-        rc = load_state(dir, &old, &have_old);
+        rc = ln_ah_state_load("witness", dir, &old, &have_old);
         if (!rc)
             rc = check(&b, &cp, &old, have_old);
     }
@@ -202,7 +175,7 @@ static int witness(const ln_args *a, const ln_trust_key *wk,
                                sizeof line))
         rc = 2;
     if (!rc)
-        rc = save_state(dir, nt.text, nt.ntext);
+        rc = ln_ah_state_save("witness", dir, nt.text, nt.ntext);
     if (!rc) {
         fputs(b.note[b.nnote_ - 1], stdout);
         fputs(line, stdout);
@@ -248,6 +221,14 @@ static int witness_url(const ln_args *a, const ln_trust_key *wk,
         rc = ln_ah_checkpoint(h, lk, &note, &n, &nt, &cp);
     if (!rc)
         rc = ln_ah_state_load("witness", dir, &old, &have_old);
+    if (!rc && pin_origin && strcmp(pin_origin, cp.origin) != 0) {
+        fprintf(stderr, "leonet witness: refused: origin '%s' is not the log "
+                "given by --origin ('%s')\n", cp.origin, pin_origin);
+        rc = 1;
+    } else if (!rc && !have_old) {
+        fprintf(stderr, "leonet witness: first checkpoint: following the "
+                "log '%s' from now on\n", cp.origin);
+    }
     if (!rc && have_old)
         rc = ln_ah_extends(h, &old, &cp);
     if (!rc && ln_trust_cosign(wk, nt.text, nt.ntext, (uint64_t)now, line,
@@ -318,6 +299,7 @@ int ln_cmd_witness(int argc, char **argv)
         ln_cli_trust_key("witness", lkp, 0, &lk))
         return 2;
     lk.has_secret = 0;
+    pin_origin = ln_args_get(&a, specs, "origin");
     rc = up ? witness_url(&a, &wk, &lk, now) : witness(&a, &wk, &lk, now);
     memset(&wk, 0, sizeof wk);
     return rc;

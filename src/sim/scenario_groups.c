@@ -65,6 +65,17 @@ static int parse_track(const ln__sim_doc *c, json_t *e, const char *p,
         t->t_unix_s[i] = isnan(tt) ? start + ts : tt;
         if (i && t->t_unix_s[i] < t->t_unix_s[i - 1])
             return ln__sim_err(c, q, "waypoint times must not go backwards");
+        /* between antipodal points no great circle is THE way: the unit's
+         * path would be undefined (link's slerp) */
+        if (i) {
+            double a = t->lat_rad[i - 1], b = t->lat_rad[i];
+            double cosd = sin(a) * sin(b) + cos(a) * cos(b) *
+                              cos(t->lon_rad[i] - t->lon_rad[i - 1]);
+            if (cosd < -1 + 1e-12)
+                return ln__sim_err(c, q, "antipodal to the waypoint before "
+                                   "it: the way between is undefined (add a "
+                                   "waypoint between them)");
+        }
         t->n++;
     }
     return 0;

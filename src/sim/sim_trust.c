@@ -28,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "sim/sim_int.h"
 #include "sim/sim_trust.h"
 
@@ -340,6 +342,7 @@ int ln__sim_trust_write_log(const ln__engine *e, ln_outset *os, ln_diag *diag)
     if (rc)
         return rc;
     rc = ln_trust_key_parse(kt, nk, &key, &d);
+    sodium_memzero(kt, nk); /* the secret key's text */
     ln_free(kt);
     if (rc)
         return ln_diag_set(diag, LN_ESCENARIO, t->key, 0, 0, "audit.key",
@@ -347,9 +350,10 @@ int ln__sim_trust_write_log(const ln__engine *e, ln_outset *os, ln_diag *diag)
     ln_trust_checkpoint cp = {.size = t->nleaves};
     snprintf(cp.origin, sizeof cp.origin, "%s", t->origin);
     memcpy(cp.root, t->root, 32);
-    if ((rc = ln_trust_checkpoint_format(&cp, text, sizeof text)) ||
-        (rc = ln_trust_note_sign(&key, text, strlen(text), line,
-                                 sizeof line)))
+    if (!(rc = ln_trust_checkpoint_format(&cp, text, sizeof text)))
+        rc = ln_trust_note_sign(&key, text, strlen(text), line, sizeof line);
+    sodium_memzero(&key, sizeof key);
+    if (rc)
         return ln_diag_set(diag, rc, NULL, 0, 0, "audit", "checkpoint: %s",
                            ln_strerror(rc));
     FILE *f = ln_outset_fopen(os, "audit.log", diag);

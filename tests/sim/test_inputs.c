@@ -229,6 +229,14 @@ static void test_scenario_limits(void **state)
     assert_int_equal(parse("3600", "60", "", "10", GROUP("5"), "900", &sc,
                            &d), 0);
     ln_scenario_free(sc);
+    assert_int_equal(
+        parse("3600", "60", "", "10",
+              "{\"kind\":\"mobile\",\"count\":1,\"account\":\"a\","
+              "\"tracks\":[{\"waypoints\":[{\"lat\":50,\"lon\":30,"
+              "\"t_s\":0},{\"lat\":-49.99,\"lon\":-150,\"t_s\":60}]}]}",
+              "900", &sc, &d),
+        0);
+    ln_scenario_free(sc);
     static const struct {
         const char *dur, *step, *zones, *peak, *groups, *win, *path;
     } c[] = {
@@ -247,6 +255,13 @@ static void test_scenario_limits(void **state)
         /* two groups of 2e9: more than int indices hold */
         {"3600", "60", "", "10", GROUP("2000000000") "," GROUP("2000000000"),
          "900", "terminals[1]"},
+        /* antipodal waypoints (50N 30E, 50S 150W): no one great circle
+         * between them; nearly antipodal is a way */
+        {"3600", "60", "", "10",
+         "{\"kind\":\"mobile\",\"count\":1,\"account\":\"a\","
+         "\"tracks\":[{\"waypoints\":[{\"lat\":50,\"lon\":30,\"t_s\":0},"
+         "{\"lat\":-50,\"lon\":-150,\"t_s\":60}]}]}",
+         "900", "terminals[0].tracks[0].waypoints[1]"},
         /* duplicate zone ids */
         {"3600", "60",
          "{\"cells\":\"geo/starlink_blacklisted_cells_h3r5.txt\",\"id\":\"z\"},"

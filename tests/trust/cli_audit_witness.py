@@ -85,6 +85,11 @@ def cosign(tmp, d, aud, wk, wpub, logpub):
     # the same checkpoint again: the same state, cosigned again
     rc, _, err = witness(d, aud, st, wk, logpub)
     check(rc == 0, "the same head again", rc, err)
+    # pinned to another log's origin: refused; to this one's: cosigned
+    rc, _, err = witness(d, aud, st, wk, logpub, "--origin", "other/log")
+    check(rc == 1 and "--origin" in err, "another origin refused", rc, err)
+    rc, _, err = witness(d, aud, st, wk, logpub, "--origin", "leonetd/log")
+    check(rc == 0, "the log's own origin", rc, err)
     return st
 
 
