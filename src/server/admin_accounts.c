@@ -272,10 +272,13 @@ static int set_suspended(srv *s, const srv_req *rq, srv_resp *rs, int on)
     /* issue 15: a protected account is suspended by a change request */
     if (on && srv_trust_gate_suspend(s, rq, rs, a.id))
         return 0;
+    int was = a.suspended;
     a.suspended = on;
     int rc = ln_store_put_account(srv_store(s), &a);
-    if (!rc)
+    if (!rc) { /* a grant belongs to the suspension it made */
+        srv_trust_note_suspension(s, a.id, on, was);
         rc = srv_reload_accounts(s);
+    }
     if (rc)
         return adm_store_error(rs, rc, on ? "suspend" : "resume");
     return srv_ok(rs, 200, account_json(srv_store(s), &a, 1));

@@ -34,6 +34,10 @@ typedef struct srv_term {
     int account;               /* index into srv_accts.a */
     double lat_deg, lon_deg;   /* last report (guarded by a stripe) */
     double t_unix_s;           /* 0: none */
+    double plat_deg, plon_deg; /* the position its protection is decided
+                                  from (guarded by the stripe): the
+                                  terminal's own last report, or another
+                                  that adds protection (trust_state.c) */
     _Atomic unsigned char tflags; /* SRV_T_* (the trust part's, written
                                      by srv__trust_apply / _position) */
 } srv_term;
@@ -119,6 +123,9 @@ int srv__load_tables(ln_store *st, srv_tables *t /* OUT */, ln_diag *diag);
 void srv__free_tables(srv_tables *t);
 int srv__load_zones(ln_store *st, ln_zoneset **zs /* OUT */,
                     int64_t *version /* OUT */, ln_diag *diag);
+/* The zone set of records z (deleted ones skipped), as a load makes it. */
+int srv__zones_build(const ln_st_zone *z, size_t n, ln_zoneset **out,
+                     ln_diag *diag);
 int srv__make_policy(const ln_zoneset *zs, const srv_tables *t,
                      ln_policy **pol /* OUT */);
 /* index of id in the table or -1 */
@@ -129,18 +136,21 @@ int srv__idx_build(srv_idx *ix, const void *base, size_t stride, size_t n);
  * the terminal is unknown. */
 int srv__terminal_account(srv *s, const char *terminal,
                           char out[LN_ST_ID]);
-/* After a durable ingest: the last positions of the new reports. */
+/* After a durable ingest: the last positions of the new reports; own:
+ * the reports were made with the terminal's own token (role terminal),
+ * the only ones that may move a terminal out of protection. */
 void srv__note_positions(srv *s, const ln_st_report *r,
-                         const uint8_t *is_new, size_t n);
+                         const uint8_t *is_new, size_t n, int own);
 
 /* ---- the trust part's hooks (trust_state.c) -------------------------
  * apply: the terminals' SRV_T_* flags of t and the kill-switch and
  * granted-suspension events of pol, from the trust part's state (no-op
  * before its init); called by every reload before the swap.
- * position: the terminal's protection after its position moved (called
- * under its stripe). */
+ * position: the terminal's protection after its position moved to
+ * lat/lon (called under its stripe; sets plat/plon): own as for
+ * srv__note_positions. */
 int srv__trust_apply(srv *s, srv_tables *t, ln_policy *pol);
-void srv__trust_position(srv *s, srv_term *t);
+void srv__trust_position(srv *s, srv_term *t, int own);
 
 /* ---- auth.c ----------------------------------------------------------- */
 /* 0 with *out, or LN_EAUTH (no / malformed / unknown / revoked token),

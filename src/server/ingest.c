@@ -30,6 +30,10 @@
 
 /* 1 Jan 1970 .. 1 Jan 2200 */
 #define T_MAX 7258118400.0
+/* a report's time at most this far ahead of the daemon's clock (a report
+ * dated in the future would stand as the terminal's last position until
+ * then: found in review) */
+#define T_AHEAD_MAX 600.0
 
 typedef struct perr {
     char member[96];
@@ -76,7 +80,7 @@ static int get_u64(json_t *v, const char *k, long i, uint64_t *out, perr *e)
     return 0;
 }
 
-static int get_time(json_t *v, long i, double *t, perr *e)
+static int get_time(json_t *v, long i, double now, double *t, perr *e)
 {
     if (!v)
         return fail(e, "t", i, "required");
@@ -91,6 +95,9 @@ static int get_time(json_t *v, long i, double *t, perr *e)
     }
     if (!(*t >= 0 && *t < T_MAX))
         return fail(e, "t", i, "out of range");
+    if (now > 0 && *t > now + T_AHEAD_MAX)
+        return fail(e, "t", i, "more than 10 minutes ahead of the "
+                               "daemon's clock");
     return 0;
 }
 
@@ -143,7 +150,8 @@ static int member_id(const char *k)
     }
 }
 
-static int parse_one(json_t *o, long i, ln_st_report *r, perr *e)
+static int parse_one(json_t *o, long i, double now, ln_st_report *r,
+                     perr *e)
 {
     if (!json_is_object(o))
         return fail(e, "", i, "expected an object");
@@ -170,7 +178,7 @@ static int parse_one(json_t *o, long i, ln_st_report *r, perr *e)
     if (!json_is_integer(sq) || json_integer_value(sq) < 0)
         return fail(e, "seq", i, "required: an integer >= 0");
     r->seq = json_integer_value(sq);
-    int rc = get_time(m[M_T], i, &r->t_unix_s, e);
+    int rc = get_time(m[M_T], i, now, &r->t_unix_s, e);
     if (!rc)
         rc = get_num(m[M_LAT], "lat", i, -90, 90, 1, &r->lat_deg, e);
     if (!rc)
@@ -190,8 +198,8 @@ static int parse_one(json_t *o, long i, ln_st_report *r, perr *e)
 }
 
 /* Parses the batch into *out (ln_malloc'd, *n reports). */
-static int parse_batch(srv *s, json_t *root, ln_st_report **out, size_t *n,
-                       perr *e, int *status)
+static int parse_batch(srv *s, json_t *root, double now, ln_st_report **out,
+                       size_t *n, perr *e, int *status)
 {
     const char *k;
     json_t *v;
@@ -217,7 +225,7 @@ static int parse_batch(srv *s, json_t *root, ln_st_report **out, size_t *n,
         return fail(e, "", -1, "out of memory");
     }
     for (size_t i = 0; i < m; i++)
-        if (parse_one(json_array_get(a, i), (long)i, &r[i], e)) {
+        if (parse_one(json_array_get(a, i), (long)i, now, &r[i], e)) {
             ln_free(r);
             return -1;
         }
@@ -360,7 +368,8 @@ static void after(srv *s, const srv_req *rq, const ln_st_report *r,
     atomic_fetch_add_explicit(&s->m.reports_new, nnew, memory_order_relaxed);
     atomic_fetch_add_explicit(&s->m.reports_dup, n - nnew,
                               memory_order_relaxed);
-    srv__note_positions(s, r, is_new, n);
+    srv__note_positions(s, r, is_new, n,
+                        rq->auth && rq->auth->role == LN_ROLE_TERMINAL);
     for (const srv_part *p = srv_parts; p->name; p++)
         if (p->ingested)
             p->ingested(s, r, is_new, n);
@@ -383,7 +392,7 @@ static int parse_body(srv *s, const srv_req *rq, srv_resp *rs,
                               &err);
     int obj = root && json_is_object(root);
     if (obj)
-        rc = parse_batch(s, root, r, n, &e, &status);
+        rc = parse_batch(s, root, rq->t_unix_s, r, n, &e, &status);
     json_decref(root);
     srv_arena_end();
     if (!root)

@@ -184,7 +184,7 @@ int srv__terminal_account(srv *s, const char *terminal, char out[LN_ST_ID])
 }
 
 void srv__note_positions(srv *s, const ln_st_report *r,
-                         const uint8_t *is_new, size_t n)
+                         const uint8_t *is_new, size_t n, int own)
 {
     pthread_rwlock_rdlock(&s->lock);
     for (size_t k = 0; k < n; k++) {
@@ -201,7 +201,7 @@ void srv__note_positions(srv *s, const ln_st_report *r,
             t->lat_deg = r[k].lat_deg;
             t->lon_deg = r[k].lon_deg;
             t->t_unix_s = r[k].t_unix_s;
-            srv__trust_position(s, t);
+            srv__trust_position(s, t, own);
         }
         pthread_mutex_unlock(mu);
     }

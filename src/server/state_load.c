@@ -101,6 +101,8 @@ static int on_terminal(void *user, const ln_st_terminal *st)
     t->account = (int)a;
     t->lat_deg = st->lat_deg;
     t->lon_deg = st->lon_deg;
+    t->plat_deg = st->lat_deg; /* srv__trust_apply keeps a live table's */
+    t->plon_deg = st->lon_deg;
     t->t_unix_s = st->t_unix_s;
     return 0;
 }
@@ -180,18 +182,12 @@ static int add_cells(ln_zoneset *zs, const ln_st_zone *z, ln_diag *diag)
     return rc;
 }
 
-int srv__load_zones(ln_store *st, ln_zoneset **out, int64_t *version,
-                    ln_diag *diag)
+int srv__zones_build(const ln_st_zone *z, size_t n, ln_zoneset **out,
+                     ln_diag *diag)
 {
-    ln_st_zone *z = NULL;
-    size_t n = 0;
-    *out = NULL;
-    int rc = ln_store_get_zones(st, 0, &z, &n, version);
-    if (rc)
-        return ln_diag_set(diag, rc, NULL, 0, 0, NULL, "loading zones: %s",
-                           ln_strerror(rc));
     ln_zoneset *zs = NULL;
-    rc = ln_zoneset_new(LN_ZONE_ALLOW, &zs);
+    *out = NULL;
+    int rc = ln_zoneset_new(LN_ZONE_ALLOW, &zs);
     for (size_t i = 0; i < n && !rc; i++) {
         if (z[i].deleted)
             continue;
@@ -204,13 +200,27 @@ int srv__load_zones(ln_store *st, ln_zoneset **out, int64_t *version,
                         z[i].id, m);
         }
     }
-    ln_st_zones_free(z, n);
     if (rc) {
         ln_zoneset_free(zs);
         return rc;
     }
     *out = zs;
     return 0;
+}
+
+int srv__load_zones(ln_store *st, ln_zoneset **out, int64_t *version,
+                    ln_diag *diag)
+{
+    ln_st_zone *z = NULL;
+    size_t n = 0;
+    *out = NULL;
+    int rc = ln_store_get_zones(st, 0, &z, &n, version);
+    if (rc)
+        return ln_diag_set(diag, rc, NULL, 0, 0, NULL, "loading zones: %s",
+                           ln_strerror(rc));
+    rc = srv__zones_build(z, n, out, diag);
+    ln_st_zones_free(z, n);
+    return rc;
 }
 
 int srv__make_policy(const ln_zoneset *zs, const srv_tables *t,

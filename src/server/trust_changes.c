@@ -329,6 +329,19 @@ static int evaluate(srv *s, const srv_req *rq, ev *e, const uint64_t *hs,
     }
     int state = v.effect ? LN_ST_GRANTED
                 : final_reason(v.reason) ? LN_ST_REFUSED : LN_ST_PENDING;
+    char term[LN_ST_ID], other[LN_ST_ID];
+    if (state == LN_ST_GRANTED &&
+        (e->c.kind == LN_TRUST_KILL || e->c.kind == LN_TRUST_SUSPEND) &&
+        trust_other_region(s, e->c.contract,
+                           json_object_get(e->rdoc, "target"), term,
+                           other)) { /* the store checks names only */
+        state = LN_ST_REFUSED;
+        v.reason = LN_TRUST_OUT_OF_SCOPE;
+        snprintf(v.detail, sizeof v.detail,
+                 "terminal %s is protected by contract %s (its region or "
+                 "zones): a change to it is a request under that contract",
+                 term, other);
+    }
     effect_buf b;
     memset(&b, 0, sizeof b);
     if (state == LN_ST_GRANTED &&
@@ -348,17 +361,34 @@ static int evaluate(srv *s, const srv_req *rq, ev *e, const uint64_t *hs,
     rc = ln_store_decide_change(st, e->c.id, state, v.reason, v.detail,
                                 nonce, nn, state == LN_ST_GRANTED ? &b.e
                                                                   : NULL);
-    if (rc == LN_ECONFLICT && state == LN_ST_GRANTED) /* nonce raced */
+    if (rc == LN_EFORBIDDEN && state == LN_ST_GRANTED) {
+        /* one contract per target (the store's word): a final refusal */
+        char msg[sizeof v.detail];
+        const char *m = ln_store_errmsg(st);
+        snprintf(msg, sizeof msg, "%s", m && m[0] ? m : "the change meets "
+                 "another contract's scope");
+        state = LN_ST_REFUSED;
+        rc = ln_store_decide_change(st, e->c.id, LN_ST_REFUSED,
+                                    LN_TRUST_OUT_OF_SCOPE, msg, NULL, 0,
+                                    NULL);
+    } else if (rc == LN_ECONFLICT && state == LN_ST_GRANTED && nonce &&
+               ln_store_nonce_used(st, nonce, nn) == 1) { /* raced */
+        state = LN_ST_REFUSED;
         rc = ln_store_decide_change(st, e->c.id, LN_ST_REFUSED,
                                     LN_TRUST_REPLAY,
                                     "the nonce was used meanwhile by "
                                     "another granted change",
                                     NULL, 0, NULL);
+    }
     int zones = b.e.kind == LN_ST_EFFECT_ZONES;
     effect_free(&b);
     if (rc)
         return trust_store_error(s, rs, rc, "change"), rc;
     if (state == LN_ST_GRANTED) {
+        if (e->c.kind == LN_TRUST_SUSPEND)
+            trust_mark_granted(s, json_object_get(json_object_get(e->rdoc,
+                                                                  "target"),
+                                                  "accounts"));
         trust_refresh(s);
         if (zones)
             srv_reload_zones(s);

@@ -42,8 +42,10 @@ typedef struct trust_state {
     size_t ncon;
     ln_st_kill *kill;
     size_t nkill;
-    char (*gsusp)[LN_ST_ID];   /* accounts a granted suspend named */
-    size_t ngsusp;
+    char (*gsusp)[LN_ST_ID];   /* accounts whose current suspension a
+                                  granted change made (trust_state.c) */
+    size_t ngsusp, gcap;
+    int gs_loaded;             /* 1 once replayed from the audit log */
     int geo;                   /* 1: some contract has a region or zones */
 } trust_state;
 
@@ -54,6 +56,22 @@ trust_state *trust_get(srv *s);
  * flags). Call with mu held. Status: 0 or LN_E*. */
 int trust_refresh(srv *s);
 
+/* A granted suspension of these accounts (a JSON array of ids): their
+ * current suspension counts as granted until resumed. */
+int trust_mark_granted(srv *s, const json_t *accounts);
+/* After an account was suspended (on 1) or resumed (on 0) directly; was:
+ * suspended before. Resuming, or suspending an active account, clears
+ * the granted mark: a grant belongs to the suspension it made. */
+void srv_trust_note_suspension(srv *s, const char *account, int on,
+                               int was);
+
+/* 1 when a terminal the target names (target.terminals, or one of
+ * target.accounts) is protected by position (region, zones) by a
+ * contract other than `contract`: its id into term, the contract's into
+ * other. The store checks names only. */
+int trust_other_region(srv *s, const char *contract, const json_t *target,
+                       char term[LN_ST_ID], char other[LN_ST_ID]);
+
 /* ---- protection (trust_state.c; lk held shared by the caller) -------- */
 /* The first contract protecting this account / terminal (by id, or its
  * position when finite), or NULL. */
@@ -61,9 +79,11 @@ const trust_con *trust_protector(const trust_state *T, const char *account,
                                  const char *terminal, double lat_deg,
                                  double lon_deg);
 /* The terminal's protection from the live tables (flags), its account
- * copied into acct: 1 protected, 0 not, -1 unknown terminal. */
+ * copied into acct and its protection position into plat/plon (NAN when
+ * unknown): 1 protected, 0 not, -1 unknown terminal. */
 int trust_terminal_protected(srv *s, const char *terminal,
-                             char acct[LN_ST_ID]);
+                             char acct[LN_ST_ID], double *plat,
+                             double *plon);
 
 /* ---- gates for the admin handlers (trust_protect.c) ------------------
  * Each answers 409 (naming the contract and the kind of change request

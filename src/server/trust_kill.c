@@ -57,16 +57,12 @@ static int protected_by(srv *s, const char *scope, const char *id,
         pthread_rwlock_unlock(&T->lk);
         return r;
     }
-    r = trust_terminal_protected(s, id, acct);
+    double lat, lon;
+    r = trust_terminal_protected(s, id, acct, &lat, &lon);
     if (r != 1)
         return r;
-    pthread_rwlock_rdlock(&T->lk);
-    const trust_con *c = trust_protector(T, acct, id, NAN, NAN);
-    for (size_t i = 0; !c && i < T->ncon; i++) /* by position */
-        if (T->con[i].zgeo ||
-            json_object_get(json_object_get(T->con[i].doc, "scope"),
-                            "region"))
-            c = &T->con[i];
+    pthread_rwlock_rdlock(&T->lk); /* by id, or at its protection position */
+    const trust_con *c = trust_protector(T, acct, id, lat, lon);
     snprintf(cid, LN_ST_ID, "%s", c ? c->id : "?");
     pthread_rwlock_unlock(&T->lk);
     return 1;

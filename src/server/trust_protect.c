@@ -10,7 +10,10 @@
  *
  * Zones meet a scope when: a zone id (uploaded or deleted) is named in a
  * contract's scope.zones; a new deny zone covers the last position of a
- * protected terminal; a new deny zone meets a contract's region. The
+ * protected terminal; a new deny zone meets a contract's region; the
+ * change (any upload or delete, the whole zone set decided before and
+ * after it) turns a protected terminal's last position from allowed to
+ * denied (a removed or shrunk allow zone: found in review). The
  * region test is by vertices (a zone vertex in the region, or a region
  * vertex in the zone): LN-DEV: two areas that cross without either
  * holding a vertex of the other are missed (a full polygon intersection
@@ -187,8 +190,10 @@ static ln_zoneset *zone_set(const ln_st_zone *z)
     return zs;
 }
 
-/* A protected terminal whose last position zs denies: its id, or "". */
-static void protected_under(srv *s, const ln_zoneset *zs, char out[LN_ST_ID])
+/* A protected terminal whose last position zs denies: its id, or "",
+ * and its protection position (plat/plon). */
+static void protected_under(srv *s, const ln_zoneset *zs, char out[LN_ST_ID],
+                            double *plat, double *plon)
 {
     out[0] = 0;
     pthread_rwlock_rdlock(&s->lock);
@@ -199,6 +204,7 @@ static void protected_under(srv *s, const ln_zoneset *zs, char out[LN_ST_ID])
         pthread_mutex_t *mu = &s->pos_mu[i % SRV_POS_STRIPES];
         pthread_mutex_lock(mu);
         double lat = t->lat_deg, lon = t->lon_deg;
+        *plat = t->plat_deg, *plon = t->plon_deg;
         pthread_mutex_unlock(mu);
         if (isfinite(lat) && isfinite(lon) && in_set((void *)zs, lat, lon))
             memcpy(out, t->id, LN_ST_ID);
@@ -238,20 +244,21 @@ static int gate_one(srv *s, const srv_req *rq, srv_resp *rs,
         }
     if (!cid[0] && !z->deleted && z->action == LN_ZONE_DENY) {
         ln_zoneset *zs = zone_set(z);
-        protected_under(s, zs, term);
+        double plat = NAN, plon = NAN;
+        protected_under(s, zs, term, &plat, &plon);
         const trust_con *c = NULL;
-        if (term[0]) {
+        if (term[0]) { /* the contract protecting it, by id or position */
             char acct[LN_ST_ID] = "";
             srv__terminal_account(s, term, acct);
-            c = trust_protector(T, acct, term, NAN, NAN);
+            c = trust_protector(T, acct, term, plat, plon);
             snprintf(why, sizeof why, "the deny zone covers protected "
                                       "terminal %s", term);
         } else if ((c = region_met(T, z, zs)))
             snprintf(why, sizeof why, "the deny zone meets its region");
         if (c)
             snprintf(cid, sizeof cid, "%s", c->id);
-        else if (term[0] && T->ncon) /* protected by position */
-            snprintf(cid, sizeof cid, "%s", T->con[0].id);
+        else if (term[0]) /* protected a moment ago: not expected */
+            snprintf(cid, sizeof cid, "?");
         ln_zoneset_free(zs);
     }
     pthread_rwlock_unlock(&T->lk);
@@ -259,6 +266,102 @@ static int gate_one(srv *s, const srv_req *rq, srv_resp *rs,
         return 0;
     return refuse(s, rq, rs, z->deleted ? "zone-delete" : "zones", z->id,
                   cid, "zone-edit", why);
+}
+
+/* The zone sets before and after the change z[0..n) (the stored set
+ * with z's ids replaced by z). */
+static int zone_sets(srv *s, const ln_st_zone *z, size_t n,
+                     ln_zoneset **before, ln_zoneset **after)
+{
+    ln_st_zone *cur = NULL;
+    size_t nc = 0, k = 0;
+    int64_t v = 0;
+    ln_diag d;
+    *before = *after = NULL;
+    int rc = ln_store_get_zones(srv_store(s), 0, &cur, &nc, &v);
+    ln_st_zone *all = rc ? NULL : ln_calloc(nc + n + 1, sizeof *all);
+    if (!rc && !all)
+        rc = LN_ENOMEM;
+    for (size_t i = 0; !rc && i < nc; i++) {
+        int replaced = 0;
+        for (size_t j = 0; j < n && !replaced; j++)
+            replaced = !strcmp(cur[i].id, z[j].id);
+        if (!replaced)
+            all[k++] = cur[i]; /* shallow: cur owns the bodies */
+    }
+    for (size_t j = 0; !rc && j < n; j++)
+        all[k++] = z[j];
+    if (!rc)
+        rc = srv__zones_build(cur, nc, before, &d);
+    if (!rc)
+        rc = srv__zones_build(all, k, after, &d);
+    ln_free(all);
+    ln_st_zones_free(cur, nc);
+    if (rc) {
+        ln_zoneset_free(*before);
+        ln_zoneset_free(*after);
+        *before = *after = NULL;
+    }
+    return rc;
+}
+
+/* A protected terminal whose last position the zone set before allows
+ * and after denies: its id into out (with its position), or "". */
+static void flipped(srv *s, const ln_zoneset *before, const ln_zoneset *after,
+                    double t, char out[LN_ST_ID], double *lat, double *lon)
+{
+    out[0] = 0;
+    pthread_rwlock_rdlock(&s->lock);
+    for (size_t i = 0; i < s->tab.nterm && !out[0]; i++) {
+        srv_term *tm = &s->tab.term[i];
+        if (!(atomic_load(&tm->tflags) & SRV_T_PROTECTED))
+            continue;
+        pthread_mutex_t *mu = &s->pos_mu[i % SRV_POS_STRIPES];
+        pthread_mutex_lock(mu);
+        double la = tm->lat_deg, lo = tm->lon_deg;
+        double pla = tm->plat_deg, plo = tm->plon_deg;
+        pthread_mutex_unlock(mu);
+        if (!isfinite(la) || !isfinite(lo))
+            continue;
+        if (ln_zoneset_decide_deg(before, la, lo, t).action ==
+                LN_ZONE_ALLOW &&
+            ln_zoneset_decide_deg(after, la, lo, t).action == LN_ZONE_DENY) {
+            memcpy(out, tm->id, LN_ST_ID);
+            *lat = pla, *lon = plo; /* where its protection is decided */
+        }
+    }
+    pthread_rwlock_unlock(&s->lock);
+}
+
+/* The whole change decided for every protected terminal (found in
+ * review: removing or shrinking an allow zone under a deny zone denies
+ * as surely as a new deny zone): one that the change turns from allowed
+ * to denied gates it. */
+static int gate_flip(srv *s, const srv_req *rq, srv_resp *rs,
+                     trust_state *T, const ln_st_zone *z, size_t n)
+{
+    ln_zoneset *before, *after;
+    int rc = zone_sets(s, z, n, &before, &after);
+    if (rc)
+        return trust_store_error(s, rs, rc, "zones"), -1;
+    char term[LN_ST_ID], cid[LN_ST_ID] = "", acct[LN_ST_ID] = "";
+    double lat = NAN, lon = NAN;
+    flipped(s, before, after, rq->t_unix_s, term, &lat, &lon);
+    ln_zoneset_free(before);
+    ln_zoneset_free(after);
+    if (!term[0])
+        return 0;
+    srv__terminal_account(s, term, acct);
+    pthread_rwlock_rdlock(&T->lk);
+    const trust_con *c = trust_protector(T, acct, term, lat, lon);
+    snprintf(cid, sizeof cid, "%s", c ? c->id : "?");
+    pthread_rwlock_unlock(&T->lk);
+    char why[160];
+    snprintf(why, sizeof why, "the change denies protected terminal %s, "
+                              "allowed before it", term);
+    return refuse(s, rq, rs, n == 1 && z[0].deleted ? "zone-delete"
+                                                   : "zones",
+                  z[0].id, cid, "zone-edit", why);
 }
 
 int srv_trust_gate_zones(srv *s, const srv_req *rq, srv_resp *rs,
@@ -270,7 +373,7 @@ int srv_trust_gate_zones(srv *s, const srv_req *rq, srv_resp *rs,
     for (size_t i = 0; i < n; i++)
         if (gate_one(s, rq, rs, T, &z[i]))
             return -1;
-    return 0;
+    return n ? gate_flip(s, rq, rs, T, z, n) : 0;
 }
 
 /* ---- a request's "zone" member ------------------------------------------ */
