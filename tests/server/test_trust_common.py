@@ -145,3 +145,18 @@ def leaves(db):
         return [json.loads(bytes(e)) for _, e in rows]
     finally:
         con.close()
+
+
+def box(zid, lon0, lat0, lon1, lat1, action="deny", priority=20):
+    """A zone Feature over a lon/lat box, as /v1/zones takes it."""
+    return {"type": "Feature",
+            "properties": {"id": zid, "action": action,
+                           "priority": priority},
+            "geometry": {"type": "Polygon", "coordinates": [[
+                [lon0, lat0], [lon1, lat0], [lon1, lat1], [lon0, lat1],
+                [lon0, lat0]]]}}
+
+
+def upload(d, tok, *features):
+    return d.req("POST", "/v1/zones", tok,
+                 {"type": "FeatureCollection", "features": list(features)})

@@ -23,25 +23,11 @@ import json
 import sys
 
 import test_trust_common as T
-from test_trust_common import check
+from test_trust_common import box, check, upload
 
 REGION = {"type": "Polygon",
           "coordinates": [[[10, 50], [12, 50], [12, 52], [10, 52],
                            [10, 50]]]}
-
-
-def box(zid, lon0, lat0, lon1, lat1, action="deny", priority=20):
-    return {"type": "Feature",
-            "properties": {"id": zid, "action": action,
-                           "priority": priority},
-            "geometry": {"type": "Polygon", "coordinates": [[
-                [lon0, lat0], [lon1, lat0], [lon1, lat1], [lon0, lat1],
-                [lon0, lat0]]]}}
-
-
-def upload(d, tok, *features):
-    return d.req("POST", "/v1/zones", tok,
-                 {"type": "FeatureCollection", "features": list(features)})
 
 
 def conflict(st, b, kind, what):

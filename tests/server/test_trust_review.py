@@ -38,7 +38,7 @@ import threading
 import time
 
 import test_trust_common as T
-from test_trust_common import check
+from test_trust_common import box, check, upload
 
 # Kyiv, as a GeoJSON Feature: seed-min's terminals all stand in it
 KYIV = {"type": "Feature", "properties": {}, "geometry": {
@@ -97,20 +97,6 @@ def test_gsusp(build):
         acct = T.leaves(d.db)
         check(any(x["type"] == "verdict" for x in acct),
               "gsusp: the verdict leaf is in the audit table")
-
-
-def box(zid, lon0, lat0, lon1, lat1, action, priority):
-    return {"type": "Feature",
-            "properties": {"id": zid, "action": action,
-                           "priority": priority},
-            "geometry": {"type": "Polygon", "coordinates": [[
-                [lon0, lat0], [lon1, lat0], [lon1, lat1], [lon0, lat1],
-                [lon0, lat0]]]}}
-
-
-def upload(d, tok, *features):
-    return d.req("POST", "/v1/zones", tok,
-                 {"type": "FeatureCollection", "features": list(features)})
 
 
 def gated(st, b, what):
