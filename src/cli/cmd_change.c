@@ -260,35 +260,48 @@ static int print_change(const char *body, size_t n)
     return rc;
 }
 
+/* The non-empty lines of each file of "F1,F2,..." (signature files from
+ * `leonet sign`), in order, into *lines (a JSON array). 0, or 2 (a file
+ * could not be read: said). */
+static int sig_lines(const char *verb, const char *files, json_t **lines)
+{
+    json_t *list = csv_array(files), *f;
+    *lines = json_array();
+    size_t i;
+    int rc = 0;
+    json_array_foreach(list, i, f) {
+        char *b;
+        size_t n;
+        if ((rc = ln_cli_trust_read(verb, json_string_value(f), 1 << 16, &b,
+                                    &n)))
+            break;
+        for (char *l = strtok(b, "\n"); l; l = strtok(NULL, "\n"))
+            if (l[0])
+                json_array_append_new(*lines, json_string(l));
+        free(b);
+    }
+    json_decref(list);
+    return rc;
+}
+
 /* POST each line of each --sig file to /v1/changes/ID/signatures. */
 static int add_sigs(ln_ah *c, const char *id, const char *files,
                     char **last, size_t *nlast)
 {
     char path[256];
     snprintf(path, sizeof path, "/v1/changes/%s/signatures", id);
-    json_t *list = csv_array(files);
+    json_t *lines, *l;
+    int rc = sig_lines(V, files, &lines);
     size_t i;
-    json_t *f;
-    int rc = 0;
-    json_array_foreach(list, i, f) {
-        char *b;
-        size_t n;
-        if ((rc = ln_cli_trust_read(V, json_string_value(f), 1 << 16, &b,
-                                    &n)))
-            break;
-        for (char *line = strtok(b, "\n"); line && !rc;
-             line = strtok(NULL, "\n")) {
-            if (!line[0])
-                continue;
-            free(*last);
-            *last = NULL;
-            rc = ln_ah_post(c, path, line, strlen(line), last, nlast);
-        }
-        free(b);
+    json_array_foreach(lines, i, l) {
         if (rc)
             break;
+        free(*last);
+        *last = NULL;
+        rc = ln_ah_post(c, path, json_string_value(l),
+                        json_string_length(l), last, nlast);
     }
-    json_decref(list);
+    json_decref(lines);
     return rc;
 }
 
@@ -418,20 +431,8 @@ int ln_cmd_contract_register(int argc, char **argv)
                 a.pos[0], je.line, je.column, je.text);
         return 2;
     }
-    json_t *lines = json_array(), *files = csv_array(sig), *f;
-    size_t i;
-    json_array_foreach(files, i, f) {
-        char *b;
-        size_t n;
-        if ((rc = ln_cli_trust_read("contract register",
-                                    json_string_value(f), 1 << 16, &b, &n)))
-            break;
-        for (char *l = strtok(b, "\n"); l; l = strtok(NULL, "\n"))
-            if (l[0])
-                json_array_append_new(lines, json_string(l));
-        free(b);
-    }
-    json_decref(files);
+    json_t *lines;
+    rc = sig_lines("contract register", sig, &lines);
     json_t *body = json_pack("{s:o, s:o}", "contract", d, "signatures",
                              lines);
     char *text = rc ? NULL : json_dumps(body, JSON_COMPACT);

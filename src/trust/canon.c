@@ -187,7 +187,8 @@ int ln__trust_canon(const json_t *v, ln__trust_buf *b, char *path,
     case JSON_STRING:
         put_str(b, json_string_value(v), json_string_length(v));
         return 0;
-    case JSON_INTEGER: /* not from our parse (numbers are reals there) */
+    case JSON_INTEGER: /* a tree parsed without INT_AS_REAL (request.c):
+                          the same double as ln_trust_canonical reads */
         es_number((double)json_integer_value(v), num, sizeof num);
         ln__trust_put(b, num, strlen(num));
         return 0;
