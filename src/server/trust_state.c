@@ -533,11 +533,13 @@ void srv__trust_position(srv *s, srv_term *t, int own)
     /* sticky against others than the terminal (found in review): a
      * report made with another token may add protection, never remove
      * it */
-    if (own || !T->geo || geo_protected(T, t->lat_deg, t->lon_deg) ||
-        !geo_protected(T, t->plat_deg, t->plon_deg))
+    int now_in = T->geo && geo_protected(T, t->lat_deg, t->lon_deg);
+    int was_in = T->geo && geo_protected(T, t->plat_deg, t->plon_deg);
+    int moves = own || !T->geo || now_in || !was_in;
+    if (moves)
         t->plat_deg = t->lat_deg, t->plon_deg = t->lon_deg;
     if (T->geo) { /* only the protected bit changes: one CAS */
-        int p = geo_protected(T, t->plat_deg, t->plon_deg);
+        int p = moves ? now_in : was_in; /* at the protection position */
         unsigned char f = atomic_load(&t->tflags), nf;
         do
             nf = (unsigned char)((f & ~SRV_T_PROTECTED) |
