@@ -260,8 +260,17 @@ void ln_trust_request_head(const ln_trust_request *r, uint64_t *size /* OUT */,
                            double *expires_unix_s /* OUT */);
 /* The amendment's new contract for kind "amend" (owned by r), else NULL. */
 const ln_trust_contract *ln_trust_request_amendment(const ln_trust_request *r);
-/* A detached signature line for a request ("— NAME base64(id || sig)"
- * plus a newline); the same as ln_trust_note_sign over the message. */
+/* A detached signature line "— NAME base64(key id || Ed25519(msg))" plus
+ * a newline, over any bytes (a request's message, a new contract's). The
+ * key id is the note signer's (type 0x01). Status: 0, LN_EINVAL (no
+ * secret key), LN_ERANGE (buf short; 256 bytes do). */
+int ln_trust_sign_line(const ln_trust_key *k, const void *msg, size_t n,
+                       char *buf, size_t cap);
+/* What every party signs of a new contract before leonetd takes it:
+ * this prefix, then the contract's canonical JSON (docs/api-trust.md). */
+#define LN_TRUST_CONTRACT_PREFIX "leonet-contract/v1\n"
+/* A detached signature line for a request: ln_trust_sign_line over its
+ * message. */
 int ln_trust_request_sign(const ln_trust_key *k, const ln_trust_request *r,
                           char *buf, size_t cap);
 

@@ -32,7 +32,7 @@ static void usage(FILE *f)
         "Exit status: 0 ok, 2 bad usage or input.\n");
 }
 
-/* "leonet-contract/v1\n" || canonical JSON of a contract that parses */
+/* LN_TRUST_CONTRACT_PREFIX || canonical JSON of a contract that parses */
 static int sign_contract(const ln_trust_key *k, const char *path,
                          const char *b, size_t n, char *line, size_t cap)
 {
@@ -47,31 +47,17 @@ static int sign_contract(const ln_trust_key *k, const char *path,
     ln_trust_contract_free(c);
     if ((rc = ln_trust_canonical(b, n, &canon, &nc, &d)))
         return ln_cli_trust_diag("sign", path, &d);
-    static const char pre[] = "leonet-contract/v1\n";
-    char *msg = malloc(sizeof pre - 1 + nc);
-    if (!msg) {
-        free(canon);
-        return LN_ENOMEM;
+    size_t np = strlen(LN_TRUST_CONTRACT_PREFIX);
+    char *msg = malloc(np + nc);
+    rc = LN_ENOMEM;
+    if (msg) {
+        memcpy(msg, LN_TRUST_CONTRACT_PREFIX, np);
+        memcpy(msg + np, canon, nc);
+        rc = ln_trust_sign_line(k, msg, np + nc, line, cap);
     }
-    memcpy(msg, pre, sizeof pre - 1);
-    memcpy(msg + sizeof pre - 1, canon, nc);
-    unsigned char sig[64], raw[68];
-    rc = ln_trust_sign(k, msg, sizeof pre - 1 + nc, sig);
     free(msg);
     free(canon);
-    if (rc)
-        return rc;
-    uint32_t id = ln_trust_key_id(k->name, LN_TRUST_SIG_ED25519, k->pub);
-    raw[0] = (unsigned char)(id >> 24);
-    raw[1] = (unsigned char)(id >> 16);
-    raw[2] = (unsigned char)(id >> 8);
-    raw[3] = (unsigned char)id;
-    memcpy(raw + 4, sig, 64);
-    char b64[128];
-    if (ln_trust_b64_encode(raw, sizeof raw, b64, sizeof b64))
-        return LN_ERANGE;
-    snprintf(line, cap, "\xe2\x80\x94 %s %s\n", k->name, b64);
-    return 0;
+    return rc;
 }
 
 int ln_cmd_sign(int argc, char **argv)

@@ -216,14 +216,14 @@ static int all_signed(srv_resp *rs, const json_t *doc, const json_t *sigs,
 static int put_new(srv *s, srv_resp *rs, const char *canon, size_t n,
                    const json_t *sigs)
 {
-    size_t np = strlen(TRUST_MSG_PREFIX);
+    size_t np = strlen(LN_TRUST_CONTRACT_PREFIX);
     unsigned char *msg = ln_malloc(np + n);
     ln_trust_contract *tc = NULL;
     ln_diag d;
     ln_diag_clear(&d);
     if (!msg)
         return srv_error(rs, 503, NULL, "out of memory");
-    memcpy(msg, TRUST_MSG_PREFIX, np);
+    memcpy(msg, LN_TRUST_CONTRACT_PREFIX, np);
     memcpy(msg + np, canon, n);
     json_t *doc = json_loadb(canon, n, 0, NULL);
     int rc = ln_trust_contract_parse(canon, n, &tc, &d);

@@ -25,8 +25,6 @@
 #include "leonet/zone.h"
 #include "server/srv_int.h"
 
-#define TRUST_MSG_PREFIX "leonet-contract/v1\n"
-
 typedef struct trust_con {
     char id[LN_ST_ID];
     int64_t version;

@@ -269,17 +269,25 @@ static int text_ok(const char *text, size_t n)
     return 1;
 }
 
-int ln_trust_note_sign(const ln_trust_key *k, const char *text, size_t n,
+int ln_trust_sign_line(const ln_trust_key *k, const void *msg, size_t n,
                        char *buf, size_t cap)
 {
     unsigned char sig[64];
-    if (!k->has_secret || !text_ok(text, n))
+    if (!k->has_secret)
         return LN_EINVAL;
-    int rc = ln_trust_sign(k, text, n, sig);
+    int rc = ln_trust_sign(k, msg, n, sig);
     if (rc)
         return rc;
     return sig_line(k, ln_trust_key_id(k->name, LN_TRUST_SIG_ED25519, k->pub),
                     sig, 64, buf, cap);
+}
+
+int ln_trust_note_sign(const ln_trust_key *k, const char *text, size_t n,
+                       char *buf, size_t cap)
+{
+    if (!text_ok(text, n))
+        return LN_EINVAL;
+    return ln_trust_sign_line(k, text, n, buf, cap);
 }
 
 int ln_trust_cosign(const ln_trust_key *k, const char *text, size_t n,

@@ -304,18 +304,7 @@ const ln_trust_contract *ln_trust_request_amendment(const ln_trust_request *r)
 int ln_trust_request_sign(const ln_trust_key *k, const ln_trust_request *r,
                           char *buf, size_t cap)
 {
-    unsigned char sig[64], b[68];
-    char b64[128];
-    int rc = ln_trust_sign(k, r->msg, r->nmsg, sig);
-    if (rc)
-        return rc;
-    uint32_t id = ln_trust_key_id(k->name, LN_TRUST_SIG_ED25519, k->pub);
-    b[0] = (unsigned char)(id >> 24), b[1] = (unsigned char)(id >> 16);
-    b[2] = (unsigned char)(id >> 8), b[3] = (unsigned char)id;
-    memcpy(b + 4, sig, 64);
-    ln_trust_b64_encode(b, sizeof b, b64, sizeof b64);
-    int w = snprintf(buf, cap, "\xe2\x80\x94 %s %s\n", k->name, b64);
-    return w < 0 || (size_t)w >= cap ? LN_ERANGE : 0;
+    return ln_trust_sign_line(k, r->msg, r->nmsg, buf, cap);
 }
 
 /* ---- accessors used by eval.c ------------------------------------------ */
