@@ -94,6 +94,9 @@ typedef struct ln__act {
  * 0.01, series as summary.json writes them). Zones, outlines, places and
  * the box are not set (ln__act_load_layers). */
 int ln__act_from_agg(ln__act *d, const ln_activity *a);
+/* The data directory: the option's (o may be NULL), else the build's
+ * (render.c). */
+const char *ln__act_data_dir(const ln_activity_options *o);
 /* Zones (run_dir/zones.geojson, when present), outlines and places from
  * data_dir (NULL = skip), then the map's box. */
 int ln__act_load_layers(ln__act *a, const char *run_dir,

@@ -285,23 +285,12 @@ int ln__act_write_html(const ln__act *a, FILE *f, const char *title,
     return write_page(a, f, title, tmpl_path, 0, diag);
 }
 
-static const char *page_data_dir(const ln_activity_options *o)
-{
-    if (o && o->data_dir && o->data_dir[0])
-        return o->data_dir;
-#ifdef LN_DATA_DIR
-    return LN_DATA_DIR;
-#else
-    return "data";
-#endif
-}
-
 int ln_activity_write_live_page(const ln_activity_options *opt, FILE *f,
                                 ln_diag *diag)
 {
     char tmpl[LN_PATH_MAX_ACT];
     snprintf(tmpl, sizeof tmpl, "%s/web/activity-map.html",
-             page_data_dir(opt));
+             ln__act_data_dir(opt));
     const char *title = opt && opt->title ? opt->title : "leonet live map";
     return write_page(NULL, f, title, tmpl, 1, diag);
 }
@@ -315,7 +304,7 @@ int ln_activity_write_page_data(const ln_activity *agg, const char *zones,
     int rc = ln__act_from_agg(&a, agg);
     if (rc) /* ln__act_from_agg freed a */
         return ln_diag_set(diag, rc, NULL, 0, 0, NULL, "out of memory");
-    rc = ln__act_load_layers(&a, NULL, page_data_dir(opt), 1, diag);
+    rc = ln__act_load_layers(&a, NULL, ln__act_data_dir(opt), 1, diag);
     if (!rc && zones)
         rc = ln__act_set_zones(&a, zones, zones_len, diag);
     if (!rc) {

@@ -87,10 +87,9 @@ void ln_activity_options_init(ln_activity_options *o)
     memset(o, 0, sizeof *o);
 }
 
-/* The data directory: the option, else the build's. */
-static const char *data_dir_of(const ln_activity_options *o)
+const char *ln__act_data_dir(const ln_activity_options *o)
 {
-    if (o->data_dir && o->data_dir[0])
+    if (o && o->data_dir && o->data_dir[0])
         return o->data_dir;
 #ifdef LN_DATA_DIR
     return LN_DATA_DIR;
@@ -155,7 +154,7 @@ int ln_activity_render(const ln_activity *agg, const char *run_dir,
         return ln_diag_set(diag, LN_EINVAL, NULL, 0, 0, NULL,
                            "animation width %d px: want 400..8000",
                            anim_width);
-    const char *data = data_dir_of(opt);
+    const char *data = ln__act_data_dir(opt);
     ln__act a;
     int rc = ln__act_from_agg(&a, agg);
     if (rc)
