@@ -444,7 +444,7 @@ static void draw_strip(cairo_t *cr, const ln__act *a, const lay *l, long win)
     double lx = l->p.ox + 250 * s;
     static const double col[3][3] = {{0.13, 0.56, 0.55}, {0.75, 0.10, 0.10},
                                      {0.90, 0.50, 0.10}};
-    static const char *const lab[3] = {"active (served)", "denied by zone",
+    static const char *const lab[3] = {"active (served)", "denied by policy",
                                        "outage (no satellite / gateway)"};
     for (int k = 0; k < 3; k++) {
         cairo_rectangle(cr, lx, l->strip_y + 4 * s, 24 * s, 4 * s);
